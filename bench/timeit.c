@@ -1,0 +1,135 @@
+/*
+ * timeit: time commands against each other in one run.
+ *
+ *   timeit [-n RUNS] CASE LABEL CMD [LABEL CMD]...
+ *
+ * Runs the commands in turn (A B C A B C ...) RUNS times each, so a change
+ * in the machine's load hits them alike, and prints one row per command:
+ * the median wall time, the spread (min..max, or p10..p90 from 10 runs
+ * on), and the ratio of its median to the first command's. The first
+ * command is the ipcutils one; a peer's ratio above 1 means ipcutils is
+ * faster. A CMD with no shell syntax is run with execvp, split on blanks,
+ * so start-up times are not a shell's; any other CMD runs under sh -c.
+ * Its stdout and stdin are /dev/null unless it redirects them itself.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "exec.h"
+#include "parse.h"
+#include "tool.h"
+
+#define MAXCMD 8
+
+struct cmd {
+	const char *label, *text;
+	char *argv[64];
+	int64_t *ns;
+};
+
+static void split(struct cmd *c)
+{
+	static char sh[] = "/bin/sh", dashc[] = "-c";
+
+	if (strpbrk(c->text, "|&;<>()$`\\\"'*?[]~=") == NULL) {
+		char *s = strdup(c->text);
+		int n = 0;
+		for (char *tok = strtok(s, " \t"); tok && n < 63; tok = strtok(NULL, " \t"))
+			c->argv[n++] = tok;
+		c->argv[n] = NULL;
+		if (n > 0)
+			return;
+	}
+	c->argv[0] = sh;
+	c->argv[1] = dashc;
+	c->argv[2] = (char *)c->text;
+	c->argv[3] = NULL;
+}
+
+static int64_t run(struct cmd *c)
+{
+	int64_t t0 = now_ns();
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		die(1, "fork:");
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDWR);
+		dup2(fd, 0);
+		dup2(fd, 1);
+		exec_command(c->argv);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		die(1, "waitpid:");
+	int64_t t = now_ns() - t0;
+	if (exit_status_of(st) != 0)
+		die(1, "%s: exited with status %d: %s", c->label, exit_status_of(st), c->text);
+	return t;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Times in a unit that keeps three significant figures readable. */
+static void fmt(char *buf, size_t n, int64_t ns)
+{
+	if (ns < 1000000)
+		snprintf(buf, n, "%.1f us", ns / 1e3);
+	else if (ns < 1000 * 1000000LL)
+		snprintf(buf, n, "%.2f ms", ns / 1e6);
+	else
+		snprintf(buf, n, "%.3f s", ns / 1e9);
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd cmds[MAXCMD];
+	int runs = 10, ncmd = 0, opt;
+	int64_t first = 0;
+
+	tool_init("timeit");
+	while ((opt = getopt(argc, argv, "+n:")) != -1) {
+		if (opt != 'n')
+			usage_error("usage: timeit [-n RUNS] CASE LABEL CMD [LABEL CMD]...");
+		runs = (int)arg_u64("-n", optarg, 1, 1000000);
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 3 || (argc - 1) % 2 != 0 || (argc - 1) / 2 > MAXCMD)
+		usage_error("usage: timeit [-n RUNS] CASE LABEL CMD [LABEL CMD]...");
+	for (int i = 1; i < argc; i += 2, ncmd++) {
+		cmds[ncmd] = (struct cmd){ .label = argv[i], .text = argv[i + 1] };
+		split(&cmds[ncmd]);
+		cmds[ncmd].ns = calloc((size_t)runs, sizeof(int64_t));
+	}
+	for (int r = 0; r < runs; r++)
+		for (int i = 0; i < ncmd; i++)
+			cmds[i].ns[r] = run(&cmds[i]);
+	for (int i = 0; i < ncmd; i++) {
+		int64_t *t = cmds[i].ns;
+		char med[32], lo[32], hi[32], ratio[16];
+
+		qsort(t, (size_t)runs, sizeof *t, cmp64);
+		int64_t m = t[runs / 2];
+		int a = runs >= 10 ? runs / 10 : 0, b = runs >= 10 ? runs - 1 - runs / 10 : runs - 1;
+		if (i == 0)
+			first = m;
+		fmt(med, sizeof med, m);
+		fmt(lo, sizeof lo, t[a]);
+		fmt(hi, sizeof hi, t[b]);
+		snprintf(ratio, sizeof ratio, "%.2f", first ? (double)m / (double)first : 0);
+		printf("%-18s %-34s %10s  %10s .. %-10s %6s\n", i == 0 ? argv[0] : "",
+		       cmds[i].label, med, lo, hi, ratio);
+	}
+	return 0;
+}

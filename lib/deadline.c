@@ -1,0 +1,68 @@
+#include <limits.h>
+
+#include "deadline.h"
+#include "parse.h"
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * NS_PER_SEC + t->tv_nsec;
+}
+
+static struct timespec ns_ts(int64_t ns)
+{
+	return (struct timespec){ .tv_sec = ns / NS_PER_SEC,
+				  .tv_nsec = ns % NS_PER_SEC };
+}
+
+int64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ts_ns(&t);
+}
+
+void deadline_start(struct deadline *d, int64_t ns)
+{
+	d->forever = ns < 0;
+	if (!d->forever) {
+		int64_t now = now_ns();
+
+		d->end = ns_ts(ns > INT64_MAX - now ? INT64_MAX : now + ns);
+	}
+}
+
+int64_t deadline_left(const struct deadline *d)
+{
+	if (d->forever)
+		return INT64_MAX;
+	int64_t left = ts_ns(&d->end) - now_ns();
+	return left > 0 ? left : 0;
+}
+
+bool deadline_passed(const struct deadline *d)
+{
+	return deadline_left(d) == 0;
+}
+
+int deadline_poll_ms(const struct deadline *d)
+{
+	if (d->forever)
+		return -1;
+	int64_t ms = (deadline_left(d) + 999999) / 1000000;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+const struct timespec *deadline_realtime(const struct deadline *d,
+					 struct timespec *buf)
+{
+	struct timespec now;
+	int64_t left;
+
+	if (d->forever)
+		return NULL;
+	left = deadline_left(d);
+	clock_gettime(CLOCK_REALTIME, &now);
+	*buf = ns_ts(ts_ns(&now) > INT64_MAX - left ? INT64_MAX : ts_ns(&now) + left);
+	return buf;
+}

@@ -1,0 +1,24 @@
+/* Full transfers: loop over short reads and writes, EINTR and EAGAIN. */
+#ifndef IPCUTILS_IO_H
+#define IPCUTILS_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Read until n bytes or end of file. Returns the count (less than n only
+ * at EOF), or -1 with errno set. A non-blocking fd is waited on with poll.
+ */
+ssize_t read_full(int fd, void *buf, size_t n);
+
+/* Write all n bytes; 0 on success, -1 with errno set. */
+int write_all(int fd, const void *buf, size_t n);
+
+/*
+ * Wait until fd is ready for events (POLLIN, POLLOUT), at most timeout_ms
+ * (-1: forever). Returns 1 ready, 0 timed out, -1 error. EINTR is
+ * returned to the caller, who may have a signal to act on.
+ */
+int wait_fd(int fd, short events, int timeout_ms);
+
+#endif

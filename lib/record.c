@@ -1,0 +1,176 @@
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "io.h"
+#include "record.h"
+
+#define REC_BLOCK (128 * 1024)
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q)
+		die(EXIT_FAIL, "out of memory (%zu bytes)", n);
+	return q;
+}
+
+void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->delim = delim;
+	r->max = max;
+}
+
+void rec_reader_free(struct rec_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* One read(2) into the free end of the buffer, growing it when full. */
+static int fill(struct rec_reader *r)
+{
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->end == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : REC_BLOCK;
+		r->buf = xrealloc(r->buf, r->cap);
+	}
+	for (;;) {
+		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+
+		if (n > 0) {
+			r->end += (size_t)n;
+			return 0;
+		}
+		if (n == 0) {
+			r->eof = true;
+			return 0;
+		}
+		if (errno == EAGAIN) {
+			if (wait_fd(r->fd, POLLIN, -1) < 0 && errno != EINTR)
+				return -1;
+		} else if (errno != EINTR) {
+			return -1;
+		}
+	}
+}
+
+/* Skip the rest of a record too long to hold, counting its bytes. */
+static int skip(struct rec_reader *r, size_t *len)
+{
+	size_t total = 0;
+
+	for (;;) {
+		char *d = r->delim == REC_WHOLE ? NULL
+			: memchr(r->buf + r->start, r->delim, r->end - r->start);
+
+		if (d) {
+			total += (size_t)(d - (r->buf + r->start));
+			r->start = (size_t)(d - r->buf) + 1;
+			break;
+		}
+		total += r->end - r->start;
+		r->start = r->end = 0;
+		if (r->eof)
+			break;
+		if (fill(r) < 0)
+			return -1;
+	}
+	if (r->delim == REC_WHOLE || (r->eof && r->start == r->end))
+		r->done = true;
+	r->count++;
+	*len = total;
+	return REC_TOOBIG;
+}
+
+int rec_read(struct rec_reader *r, char **rec, size_t *len)
+{
+	*rec = NULL;
+	for (;;) {
+		char *base = r->buf + r->start;
+		size_t avail = r->end - r->start;
+		char *d = NULL;
+
+		if (r->done)
+			return 0;
+		if (r->delim != REC_WHOLE && avail > 0)
+			d = memchr(base, r->delim, avail);
+		if (d) {
+			*len = (size_t)(d - base);
+			if (*len > r->max)
+				return skip(r, len);
+			r->start += *len + 1;
+			r->count++;
+			*rec = base;
+			return 1;
+		}
+		if (avail > r->max)
+			return skip(r, len);
+		if (r->eof) {
+			/* The unterminated last line, or the whole input. */
+			r->done = true;
+			if (avail == 0 && r->delim != REC_WHOLE)
+				return 0;
+			r->start = r->end;
+			r->count++;
+			*rec = base;
+			*len = avail;
+			return 1;
+		}
+		if (fill(r) < 0)
+			return -1;
+	}
+}
+
+void rec_writer_init(struct rec_writer *w, int fd, int term)
+{
+	memset(w, 0, sizeof *w);
+	w->fd = fd;
+	w->term = term;
+	w->cap = REC_BLOCK;
+	w->buf = xrealloc(NULL, w->cap);
+}
+
+void rec_writer_free(struct rec_writer *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+}
+
+int rec_flush(struct rec_writer *w)
+{
+	size_t n = w->len;
+
+	w->len = 0;
+	return write_all(w->fd, w->buf, n);
+}
+
+int rec_append(struct rec_writer *w, const void *p, size_t n)
+{
+	if (n > w->cap - w->len && rec_flush(w) < 0)
+		return -1;
+	if (n >= w->cap)
+		return write_all(w->fd, p, n);
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+	return 0;
+}
+
+int rec_write(struct rec_writer *w, const void *p, size_t n)
+{
+	char t = (char)w->term;
+
+	if (rec_append(w, p, n) < 0)
+		return -1;
+	return w->term == REC_RAW ? 0 : rec_append(w, &t, 1);
+}

@@ -1,0 +1,56 @@
+/*
+ * Record framing shared by the tools that move discrete messages (message
+ * queues, datagram sockets). Input: one record per line, per NUL, or the
+ * whole input as one record. Output: each record followed by a newline, a
+ * NUL, or nothing (raw), batched into large writes.
+ */
+#ifndef IPCUTILS_RECORD_H
+#define IPCUTILS_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REC_WHOLE (-1) /* reader: the whole input is one record (-a) */
+#define REC_RAW   (-1) /* writer: no terminator (-r) */
+#define REC_TOOBIG (-2)
+
+struct rec_reader {
+	int fd;
+	int delim;         /* '\n', '\0' or REC_WHOLE */
+	size_t max;        /* longest record returned; SIZE_MAX for no limit */
+	char *buf;
+	size_t cap, start, end;
+	bool eof, done;
+	uint64_t count;    /* records returned or refused so far */
+};
+
+void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max);
+/*
+ * The next record, without its delimiter, in *rec and *len; it stays valid
+ * until the next call. Returns 1 for a record, 0 at the end of input, -1
+ * on a read error (errno set), or REC_TOOBIG: record number r->count is
+ * *len bytes, more than max; it has been skipped and *rec is NULL.
+ * A last line without its delimiter is still a record; with REC_WHOLE an
+ * empty input is one empty record.
+ */
+int rec_read(struct rec_reader *r, char **rec, size_t *len);
+void rec_reader_free(struct rec_reader *r);
+
+struct rec_writer {
+	int fd;
+	int term;          /* '\n', '\0' or REC_RAW */
+	char *buf;
+	size_t cap, len;
+};
+
+void rec_writer_init(struct rec_writer *w, int fd, int term);
+/* Queue bytes with no terminator (a prefix such as "5\t"). */
+int rec_append(struct rec_writer *w, const void *p, size_t n);
+/* Queue one record and its terminator. */
+int rec_write(struct rec_writer *w, const void *p, size_t n);
+/* Write out what is queued. All three: 0, or -1 with errno on a write error. */
+int rec_flush(struct rec_writer *w);
+void rec_writer_free(struct rec_writer *w);
+
+#endif

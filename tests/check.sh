@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make check: every stage runs even if an earlier one failed; one summary
+# line per stage at the end, and a non-zero exit if any failed.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+JOBS=$(nproc 2>/dev/null || echo 2)
+LOG=build/check
+mkdir -p "$LOG"
+summary=()
+failed_stages=0
+passed=0
+failed=0
+
+stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
+	local name=$1 rc
+	shift
+	printf '== %s\n' "$name"
+	"$@" > >(tee "$LOG/$name.log") 2>&1
+	rc=$?
+	wait
+	if [ "$rc" -eq 0 ]; then
+		summary+=("check: $name: ok")
+	else
+		summary+=("check: $name: FAILED (see $LOG/$name.log)")
+		failed_stages=$((failed_stages + 1))
+	fi
+	return "$rc"
+}
+
+# suite NAME BINDIR [VAR=VALUE]...: the BATS suite against the tools in
+# BINDIR; its tests are counted one by one, not as one stage.
+suite() {
+	local name=$1 bin=$2 ok nok
+	shift 2
+	stage "$name" env IPCUTILS_BIN="$bin" "$@" bats --formatter tap tests/
+	ok=$(grep -c '^ok ' "$LOG/$name.log")
+	nok=$(grep -c '^not ok ' "$LOG/$name.log")
+	passed=$((passed + ok))
+	failed=$((failed + nok))
+	[ "$nok" -gt 0 ] && failed_stages=$((failed_stages - 1))
+	summary[${#summary[@]}-1]+=" ($ok passed, $nok failed)"
+}
+
+shell_files() {
+	git ls-files -- '*.sh' '*.bash' '*.bats' 'completions/*' '.ci/run' \
+		'bench/run' 'demo/run' 2>/dev/null | sort -u
+}
+
+SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
+
+stage build make -s -j"$JOBS" WERROR=1 all
+if command -v clang >/dev/null; then
+	stage build-clang make -s -j"$JOBS" O=build/clang CC=clang WERROR=1 all
+else
+	summary+=("check: build-clang: skipped (no clang)")
+fi
+if command -v musl-gcc >/dev/null; then
+	stage build-musl make -s -j"$JOBS" O=build/musl CC=musl-gcc WERROR=1 all
+else
+	summary+=("check: build-musl: skipped (no musl-gcc)")
+fi
+suite bats build
+# shellcheck disable=SC2046
+stage shellcheck shellcheck -x $(shell_files)
+stage mandoc bash -c 'out=$(mandoc -Tlint -Wstyle man/* 2>&1); printf "%s" "$out"; [ -z "$out" ]'
+stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
+suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+stage bench-quick env QUICK=1 bash bench/run build
+
+printf '\n'
+printf '%s\n' "${summary[@]}"
+failed=$((failed + failed_stages))
+printf 'check: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

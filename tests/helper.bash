@@ -1,0 +1,101 @@
+# shellcheck shell=bash
+# The one helper every test file loads: `load helper`.
+#
+# It gives each test
+#   $T              a scratch directory of its own (removed in teardown);
+#                   TMPDIR points into it, so temporary FIFOs land there
+#   posix_name      a unique POSIX object name (/ipcut-...), removed in teardown
+#   sysv_key N      a unique System V key (N = 0..255), removed in teardown
+#   spawn CMD...    a background process, killed in teardown ($! as usual)
+#   wait_until S CMD...  run CMD until it succeeds, at most S seconds
+#   as_nobody CMD...     run CMD as an unprivileged user (needs root)
+#   need_root       skip the test unless running as root
+# A file that needs its own setup/teardown defines them and calls
+# ipc_setup / ipc_teardown from them.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${IPCUTILS_BIN:=$BATS_TEST_DIRNAME/../build}"
+IPCUTILS_BIN=$(cd "$IPCUTILS_BIN" && pwd)
+PATH="$IPCUTILS_BIN:$IPCUTILS_BIN/tests:$PATH"
+export PATH IPCUTILS_BIN
+: "${IPCUT_DIR:=/tmp}" "${IPCUT_RUN:=0}"
+
+ipc_setup() {
+	T="$IPCUT_DIR/t$BATS_SUITE_TEST_NUMBER"
+	mkdir -p "$T/tmp"
+	chmod 0755 "$T" "$T/tmp"
+	export TMPDIR="$T/tmp"
+	IPCUT_PREFIX="ipcut-$IPCUT_RUN-$BATS_SUITE_TEST_NUMBER-"
+	# Keys 0x40000000 | run << 22 | test << 8 | n: see sysv_key.
+	IPCUT_KEYBASE=$(( 0x40000000 | (IPCUT_RUN << 22) | ((BATS_SUITE_TEST_NUMBER & 0x3fff) << 8) ))
+	IPCUT_SEQ=0
+	BG_PIDS=()
+}
+
+ipc_teardown() {
+	local pid key
+	for pid in "${BG_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -f /dev/shm/"$IPCUT_PREFIX"* /dev/mqueue/"$IPCUT_PREFIX"*
+	local kind id rest
+	for kind in m q s; do
+		ipcs -"$kind" | while read -r key id rest; do
+			[[ $key == 0x* ]] || continue
+			(( key >= IPCUT_KEYBASE && key < IPCUT_KEYBASE + 256 )) || continue
+			ipcrm -"$kind" "$id" 2>/dev/null
+		done
+	done
+	rm -rf "${T:?}"
+	true
+}
+
+setup() { ipc_setup; }
+teardown() { ipc_teardown; }
+
+# A fresh POSIX object name, with its slash: /ipcut-R-N-S.
+posix_name() {
+	IPCUT_SEQ=$((IPCUT_SEQ + 1))
+	echo "/$IPCUT_PREFIX$IPCUT_SEQ"
+}
+
+# A System V key, decimal, unique to this test: sysv_key 0 .. sysv_key 255.
+sysv_key() {
+	echo $(( IPCUT_KEYBASE + ${1:-0} ))
+}
+
+# Start CMD in the background; teardown kills it. $! is its PID.
+spawn() {
+	"$@" &
+	BG_PIDS+=("$!")
+}
+
+# Run CMD until it succeeds or SECONDS pass; fail (status 1) on timeout.
+wait_until() {
+	local limit=$1 end
+	shift
+	end=$(( $(date +%s%N) + ${limit%.*} * 1000000000 ))
+	until "$@"; do
+		if (( $(date +%s%N) > end )); then
+			echo "wait_until: timed out after ${limit}s: $*" >&2
+			return 1
+		fi
+		sleep 0.01
+	done
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to test as another user"
+}
+
+# Run CMD as nobody, with no supplementary groups and no capabilities.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- "$@"
+}
+
+# A closed pipe on stdout: `run closedpipe CMD...` runs CMD with stdout a
+# pipe whose reader has already exited (tests/closedpipe.c); $output then
+# holds what CMD said on stderr.

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# Runs last: what every tool ships with, and what the suite left behind.
+
+load helper
+
+tools() {
+	sed -n 's/^TOOLS = //p' "$BATS_TEST_DIRNAME/../Makefile"
+}
+
+@test "every tool's long options appear in its man page and its completion" {
+	local top=$BATS_TEST_DIRNAME/.. t opt missing=()
+	for t in $(tools); do
+		run "$t" --help
+		assert_success
+		local page
+		page=$(mandoc -Tutf8 "$top/man/$t.1" | col -b)
+		for opt in $(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u); do
+			grep -q -- "$opt" <<<"$page" || missing+=("$t: $opt not in man/$t.1")
+			grep -q -- "$opt" "$top/completions/$t" || missing+=("$t: $opt not in completions/$t")
+		done
+	done
+	[ "${#missing[@]}" -eq 0 ] || { printf '%s\n' "${missing[@]}"; false; }
+}
+
+@test "every tool ships with a man page, completion, tests and README section" {
+	local top=$BATS_TEST_DIRNAME/.. t missing=()
+	for t in $(tools); do
+		[ -f "$top/man/$t.1" ] || missing+=("man/$t.1")
+		[ -f "$top/completions/$t" ] || missing+=("completions/$t")
+		[ -f "$top/tests/$t.bats" ] || missing+=("tests/$t.bats")
+		grep -q "^### .*\b$t\b" "$top/README.md" || missing+=("README section for $t")
+		grep -q "Xr $t 1" "$top/man/ipcutils.7" || missing+=("$t in ipcutils(7)")
+	done
+	[ "${#missing[@]}" -eq 0 ] || { printf 'missing: %s\n' "${missing[@]}"; false; }
+}
+
+@test "every tool: -h, -V, a bad option, and the completion loads" {
+	local top=$BATS_TEST_DIRNAME/.. t
+	for t in $(tools); do
+		run "$t" -h
+		assert_success
+		assert_line --index 0 --regexp "^Usage: $t "
+		run "$t" -V
+		assert_success
+		assert_output --regexp "^$t \(ipcutils\) [0-9]"
+		run "$t" --no-such-option
+		assert_failure 2
+		assert_line --index 1 "Try '$t --help'."
+		run "$t" --version
+		assert_success
+		run bash -c ". '$top/completions/$t' && complete -p '$t'"
+		assert_success
+		assert_output --partial "_comp_cmd_${t//-/_}"
+	done
+}
+
+@test "--help and --version to /dev/full fail with a message" {
+	local t
+	for t in $(tools); do
+		run "$t" --help >/dev/full
+		run bash -c "'$t' --help > /dev/full"
+		assert_failure 1
+		assert_output --partial "$t: standard output: write error: No space left on device"
+		run bash -c "'$t' --version > /dev/full"
+		assert_failure 1
+	done
+}
+
+@test "the suite left no IPC object, FIFO or socket file behind" {
+	ipc_snapshot > "$IPCUT_DIR/after"
+	run comm -13 "$IPCUT_DIR/before" "$IPCUT_DIR/after"
+	assert_output ""
+	# Nothing but the per-test directories' remains in the suite's own dir.
+	run find "$IPCUT_DIR" \( -type p -o -type s \)
+	assert_output ""
+}
