@@ -8,6 +8,7 @@
 
 const char *progname = "ipcutils";
 
+__attribute__((format(printf, 1, 0)))
 static void vwarn(const char *fmt, va_list ap)
 {
 	int saved = errno;

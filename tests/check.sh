@@ -64,8 +64,14 @@ suite bats build
 stage shellcheck shellcheck -x $(shell_files)
 # Every mandoc message fails the stage but those that depend on which
 # manuals this machine has installed.
-stage mandoc bash -c 'out=$(mandoc -Tlint -Wstyle man/* 2>&1 |
-	grep -v -e "referenced manual not found" -e "outdated mandoc.db"); printf "%s" "$out"; [ -z "$out" ]'
+mandoc_lint() {
+	local out
+	out=$(mandoc -Tlint -Wstyle man/* 2>&1 |
+		grep -v -e 'referenced manual not found' -e 'outdated mandoc.db')
+	printf '%s' "$out"
+	[ -z "$out" ]
+}
+stage mandoc mandoc_lint
 stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
 suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
 stage bench-quick env QUICK=1 bash bench/run build

@@ -14,10 +14,10 @@ tools() {
 		assert_success
 		local page
 		page=$(mandoc -Tutf8 "$top/man/$t.1" | col -b)
-		for opt in $(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u); do
+		while read -r opt; do
 			grep -q -- "$opt" <<<"$page" || missing+=("$t: $opt not in man/$t.1")
 			grep -q -- "$opt" "$top/completions/$t" || missing+=("$t: $opt not in completions/$t")
-		done
+		done < <(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
 	done
 	[ "${#missing[@]}" -eq 0 ] || { printf '%s\n' "${missing[@]}"; false; }
 }
