@@ -74,6 +74,7 @@ mandoc_lint() {
 stage mandoc mandoc_lint
 stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
 suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+stage demo bash demo/run build
 stage bench-quick env QUICK=1 bash bench/run build
 
 printf '\n'
