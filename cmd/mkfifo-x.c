@@ -156,8 +156,9 @@ static int set_mode(const char *path, struct stat *st)
 }
 
 /*
- * Create one FIFO. Returns 0, -1 (named), or errno EEXIST unreported when
- * temp is set, so the caller tries another name.
+ * Create one FIFO. Returns 0, -1 after saying why, or for a temporary
+ * FIFO -2 when mkfifo failed (errno set, unreported): on EEXIST the
+ * caller tries another name, else it names the template.
  */
 static int make_fifo(const char *path, bool temp, bool *made)
 {
@@ -165,8 +166,8 @@ static int make_fifo(const char *path, bool temp, bool *made)
 
 	*made = false;
 	if (mkfifo(path, mode) < 0) {
-		if (errno == EEXIST && temp)
-			return -1;
+		if (temp)
+			return -2;
 		if (errno != EEXIST || !exist_ok) {
 			warn("%s:", path);
 			return -1;
@@ -214,7 +215,7 @@ static void remove_fifos(void)
 			continue;
 		if (fstatat(AT_FDCWD, f->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* the command removed it */
-		if (st.st_dev != f->dev || st.st_ino != f->ino) {
+		if (!S_ISFIFO(st.st_mode) || st.st_dev != f->dev || st.st_ino != f->ino) {
 			warn("%s: replaced since it was made; left in place", f->path);
 			continue;
 		}
@@ -255,12 +256,17 @@ static int make_temp(const char *dir, const char *template, size_t nx)
 	for (int i = 0; i < MAX_TRIES; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, template);
 		randomize(path, nx);
-		if (make_fifo(path, true, &made) == 0) {
+		int r = make_fifo(path, true, &made);
+		if (r == 0) {
 			add_fifo(path, made);
 			return 0;
 		}
-		if (errno != EEXIST)
+		if (r == -1)
 			return -1;
+		if (errno != EEXIST) {
+			warn("%s/%s:", dir, template);
+			return -1;
+		}
 	}
 	warn("%s/%s: no free name after %d tries", dir, template, MAX_TRIES);
 	return -1;
@@ -386,13 +392,13 @@ int main(int argc, char **argv)
 		if (strchr(template, '/'))
 			usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
 				    template);
+		if (strlen(template) > NAME_MAX)
+			usage_error("-t: template is %zu bytes; the limit is %d",
+				    strlen(template), NAME_MAX);
 		for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
 			nx++;
 		if (nx < 6)
 			usage_error("-t: template '%s' must end in XXXXXX", template);
-		if (strlen(template) > NAME_MAX)
-			usage_error("-t: template is %zu bytes; the limit is %d",
-				    strlen(template), NAME_MAX);
 		if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
 			usage_error("%.32s...: directory and template are longer than %d bytes",
 				    tmpdir, PATH_MAX - 1);
