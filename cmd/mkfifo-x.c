@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "exec.h"
 #include "io.h"
+#include "opterr.h"
 #include "parse.h"
 #include "tool.h"
 
@@ -351,14 +352,7 @@ int main(int argc, char **argv)
 		case OPT_TMPDIR: tmpdir = optarg; break;
 		case 'v': verbose = true; break;
 		case 'V': print_version();
-		case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
-		default:
-			if (argv[optind - 1][1] == '-' && optopt)
-				usage_error("option '%.*s' takes no argument",
-					    (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
-			if (argv[optind - 1][1] == '-')
-				usage_error("unknown or ambiguous option '%s'", argv[optind - 1]);
-			usage_error("invalid option -- '%c'", optopt);
+		default: usage_bad_option(argv, c);
 		}
 	}
 	char **names = argv + optind;

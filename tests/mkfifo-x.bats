@@ -287,6 +287,7 @@ start_waiting() {
 	assert_output ""
 }
 
+# Also the test of lib/opterr.c (usage_bad_option): all four messages.
 @test "usage errors: bad options and values; nothing is created" {
 	cd "$T"
 	local long
@@ -295,6 +296,10 @@ start_waiting() {
 		["a --bogus"]="unknown or ambiguous option '--bogus'"
 		["a -x"]="invalid option -- 'x'"
 		["a -m"]="option '-m' needs an argument"
+		["a -vm"]="option '-m' needs an argument"
+		["a --mode"]="option '--mode' needs an argument"
+		["--t"]="unknown or ambiguous option '--t'"
+		["a --version=2"]="option '--version' takes no argument"
 		["a --exist-ok=1"]="option '--exist-ok' takes no argument"
 		["a -m 8"]="-m: invalid mode '8' (octal digits, e.g. 600)"
 		["a -m 17777"]="-m: mode '17777' is out of range (at most 7777)"
