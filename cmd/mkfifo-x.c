@@ -326,6 +326,7 @@ static noreturn void run(char **cmd, const sigset_t *sigs)
 
 int main(int argc, char **argv)
 {
+	static const char optstring[] = ":c:ehm:prt::vV";
 	const char *template = NULL, *tmpdir = NULL;
 	bool temp = false, runcmd = false;
 	uint64_t count = 0;
@@ -340,7 +341,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, ":c:ehm:prt::vV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(nopt, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': count = arg_u64("-c", optarg, 1, MAX_COUNT); break;
 		case 'e': exist_ok = true; break;
@@ -352,7 +353,7 @@ int main(int argc, char **argv)
 		case OPT_TMPDIR: tmpdir = optarg; break;
 		case 'v': verbose = true; break;
 		case 'V': print_version();
-		default: usage_bad_option(argv, c);
+		default: usage_bad_option(nopt, argv, optstring, c);
 		}
 	}
 	char **names = argv + optind;
