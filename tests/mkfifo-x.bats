@@ -261,6 +261,17 @@ start_waiting() {
 	done
 }
 
+@test "-r: a command that handles the forwarded SIGTERM gives its own status" {
+	spawn mkfifo-x -t -r -- sh -c 'trap "exit 7" TERM; echo "$FIFO" > "$0"; while :; do sleep 0.1; done' "$T/path"
+	local pid=$! status=0
+	wait_until 10 test -s "$T/path"
+	kill -TERM "$pid"
+	wait "$pid" || status=$?
+	[ "$status" -eq 7 ]
+	run listing "$TMPDIR"
+	assert_output ""
+}
+
 @test "-r exit statuses: 125, 126, 127 and the FIFOs are removed" {
 	cd "$T"
 	run mkfifo-x -r a nodir/b -- true
