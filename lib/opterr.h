@@ -1,0 +1,17 @@
+/*
+ * getopt_long's complaints as usage errors: one line saying what is wrong,
+ * then "Try 'NAME --help'.", exit 2. Call getopt_long with opterr = 0 and
+ * an optstring that starts with ':', and pass the same argc, argv and
+ * optstring with what it returned for anything the switch does not handle.
+ * Works with glibc's and musl's getopt_long, which leave optind in
+ * different places.
+ */
+#ifndef IPCUTILS_OPTERR_H
+#define IPCUTILS_OPTERR_H
+
+#include <stdnoreturn.h>
+
+noreturn void usage_bad_option(int argc, char *const argv[],
+			       const char *optstring, int c);
+
+#endif
