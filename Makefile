@@ -16,7 +16,9 @@ WARNFLAGS += -Werror
 endif
 ALL_CFLAGS = -std=c11 $(WARNFLAGS) $(CFLAGS)
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -DVERSION='"$(VERSION)"' $(CPPFLAGS)
-LDLIBS ?= -lrt
+# librt only where the libc still needs it (glibc before 2.34): --as-needed
+# drops it otherwise, and every library loaded costs start-up time.
+LDLIBS ?= -Wl,--as-needed -lrt
 # musl builds are static: one file, and it starts faster.
 ifneq (,$(findstring musl,$(CC)))
 LDFLAGS += -static
