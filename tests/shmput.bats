@@ -268,7 +268,8 @@ hex_key() { printf '0x%08x' "$1"; }
 	[ ! -e "$T/f" ]
 	mkfifo "$T/fifo"
 	exec 5<> "$T/fifo"
-	spawn shmput "$n" < "$T/fifo"
+	# An async command's stdin is /dev/null unless it redirects it itself.
+	spawn sh -c 'exec shmput "$0" < "$1"' "$n" "$T/fifo"
 	local pid=$!
 	echo partial >&5
 	wait_until 5 temp_exists "$n"
