@@ -26,6 +26,7 @@ static const char usage[] =
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/ipc.h>
 #include <sys/sendfile.h>
 #include <unistd.h>
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
 
 	tool_init("shmcat");
 	shm_init(&s);
+	argv[0] = (char *)progname; /* getopt's own messages start "NAME: " */
 	while ((c = getopt_long(argc, argv, "F:hi:k:l:o:T:uVw", longopts, NULL)) != -1) {
 		if (shm_option(&s, c, optarg))
 			continue;
@@ -110,7 +112,9 @@ int main(int argc, char **argv)
 		case 'u': unlink_it = true; break;
 		case 'V': print_version();
 		case 'w': wait = true; break;
-		default: usage_error("unknown option");
+		default: /* getopt has said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind < argc)

@@ -382,7 +382,6 @@ static void put_sysv(struct shm *s, const struct opts *o)
 		    s->label, room, got);
 	if (!o->patch)
 		memset((char *)s->addr + o->off + got, 0, room - got);
-	new_segment = -1;
 }
 
 int main(int argc, char **argv)
@@ -394,6 +393,7 @@ int main(int argc, char **argv)
 
 	tool_init("shmput");
 	shm_init(&s);
+	argv[0] = (char *)progname; /* getopt's own messages start "NAME: " */
 	while ((c = getopt_long(argc, argv, "EF:hi:k:m:o:ps:Vx", longopts, NULL)) != -1) {
 		if (shm_option(&s, c, optarg))
 			continue;
@@ -416,7 +416,9 @@ int main(int argc, char **argv)
 			break;
 		case 'V': print_version();
 		case 'x': o.exclusive = true; break;
-		default: usage_error("unknown option");
+		default: /* getopt has said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
@@ -437,8 +439,15 @@ int main(int argc, char **argv)
 		put_fd(&s, &o);
 	else
 		put_sysv(&s, &o);
-	if (print_id && printf("%d\n", s.id) < 0)
-		die_stdout();
+	/* A new segment whose id cannot be passed on is removed again. */
+	if (print_id) {
+		char line[32];
+		int n = snprintf(line, sizeof line, "%d\n", s.id);
+
+		if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
+			die_stdout();
+	}
+	new_segment = -1;
 	shm_close(&s);
 	return 0;
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env bats
+# Background commands take their arguments as $0, $1 in single quotes:
+# shellcheck disable=SC2016
 # shmcat: a shared memory object, segment or mapped file to stdout; and
 # the target layer it shares with shmput (lib/shm.c).
 
