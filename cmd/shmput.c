@@ -173,7 +173,8 @@ static size_t slurp(struct area *a, size_t off, size_t max, size_t room, uint64_
 	if (!a->fixed)
 		area_resize(a, off + room);
 	for (;;) {
-		got += read_in(a->p + off + got, room - got);
+		if (room > got)
+			got += read_in(a->p + off + got, room - got);
 		if (got < room)
 			break;
 		if (got == max) {
@@ -413,10 +414,10 @@ static void put_sysv(struct shm *s, const struct opts *o)
 	shm_populate(s->addr, s->size);
 	seg.p = s->addr;
 	seg.len = s->size;
-	if (held)
-		memcpy((char *)s->addr + o->off, hold.p, got);
-	else
+	if (!held)
 		got = slurp(&seg, (size_t)o->off, room, room, &total);
+	else if (got > 0)
+		memcpy((char *)s->addr + o->off, hold.p, got);
 	if (total > got)
 		die(EXIT_FAIL, "%s: input is more than the %zu bytes it holds; the first %zu were written",
 		    s->label, room, got);

@@ -7,6 +7,11 @@
 bats_require_minimum_version 1.5.0
 load helper
 
+# PID has an inotify watch in place (shmcat -w is waiting).
+watching() {
+	grep -qs '^inotify wd:' /proc/"$1"/fdinfo/*
+}
+
 hex_key() { printf '0x%08x' "$1"; }
 
 @test "whole content, and parts with --offset and --length (POSIX, System V, file)" {
@@ -117,7 +122,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	n=$(posix_name)
 	spawn sh -c 'exec shmcat -w -T 10 "$0" > "$1"' "$n" "$T/out"
 	pid=$!
-	wait_until 5 test -d "/proc/$pid"
+	wait_until 5 watching "$pid"
 	printf 'handed over' | shmput "$n"
 	wait "$pid"
 	run cat "$T/out"
@@ -133,6 +138,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	[ ! -e "/dev/shm$n" ]
 	spawn sh -c 'exec shmcat -w -u -T 10 "$0" > "$1"' "$n" "$T/out"
 	local pid=$!
+	wait_until 5 watching "$pid"
 	printf second | shmput "$n"
 	wait "$pid"
 	run cat "$T/out"
@@ -151,6 +157,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_output sysv
 	spawn sh -c 'exec shmcat -w -T 10 -F "$0" > "$1"' "$T/f" "$T/out2"
 	pid=$!
+	wait_until 5 watching "$pid"
 	printf 'file' | shmput -F "$T/f"
 	wait "$pid"
 	run cat "$T/out2"
@@ -246,13 +253,16 @@ hex_key() { printf '0x%08x' "$1"; }
 	a=$(head -c 65536 /dev/zero | tr '\0' A)
 	b=$(head -c 65536 /dev/zero | tr '\0' B)
 	printf '%s' "$a" | shmput "$n"
-	spawn bash -c 'for ((i = 0; i < 2000; i++)); do
-		printf "%s" "$1" | shmput "$0"; printf "%s" "$2" | shmput "$0"; done' "$n" "$a" "$b"
+	# The writer stops when told, so no shmput of it outlives the test.
+	spawn bash -c 'for ((i = 0; i < 2000; i++)); do [ -e "$3" ] && break
+		printf "%s" "$1" | shmput "$0"; printf "%s" "$2" | shmput "$0"; done' \
+		"$n" "$a" "$b" "$T/stop"
+	local writer=$! bad=""
 	for ((i = 0; i < 200; i++)); do
 		out=$(shmcat "$n")
-		[ "$out" = "$a" ] || [ "$out" = "$b" ] || {
-			echo "mixed content at read $i: ${#out} bytes" >&2
-			false
-		}
+		[ "$out" = "$a" ] || [ "$out" = "$b" ] || { bad="read $i: ${#out} bytes"; break; }
 	done
+	touch "$T/stop"
+	wait "$writer"
+	[ -z "$bad" ] || { echo "mixed content at $bad" >&2; false; }
 }
