@@ -1,0 +1,254 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "io.h"
+#include "shm.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void shm_init(struct shm *s)
+{
+	memset(s, 0, sizeof *s);
+	ipc_target_init(&s->t);
+	s->fd = -1;
+	s->id = -1;
+	s->label = s->t.label;
+}
+
+static void only_one(const struct shm *s)
+{
+	if (s->file)
+		usage_error("more than one object given (already %s); name one: NAME, -k KEY, -i ID, --ftok PATH or -F PATH",
+			    s->path);
+}
+
+bool shm_option(struct shm *s, int opt, const char *arg)
+{
+	if (opt == 'F') {
+		only_one(s);
+		if (s->t.kind != IPC_NONE)
+			usage_error("more than one object given (already %s); name one: NAME, -k KEY, -i ID, --ftok PATH or -F PATH",
+				    s->t.label);
+		if (arg[0] == '\0')
+			usage_error("--file: empty path");
+		if (strlen(arg) >= sizeof s->path)
+			usage_error("--file: path too long");
+		strcpy(s->path, arg);
+		s->file = true;
+		s->label = s->path;
+		return true;
+	}
+	if (opt == 'k' || opt == 'i' || opt == IPC_OPT_FTOK)
+		only_one(s);
+	return ipc_target_option(&s->t, opt, arg);
+}
+
+void shm_operand(struct shm *s, const char *arg)
+{
+	only_one(s);
+	ipc_target_name(&s->t, arg);
+	snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
+}
+
+void shm_require(const struct shm *s)
+{
+	if (!s->file)
+		ipc_target_require(&s->t);
+}
+
+void shm_die_missing(const struct shm *s)
+{
+	if (s->file)
+		die(EXIT_FAIL, "%s: no such file", s->label);
+	if (s->t.kind == IPC_POSIX)
+		die(EXIT_FAIL, "%s: no such shared memory object", s->label);
+	if (s->t.id >= 0)
+		die(EXIT_FAIL, "%s: no shared memory segment has this identifier (ipcs -m lists them)",
+		    s->label);
+	die(EXIT_FAIL, "%s: no shared memory segment has this key", s->label);
+}
+
+static int open_fd(struct shm *s, bool writable)
+{
+	int flags = (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW;
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO given as -F must not hang the open. */
+	if (s->file)
+		s->fd = open(s->path, flags | O_NONBLOCK | O_NOCTTY);
+	else
+		s->fd = shm_open(s->t.name, flags, 0);
+	if (s->fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die(EXIT_FAIL, "%s: cannot open:", s->label);
+	}
+	if (fstat(s->fd, &st) < 0)
+		die(EXIT_FAIL, "%s: cannot stat:", s->label);
+	if (!S_ISREG(st.st_mode))
+		die(EXIT_FAIL, "%s: not a regular file", s->label);
+	if (s->file)
+		fcntl(s->fd, F_SETFL, 0); /* blocking again */
+	if ((uint64_t)st.st_size > SIZE_MAX)
+		die(EXIT_FAIL, "%s: too large to map", s->label);
+	s->size = (size_t)st.st_size;
+	return 0;
+}
+
+static int open_sysv(struct shm *s)
+{
+	struct shmid_ds ds;
+
+	s->id = s->t.id;
+	if (s->id < 0) {
+		if (s->t.key == IPC_PRIVATE)
+			die(EXIT_FAIL, "-k private names no existing segment; use -i ID");
+		s->id = shmget(s->t.key, 0, 0);
+		if (s->id < 0) {
+			if (errno == ENOENT)
+				return -1;
+			die(EXIT_FAIL, "%s: cannot open segment:", s->label);
+		}
+	}
+	if (shmctl(s->id, IPC_STAT, &ds) < 0) {
+		if (errno == EINVAL || errno == EIDRM) {
+			errno = ENOENT;
+			return -1;
+		}
+		die(EXIT_FAIL, "%s: cannot open segment:", s->label);
+	}
+	s->size = ds.shm_segsz;
+	return 0;
+}
+
+int shm_open_existing(struct shm *s, bool writable)
+{
+	return shm_is_fd(s) ? open_fd(s, writable) : open_sysv(s);
+}
+
+/* The directory an object appears in, for inotify. */
+static void dir_of(const struct shm *s, char *dir, size_t n)
+{
+	const char *slash = strrchr(s->path, '/');
+
+	if (!slash)
+		snprintf(dir, n, ".");
+	else if (slash == s->path)
+		snprintf(dir, n, "/");
+	else
+		snprintf(dir, n, "%.*s", (int)(slash - s->path), s->path);
+}
+
+int shm_open_wait(struct shm *s, bool writable, const struct deadline *d)
+{
+	char dir[PATH_MAX], ev[4096];
+	int in;
+
+	if (!shm_is_fd(s)) {
+		/* System V keys have no event to wait on: poll, briefly. */
+		while (shm_open_existing(s, writable) < 0) {
+			int64_t left = deadline_left(d);
+
+			if (left == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			struct timespec ts = { 0, left < 10000000 ? left : 10000000 };
+			nanosleep(&ts, NULL);
+		}
+		return 0;
+	}
+	dir_of(s, dir, sizeof dir);
+	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (in < 0)
+		die(EXIT_FAIL, "%s: cannot watch with inotify:", dir);
+	if (inotify_add_watch(in, dir, IN_CREATE | IN_MOVED_TO) < 0)
+		die(EXIT_FAIL, "%s: cannot watch with inotify:", dir);
+	/* Look only after the watch is in place, so nothing slips between. */
+	while (shm_open_existing(s, writable) < 0) {
+		int r = wait_fd(in, POLLIN, deadline_poll_ms(d));
+
+		if (r == 0) {
+			close(in);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (r < 0 && errno != EINTR)
+			die(EXIT_FAIL, "%s: cannot wait:", dir);
+		while (read(in, ev, sizeof ev) > 0)
+			;
+	}
+	close(in);
+	return 0;
+}
+
+void shm_map(struct shm *s, bool writable)
+{
+	if (s->size == 0)
+		return;
+	if (shm_is_fd(s)) {
+		int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+
+		s->addr = mmap(NULL, s->size, prot, MAP_SHARED, s->fd, 0);
+		if (s->addr == MAP_FAILED) {
+			s->addr = NULL;
+			die(EXIT_FAIL, "%s: cannot map:", s->label);
+		}
+	} else {
+		s->addr = shmat(s->id, NULL, writable ? 0 : SHM_RDONLY);
+		if (s->addr == (void *)-1) {
+			s->addr = NULL;
+			die(EXIT_FAIL, "%s: cannot attach:", s->label);
+		}
+	}
+}
+
+void shm_close(struct shm *s)
+{
+	if (s->addr && shm_is_fd(s))
+		munmap(s->addr, s->size);
+	else if (s->addr)
+		shmdt(s->addr);
+	s->addr = NULL;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+int shm_remove(struct shm *s)
+{
+	struct stat now, was;
+
+	/* Remove what was read, not an object that replaced it since. */
+	if (shm_is_fd(s) && s->fd >= 0 && fstat(s->fd, &was) == 0 &&
+	    stat(s->path, &now) == 0 &&
+	    (now.st_dev != was.st_dev || now.st_ino != was.st_ino)) {
+		errno = ESTALE;
+		return -1;
+	}
+	if (s->file)
+		return unlink(s->path);
+	if (s->t.kind == IPC_POSIX)
+		return shm_unlink(s->t.name);
+	return shmctl(s->id, IPC_RMID, NULL);
+}
+
+void shm_populate(void *p, size_t n)
+{
+	if (n > 0)
+		madvise(p, n, MADV_POPULATE_WRITE);
+}

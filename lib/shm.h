@@ -1,0 +1,81 @@
+/*
+ * Shared memory targets for shmput and shmcat: a POSIX object (NAME), a
+ * System V segment (-k KEY, -i ID, --ftok PATH) or a regular file
+ * (-F PATH). A POSIX object is itself a file under /dev/shm, where glibc
+ * and musl both put shm_open(3) objects, so POSIX objects and files are
+ * handled alike: opened, mapped with MAP_SHARED, replaced by rename(2).
+ */
+#ifndef IPCUTILS_SHM_H
+#define IPCUTILS_SHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include "deadline.h"
+#include "ipcname.h"
+
+#define SHM_DIR "/dev/shm"
+
+/* The long option -F, --file PATH; put it in the tool's sorted table. */
+#define SHM_LONGOPT_FILE { "file", required_argument, NULL, 'F' }
+
+struct shm {
+	struct ipc_target t;  /* kind IPC_POSIX, IPC_SYSV, or IPC_NONE for a file */
+	bool file;            /* -F PATH */
+	char path[PATH_MAX];  /* POSIX: /dev/shm/NAME; a file: PATH */
+	const char *label;    /* how messages name it */
+	int fd;               /* POSIX or file, once opened; else -1 */
+	int id;               /* System V, once found; else -1 */
+	size_t size;          /* its size when opened */
+	void *addr;           /* mapped or attached, else NULL */
+};
+
+void shm_init(struct shm *s);
+/* Take -k, -i, --ftok or -F; false if opt is none of them. */
+bool shm_option(struct shm *s, int opt, const char *arg);
+/* Take the operand NAME or /NAME. */
+void shm_operand(struct shm *s, const char *arg);
+/* A usage error unless exactly one target was given. */
+void shm_require(const struct shm *s);
+
+/* POSIX object or file: backed by a file descriptor. */
+static inline bool shm_is_fd(const struct shm *s)
+{
+	return s->file || s->t.kind == IPC_POSIX;
+}
+
+/*
+ * Open the existing object for reading or for reading and writing, and
+ * take its size. Returns 0, or -1 with errno ENOENT when it does not exist;
+ * any other failure (permission, not a segment, not a regular file) is
+ * reported and exits 1.
+ */
+int shm_open_existing(struct shm *s, bool writable);
+/* As shm_open_existing, waiting until d passes for the object to appear
+ * (inotify on its directory; a short poll for System V keys). Returns -1
+ * with errno ETIMEDOUT when it did not appear in time. */
+int shm_open_wait(struct shm *s, bool writable, const struct deadline *d);
+/* Exit 1 saying that the object does not exist. */
+noreturn void shm_die_missing(const struct shm *s);
+
+/* Map (POSIX, file) or attach (System V) the whole of it; s->addr. */
+void shm_map(struct shm *s, bool writable);
+/* Unmap or detach, and close. */
+void shm_close(struct shm *s);
+/*
+ * Remove the object: shm_unlink, unlink or IPC_RMID. 0, or -1 with errno;
+ * ESTALE when the name now holds another object than the one opened (call
+ * it before shm_close), which is then left alone.
+ */
+int shm_remove(struct shm *s);
+
+/*
+ * Ask the kernel to allocate the pages of [p, p+n) of a shared mapping now
+ * rather than fault them in one at a time (MADV_POPULATE_WRITE, Linux
+ * 5.14); a no-op where that is not available.
+ */
+void shm_populate(void *p, size_t n);
+
+#endif

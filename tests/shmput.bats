@@ -1,0 +1,385 @@
+#!/usr/bin/env bats
+# Background commands take their arguments as $0, $1 in single quotes:
+# shellcheck disable=SC2016
+# shmput: stdin into a POSIX object, a System V segment or a mapped file.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# No temporary object of shmput's is left in /dev/shm or $T.
+no_temp_left() {
+	run find /dev/shm "$T" -maxdepth 1 -name "*.shmput-*"
+	assert_output ""
+}
+
+# shmput's temporary object for NAME exists.
+temp_exists() {
+	[ -n "$(find /dev/shm -maxdepth 1 -name ".${1#/}.shmput-*")" ]
+}
+
+hex_key() { printf '0x%08x' "$1"; }
+
+@test "POSIX: binary data with NULs and no newline round-trips, mode 600" {
+	local n
+	n=$(posix_name)
+	printf 'a\0b\0\377c' > "$T/in"
+	run shmput "$n" < "$T/in"
+	assert_success
+	assert_output ""
+	shmcat "$n" | cmp - "$T/in"
+	run stat -c %a "/dev/shm$n"
+	assert_output 600
+	no_temp_left
+}
+
+@test "POSIX: replacing keeps no trace of the old content and keeps the mode" {
+	local n
+	n=$(posix_name)
+	printf 'a long old content' | shmput -m 640 "$n"
+	printf 'new' | shmput "$n"
+	run shmcat "$n"
+	assert_output new
+	run stat -c %a "/dev/shm$n"
+	assert_output 640
+}
+
+@test "-m sets the mode exactly, whatever the umask" {
+	local n
+	n=$(posix_name)
+	(umask 077 && printf x | shmput -m 0664 "$n")
+	run stat -c %a "/dev/shm$n"
+	assert_output 664
+	(umask 077 && printf x | shmput -m 604 -F "$T/f")
+	run stat -c %a "$T/f"
+	assert_output 604
+}
+
+@test "System V: created with the input's size, key and mode 600; round-trips" {
+	local k
+	k=$(sysv_key 1)
+	printf 'x\0y\0z' > "$T/in"
+	run shmput -k "$k" < "$T/in"
+	assert_success
+	assert_output ""
+	shmcat -k "$k" | cmp - "$T/in"
+	run ipcs -m
+	assert_line --regexp "^$(hex_key "$k") +[0-9]+ +root +600 +5 "
+}
+
+@test "System V: an existing segment gets the input at the start, the rest zeroed" {
+	local k
+	k=$(sysv_key 1)
+	printf 'abcdefgh' | shmput -k "$k"
+	printf 'XY' | shmput -k "$k"
+	shmcat -k "$k" | cmp - <(printf 'XY\0\0\0\0\0\0')
+}
+
+@test "System V: -p prints the id; --new makes a private segment" {
+	local k id
+	k=$(sysv_key 2)
+	run shmput -p -k "$k" <<<hello
+	assert_success
+	id=$output
+	run shmcat -i "$id"
+	assert_output hello
+	run shmput --new -p <<<private
+	assert_success
+	id=$output
+	run shmcat -i "$id"
+	assert_output private
+	ipcrm -m "$id"
+	run shmput -k private -p -m 640 <<<p2
+	assert_success
+	id=$output
+	run ipcs -m -i "$id"
+	assert_output --partial "mode=0640"
+	ipcrm -m "$id"
+}
+
+@test "file: -F round-trips binary data and keeps readers of the old file" {
+	printf 'a\0b' > "$T/in"
+	shmput -F "$T/f" < "$T/in"
+	cmp "$T/f" "$T/in"
+	exec 4< "$T/f"
+	printf 'new content' | shmput -F "$T/f"
+	run cat <&4
+	exec 4<&-
+	assert_output "$(printf 'a\0b')"
+	run cat "$T/f"
+	assert_output "new content"
+	no_temp_left
+}
+
+@test "0 bytes round-trip (POSIX and file); an empty new segment is refused" {
+	local n k
+	n=$(posix_name)
+	printf 'old' | shmput "$n"
+	shmput "$n" </dev/null
+	run shmcat "$n"
+	assert_success
+	assert_output ""
+	shmput -F "$T/f" </dev/null
+	run stat -c %s "$T/f"
+	assert_output 0
+	k=$(sysv_key 3)
+	run shmput -k "$k" </dev/null
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): the input is empty, and a System V segment cannot be"
+}
+
+@test "a 256 MiB object round-trips through a pipe" {
+	local n
+	n=$(posix_name)
+	yes 0123456789abcdef | head -c 256M | shmput "$n"
+	run stat -c %s "/dev/shm$n"
+	assert_output 268435456
+	cmp <(shmcat "$n") <(yes 0123456789abcdef | head -c 256M)
+}
+
+@test "--size pads with zeros; longer input is refused and nothing changes" {
+	local n k
+	n=$(posix_name)
+	printf abc | shmput -s 6 "$n"
+	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
+	run shmput -s 2 "$n" <<<toolong
+	assert_failure 1
+	assert_output "shmput: $n: input is 8 bytes; --size is 2"
+	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
+	no_temp_left
+	k=$(sysv_key 4)
+	printf abc | shmput -s 1K -k "$k"
+	run ipcs -m
+	assert_line --regexp "^$(hex_key "$k") +[0-9]+ +root +600 +1024 "
+	run shmput -s 2K -k "$k" </dev/null
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): the segment is 1024 bytes; a System V segment cannot be resized to 2048"
+	run shmput -s 4 -k "$(sysv_key 5)" <<<toolong
+	assert_failure 1
+	assert_output --partial "input is more than the 4 bytes it holds"
+	run ipcs -m
+	refute_output --partial "$(hex_key "$(sysv_key 5)")"
+}
+
+@test "System V: input larger than the segment is refused with both sizes, nothing written" {
+	local k
+	k=$(sysv_key 1)
+	printf 12345 | shmput -k "$k"
+	run shmput -k "$k" <<<"too long"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is 9 bytes; the segment holds 5"
+	run shmcat -k "$k"
+	assert_output 12345
+	printf 'abcdefgh' > "$T/in"
+	run shmput -k "$k" < "$T/in"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is 8 bytes; the segment holds 5"
+}
+
+@test "--offset patches in place (POSIX, file, System V); past the end is refused" {
+	local n k
+	n=$(posix_name)
+	printf 'hello world' | shmput "$n"
+	printf 'W' | shmput -o 6 "$n"
+	run shmcat "$n"
+	assert_output "hello World"
+	printf '!!' | shmput -o 10 "$n"
+	run shmcat "$n"
+	assert_output "hello Worl!!"
+	printf 'hello' > "$T/f"
+	printf J | shmput -o 0 -F "$T/f"
+	run cat "$T/f"
+	assert_output Jello
+	k=$(sysv_key 1)
+	printf 'abcdef' | shmput -k "$k"
+	printf 'XY' | shmput -o 2 -k "$k"
+	run shmcat -k "$k"
+	assert_output abXYef
+	run shmput -o 5 -k "$k" <<<"XY"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is 3 bytes; from the offset the segment has room for 1"
+	run shmput -o 7 -k "$k" </dev/null
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): offset 7 is past the end of the segment (6 bytes)"
+	run shmcat -k "$k"
+	assert_output abXYef
+}
+
+@test "-x fails on an existing object, -E on a missing one" {
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 1)
+	run shmput -E "$n" <<<x
+	assert_failure 1
+	assert_output "shmput: $n: no such shared memory object"
+	run shmput -E -k "$k" <<<x
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): no shared memory segment has this key"
+	run shmput -E -F "$T/nofile" <<<x
+	assert_failure 1
+	assert_output "shmput: $T/nofile: no such file"
+	shmput -x "$n" <<<first
+	run shmput -x "$n" <<<second
+	assert_failure 1
+	assert_output "shmput: $n: already exists"
+	shmput -x -k "$k" <<<first
+	run shmput -x -k "$k" <<<second
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): already exists"
+	run shmcat "$n"
+	assert_output first
+	shmput -E "$n" <<<third
+	run shmcat "$n"
+	assert_output third
+	no_temp_left
+}
+
+@test "a segment made by ipcmk -M is written through -i and read back" {
+	local id
+	id=$(ipcmk -M 16 -p 600 | grep -o '[0-9]*$')
+	printf 'via ipcmk' | shmput -i "$id"
+	run shmcat -i "$id" -l 9
+	ipcrm -m "$id"
+	assert_output "via ipcmk"
+}
+
+@test "a process that keeps the segment attached sees writes; --offset touches only its bytes" {
+	local k
+	k=$(sysv_key 1)
+	printf 'abcdefgh' | shmput -k "$k"
+	spawn shmwatch "$k" 2 > "$T/seen"
+	wait_until 5 grep -q attached "$T/seen"
+	printf 'XYZ' | shmput -k "$k"
+	wait_until 5 grep -q 'XYZ' "$T/seen"
+	printf '12' | shmput -o 4 -k "$k"
+	wait_until 5 grep -q 12 "$T/seen"
+	run cat "$T/seen"
+	assert_line --index 1 'abcdefgh'
+	assert_line --index 2 'XYZ\000\000\000\000\000'
+	assert_line --index 3 'XYZ\00012\000\000'
+}
+
+@test "a temporary object is never left behind: refused input, a signal" {
+	local n
+	n=$(posix_name)
+	run shmput -s 1 "$n" <<<xx
+	assert_failure 1
+	run shmput -s 1 -F "$T/f" <<<xx
+	assert_failure 1
+	no_temp_left
+	[ ! -e "/dev/shm$n" ]
+	[ ! -e "$T/f" ]
+	mkfifo "$T/fifo"
+	exec 5<> "$T/fifo"
+	# An async command's stdin is /dev/null unless it redirects it itself.
+	spawn sh -c 'exec shmput "$0" < "$1"' "$n" "$T/fifo"
+	local pid=$!
+	echo partial >&5
+	wait_until 5 temp_exists "$n"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	exec 5>&-
+	no_temp_left
+	[ ! -e "/dev/shm$n" ]
+}
+
+@test "usage errors: bad options and values, conflicting targets" {
+	run shmput
+	assert_failure 2
+	assert_output "shmput: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH
+Try 'shmput --help'."
+	run shmput -k abc </dev/null
+	assert_failure 2
+	assert_line --index 0 "shmput: --key: invalid key 'abc' (decimal, 0x hex, or private)"
+	run shmput -k 0x100000000 </dev/null
+	assert_failure 2
+	run shmput -i -1 </dev/null
+	assert_failure 2
+	assert_line --index 0 --partial "shmput: --id: invalid identifier '-1'"
+	run shmput -s 1X x </dev/null
+	assert_failure 2
+	assert_line --index 0 "shmput: --size: invalid size '1X' (a number with an optional K, M or G)"
+	run shmput -o -3 x </dev/null
+	assert_failure 2
+	assert_line --index 0 --partial "shmput: --offset: invalid size '-3'"
+	run shmput -m 999 x </dev/null
+	assert_failure 2
+	assert_line --index 0 --partial "shmput: --mode:"
+	run shmput -x -E x </dev/null
+	assert_failure 2
+	assert_line --index 0 "shmput: --exclusive and --no-create exclude each other"
+	run shmput -p x </dev/null
+	assert_failure 2
+	assert_line --index 0 "shmput: --print-id: only for System V segments"
+	run shmput -F "$T/f" x </dev/null
+	assert_failure 2
+	assert_line --index 0 --partial "shmput: more than one object given (already $T/f)"
+	run shmput -k 1 -F "$T/f" </dev/null
+	assert_failure 2
+	assert_line --index 0 --partial "more than one object given (already key 0x00000001)"
+	run shmput a b </dev/null
+	assert_failure 2
+	assert_line --index 0 "shmput: extra operand 'b'"
+	run shmput a/b </dev/null
+	assert_failure 2
+	[ ! -e "$T/f" ]
+}
+
+@test "missing objects: an id that is not a segment, an ftok path that does not exist" {
+	local q
+	q=$(ipcmk -Q -p 600 | grep -o '[0-9]*$')
+	run shmput -i "$q" <<<x
+	ipcrm -q "$q"
+	assert_failure 1
+	assert_output "shmput: id $q: no shared memory segment has this identifier (ipcs -m lists them)"
+	run shmput --ftok "$T/nothere" <<<x
+	assert_failure 1
+	assert_output "shmput: $T/nothere: cannot make a key with ftok: No such file or directory"
+	mkfifo "$T/fifo"
+	run shmput -F "$T/fifo" <<<x
+	assert_failure 1
+	assert_output "shmput: $T/fifo: not a regular file"
+	run shmput -F "$T" <<<x
+	assert_failure 1
+	assert_output "shmput: $T: cannot open: Is a directory"
+}
+
+@test "--ftok names a segment both tools find" {
+	local id
+	touch "$T/anchor"
+	id=$(printf 'by ftok' | shmput -p --ftok "$T/anchor:7")
+	run shmcat --ftok "$T/anchor:7"
+	ipcrm -m "$id"
+	assert_output "by ftok"
+}
+
+@test "permission denied: another user's 0600 object" {
+	need_root
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 1)
+	printf secret | shmput "$n"
+	printf secret | shmput -k "$k"
+	run as_nobody shmput "$n" <<<x
+	assert_failure 1
+	assert_output "shmput: $n: cannot open: Permission denied"
+	run as_nobody shmput -k "$k" <<<x
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): cannot open segment: Permission denied"
+	run shmcat "$n"
+	assert_output secret
+	run shmcat -k "$k"
+	assert_output secret
+}
+
+@test "-p to /dev/full or a closed pipe fails, and the new segment is removed" {
+	local k
+	k=$(sysv_key 1)
+	run bash -c "shmput -p -k $k <<<x >/dev/full"
+	assert_failure 1
+	assert_output "shmput: standard output: write error: No space left on device"
+	run closedpipe shmput -p -k "$k" <<<x
+	assert_failure 1
+	assert_output "shmput: standard output: write error: Broken pipe"
+	run ipcs -m
+	refute_output --partial "$(hex_key "$k")"
+}
