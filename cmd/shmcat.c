@@ -35,6 +35,7 @@ static const char usage[] =
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
+#include "opterr.h"
 #include "parse.h"
 #include "shm.h"
 #include "tool.h"
@@ -87,6 +88,8 @@ static bool send_fd(struct shm *s, uint64_t off, uint64_t len)
 	return true;
 }
 
+static const char optstring[] = ":F:hi:k:l:o:T:uVw";
+
 int main(int argc, char **argv)
 {
 	struct shm s;
@@ -98,8 +101,8 @@ int main(int argc, char **argv)
 
 	tool_init("shmcat");
 	shm_init(&s);
-	argv[0] = (char *)progname; /* getopt's own messages start "NAME: " */
-	while ((c = getopt_long(argc, argv, "F:hi:k:l:o:T:uVw", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (shm_option(&s, c, optarg))
 			continue;
 		switch (c) {
@@ -113,9 +116,7 @@ int main(int argc, char **argv)
 		case 'u': unlink_it = true; break;
 		case 'V': print_version();
 		case 'w': wait = true; break;
-		default: /* getopt has said what is wrong */
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			exit(EXIT_USAGE);
+		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (optind < argc)

@@ -42,6 +42,7 @@ static const char usage[] =
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
+#include "opterr.h"
 #include "parse.h"
 #include "shm.h"
 #include "tool.h"
@@ -425,6 +426,8 @@ static void put_sysv(struct shm *s, const struct opts *o)
 		memset((char *)s->addr + o->off + got, 0, room - got);
 }
 
+static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
+
 int main(int argc, char **argv)
 {
 	struct shm s;
@@ -434,8 +437,8 @@ int main(int argc, char **argv)
 
 	tool_init("shmput");
 	shm_init(&s);
-	argv[0] = (char *)progname; /* getopt's own messages start "NAME: " */
-	while ((c = getopt_long(argc, argv, "EF:hi:k:m:o:ps:Vx", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (shm_option(&s, c, optarg))
 			continue;
 		switch (c) {
@@ -457,9 +460,7 @@ int main(int argc, char **argv)
 			break;
 		case 'V': print_version();
 		case 'x': o.exclusive = true; break;
-		default: /* getopt has said what is wrong */
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			exit(EXIT_USAGE);
+		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (optind < argc)
