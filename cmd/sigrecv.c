@@ -11,6 +11,7 @@
 
 #include "deadline.h"
 #include "diag.h"
+#include "io.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -55,19 +56,20 @@ static void remove_pidfile(void)
 		unlink(pidfile);
 }
 
-/* One line per signal, flushed at once: a reader is waiting on it. */
+/* One line per signal, written at once: a reader is waiting on it. */
 static void print(const siginfo_t *si)
 {
-	char name[SIG_NAME_MAX];
+	char name[SIG_NAME_MAX], line[128];
+	int n;
 
 	sig_name(si->si_signo, name);
+	n = snprintf(line, sizeof line, "%s pid=%ld uid=%lu", name,
+		     (long)si->si_pid, (unsigned long)si->si_uid);
 	if (si->si_code == SI_QUEUE)
-		printf("%s pid=%ld uid=%lu value=%d\n", name, (long)si->si_pid,
-		       (unsigned long)si->si_uid, si->si_value.sival_int);
-	else
-		printf("%s pid=%ld uid=%lu\n", name, (long)si->si_pid,
-		       (unsigned long)si->si_uid);
-	if (fflush(stdout) == EOF)
+		n += snprintf(line + n, sizeof line - (size_t)n, " value=%d",
+			      si->si_value.sival_int);
+	line[n++] = '\n';
+	if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 		die_stdout();
 }
 
