@@ -1,0 +1,364 @@
+/* sigsend: kill(1) made safe and scriptable. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "parse.h"
+#include "pidfile.h"
+#include "signame.h"
+#include "tool.h"
+
+static const char usage[] =
+"Usage: sigsend [OPTION]... PID...\n"
+"  or:  sigsend -l [SIG]...\n"
+"Send a signal to each process PID. Each is pinned with a pidfd first, so a\n"
+"recycled PID is never signalled by mistake; optionally wait for them to exit.\n"
+"\n"
+"  -g, --group PGID            also signal process group PGID\n"
+"  -h, --help                  print this help and exit\n"
+"  -k, --kill-after DURATION   send KILL to a process still running after\n"
+"                              DURATION, and wait for it (implies --wait)\n"
+"  -l, --list                  print the signals, one NUMBER NAME per line;\n"
+"                              with operands, convert each SIG name <-> number\n"
+"  -p, --pidfile FILE          also signal the process whose PID is in FILE\n"
+"  -q, --value N               send with sigqueue, carrying the integer N\n"
+"  -s, --signal SIG            TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
+"                              RTMAX-N; 0 only checks the process may be signalled\n"
+"  -T, --timeout DURATION      give up waiting after DURATION (status 124)\n"
+"  -V, --version               print the version and exit\n"
+"  -w, --wait                  wait until every process has exited\n"
+"\n"
+"A PID must be positive: 0 and negative numbers, which kill(2) reads as process\n"
+"groups or every process, are refused; say -g PGID for a group.\n"
+"DURATION is a number with an optional unit ms, s (default), m or h.\n";
+
+static const struct option longopts[] = {
+	{ "group", required_argument, NULL, 'g' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "kill-after", required_argument, NULL, 'k' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "pidfile", required_argument, NULL, 'p' },
+	{ "signal", required_argument, NULL, 's' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "value", required_argument, NULL, 'q' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "wait", no_argument, NULL, 'w' },
+	{ 0 }
+};
+
+struct target {
+	char label[PATH_MAX + 48]; /* how messages name it */
+	const char *file;          /* -p FILE, read when pinning */
+	pid_t pid;
+	int fd;                    /* its pidfd, or -1 (group, or no pidfd) */
+	bool group;
+	bool waiting;              /* signalled, not yet seen to exit */
+};
+
+static int sys_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int sys_pidfd_send_signal(int fd, int sig, siginfo_t *info)
+{
+#ifdef SYS_pidfd_send_signal
+	return (int)syscall(SYS_pidfd_send_signal, fd, sig, info, 0);
+#else
+	(void)fd, (void)sig, (void)info;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * A PID or PGID argument: decimal, positive. 0, -1 and -N are refused with
+ * what kill(2) would have made of them.
+ */
+static pid_t arg_pid(const char *opt, const char *s)
+{
+	const char *d = s + (s[0] == '-');
+	const char *pre = opt ? opt : "", *sep = opt ? ": " : "";
+	uint64_t v;
+
+	if (*d == '\0' || strspn(d, "0123456789") != strlen(d))
+		usage_error("%s%s'%s' is not a process ID (a positive number)", pre, sep, s);
+	if (parse_u64(d, 0, INT_MAX, &v) < 0)
+		usage_error("%s%s'%s' is out of range (1 to %d)", pre, sep, s, INT_MAX);
+	if (s[0] == '-' && v == 1)
+		usage_error("%s%s'-1' is refused: kill(2) would signal every process", pre, sep);
+	if (s[0] == '-' && v > 1)
+		usage_error("%s%s'%s' is refused: kill(2) would signal process group %s; "
+			    "say -g %s", pre, sep, s, d, d);
+	if (v == 0)
+		usage_error("%s%s'%s' is refused: kill(2) would signal its own process group; "
+			    "say -g PGID", pre, sep, s);
+	return (pid_t)v;
+}
+
+/* Pin a process with a pidfd before anything else is done to it. */
+static bool pin(struct target *t)
+{
+	t->fd = sys_pidfd_open(t->pid);
+	if (t->fd >= 0 || errno == ENOSYS)
+		return true;
+	if (errno == ESRCH)
+		warn("%s: no such process", t->label);
+	else
+		warn("%s: cannot open a pidfd:", t->label);
+	return false;
+}
+
+static int send_one(const struct target *t, int sig, bool queued, int value)
+{
+	if (t->group)
+		return kill(-t->pid, sig);
+	if (t->fd >= 0) {
+		siginfo_t si;
+
+		if (!queued)
+			return sys_pidfd_send_signal(t->fd, sig, NULL);
+		/* What sigqueue(3) fills in, so the receiver sees the same. */
+		memset(&si, 0, sizeof si);
+		si.si_signo = sig;
+		si.si_code = SI_QUEUE;
+		si.si_pid = getpid();
+		si.si_uid = getuid();
+		si.si_value.sival_int = value;
+		return sys_pidfd_send_signal(t->fd, sig, &si);
+	}
+	if (queued)
+		return sigqueue(t->pid, sig, (union sigval){ .sival_int = value });
+	return kill(t->pid, sig);
+}
+
+static bool send_sig(struct target *t, int sig, bool queued, int value)
+{
+	char name[SIG_NAME_MAX];
+
+	if (send_one(t, sig, queued, value) == 0)
+		return true;
+	if (errno == ESRCH)
+		warn("%s: no such process", t->label);
+	else if (errno == EPERM)
+		warn("%s: permission denied", t->label);
+	else
+		warn("%s: cannot send %s:", t->label, sig_name(sig, name));
+	return false;
+}
+
+/* Has t exited? For a target without a pidfd: is it gone? */
+static bool gone(const struct target *t)
+{
+	return kill(t->pid, 0) < 0 && errno == ESRCH;
+}
+
+/*
+ * Wait until every signalled target has exited, woken by its pidfd. After
+ * kill_after ns (if >= 0) the survivors get KILL. Returns 0, or 124 when
+ * the timeout passed first, naming each survivor.
+ */
+static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
+		    int64_t kill_after, const char *kstr)
+{
+	struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
+	struct deadline dl, ka;
+	bool killed = kill_after < 0;
+
+	if (!pfd)
+		die(EXIT_FAIL, "out of memory");
+	deadline_start(&dl, timeout);
+	deadline_start(&ka, kill_after);
+	for (;;) {
+		int np = 0, left = 0, ms;
+		bool fallback = false;
+
+		for (int i = 0; i < n; i++) {
+			if (!t[i].waiting)
+				continue;
+			if (t[i].fd < 0 && gone(&t[i])) {
+				t[i].waiting = false;
+				continue;
+			}
+			left++;
+			if (t[i].fd < 0)
+				fallback = true;
+			else
+				pfd[np++] = (struct pollfd){ .fd = t[i].fd, .events = POLLIN };
+		}
+		if (left == 0)
+			break;
+		if (deadline_passed(&dl)) {
+			for (int i = 0; i < n; i++)
+				if (t[i].waiting)
+					warn("%s: still running after %s", t[i].label, tstr);
+			free(pfd);
+			return EXIT_TIMEOUT;
+		}
+		if (!killed && deadline_passed(&ka)) {
+			killed = true;
+			for (int i = 0; i < n; i++)
+				if (t[i].waiting) {
+					warn("%s: still running after %s; sending KILL",
+					     t[i].label, kstr);
+					if (!send_sig(&t[i], SIGKILL, false, 0))
+						t[i].waiting = false;
+				}
+			continue;
+		}
+		ms = deadline_poll_ms(&dl);
+		if (!killed && (ms < 0 || deadline_poll_ms(&ka) < ms))
+			ms = deadline_poll_ms(&ka);
+		/* Without pidfds (old kernels) there is nothing to wake us: look again. */
+		if (fallback && (ms < 0 || ms > 10))
+			ms = 10;
+		if (poll(pfd, (nfds_t)np, ms) < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		for (int i = 0, j = 0; i < n && j < np; i++)
+			if (t[i].waiting && t[i].fd >= 0 && t[i].fd == pfd[j].fd)
+				if (pfd[j++].revents)
+					t[i].waiting = false;
+	}
+	free(pfd);
+	return 0;
+}
+
+/* -l: every signal, or each operand converted. */
+static int list(char **args, int n)
+{
+	char name[SIG_NAME_MAX];
+
+	if (n == 0)
+		for (int sig = 1; sig <= SIGRTMAX; sig++)
+			if (sig_named(sig))
+				printf("%d %s\n", sig, sig_name(sig, name));
+	for (int i = 0; i < n; i++) {
+		int sig = arg_signal(NULL, args[i], 0);
+
+		if (args[i][0] >= '0' && args[i][0] <= '9')
+			puts(sig_name(sig, name));
+		else
+			printf("%d\n", sig);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct target *t = calloc((size_t)argc, sizeof *t);
+	int sig = SIGTERM, n = 0, c, value = 0, status = 0;
+	bool listing = false, queued = false, wait = false;
+	int64_t timeout = -1, kill_after = -1;
+	const char *tstr = NULL, *kstr = NULL;
+
+	tool_init("sigsend");
+	if (!t)
+		die(EXIT_FAIL, "out of memory");
+	while ((c = getopt_long(argc, argv, "g:hk:lp:q:s:T:Vw", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'g':
+			t[n].pid = arg_pid("--group", optarg);
+			if (t[n].pid == 1)
+				usage_error("--group: process group 1 is refused: kill(2) "
+					    "would read -1 as every process");
+			t[n].group = true;
+			t[n].fd = -1;
+			snprintf(t[n].label, sizeof t->label, "process group %d", (int)t[n].pid);
+			n++;
+			break;
+		case 'h': print_usage(usage);
+		case 'k':
+			kill_after = arg_duration("--kill-after", optarg);
+			kstr = optarg;
+			wait = true;
+			break;
+		case 'l': listing = true; break;
+		case 'p':
+			t[n++].file = optarg;
+			break;
+		case 'q':
+			value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
+			queued = true;
+			break;
+		case 's': sig = arg_signal("--signal", optarg, 0); break;
+		case 'T':
+			timeout = arg_duration("--timeout", optarg);
+			tstr = optarg;
+			break;
+		case 'V': print_version();
+		case 'w': wait = true; break;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (listing)
+		return list(argv + optind, argc - optind);
+	for (int i = optind; i < argc; i++) {
+		t[n].pid = arg_pid(NULL, argv[i]);
+		snprintf(t[n].label, sizeof t->label, "process %s", argv[i]);
+		n++;
+	}
+	if (n == 0)
+		usage_error("no process given: name a PID, -p FILE or -g PGID");
+	if (timeout >= 0 && !wait)
+		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
+	for (int i = 0; i < n; i++) {
+		if (t[i].group && wait)
+			usage_error("--wait: cannot wait for %s; name its processes", t[i].label);
+		if (t[i].group && queued)
+			usage_error("--value: sigqueue(3) signals one process, not %s", t[i].label);
+	}
+
+	/*
+	 * Pin every process first, so none of them can be replaced meanwhile.
+	 * A pidfile is read just before: it names a process at this moment.
+	 */
+	for (int i = 0; i < n; i++) {
+		if (t[i].file) {
+			t[i].pid = pidfile_read(t[i].file);
+			if (t[i].pid < 0) {
+				t[i].pid = 0;
+				status = EXIT_FAIL;
+				continue;
+			}
+			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
+				 (int)t[i].pid);
+		}
+		if (!t[i].group && !pin(&t[i])) {
+			t[i].pid = 0;
+			status = EXIT_FAIL;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		if (t[i].pid == 0)
+			continue;
+		if (send_sig(&t[i], sig, queued, value))
+			t[i].waiting = wait;
+		else
+			status = EXIT_FAIL;
+	}
+	if (wait) {
+		int w = wait_all(t, n, timeout, tstr, kill_after, kstr);
+		if (status == 0)
+			status = w;
+	}
+	return status;
+}

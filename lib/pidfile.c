@@ -1,0 +1,92 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "io.h"
+#include "parse.h"
+#include "pidfile.h"
+
+pid_t pidfile_read(const char *path)
+{
+	char buf[32];
+	uint64_t pid;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		warn("%s: cannot open pidfile:", path);
+		return -1;
+	}
+	ssize_t n = read_full(fd, buf, sizeof buf - 1);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		warn("%s: cannot read pidfile:", path);
+		return -1;
+	}
+	if (n == 0) {
+		warn("%s: pidfile is empty", path);
+		return -1;
+	}
+	buf[n] = '\0';
+	if (buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	if (strlen(buf) != (size_t)n || parse_u64(buf, 1, INT_MAX, &pid) < 0
+	    || buf[0] == '0') {
+		warn("%s: pidfile does not hold one positive process ID", path);
+		return -1;
+	}
+	return (pid_t)pid;
+}
+
+int pidfile_write(const char *path, pid_t pid)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *tmp = malloc(strlen(path) + 16);
+	char buf[32];
+	int fd, saved;
+	mode_t mask;
+
+	if (!tmp)
+		return -1;
+	/* ".NAME.XXXXXX" beside path: rename(2) needs the same file system. */
+	snprintf(tmp, strlen(path) + 16, "%.*s.%s.XXXXXX", (int)dirlen, path,
+		 path + dirlen);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		goto fail;
+	mask = umask(0);
+	umask(mask);
+	int len = snprintf(buf, sizeof buf, "%ld\n", (long)pid);
+	int bad = fchmod(fd, 0644 & ~mask) < 0 || write_all(fd, buf, (size_t)len) < 0;
+	saved = errno;
+	if (close(fd) < 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (bad) {
+		unlink(tmp);
+		errno = saved;
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	saved = errno;
+	free(tmp);
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,20 @@
+/* Pidfiles: one positive decimal PID and an optional newline. */
+#ifndef IPCUTILS_PIDFILE_H
+#define IPCUTILS_PIDFILE_H
+
+#include <sys/types.h>
+
+/*
+ * Read the PID in path. Returns it, or -1 after printing a message that
+ * names the file (missing, unreadable, or not one positive number).
+ */
+pid_t pidfile_read(const char *path);
+
+/*
+ * Write pid to path atomically: a temporary file in the same directory,
+ * renamed over path, so a reader sees no file or the whole PID, never a
+ * part. Mode 0644 less the umask. Returns 0, or -1 with errno set.
+ */
+int pidfile_write(const char *path, pid_t pid);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * Signal names and numbers: TERM, SIGTERM, term, 15, RTMIN+N, RTMAX-N, and
+ * back. A table of our own, since sigabbrev_np is glibc-only. Real-time
+ * signals are numbered from the C library's SIGRTMIN, as kill(1) does.
+ */
+#ifndef IPCUTILS_SIGNAME_H
+#define IPCUTILS_SIGNAME_H
+
+#include <stdbool.h>
+
+/* Long enough for any name sig_name returns, with its NUL ("RTMIN+15"). */
+#define SIG_NAME_MAX 16
+
+/*
+ * The signal s names: a name with or without SIG in any case, a decimal
+ * number 0 to SIGRTMAX, RTMIN, RTMAX, RTMIN+N or RTMAX-N. Returns the
+ * number, or -1 with errno EINVAL (no such name) or ERANGE (a number or
+ * offset past the last signal).
+ */
+int sig_parse(const char *s);
+
+/*
+ * The name of sig without SIG ("TERM", "RTMIN+2", "RTMAX"), in buf, or
+ * its decimal number if it has no name (0, or a number the C library
+ * keeps for itself). Returns buf.
+ */
+const char *sig_name(int sig, char buf[SIG_NAME_MAX]);
+
+/* Does sig have a name: 1 to 31 as the system numbers them, SIGRTMIN to SIGRTMAX. */
+bool sig_named(int sig);
+
+/*
+ * sig_parse for an argument: on failure a usage error naming opt (or
+ * nothing, for an operand, when opt is NULL) and exit 2. Numbers below
+ * min are refused too.
+ */
+int arg_signal(const char *opt, const char *s, int min);
+
+#endif

@@ -1,0 +1,381 @@
+#!/usr/bin/env bats
+# sigsend: signals, values, pidfiles, waiting, escalation, safety.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# The exit status of background job PID in $STATUS.
+waitst() { STATUS=0; wait "$1" || STATUS=$?; }
+
+rt() { read -r RTMIN RTMAX < <(sigtest rt); }
+
+# Start sigrecv ARGS... in the background, ready once its pidfile exists.
+receiver() {
+	spawn sigrecv -p "$T/recv.pid" "$@" > "$T/recv.out"
+	RECV=$!
+	wait_until 5 test -s "$T/recv.pid"
+}
+
+# Start a process that ignores TERM; $IGN is its PID once the trap is set.
+term_ignorer() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'trap "" TERM; echo ready > "$1"; exec sleep 60' _ "$T/ign.ready"
+	IGN=$!
+	wait_until 5 test -s "$T/ign.ready"
+}
+
+@test "sends TERM by default; the target dies of it" {
+	spawn sleep 60
+	local pid=$!
+	run sigsend "$pid"
+	assert_success
+	assert_output ""
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+}
+
+@test "-s takes names, SIG names, any case, numbers and RTMIN+N" {
+	rt
+	local s
+	for s in USR1 SIGUSR1 usr1 10 RTMIN+2 "RTMAX-$((RTMAX - RTMIN - 2))"; do
+		receiver USR1 RTMIN+2
+		run sigsend -s "$s" "$RECV"
+		assert_success
+		wait "$RECV"
+		run cat "$T/recv.out"
+		assert_output --regexp "^(USR1|RTMIN\+2) pid=[0-9]+ uid=0$"
+	done
+}
+
+@test "-s 0 checks that the process exists and may be signalled" {
+	spawn sleep 60
+	run sigsend -s 0 "$!"
+	assert_success
+	assert_output ""
+	sh -c 'exit 0' &
+	local dead=$!
+	wait "$dead"
+	run sigsend -s 0 "$dead"
+	assert_failure 1
+	assert_output "sigsend: process $dead: no such process"
+}
+
+@test "-q: the value, the sender's PID and UID reach sigrecv" {
+	receiver USR1
+	sigsend -s USR1 -q 42 "$RECV" &
+	local sender=$!
+	wait "$sender"
+	wait "$RECV"
+	run cat "$T/recv.out"
+	assert_output "USR1 pid=$sender uid=0 value=42"
+	receiver RTMIN
+	run sigsend -s RTMIN --value -2147483648 -p "$T/recv.pid"
+	assert_success
+	wait "$RECV"
+	run cat "$T/recv.out"
+	assert_output --regexp "^RTMIN pid=[0-9]+ uid=0 value=-2147483648$"
+}
+
+@test "-q from an unprivileged user: its UID, read from sigrecv" {
+	need_root
+	mkdir "$T/n"
+	chown 65534:65534 "$T/n"
+	spawn as_nobody sigrecv -p "$T/n/p" USR2 > "$T/out"
+	local recv=$!
+	wait_until 5 test -s "$T/n/p"
+	# setpriv itself, not the as_nobody function, so $! is the sender.
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
+		sigsend -s USR2 -q 7 -p "$T/n/p" &
+	local sender=$!
+	wait "$sender"
+	wait "$recv"
+	run cat "$T/out"
+	assert_output "USR2 pid=$sender uid=65534 value=7"
+}
+
+@test "kill --queue (procps, util-linux) delivers its value to sigrecv" {
+	/bin/kill --help 2>&1 | grep -q -- --queue || skip "this kill has no --queue"
+	receiver USR1
+	/bin/kill -s USR1 --queue 7 "$RECV" &
+	local sender=$!
+	wait "$sender"
+	wait "$RECV"
+	run cat "$T/recv.out"
+	assert_output "USR1 pid=$sender uid=0 value=7"
+}
+
+@test "1,000 queued RTMIN values all arrive, in order" {
+	receiver -c 1000 RTMIN
+	local i
+	for ((i = 1; i <= 1000; i++)); do
+		sigsend -s RTMIN -q "$i" "$RECV" || break
+	done
+	wait "$RECV"
+	run awk '{ sub(/value=/, "", $4); print $1, $4 }' "$T/recv.out"
+	assert_equal "${#lines[@]}" 1000
+	assert_output "$(seq 1000 | sed 's/^/RTMIN /')"
+}
+
+@test "-p: the PID in the file is signalled" {
+	spawn sleep 60
+	local pid=$!
+	echo "$pid" > "$T/pid"
+	run sigsend --pidfile "$T/pid"
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+}
+
+@test "-p: a pidfile naming a PID that has exited gives no such process" {
+	sh -c 'exit 0' &
+	local dead=$!
+	wait "$dead"
+	echo "$dead" > "$T/pid"
+	run sigsend -p "$T/pid"
+	assert_failure 1
+	assert_output "sigsend: $T/pid: process $dead: no such process"
+	run sigsend -s KILL -p "$T/pid"
+	assert_failure 1
+}
+
+@test "-p: missing and malformed pidfiles are named" {
+	run sigsend -p "$T/missing"
+	assert_failure 1
+	assert_output "sigsend: $T/missing: cannot open pidfile: No such file or directory"
+	printf '12 34\n' > "$T/pid"
+	run sigsend -p "$T/pid"
+	assert_failure 1
+	assert_output "sigsend: $T/pid: pidfile does not hold one positive process ID"
+	: > "$T/pid"
+	run sigsend -p "$T/pid"
+	assert_output "sigsend: $T/pid: pidfile is empty"
+	echo 0 > "$T/pid"
+	run sigsend -p "$T/pid"
+	assert_failure 1
+	assert_output "sigsend: $T/pid: pidfile does not hold one positive process ID"
+}
+
+@test "several targets: all are attempted, each failure named, status 1" {
+	spawn sleep 60
+	local a=$!
+	spawn sleep 60
+	local b=$!
+	sh -c 'exit 0' &
+	local dead=$!
+	wait "$dead"
+	run sigsend "$a" "$dead" -p "$T/missing" "$b"
+	assert_failure 1
+	assert_line --index 0 "sigsend: $T/missing: cannot open pidfile: No such file or directory"
+	assert_line --index 1 "sigsend: process $dead: no such process"
+	assert_equal "${#lines[@]}" 2
+	waitst "$a"
+	assert_equal "$STATUS" 143
+	waitst "$b"
+	assert_equal "$STATUS" 143
+}
+
+@test "permission denied: nobody signalling root's process" {
+	need_root
+	spawn sleep 60
+	local pid=$!
+	run as_nobody sigsend "$pid"
+	assert_failure 1
+	assert_output "sigsend: process $pid: permission denied"
+	run as_nobody sigsend -s 0 "$pid"
+	assert_failure 1
+	assert_output "sigsend: process $pid: permission denied"
+	run as_nobody sigsend -q 1 "$pid"
+	assert_output "sigsend: process $pid: permission denied"
+	sigsend -s 0 "$pid"
+}
+
+@test "PIDs 0, -1 and negative ones are refused; nothing is sent" {
+	run sigsend 0
+	assert_failure 2
+	assert_output "sigsend: '0' is refused: kill(2) would signal its own process group; say -g PGID
+Try 'sigsend --help'."
+	run sigsend -- -1
+	assert_failure 2
+	assert_line --index 0 "sigsend: '-1' is refused: kill(2) would signal every process"
+	run sigsend -- -42
+	assert_failure 2
+	assert_line --index 0 "sigsend: '-42' is refused: kill(2) would signal process group 42; say -g 42"
+	run sigsend -1
+	assert_failure 2
+	assert_line --index 1 "Try 'sigsend --help'."
+	# One bad operand: nothing is sent to the good one either.
+	spawn sleep 60
+	run sigsend "$!" 0
+	assert_failure 2
+	sigsend -s 0 "$!"
+	local bad
+	for bad in abc 12x "" " 1" +5 0x10 1.5; do
+		run sigsend "$bad"
+		assert_failure 2
+		assert_line --index 0 "sigsend: '$bad' is not a process ID (a positive number)"
+	done
+	run sigsend 2147483648
+	assert_failure 2
+	assert_line --index 0 "sigsend: '2147483648' is out of range (1 to 2147483647)"
+	run sigsend 99999999
+	assert_failure 1
+	assert_output "sigsend: process 99999999: no such process"
+}
+
+@test "-g signals a process group; group 1, --wait and --value are refused" {
+	spawn setsid sleep 60
+	local pid=$!
+	wait_until 5 test "$(ps -o pgid= "$pid" | tr -d ' ')" = "$pid"
+	run sigsend -s 0 -g "$pid"
+	assert_success
+	run sigsend --group "$pid"
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+	run sigsend -g "$pid"
+	assert_failure 1
+	assert_output "sigsend: process group $pid: no such process"
+	run sigsend -g 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --group: process group 1 is refused: kill(2) would read -1 as every process"
+	run sigsend -g 0
+	assert_failure 2
+	run sigsend -g -5
+	assert_failure 2
+	assert_line --index 0 "sigsend: --group: '-5' is refused: kill(2) would signal process group 5; say -g 5"
+	run sigsend -w -g 12345
+	assert_failure 2
+	assert_line --index 0 "sigsend: --wait: cannot wait for process group 12345; name its processes"
+	run sigsend -q 1 -g 12345
+	assert_failure 2
+	assert_line --index 0 "sigsend: --value: sigqueue(3) signals one process, not process group 12345"
+}
+
+@test "--wait returns promptly when the target exits, child or not" {
+	spawn sleep 60
+	local pid=$!
+	local t0=$SECONDS
+	run sigsend --wait "$pid"
+	assert_success
+	(( SECONDS - t0 < 5 ))
+	# A process that exits on its own, not sigsend's child: -s 0 -w.
+	spawn sleep 0.3
+	run sigsend -s 0 -w -T 20 "$!"
+	assert_success
+	assert_output ""
+	# Already gone once signalled (KILL is instant): still fine.
+	spawn sleep 60
+	run sigsend -s KILL -w "$!"
+	assert_success
+}
+
+@test "-k stops a process that ignores TERM" {
+	term_ignorer
+	run sigsend -k 200ms "$IGN"
+	assert_success
+	assert_output "sigsend: process $IGN: still running after 200ms; sending KILL"
+	run sigsend -s 0 "$IGN"
+	assert_failure 1
+	# A process that obeys TERM is never sent KILL.
+	spawn sleep 60
+	run sigsend --kill-after 10 "$!"
+	assert_success
+	assert_output ""
+}
+
+@test "-T: 124 for a process that ignores TERM, naming only the survivors" {
+	term_ignorer
+	spawn sleep 60
+	local obeys=$!
+	run sigsend -w -T 300ms "$obeys" "$IGN"
+	assert_failure 124
+	assert_output "sigsend: process $IGN: still running after 300ms"
+	sigsend -s 0 "$IGN"
+	# -T shorter than -k: the KILL never comes.
+	run sigsend -k 10 --timeout 100ms "$IGN"
+	assert_failure 124
+	assert_output "sigsend: process $IGN: still running after 100ms"
+	# -T longer than -k: KILL, then the wait ends in time.
+	run sigsend -k 100ms -T 20 "$IGN"
+	assert_success
+}
+
+@test "without pidfd_open (old kernels): kill, sigqueue and a polled wait" {
+	command -v strace >/dev/null || skip "no strace"
+	spawn sleep 60
+	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -w -T 20 "$!"
+	assert_success
+	receiver USR1
+	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -s USR1 -q 5 "$RECV"
+	assert_success
+	wait "$RECV"
+	run cat "$T/recv.out"
+	assert_output --regexp "^USR1 pid=[0-9]+ uid=0 value=5$"
+	term_ignorer
+	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -k 100ms "$IGN"
+	assert_success
+	run sigsend -s 0 "$IGN"
+	assert_failure 1
+}
+
+@test "-l lists every signal; -l SIG converts either way" {
+	rt
+	run sigsend -l
+	assert_success
+	assert_line --index 0 "1 HUP"
+	assert_line "15 TERM"
+	assert_line "$RTMIN RTMIN"
+	assert_line "$((RTMIN + 1)) RTMIN+1"
+	assert_line "$((RTMAX - 1)) RTMAX-1"
+	assert_line --index $((${#lines[@]} - 1)) "$RTMAX RTMAX"
+	assert_equal "${#lines[@]}" $((31 + RTMAX - RTMIN + 1))
+	run sigsend -l TERM sigusr1 9 RTMIN+1 "$RTMAX"
+	assert_success
+	assert_output "15
+10
+KILL
+$((RTMIN + 1))
+RTMAX"
+	run sigsend --list FOO
+	assert_failure 2
+	assert_line --index 0 "sigsend: unknown signal 'FOO' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
+}
+
+@test "bad options and values are usage errors" {
+	rt
+	run sigsend -s FOO 1
+	assert_failure 2
+	assert_output "sigsend: --signal: unknown signal 'FOO' (a name such as TERM, a number, RTMIN+N or RTMAX-N)
+Try 'sigsend --help'."
+	run sigsend -s $((RTMAX + 1)) 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --signal: signal '$((RTMAX + 1))' is out of range (0 to $RTMAX)"
+	run sigsend -q 2147483648 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --value: '2147483648' is out of range (-2147483648 to 2147483647)"
+	run sigsend -q abc 1
+	assert_line --index 0 "sigsend: --value: invalid number 'abc'"
+	run sigsend -T 1x -w 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --timeout: invalid duration '1x' (a number with an optional unit ms, s, m or h)"
+	run sigsend -k soon 1
+	assert_failure 2
+	run sigsend -T 1 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait or --kill-after too"
+	run sigsend
+	assert_failure 2
+	assert_line --index 0 "sigsend: no process given: name a PID, -p FILE or -g PGID"
+	run sigsend -s
+	assert_failure 2
+	assert_line --index 1 "Try 'sigsend --help'."
+}
+
+@test "stdout errors: -l to /dev/full and to a closed pipe" {
+	run bash -c 'sigsend -l > /dev/full'
+	assert_failure 1
+	assert_output "sigsend: standard output: write error: No space left on device"
+	run closedpipe sigsend -l
+	assert_failure 1
+	assert_output "sigsend: standard output: write error: Broken pipe"
+}
