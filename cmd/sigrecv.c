@@ -12,6 +12,7 @@
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
+#include "opterr.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -73,6 +74,8 @@ static void print(const siginfo_t *si)
 		die_stdout();
 }
 
+static const char optstring[] = ":c:fhp:T:V";
+
 int main(int argc, char **argv)
 {
 	uint64_t count = 1, got = 0;
@@ -84,7 +87,8 @@ int main(int argc, char **argv)
 	int c;
 
 	tool_init("sigrecv");
-	while ((c = getopt_long(argc, argv, "c:fhp:T:V", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			count = arg_u64("--count", optarg, 1, UINT64_MAX);
@@ -99,8 +103,7 @@ int main(int argc, char **argv)
 			break;
 		case 'V': print_version();
 		default:
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			exit(EXIT_USAGE);
+			usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (follow && counted)

@@ -14,6 +14,7 @@
 
 #include "deadline.h"
 #include "diag.h"
+#include "opterr.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -260,6 +261,8 @@ static int list(char **args, int n)
 	return 0;
 }
 
+static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
+
 int main(int argc, char **argv)
 {
 	struct target *t = calloc((size_t)argc, sizeof *t);
@@ -271,7 +274,8 @@ int main(int argc, char **argv)
 	tool_init("sigsend");
 	if (!t)
 		die(EXIT_FAIL, "out of memory");
-	while ((c = getopt_long(argc, argv, "g:hk:lp:q:s:T:Vw", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g':
 			t[n].pid = arg_pid("--group", optarg);
@@ -305,8 +309,9 @@ int main(int argc, char **argv)
 		case 'V': print_version();
 		case 'w': wait = true; break;
 		default:
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			exit(EXIT_USAGE);
+			if (c == '?' && optopt >= '0' && optopt <= '9')
+				usage_error("PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)");
+			usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (listing)

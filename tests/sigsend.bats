@@ -202,7 +202,8 @@ Try 'sigsend --help'."
 	assert_line --index 0 "sigsend: '-42' is refused: kill(2) would signal process group 42; say -g 42"
 	run sigsend -1
 	assert_failure 2
-	assert_line --index 1 "Try 'sigsend --help'."
+	assert_output "sigsend: PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)
+Try 'sigsend --help'."
 	# One bad operand: nothing is sent to the good one either.
 	spawn sleep 60
 	run sigsend "$!" 0
