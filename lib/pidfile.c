@@ -52,7 +52,6 @@ int pidfile_write(const char *path, pid_t pid)
 	char *tmp = malloc(strlen(path) + 16);
 	char buf[32];
 	int fd, saved;
-	mode_t mask;
 
 	if (!tmp)
 		return -1;
@@ -62,10 +61,9 @@ int pidfile_write(const char *path, pid_t pid)
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		goto fail;
-	mask = umask(0);
-	umask(mask);
+	/* mkstemp's mode 0600: like everything ipcutils creates, not for others. */
 	int len = snprintf(buf, sizeof buf, "%ld\n", (long)pid);
-	int bad = fchmod(fd, 0644 & ~mask) < 0 || write_all(fd, buf, (size_t)len) < 0;
+	int bad = write_all(fd, buf, (size_t)len) < 0;
 	saved = errno;
 	if (close(fd) < 0 && !bad) {
 		bad = 1;

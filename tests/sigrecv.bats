@@ -39,8 +39,10 @@ receiver() {
 	assert_output "RTMIN+1 -5"
 }
 
-@test "-c N: exits after N signals, the pidfile removed" {
+@test "-c N: exits after N signals; the pidfile is mode 600 and removed" {
 	receiver --count 3 USR1
+	run stat -c %a "$T/recv.pid"
+	assert_output 600
 	local i
 	for i in 1 2 3; do
 		sigsend -s USR1 -q "$i" "$RECV"
