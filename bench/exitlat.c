@@ -23,24 +23,9 @@
 #include "diag.h"
 #include "parse.h"
 #include "tool.h"
+#include "table.h"
 
 #define MAXCMD 8
-
-static int cmp64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static void fmt(char *buf, size_t n, int64_t ns)
-{
-	if (ns < 1000000)
-		snprintf(buf, n, "%.1f us", ns / 1e3);
-	else if (ns < 1000 * 1000000LL)
-		snprintf(buf, n, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, n, "%.3f s", ns / 1e9);
-}
 
 /* CMD with each {} replaced by pid, run by sh -c. */
 static char *subst(const char *cmd, pid_t pid)
@@ -107,7 +92,7 @@ static int64_t run(const char *label, const char *cmd, volatile int64_t *exit_ns
 int main(int argc, char **argv)
 {
 	const char *label[MAXCMD], *cmd[MAXCMD];
-	int64_t *ns[MAXCMD], first = 0;
+	int64_t *ns[MAXCMD];
 	int runs = 10, ncmd = 0, opt;
 
 	tool_init("exitlat");
@@ -132,21 +117,6 @@ int main(int argc, char **argv)
 	for (int r = 0; r < runs; r++)
 		for (int i = 0; i < ncmd; i++)
 			ns[i][r] = run(label[i], cmd[i], exit_ns);
-	for (int i = 0; i < ncmd; i++) {
-		int64_t *t = ns[i];
-		char med[32], lo[32], hi[32], ratio[16];
-
-		qsort(t, (size_t)runs, sizeof *t, cmp64);
-		int64_t m = t[runs / 2];
-		int a = runs >= 10 ? runs / 10 : 0, b = runs >= 10 ? runs - 1 - runs / 10 : runs - 1;
-		if (i == 0)
-			first = m;
-		fmt(med, sizeof med, m);
-		fmt(lo, sizeof lo, t[a]);
-		fmt(hi, sizeof hi, t[b]);
-		snprintf(ratio, sizeof ratio, "%.2f", first ? (double)m / (double)first : 0);
-		printf("%-18s %-34s %10s  %10s .. %-10s %6s\n", i == 0 ? argv[0] : "",
-		       label[i], med, lo, hi, ratio);
-	}
+	print_table(argv[0], ncmd, label, ns, runs);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "exec.h"
 #include "parse.h"
 #include "tool.h"
+#include "table.h"
 
 #define MAXCMD 8
 
@@ -74,28 +75,10 @@ static int64_t run(struct cmd *c)
 	return t;
 }
 
-static int cmp64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Times in a unit that keeps three significant figures readable. */
-static void fmt(char *buf, size_t n, int64_t ns)
-{
-	if (ns < 1000000)
-		snprintf(buf, n, "%.1f us", ns / 1e3);
-	else if (ns < 1000 * 1000000LL)
-		snprintf(buf, n, "%.2f ms", ns / 1e6);
-	else
-		snprintf(buf, n, "%.3f s", ns / 1e9);
-}
-
 int main(int argc, char **argv)
 {
 	struct cmd cmds[MAXCMD];
 	int runs = 10, ncmd = 0, opt;
-	int64_t first = 0;
 
 	tool_init("timeit");
 	while ((opt = getopt(argc, argv, "+n:")) != -1) {
@@ -115,21 +98,12 @@ int main(int argc, char **argv)
 	for (int r = 0; r < runs; r++)
 		for (int i = 0; i < ncmd; i++)
 			cmds[i].ns[r] = run(&cmds[i]);
+	const char *label[MAXCMD];
+	int64_t *ns[MAXCMD];
 	for (int i = 0; i < ncmd; i++) {
-		int64_t *t = cmds[i].ns;
-		char med[32], lo[32], hi[32], ratio[16];
-
-		qsort(t, (size_t)runs, sizeof *t, cmp64);
-		int64_t m = t[runs / 2];
-		int a = runs >= 10 ? runs / 10 : 0, b = runs >= 10 ? runs - 1 - runs / 10 : runs - 1;
-		if (i == 0)
-			first = m;
-		fmt(med, sizeof med, m);
-		fmt(lo, sizeof lo, t[a]);
-		fmt(hi, sizeof hi, t[b]);
-		snprintf(ratio, sizeof ratio, "%.2f", first ? (double)m / (double)first : 0);
-		printf("%-18s %-34s %10s  %10s .. %-10s %6s\n", i == 0 ? argv[0] : "",
-		       cmds[i].label, med, lo, hi, ratio);
+		label[i] = cmds[i].label;
+		ns[i] = cmds[i].ns;
 	}
+	print_table(argv[0], ncmd, label, ns, runs);
 	return 0;
 }
