@@ -344,8 +344,11 @@ int main(int argc, char **argv)
 		signal(stop, SIG_DFL);
 		raise(stop);
 	}
-	if (got == 0 && r == MSGQ_AGAIN)
+	if (got == 0 && r == MSGQ_AGAIN) {
+		if (follow || count_set) /* a drain of an empty queue: no news */
+			return EXIT_TIMEOUT;
 		die(EXIT_TIMEOUT, "%s: no message waiting", q.label);
+	}
 	if (got == 0 && r == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: no message within %s", q.label, timeout_arg);
 	if (unlink_after)

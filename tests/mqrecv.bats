@@ -84,6 +84,7 @@ four"
 	assert_output "mqrecv: $q: no message waiting"
 	run mqrecv -n -f "$q"
 	assert_failure 124
+	assert_output ""
 	k=$(sysv_key 1)
 	seq 5 | mqsend -k "$k"
 	run mqrecv -n -f -k "$k"
