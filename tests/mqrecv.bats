@@ -230,8 +230,7 @@ two"
 @test "mqrecv: stdout to /dev/full puts the message back and says so" {
 	q=$(qn 1)
 	mqsend -p 4 "$q" keep
-	run mqrecv "$q" > /dev/full
-	run bash -c "mqrecv '$q' > /dev/full"
+	run bash -c "mqrecv -n '$q' > /dev/full"
 	assert_failure 1
 	assert_output "mqrecv: $q: 1 message put back into the queue
 mqrecv: standard output: write error: No space left on device"
@@ -239,7 +238,7 @@ mqrecv: standard output: write error: No space left on device"
 	assert_output "4	keep"
 	k=$(sysv_key 1)
 	mqsend -k "$k" -t 6 a b c
-	run bash -c "mqrecv -c 3 -k $k > /dev/full"
+	run bash -c "mqrecv -n -c 3 -k $k > /dev/full"
 	assert_failure 1
 	assert_line --index 0 --regexp "^mqrecv: key 0x[0-9a-f]+: 3 messages put back into the queue$"
 	run mqrecv -P -c 3 -k "$k"
