@@ -252,6 +252,7 @@ int main(int argc, char **argv)
 
 	tool_init("mqrecv");
 	ipc_target_init(&t);
+	argv[0] = (char *)progname; /* getopt names the tool, not its path */
 	while ((opt = getopt_long(argc, argv, "0c:fhi:k:nPrsT:t:uV", longopts, NULL)) != -1) {
 		if (ipc_target_option(&t, opt, optarg))
 			continue;
@@ -274,7 +275,9 @@ int main(int argc, char **argv)
 		case 't': type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 		case 'u': unlink_after = true; break;
 		case 'V': print_version();
-		default: usage_error("unknown option");
+		default: /* getopt said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			return EXIT_USAGE;
 		}
 	}
 	if (t.kind == IPC_NONE && optind < argc)

@@ -100,6 +100,7 @@ int main(int argc, char **argv)
 
 	tool_init("mqsend");
 	ipc_target_init(&t);
+	argv[0] = (char *)progname; /* getopt names the tool, not its path */
 	prio = 0;
 	while ((opt = getopt_long(argc, argv, "0aEhi:k:m:np:T:t:V", longopts, NULL)) != -1) {
 		if (ipc_target_option(&t, opt, optarg))
@@ -132,7 +133,9 @@ int main(int argc, char **argv)
 			type_set = true;
 			break;
 		case 'V': print_version();
-		default: usage_error("unknown option");
+		default: /* getopt said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			return EXIT_USAGE;
 		}
 	}
 	if (t.kind == IPC_NONE && optind < argc)
