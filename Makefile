@@ -1,5 +1,5 @@
 # ipcutils. Adding a tool is adding its name to TOOLS.
-TOOLS = mkfifo-x shmput shmcat sigsend sigrecv
+TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local

@@ -174,3 +174,32 @@ int rec_write(struct rec_writer *w, const void *p, size_t n)
 		return -1;
 	return w->term == REC_RAW ? 0 : rec_append(w, &t, 1);
 }
+
+void rec_writer_reserve(struct rec_writer *w, size_t cap)
+{
+	if (cap > w->cap) {
+		w->buf = xrealloc(w->buf, cap);
+		w->cap = cap;
+	}
+}
+
+int rec_flush_some(struct rec_writer *w, size_t *done)
+{
+	size_t n = w->len, off = 0;
+
+	w->len = 0;
+	while (off < n) {
+		ssize_t k = write(w->fd, w->buf + off, n - off);
+
+		if (k > 0) {
+			off += (size_t)k;
+		} else if (k < 0 && errno == EAGAIN) {
+			if (wait_fd(w->fd, POLLOUT, -1) < 0 && errno != EINTR)
+				break;
+		} else if (k == 0 || errno != EINTR) {
+			break;
+		}
+	}
+	*done = off;
+	return off == n ? 0 : -1;
+}

@@ -52,5 +52,14 @@ int rec_write(struct rec_writer *w, const void *p, size_t n);
 /* Write out what is queued. All three: 0, or -1 with errno on a write error. */
 int rec_flush(struct rec_writer *w);
 void rec_writer_free(struct rec_writer *w);
+/* Grow the buffer to hold at least cap bytes, so records up to it queue. */
+void rec_writer_reserve(struct rec_writer *w, size_t cap);
+/*
+ * As rec_flush, and say how far it got: *done is how many of the queued
+ * bytes were written, on failure too. The queued bytes stay in w->buf
+ * until the next rec_append or rec_write, so a caller that knows where
+ * each record lies can take back those that were not written.
+ */
+int rec_flush_some(struct rec_writer *w, size_t *done);
 
 #endif

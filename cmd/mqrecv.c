@@ -1,0 +1,360 @@
+/* mqrecv: receive messages from a POSIX or System V message queue. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "ipcname.h"
+#include "msgq.h"
+#include "parse.h"
+#include "record.h"
+#include "tool.h"
+
+static const char usage[] =
+	"Usage: mqrecv [OPTION]... TARGET\n"
+	"Receive messages from a message queue and write each as a record.\n"
+	"TARGET is a POSIX queue NAME or /NAME, or a System V queue given by\n"
+	"-k KEY, -i ID or --ftok PATH[:PROJ].\n"
+	"\n"
+	"  -0, --null             end each message with NUL, not newline\n"
+	"  -c, --count N          receive N messages (default 1)\n"
+	"  -f, --follow           receive until interrupted (SIGINT, SIGTERM)\n"
+	"      --ftok PATH[:PROJ] System V queue with the key ftok(3) makes\n"
+	"  -h, --help             show this help and exit\n"
+	"  -i, --id ID            System V queue by identifier\n"
+	"  -k, --key KEY          System V queue by key\n"
+	"  -n, --nonblock         do not wait: an empty queue gives status 124,\n"
+	"                         or with -c or -f ends the drain\n"
+	"  -P, --show-priority    write each message's priority or type and a tab first\n"
+	"  -r, --raw              write messages with nothing after them\n"
+	"  -s, --stat             print the queue's attributes; take no message\n"
+	"  -T, --timeout DURATION wait at most DURATION for each message\n"
+	"  -t, --type N           System V: 0 any (default), N>0 that type,\n"
+	"                         N<0 the lowest type up to -N\n"
+	"  -u, --unlink           remove the queue after receiving\n"
+	"  -V, --version          show the version and exit\n"
+	"\n"
+	"Exit status: 0 received, 1 failed, 2 usage error, 124 nothing in time.\n";
+
+static const struct option longopts[] = {
+	{ "count", required_argument, NULL, 'c' },
+	{ "follow", no_argument, NULL, 'f' },
+	IPC_LONGOPT_FTOK,
+	{ "help", no_argument, NULL, 'h' },
+	IPC_LONGOPT_ID,
+	IPC_LONGOPT_KEY,
+	{ "nonblock", no_argument, NULL, 'n' },
+	{ "null", no_argument, NULL, '0' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "show-priority", no_argument, NULL, 'P' },
+	{ "stat", no_argument, NULL, 's' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "type", required_argument, NULL, 't' },
+	{ "unlink", no_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
+/* Messages go one at a time, each after the reader took the last, at first. */
+#define SLOW_START 16
+#define TICK_MS 250
+
+struct pending { size_t off, len; long prio; };
+
+static struct msgq q;
+static struct rec_writer w;
+static struct pending *pend;   /* the messages queued in w, in order */
+static size_t npend, pendcap;
+static size_t inpipe;          /* paced: bytes of the message last written */
+static bool pipe_out, paced, nowait, show_prio;
+static int pipe_size;          /* stdout's pipe size before pacing */
+static long type;
+static int64_t timeout = -1;
+static uint64_t got;           /* messages written out */
+static volatile sig_atomic_t stop;
+static sigset_t stopsigs;
+
+static void on_stop(int sig)
+{
+	stop = sig;
+}
+
+/* Put back queued messages from index i on, say so, and fail on stdout. */
+static noreturn void undeliverable(size_t i)
+{
+	int err = errno;
+	size_t back = 0, n = npend - i;
+
+	for (; i < npend; i++)
+		back += msgq_putback(&q, w.buf + pend[i].off, pend[i].len, pend[i].prio);
+	if (n > 0)
+		warn("%s: %zu message%s put back into the queue%s", q.label, back,
+		     back == 1 ? "" : "s", back < n ? "; the others are lost" : "");
+	errno = err;
+	die_stdout();
+}
+
+static void set_pipe_size(int size)
+{
+	if (fcntl(1, F_SETPIPE_SZ, size) < 0)
+		paced = false;
+}
+
+/*
+ * Paced: the one message in the pipe was read, or the reader went away
+ * without reading it and it goes back.
+ */
+static void wait_drained(void)
+{
+	struct pollfd p = { .fd = 1, .events = POLLOUT };
+	int unread = 0;
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			die(EXIT_FAIL, "standard output: poll:");
+	if (p.revents & POLLERR) {
+		ioctl(1, FIONREAD, &unread);
+		errno = EPIPE;
+		if ((size_t)unread >= inpipe) { /* still in w.buf */
+			got--;
+			npend = 1;
+		}
+		undeliverable(0);
+	}
+	inpipe = 0;
+	if (got >= SLOW_START) { /* the reader keeps up: batch freely */
+		set_pipe_size(pipe_size);
+		paced = false;
+	}
+}
+
+static void flush_batch(void)
+{
+	size_t done, i;
+
+	if (rec_flush_some(&w, &done) < 0) {
+		for (i = 0; i < npend; i++) {
+			size_t end = pend[i].off + pend[i].len + (w.term != REC_RAW);
+			if (end > done)
+				break;
+		}
+		got += i;
+		undeliverable(i);
+	}
+	got += npend;
+	if (paced && npend > 0)
+		inpipe = done;
+	npend = 0;
+}
+
+static bool reader_gone(void)
+{
+	struct pollfd p = { .fd = 1, .events = 0 };
+
+	return pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* Wait for a POSIX queue to have a message, the deadline, or a signal. */
+static int wait_posix(const struct deadline *d)
+{
+	struct pollfd p[2] = { { .fd = q.mqd, .events = POLLIN }, { .fd = 1 } };
+	struct timespec ts, *tp = NULL;
+	sigset_t old;
+	int r;
+
+	sigprocmask(SIG_BLOCK, &stopsigs, &old);
+	if (stop) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return MSGQ_INTR;
+	}
+	if (!d->forever) {
+		int64_t left = deadline_left(d);
+		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+		tp = &ts;
+	}
+	r = ppoll(p, pipe_out ? 2 : 1, tp, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0 && errno != EINTR)
+		die(EXIT_FAIL, "%s: poll:", q.label);
+	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
+		errno = EPIPE;
+		undeliverable(npend);
+	}
+	if (r == 0)
+		return MSGQ_TIMEOUT;
+	return r < 0 ? MSGQ_INTR : MSGQ_OK;
+}
+
+/* Take one message, waiting for it unless wait is false. */
+static int take(char **p, size_t *len, long *prio, bool wait, const struct deadline *d)
+{
+	for (;;) {
+		int r = msgq_recv(&q, p, len, prio, type, d, !wait,
+				  wait ? TICK_MS : 0);
+
+		if (r == MSGQ_OK || !wait || r == MSGQ_TIMEOUT)
+			return r;
+		if (q.kind == IPC_POSIX) {
+			if (r == MSGQ_AGAIN && (r = wait_posix(d)) == MSGQ_OK)
+				continue;
+		}
+		if (stop)
+			return MSGQ_INTR;
+		if (r == MSGQ_TIMEOUT)
+			return r;
+		if (reader_gone()) {
+			errno = EPIPE;
+			undeliverable(npend);
+		}
+	}
+}
+
+/* Queue one message for stdout, making room first. */
+static void add(const char *p, size_t len, long prio)
+{
+	char head[32];
+	size_t hl = show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
+	size_t need = hl + len + 2;
+
+	if (w.len + need > w.cap)
+		flush_batch();
+	rec_writer_reserve(&w, need);
+	if (npend == pendcap) {
+		pendcap = pendcap ? pendcap * 2 : 1024;
+		pend = realloc(pend, pendcap * sizeof *pend);
+		if (!pend)
+			die(EXIT_FAIL, "out of memory");
+	}
+	rec_append(&w, head, hl);
+	pend[npend++] = (struct pending){ w.len, len, prio };
+	rec_write(&w, p, len);
+}
+
+int main(int argc, char **argv)
+{
+	struct ipc_target t;
+	struct deadline d;
+	struct stat st;
+	uint64_t count = 1;
+	bool follow = false, count_set = false, stat_only = false, unlink_after = false;
+	const char *timeout_arg = NULL;
+	int term = '\n', opt, r = MSGQ_OK;
+
+	tool_init("mqrecv");
+	ipc_target_init(&t);
+	argv[0] = (char *)progname; /* getopt names the tool, not its path */
+	while ((opt = getopt_long(argc, argv, "0c:fhi:k:nPrsT:t:uV", longopts, NULL)) != -1) {
+		if (ipc_target_option(&t, opt, optarg))
+			continue;
+		switch (opt) {
+		case '0': term = '\0'; break;
+		case 'c':
+			count = arg_u64("--count", optarg, 1, UINT64_MAX);
+			count_set = true;
+			break;
+		case 'f': follow = true; break;
+		case 'h': print_usage(usage);
+		case 'n': nowait = true; break;
+		case 'P': show_prio = true; break;
+		case 'r': term = REC_RAW; break;
+		case 's': stat_only = true; break;
+		case 'T':
+			timeout = arg_duration("--timeout", optarg);
+			timeout_arg = optarg;
+			break;
+		case 't': type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
+		case 'u': unlink_after = true; break;
+		case 'V': print_version();
+		default: /* getopt said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			return EXIT_USAGE;
+		}
+	}
+	if (t.kind == IPC_NONE && optind < argc)
+		ipc_target_name(&t, argv[optind++]);
+	ipc_target_require(&t);
+	if (optind < argc)
+		usage_error("extra operand '%s'", argv[optind]);
+	if (t.kind == IPC_SYSV && t.id < 0 && t.key == 0)
+		usage_error("--key private makes a new, empty queue; name an existing one");
+	if (t.kind == IPC_POSIX && type != 0)
+		usage_error("--type is for System V queues");
+	if (follow && count_set)
+		usage_error("--count and --follow exclude each other");
+
+	msgq_open(&q, &t, false, true, NULL);
+	if (stat_only) {
+		msgq_stat(&q);
+		if (unlink_after)
+			msgq_remove(&q);
+		return 0;
+	}
+	rec_writer_init(&w, 1, term);
+	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
+	if (pipe_out && (follow || count > 1) && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0) {
+		paced = true;
+		set_pipe_size(4096);
+	}
+	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGINT);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	while (!stop && (follow || got + npend < count)) {
+		char *p;
+		size_t len;
+		long prio;
+		bool first = npend == 0;
+
+		if (first) {
+			if (inpipe > 0)
+				wait_drained();
+			if (stop)
+				break;
+			if (reader_gone()) {
+				errno = EPIPE;
+				undeliverable(npend);
+			}
+			deadline_start(&d, timeout);
+		}
+		r = take(&p, &len, &prio, first && !nowait, &d);
+		if (r == MSGQ_AGAIN && !first)
+			flush_batch(); /* before waiting */
+		else if (r != MSGQ_OK)
+			break;
+		else
+			add(p, len, prio);
+		if (paced)
+			flush_batch();
+	}
+	flush_batch();
+	if (paced)
+		fcntl(1, F_SETPIPE_SZ, pipe_size);
+	if (stop && !follow) { /* interrupted: end as the signal would */
+		signal(stop, SIG_DFL);
+		raise(stop);
+	}
+	if (got == 0 && r == MSGQ_AGAIN) {
+		if (follow || count_set) /* a drain of an empty queue: no news */
+			return EXIT_TIMEOUT;
+		die(EXIT_TIMEOUT, "%s: no message waiting", q.label);
+	}
+	if (got == 0 && r == MSGQ_TIMEOUT)
+		die(EXIT_TIMEOUT, "%s: no message within %s", q.label, timeout_arg);
+	if (unlink_after)
+		msgq_remove(&q);
+	return 0;
+}

@@ -1,0 +1,427 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/msg.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "msgq.h"
+
+#define MQ_PROC "/proc/sys/fs/mqueue/"
+#define MSG_PROC "/proc/sys/kernel/"
+/* What the kernel allows even with CAP_SYS_RESOURCE (ipc/mqueue.c). */
+#define HARD_MSGMAX 65536L
+#define HARD_MSGSIZEMAX (16L * 1024 * 1024)
+
+/* A number from /proc, or def if it cannot be read. */
+static long proc_long(const char *path, long def)
+{
+	FILE *f = fopen(path, "r");
+	long v;
+
+	if (!f)
+		return def;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = def;
+	fclose(f);
+	return v;
+}
+
+long msgq_prio_max(void)
+{
+	long v = sysconf(_SC_MQ_PRIO_MAX);
+
+	return v > 0 ? v : 32768;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q)
+		die(EXIT_FAIL, "out of memory (%zu bytes)", n);
+	return q;
+}
+
+static void reserve(struct msgq *q, size_t n)
+{
+	if (n > q->cap || !q->buf) {
+		q->cap = n;
+		q->buf = xrealloc(q->buf, n + sizeof(long));
+	}
+}
+
+/* A signal that only interrupts: System V calls have no timeout. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void arm_alarm(const struct deadline *d, int tick_ms)
+{
+	static bool installed;
+	int64_t ns = deadline_left(d);
+	struct itimerval it = { 0 };
+
+	if (!installed) {
+		struct sigaction sa = { .sa_handler = on_alarm };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
+		installed = true;
+	}
+	if (tick_ms > 0 && ns > (int64_t)tick_ms * 1000000)
+		ns = (int64_t)tick_ms * 1000000;
+	if (ns == INT64_MAX)
+		return;
+	if (ns < 1000)
+		ns = 1000;
+	it.it_value.tv_sec = ns / 1000000000;
+	it.it_value.tv_usec = ns % 1000000000 / 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_alarm(void)
+{
+	struct itimerval it = { 0 };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Why creating a POSIX queue failed, naming the limit. */
+static noreturn void posix_create_failed(const struct msgq *q,
+					 const struct mq_attr *a)
+{
+	int err = errno;
+	long msg_max = proc_long(MQ_PROC "msg_max", 10);
+	long size_max = proc_long(MQ_PROC "msgsize_max", 8192);
+	struct rlimit rl;
+
+	if (err == EINVAL && a) {
+		if (a->mq_maxmsg > HARD_MSGMAX)
+			die(EXIT_FAIL, "%s: cannot create: --max-msgs %ld is above the kernel's hard limit of %ld messages per queue",
+			    q->label, a->mq_maxmsg, HARD_MSGMAX);
+		if (a->mq_msgsize > HARD_MSGSIZEMAX)
+			die(EXIT_FAIL, "%s: cannot create: --msg-size %ld is above the kernel's hard limit of %ld bytes",
+			    q->label, a->mq_msgsize, HARD_MSGSIZEMAX);
+		if (a->mq_maxmsg > msg_max)
+			die(EXIT_FAIL, "%s: cannot create: --max-msgs %ld is above the system's limit of %ld messages per queue (%smsg_max; more needs CAP_SYS_RESOURCE)",
+			    q->label, a->mq_maxmsg, msg_max, MQ_PROC);
+		if (a->mq_msgsize > size_max)
+			die(EXIT_FAIL, "%s: cannot create: --msg-size %ld is above the system's limit of %ld bytes (%smsgsize_max; more needs CAP_SYS_RESOURCE)",
+			    q->label, a->mq_msgsize, size_max, MQ_PROC);
+	}
+	if (err == EMFILE) {
+		int fd = dup(2);
+
+		if (fd >= 0 && getrlimit(RLIMIT_MSGQUEUE, &rl) == 0) {
+			long n = a ? a->mq_maxmsg : proc_long(MQ_PROC "msg_default", 10);
+			long s = a ? a->mq_msgsize : proc_long(MQ_PROC "msgsize_default", 8192);
+
+			close(fd);
+			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld",
+			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (err == ENOSPC)
+		die(EXIT_FAIL, "%s: cannot create: the system's limit of %ld POSIX queues is reached (%squeues_max)",
+		    q->label, proc_long(MQ_PROC "queues_max", 256), MQ_PROC);
+	errno = err;
+	die(EXIT_FAIL, "%s: cannot create message queue:", q->label);
+}
+
+static noreturn void open_failed(const struct msgq *q)
+{
+	if (errno == ENOENT)
+		die(EXIT_FAIL, "%s: no such message queue", q->label);
+	if (errno == EACCES)
+		die(EXIT_FAIL, "%s: permission denied", q->label);
+	if (errno == EINVAL && q->kind == IPC_SYSV)
+		die(EXIT_FAIL, "%s: no message queue with that identifier", q->label);
+	if (errno == EIDRM)
+		die(EXIT_FAIL, "%s: the message queue has been removed", q->label);
+	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
+}
+
+static void open_posix(struct msgq *q, bool send, bool nonblock,
+		       const struct msgq_create *c)
+{
+	int flags = nonblock ? O_NONBLOCK : 0;
+	struct mq_attr attr = { 0 }, *ap = NULL;
+
+	int base = send ? O_WRONLY : O_RDONLY;
+
+	/* Read-write when allowed: a receiver may have to put a message back. */
+	q->mqd = mq_open(q->name, O_RDWR | flags);
+	if (q->mqd == (mqd_t)-1 && errno == EACCES)
+		q->mqd = mq_open(q->name, base | flags);
+	else if (q->mqd != (mqd_t)-1)
+		q->can_send = true;
+	if (q->mqd == (mqd_t)-1 && errno == ENOENT && c && c->create) {
+		if (c->maxmsg || c->msgsize) {
+			attr.mq_maxmsg = c->maxmsg ? c->maxmsg
+				: proc_long(MQ_PROC "msg_default", 10);
+			attr.mq_msgsize = c->msgsize ? c->msgsize
+				: proc_long(MQ_PROC "msgsize_default", 8192);
+			ap = &attr;
+		}
+		q->mqd = mq_open(q->name, O_RDWR | O_CREAT | O_EXCL | flags, c->mode, ap);
+		if (q->mqd != (mqd_t)-1) {
+			q->created = q->can_send = true;
+			fchmod(q->mqd, c->mode); /* whatever the umask */
+		} else if (errno == EEXIST) { /* made by another meanwhile */
+			q->mqd = mq_open(q->name, base | flags);
+		} else {
+			posix_create_failed(q, ap);
+		}
+	}
+	if (q->mqd == (mqd_t)-1)
+		open_failed(q);
+	if (send)
+		q->can_send = true;
+	if (mq_getattr(q->mqd, &attr) < 0)
+		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
+	q->msgsize = (size_t)attr.mq_msgsize;
+}
+
+static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
+		      const struct msgq_create *c)
+{
+	struct msqid_ds ds;
+	size_t msgmax = (size_t)proc_long(MSG_PROC "msgmax", 8192);
+	int need = send ? 0200 : 0400;
+
+	if (t->id >= 0) {
+		q->id = t->id;
+		if (msgctl(q->id, IPC_STAT, &ds) < 0) {
+			if (errno == EACCES && send)
+				ds.msg_qbytes = msgmax;
+			else
+				open_failed(q);
+		}
+	} else {
+		q->id = -1;
+		if (c && c->create) {
+			q->id = msgget(t->key, IPC_CREAT | IPC_EXCL | (int)c->mode);
+			if (q->id >= 0)
+				q->created = true;
+			else if (errno == ENOSPC)
+				die(EXIT_FAIL, "%s: cannot create: the system's limit of %ld System V queues is reached (%smsgmni)",
+				    q->label, proc_long(MSG_PROC "msgmni", 32000), MSG_PROC);
+			else if (errno != EEXIST)
+				die(EXIT_FAIL, "%s: cannot create message queue:", q->label);
+		}
+		if (q->id < 0 && (q->id = msgget(t->key, need)) < 0)
+			open_failed(q);
+		if (msgctl(q->id, IPC_STAT, &ds) < 0)
+			ds.msg_qbytes = msgmax;
+	}
+	/* A message longer than the queue's byte limit would wait forever. */
+	q->msgsize = ds.msg_qbytes < msgmax ? ds.msg_qbytes : msgmax;
+	if (send) {
+		q->can_send = true;
+	} else {
+		struct ipc_perm *p = &ds.msg_perm;
+		uid_t u = geteuid();
+
+		q->can_send = u == 0 || ((p->uid == u || p->cuid == u)
+					 ? (p->mode & 0200) : (p->mode & 0002));
+	}
+	/* Receive: a message may be up to the system's msgmax. */
+	reserve(q, send ? q->msgsize : (msgmax > q->msgsize ? msgmax : q->msgsize));
+}
+
+void msgq_open(struct msgq *q, const struct ipc_target *t, bool send,
+	       bool nonblock, const struct msgq_create *c)
+{
+	memset(q, 0, sizeof *q);
+	q->kind = t->kind;
+	q->label = t->label;
+	q->name = t->name;
+	if (t->kind == IPC_POSIX) {
+		open_posix(q, send, nonblock, c);
+		reserve(q, q->msgsize);
+	} else {
+		open_sysv(q, t, send, c);
+	}
+}
+
+static noreturn void io_failed(const struct msgq *q, const char *what)
+{
+	if (errno == EIDRM || (q->kind == IPC_SYSV && errno == EINVAL))
+		die(EXIT_FAIL, "%s: the message queue has been removed", q->label);
+	die(EXIT_FAIL, "%s: cannot %s a message:", q->label, what);
+}
+
+int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
+	      const struct deadline *d, bool nowait, int tick_ms)
+{
+	if (q->kind == IPC_POSIX) {
+		struct timespec ts;
+		const struct timespec *abs = nowait ? NULL : deadline_realtime(d, &ts);
+		int r = abs ? mq_timedsend(q->mqd, p, len, (unsigned)prio, abs)
+			    : mq_send(q->mqd, p, len, (unsigned)prio);
+
+		if (r == 0)
+			return MSGQ_OK;
+		if (errno == EAGAIN)
+			return nowait ? MSGQ_AGAIN : MSGQ_INTR;
+		if (errno == ETIMEDOUT)
+			return MSGQ_TIMEOUT;
+		if (errno == EINTR)
+			return MSGQ_INTR;
+		io_failed(q, "send");
+	}
+	reserve(q, len);
+	memcpy(q->buf, &prio, sizeof prio);
+	memcpy(q->buf + sizeof(long), p, len);
+	bool timed = !nowait && (!d->forever || tick_ms > 0);
+	if (timed) {
+		if (deadline_passed(d))
+			return MSGQ_TIMEOUT;
+		arm_alarm(d, tick_ms);
+	}
+	int r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
+	int err = errno;
+	if (timed)
+		disarm_alarm();
+	errno = err;
+	if (r == 0)
+		return MSGQ_OK;
+	if (errno == EAGAIN)
+		return MSGQ_AGAIN;
+	if (errno == EINTR)
+		return timed && deadline_passed(d) ? MSGQ_TIMEOUT : MSGQ_INTR;
+	io_failed(q, "send");
+}
+
+int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
+	      const struct deadline *d, bool nowait, int tick_ms)
+{
+	if (q->kind == IPC_POSIX) {
+		unsigned pr = 0;
+		ssize_t n = mq_receive(q->mqd, q->buf, q->cap, &pr);
+
+		if (n >= 0) {
+			*p = q->buf;
+			*len = (size_t)n;
+			*prio = (long)pr;
+			return MSGQ_OK;
+		}
+		if (errno == EAGAIN)
+			return MSGQ_AGAIN;
+		if (errno == EINTR)
+			return MSGQ_INTR;
+		io_failed(q, "receive");
+	}
+	for (;;) {
+		bool timed = !nowait && (!d->forever || tick_ms > 0);
+
+		if (timed) {
+			if (deadline_passed(d))
+				return MSGQ_TIMEOUT;
+			arm_alarm(d, tick_ms);
+		}
+		ssize_t n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
+		int err = errno;
+		if (timed)
+			disarm_alarm();
+		errno = err;
+		if (n >= 0) {
+			memcpy(prio, q->buf, sizeof *prio);
+			*p = q->buf + sizeof(long);
+			*len = (size_t)n;
+			return MSGQ_OK;
+		}
+		if (errno == E2BIG) { /* it stays queued: make room, try again */
+			reserve(q, q->cap * 2);
+			continue;
+		}
+		if (errno == ENOMSG)
+			return MSGQ_AGAIN;
+		if (errno == EINTR)
+			return timed && deadline_passed(d) ? MSGQ_TIMEOUT : MSGQ_INTR;
+		if (errno == EACCES)
+			die(EXIT_FAIL, "%s: permission denied", q->label);
+		io_failed(q, "receive");
+	}
+}
+
+bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio)
+{
+	struct deadline d;
+	int r;
+
+	if (!q->can_send) {
+		warn("%s: no permission to put a message back", q->label);
+		return false;
+	}
+	deadline_start(&d, -1);
+	if (q->kind == IPC_POSIX) {
+		r = mq_send(q->mqd, p, len, (unsigned)prio);
+		if (r < 0)
+			warn("%s: cannot put a message back:", q->label);
+		return r == 0;
+	}
+	reserve(q, len);
+	memcpy(q->buf, &prio, sizeof prio);
+	memmove(q->buf + sizeof(long), p, len);
+	r = msgsnd(q->id, q->buf, len, IPC_NOWAIT);
+	if (r < 0)
+		warn("%s: cannot put a message back:", q->label);
+	return r == 0;
+}
+
+static const char *user(uid_t uid)
+{
+	static char num[32];
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		return pw->pw_name;
+	snprintf(num, sizeof num, "%u", (unsigned)uid);
+	return num;
+}
+
+void msgq_stat(struct msgq *q)
+{
+	if (q->kind == IPC_POSIX) {
+		struct mq_attr a;
+		struct stat st;
+
+		if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
+			die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
+		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\n",
+		       q->name, (unsigned)st.st_mode & 07777, user(st.st_uid));
+		printf("max-msgs: %ld\nmsg-size: %ld\nmessages: %ld\n",
+		       a.mq_maxmsg, a.mq_msgsize, a.mq_curmsgs);
+		return;
+	}
+	struct msqid_ds ds;
+
+	if (msgctl(q->id, IPC_STAT, &ds) < 0)
+		open_failed(q);
+	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\nowner: %s\n",
+	       (unsigned)ds.msg_perm.__key, q->id, (unsigned)ds.msg_perm.mode & 0777,
+	       user(ds.msg_perm.uid));
+	printf("max-bytes: %lu\nmsg-size: %zu\nmessages: %lu\nbytes: %lu\n",
+	       (unsigned long)ds.msg_qbytes, q->msgsize, (unsigned long)ds.msg_qnum,
+	       (unsigned long)ds.__msg_cbytes);
+}
+
+void msgq_remove(struct msgq *q)
+{
+	int r = q->kind == IPC_POSIX ? mq_unlink(q->name) : msgctl(q->id, IPC_RMID, NULL);
+
+	if (r < 0)
+		die(EXIT_FAIL, "%s: cannot remove the queue:", q->label);
+}

@@ -1,0 +1,322 @@
+#!/usr/bin/env bats
+# mqrecv: receiving, waiting, draining, and never losing a message.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+qn() { echo "/${IPCUT_PREFIX}q$1"; }
+setup() { ipc_setup; }
+teardown() {
+	local i
+	for i in 1 2 3; do mqrecv -s -u "$(qn "$i")" >/dev/null 2>&1; done
+	ipc_teardown
+}
+
+# messages Q: how many wait in queue Q (mqrecv -s).
+messages() {
+	mqrecv -s "$@" | sed -n 's/^messages: //p'
+}
+
+@test "mqrecv: one message by default, -c N for N" {
+	q=$(qn 1)
+	mqsend "$q" a b c d
+	run mqrecv "$q"
+	assert_success
+	assert_output a
+	run mqrecv -c 2 "$q"
+	assert_output "b
+c"
+	[ "$(messages "$q")" = 1 ]
+}
+
+@test "mqrecv: waits for a message, and a waiting -f sees each at once" {
+	q=$(qn 1)
+	mqsend "$q" first
+	mqrecv "$q" >/dev/null
+	spawn mqrecv -f "$q" > "$T/out"
+	mqsend "$q" one two three
+	wait_until 10 bash -c "[ \$(wc -l < '$T/out') -eq 3 ]"
+	mqsend "$q" four
+	wait_until 10 bash -c "[ \$(wc -l < '$T/out') -eq 4 ]"
+	run cat "$T/out"
+	assert_output "one
+two
+three
+four"
+}
+
+@test "mqrecv: -f | head -n 3 on a queue of 10 leaves 7 (POSIX and System V)" {
+	q=$(qn 1)
+	seq 10 | mqsend "$q"
+	run bash -c "mqrecv -f '$q' 2>'$T/err' | head -n 3"
+	assert_output "$(seq 3)"
+	run tail -n 1 "$T/err"
+	assert_output "mqrecv: standard output: write error: Broken pipe"
+	[ "$(messages "$q")" = 7 ]
+	# A message put back goes behind the others of its priority.
+	run bash -c "mqrecv -c 7 '$q' | sort -n"
+	assert_output "$(seq 4 10)"
+	k=$(sysv_key 1)
+	seq 10 | mqsend -k "$k"
+	run bash -c "mqrecv -f -k $k 2>/dev/null | head -n 3"
+	assert_output "$(seq 3)"
+	[ "$(messages -k "$k")" = 7 ]
+}
+
+@test "mqrecv: a reader that stops reading leaves the rest in the queue" {
+	q=$(qn 1)
+	seq 10 | mqsend "$q"
+	run bash -c "mqrecv -f '$q' 2>/dev/null | { read -r a; read -r b; echo \$a \$b; }"
+	assert_output "1 2"
+	[ "$(messages "$q")" = 8 ]
+	run bash -c "mqrecv -c 8 '$q' | sort -n"
+	assert_output "$(seq 3 10)"
+}
+
+@test "mqrecv: -n -c 100 on a queue of 5 drains 5 with status 0; -n on empty gives 124" {
+	q=$(qn 1)
+	seq 5 | mqsend "$q"
+	run mqrecv -n -c 100 "$q"
+	assert_success
+	assert_output "$(seq 5)"
+	run mqrecv -n "$q"
+	assert_failure 124
+	assert_output "mqrecv: $q: no message waiting"
+	run mqrecv -n -f "$q"
+	assert_failure 124
+	assert_output ""
+	k=$(sysv_key 1)
+	seq 5 | mqsend -k "$k"
+	run mqrecv -n -f -k "$k"
+	assert_success
+	assert_output "$(seq 5)"
+}
+
+@test "mqrecv: -T 0.2 on an empty queue gives 124 within a bounded time" {
+	q=$(qn 1)
+	mqsend "$q" x
+	mqrecv "$q" >/dev/null
+	SECONDS=0
+	run mqrecv -T 0.2 "$q"
+	assert_failure 124
+	assert_output "mqrecv: $q: no message within 0.2"
+	k=$(sysv_key 1)
+	mqsend -k "$k" x
+	mqrecv -k "$k" >/dev/null
+	run mqrecv -T 200ms -k "$k"
+	assert_failure 124
+	assert_output --regexp "^mqrecv: key 0x[0-9a-f]+: no message within 200ms$"
+	(( SECONDS < 5 ))
+	mqsend "$q" y
+	run mqrecv -T 5 "$q"
+	assert_success
+	assert_output y
+}
+
+@test "mqrecv: System V type selection with 0, >0 and <0" {
+	k=$(sysv_key 1)
+	mqsend -k "$k" -t 5 five
+	mqsend -k "$k" -t 2 two
+	mqsend -k "$k" -t 9 nine
+	mqsend -k "$k" -t 3 three
+	run mqrecv -k "$k" -t 9 -P
+	assert_output "9	nine"
+	run mqrecv -k "$k" -t -4 -P
+	assert_output "2	two"
+	run mqrecv -k "$k" -t 0 -P
+	assert_output "5	five"
+	run mqrecv -k "$k" -n -t 7
+	assert_failure 124
+	run mqrecv -k "$k" -P
+	assert_output "3	three"
+}
+
+@test "mqrecv: binary messages and empty ones round-trip with -a and -r" {
+	q=$(qn 1)
+	head -c 3000 /dev/urandom > "$T/bin"
+	printf 'a\0\0b\n' >> "$T/bin"
+	mqsend -a "$q" < "$T/bin"
+	mqrecv -r "$q" > "$T/out"
+	cmp "$T/bin" "$T/out"
+	mqsend -a "$q" < /dev/null
+	mqrecv -r "$q" > "$T/out"
+	[ ! -s "$T/out" ]
+	k=$(sysv_key 1)
+	mqsend -a -k "$k" < "$T/bin"
+	mqrecv -r -k "$k" > "$T/out"
+	cmp "$T/bin" "$T/out"
+}
+
+@test "mqrecv: no message is truncated: the largest a queue takes comes out whole" {
+	q=$(qn 1)
+	local size
+	size=$(cat /proc/sys/fs/mqueue/msgsize_max)
+	mqsend --msg-size "$size" --max-msgs 2 "$q" start
+	mqrecv "$q" >/dev/null
+	head -c "$size" /dev/urandom > "$T/bin"
+	mqsend -a "$q" < "$T/bin"
+	mqrecv -r "$q" > "$T/out"
+	cmp "$T/bin" "$T/out"
+	k=$(sysv_key 1)
+	head -c "$(cat /proc/sys/kernel/msgmax)" /dev/urandom > "$T/bin"
+	mqsend -a -k "$k" < "$T/bin"
+	mqrecv -r -k "$k" > "$T/out"
+	cmp "$T/bin" "$T/out"
+}
+
+@test "mqrecv: -0 and -P framing" {
+	q=$(qn 1)
+	mqsend -p 3 "$q" x y
+	run bash -c "mqrecv -0 -P -c 2 '$q' | tr '\\0' '|'"
+	assert_output "3	x|3	y|"
+}
+
+@test "mqrecv: -s prints attributes and takes nothing; -u removes the queue" {
+	q=$(qn 1)
+	mqsend --max-msgs 4 --msg-size 128 "$q" a b
+	run mqrecv -s "$q"
+	assert_success
+	assert_output "name: $q
+kind: posix
+mode: 600
+owner: root
+max-msgs: 4
+msg-size: 128
+messages: 2"
+	run mqrecv -u -c 2 "$q"
+	assert_output "a
+b"
+	run mqrecv -s "$q"
+	assert_failure 1
+	assert_output "mqrecv: $q: no such message queue"
+	k=$(sysv_key 1)
+	mqsend -k "$k" hello
+	run mqrecv -s -k "$k"
+	assert_line "kind: sysv"
+	assert_line "mode: 600"
+	assert_line "messages: 1"
+	assert_line "bytes: 5"
+	assert_line "msg-size: $(cat /proc/sys/kernel/msgmax)"
+	run mqrecv -u -k "$k"
+	assert_output hello
+	run mqrecv -k "$k"
+	assert_failure 1
+	assert_output --regexp "^mqrecv: key 0x[0-9a-f]+: no such message queue$"
+}
+
+@test "mqrecv: -f ends with status 0 on SIGTERM and SIGINT, all it took written" {
+	q=$(qn 1)
+	local sig
+	for sig in TERM INT; do
+		mqsend "$q" one two
+		mqrecv -f "$q" > "$T/out" &
+		pid=$!
+		wait_until 10 bash -c "[ \$(wc -l < '$T/out') -eq 2 ]"
+		kill -"$sig" "$pid"
+		wait "$pid"
+		run cat "$T/out"
+		assert_output "one
+two"
+	done
+	k=$(sysv_key 1)
+	mqsend -k "$k" one
+	mqrecv -f -k "$k" > "$T/out" &
+	pid=$!
+	wait_until 10 bash -c "[ \$(wc -l < '$T/out') -eq 1 ]"
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+@test "mqrecv: stdout to /dev/full puts the message back and says so" {
+	q=$(qn 1)
+	mqsend -p 4 "$q" keep
+	run bash -c "mqrecv -n '$q' > /dev/full"
+	assert_failure 1
+	assert_output "mqrecv: $q: 1 message put back into the queue
+mqrecv: standard output: write error: No space left on device"
+	run mqrecv -P "$q"
+	assert_output "4	keep"
+	k=$(sysv_key 1)
+	mqsend -k "$k" -t 6 a b c
+	run bash -c "mqrecv -n -c 3 -k $k > /dev/full"
+	assert_failure 1
+	assert_line --index 0 --regexp "^mqrecv: key 0x[0-9a-f]+: 3 messages put back into the queue$"
+	run mqrecv -P -c 3 -k "$k"
+	assert_output "6	a
+6	b
+6	c"
+}
+
+@test "mqrecv: a reader that has gone: nothing is taken" {
+	q=$(qn 1)
+	mqsend "$q" a b
+	run closedpipe mqrecv -f "$q"
+	assert_failure 1
+	assert_output "mqrecv: standard output: write error: Broken pipe"
+	[ "$(messages "$q")" = 2 ]
+	k=$(sysv_key 1)
+	mqsend -k "$k" a
+	run closedpipe mqrecv -k "$k"
+	assert_failure 1
+	[ "$(messages -k "$k")" = 1 ]
+}
+
+@test "mqrecv: a reader that leaves while mqrecv waits ends it" {
+	q=$(qn 1)
+	mqsend "$q" a
+	mqrecv "$q" > /dev/null
+	run timeout 10 bash -c "mqrecv -f '$q' | true; exit \${PIPESTATUS[0]}"
+	assert_failure 1
+	assert_output "mqrecv: standard output: write error: Broken pipe"
+	k=$(sysv_key 1)
+	mqsend -k "$k" a
+	mqrecv -k "$k" > /dev/null
+	run timeout 10 bash -c "mqrecv -f -k $k | true; exit \${PIPESTATUS[0]}"
+	assert_failure 1
+}
+
+@test "mqrecv: missing queue, permission denied, an id that is not a queue" {
+	q=$(qn 1)
+	run mqrecv "$q"
+	assert_failure 1
+	assert_output "mqrecv: $q: no such message queue"
+	run mqrecv -i 2147483647
+	assert_failure 1
+	assert_output "mqrecv: id 2147483647: no message queue with that identifier"
+	need_root
+	mqsend "$q" secret
+	mqsend -k "$(sysv_key 1)" secret
+	cd "$T"
+	run as_nobody mqrecv "$q"
+	assert_failure 1
+	assert_output "mqrecv: $q: permission denied"
+	run as_nobody mqrecv -k "$(sysv_key 1)"
+	assert_failure 1
+	assert_output --regexp "^mqrecv: key 0x[0-9a-f]+: permission denied$"
+	[ "$(messages "$q")" = 1 ]
+}
+
+@test "mqrecv: bad options and values are usage errors" {
+	q=$(qn 1)
+	run mqrecv
+	assert_failure 2
+	assert_line --index 1 "Try 'mqrecv --help'."
+	run mqrecv -c 0 "$q"
+	assert_failure 2
+	assert_line --index 0 --partial "mqrecv: --count: '0' is out of range (1 to"
+	run mqrecv -c 2 -f "$q"
+	assert_failure 2
+	assert_line --index 0 "mqrecv: --count and --follow exclude each other"
+	run mqrecv -t 1 "$q"
+	assert_failure 2
+	assert_line --index 0 "mqrecv: --type is for System V queues"
+	run mqrecv -k private
+	assert_failure 2
+	run mqrecv "$q" extra
+	assert_failure 2
+	assert_line --index 0 "mqrecv: extra operand 'extra'"
+	run mqrecv -T -1 "$q"
+	assert_failure 2
+	run mqrecv -t x -k 5
+	assert_failure 2
+}

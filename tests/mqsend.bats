@@ -1,0 +1,289 @@
+#!/usr/bin/env bats
+# mqsend, and mqsend and mqrecv together (delivery, limits, back-pressure).
+
+bats_require_minimum_version 1.5.0
+load helper
+
+# /dev/mqueue may not be mounted, so the helper cannot find POSIX queues to
+# remove: tests name theirs with qn N and teardown removes them.
+qn() { echo "/${IPCUT_PREFIX}q$1"; }
+setup() { ipc_setup; }
+teardown() {
+	local i
+	for i in 1 2 3; do mqrecv -s -u "$(qn "$i")" >/dev/null 2>&1; done
+	ipc_teardown
+}
+
+@test "mqsend: each MESSAGE argument is one message, in order" {
+	q=$(qn 1)
+	run mqsend "$q" one "two words" ""
+	assert_success
+	assert_output ""
+	mqrecv -c 3 "$q" > "$T/out"
+	printf 'one\ntwo words\n\n' | cmp - "$T/out"
+}
+
+@test "mqsend: stdin lines, NUL records and -a whole input" {
+	q=$(qn 1)
+	printf 'a\nb\nlast' | mqsend "$q"
+	run mqrecv -n -c 10 "$q"
+	assert_output "a
+b
+last"
+	printf 'x\0y z\0' | mqsend -0 "$q"
+	run bash -c "mqrecv -c 2 -0 '$q' | tr '\\0' '|'"
+	assert_output "x|y z|"
+	printf 'a\0b\n\0c' | mqsend -a "$q"
+	mqrecv -r "$q" > "$T/out"
+	printf 'a\0b\n\0c' | cmp - "$T/out"
+	printf '' | mqsend -a "$q"
+	run mqrecv -s "$q"
+	assert_line "messages: 1"
+	mqrecv -r "$q" > "$T/out"
+	[ ! -s "$T/out" ]
+}
+
+@test "mqsend: a new queue is mode 600, or -m; an existing one is used as it is" {
+	q=$(qn 1)
+	mqsend "$q" x
+	run mqrecv -s "$q"
+	assert_line "mode: 600"
+	assert_line "max-msgs: $(cat /proc/sys/fs/mqueue/msg_default)"
+	mqsend -m 640 --max-msgs 3 --msg-size 100 "$(qn 2)" x
+	run mqrecv -s "$(qn 2)"
+	assert_line "mode: 640"
+	assert_line "max-msgs: 3"
+	assert_line "msg-size: 100"
+	mqsend --max-msgs 5 -m 666 "$(qn 2)" y
+	run mqrecv -s "$(qn 2)"
+	assert_line "mode: 640"
+	assert_line "max-msgs: 3"
+	assert_line "messages: 2"
+}
+
+@test "mqsend: System V queue by key, mode 600 in ipcs -q; types" {
+	k=$(sysv_key 1)
+	mqsend -k "$k" hello
+	printf -v hex '0x%08x' "$k"
+	run ipcs -q
+	assert_line --regexp "^$hex +[0-9]+ +root +600 +5 +1 *$"
+	mqsend -k "$k" -t 7 seven
+	run mqrecv -k "$k" -P -c 2
+	assert_output "1	hello
+7	seven"
+}
+
+@test "mqsend: -k private makes a new queue and prints its identifier" {
+	run mqsend -k private hi
+	assert_success
+	assert_output --regexp '^[0-9]+$'
+	id=$output
+	run mqrecv -i "$id" -u
+	assert_output hi
+	run mqrecv -i "$id" -n
+	assert_failure 1
+}
+
+@test "mqsend: --ftok names a System V queue" {
+	touch "$T/f"
+	mqsend --ftok "$T/f:7" hi
+	run mqrecv --ftok "$T/f:7" -u
+	assert_output hi
+}
+
+@test "mqsend: -E fails on a missing queue and creates nothing" {
+	q=$(qn 1)
+	run mqsend -E "$q" x
+	assert_failure 1
+	assert_output "mqsend: $q: no such message queue"
+	run mqsend -E -k "$(sysv_key 2)" x
+	assert_failure 1
+	assert_output --regexp "^mqsend: key 0x[0-9a-f]{8}: no such message queue$"
+	run mqrecv -s "$q"
+	assert_failure 1
+}
+
+@test "mqsend: a record larger than the queue's message size is refused, those before it sent" {
+	q=$(qn 1)
+	mqsend --msg-size 10 "$q" start
+	run mqsend "$q" < <(printf 'ok\n0123456789\n01234567890\nnever\n')
+	assert_failure 1
+	assert_output "mqsend: $q: message 3 is 11 bytes; the queue takes at most 10 (2 sent)"
+	run mqrecv -n -c 10 "$q"
+	assert_output "start
+ok
+0123456789"
+	run mqsend "$q" fine 01234567890
+	assert_failure 1
+	assert_output "mqsend: $q: message 2 is 11 bytes; the queue takes at most 10 (1 sent)"
+	k=$(sysv_key 1)
+	run mqsend -a -k "$k" < <(head -c 9000 /dev/zero)
+	assert_failure 1
+	assert_output "mqsend: key $(printf '0x%08x' "$k"): message 1 is 9000 bytes; the queue takes at most $(cat /proc/sys/kernel/msgmax) (0 sent)"
+}
+
+@test "mqsend: -n on a full queue gives 124 and says how many were sent" {
+	q=$(qn 1)
+	run mqsend -n --max-msgs 3 "$q" 1 2 3 4 5
+	assert_failure 124
+	assert_output "mqsend: $q: the queue is full; 3 messages sent"
+	k=$(sysv_key 1)
+	run mqsend -n -k "$k" < <(seq 100000)
+	assert_failure 124
+	assert_output --regexp "^mqsend: key 0x[0-9a-f]+: the queue is full; [0-9]+ messages sent$"
+}
+
+@test "mqsend: -T gives 124 when the queue stays full, POSIX and System V" {
+	q=$(qn 1)
+	mqsend --max-msgs 1 "$q" x
+	SECONDS=0
+	run mqsend -T 0.2 "$q" y
+	assert_failure 124
+	assert_output "mqsend: $q: the queue stayed full for 0.2; 0 messages sent"
+	k=$(sysv_key 1)
+	head -c 8000 /dev/zero | mqsend -a -k "$k"
+	head -c 8000 /dev/zero | mqsend -a -k "$k"
+	run mqsend -T 200ms -a -k "$k" < <(head -c 8000 /dev/zero)
+	assert_failure 124
+	assert_output --partial "the queue stayed full for 200ms; 0 messages sent"
+	(( SECONDS < 5 ))
+}
+
+@test "mqsend: blocks while the queue is full and goes on when there is room" {
+	q=$(qn 1)
+	spawn mqsend --max-msgs 2 "$q" 1 2 3 4 5
+	pid=$!
+	wait_until 5 bash -c "mqrecv -s '$q' 2>/dev/null | grep -qx 'messages: 2'"
+	kill -0 "$pid"
+	run mqrecv -c 5 "$q"
+	assert_output "$(seq 5)"
+	wait "$pid"
+}
+
+@test "mqsend: priorities come out highest first, FIFO within one" {
+	q=$(qn 1)
+	mqsend -p 1 "$q" one
+	mqsend -p 9 "$q" nine
+	mqsend "$q" zero
+	mqsend -p 5 "$q" five-a five-b
+	run mqrecv -P -c 5 "$q"
+	assert_output "9	nine
+5	five-a
+5	five-b
+1	one
+0	zero"
+}
+
+@test "mqsend: 4 producers and 4 consumers, 10,000 messages each delivered once (POSIX)" {
+	q=$(qn 1)
+	mqsend --max-msgs 10 "$q" start
+	mqrecv "$q" >/dev/null
+	local i pids=() prods=()
+	for i in 0 1 2 3; do
+		spawn mqrecv -f "$q" > "$T/out$i"
+		pids+=("$!")
+	done
+	for i in 0 1 2 3; do
+		seq $((i * 2500 + 1)) $((i * 2500 + 2500)) | mqsend "$q" &
+		prods+=("$!")
+	done
+	for i in "${prods[@]}"; do wait "$i"; done
+	wait_until 60 bash -c "[ \$(cat '$T'/out? | wc -l) -ge 10000 ]"
+	kill -TERM "${pids[@]}"
+	for i in "${pids[@]}"; do wait "$i"; done
+	sort -n "$T"/out? > "$T/all"
+	seq 10000 | cmp - "$T/all"
+}
+
+@test "mqsend: 4 producers and 4 consumers, 10,000 messages each delivered once (System V)" {
+	k=$(sysv_key 1)
+	local i pids=() prods=()
+	mqsend -k "$k" start
+	mqrecv -k "$k" >/dev/null
+	for i in 0 1 2 3; do
+		spawn mqrecv -f -k "$k" > "$T/out$i"
+		pids+=("$!")
+	done
+	for i in 0 1 2 3; do
+		seq $((i * 2500 + 1)) $((i * 2500 + 2500)) | mqsend -k "$k" &
+		prods+=("$!")
+	done
+	for i in "${prods[@]}"; do wait "$i"; done
+	wait_until 60 bash -c "[ \$(cat '$T'/out? | wc -l) -ge 10000 ]"
+	kill -TERM "${pids[@]}"
+	for i in "${pids[@]}"; do wait "$i"; done
+	sort -n "$T"/out? > "$T/all"
+	seq 10000 | cmp - "$T/all"
+}
+
+@test "mqsend: limits the system refuses name the limit" {
+	need_root
+	local max size
+	max=$(cat /proc/sys/fs/mqueue/msg_max)
+	size=$(cat /proc/sys/fs/mqueue/msgsize_max)
+	cd "$T"
+	run as_nobody mqsend --max-msgs $((max + 1)) "$(qn 1)" x
+	assert_failure 1
+	assert_output "mqsend: $(qn 1): cannot create: --max-msgs $((max + 1)) is above the system's limit of $max messages per queue (/proc/sys/fs/mqueue/msg_max; more needs CAP_SYS_RESOURCE)"
+	run as_nobody mqsend --msg-size $((size + 1)) "$(qn 1)" x
+	assert_failure 1
+	assert_output "mqsend: $(qn 1): cannot create: --msg-size $((size + 1)) is above the system's limit of $size bytes (/proc/sys/fs/mqueue/msgsize_max; more needs CAP_SYS_RESOURCE)"
+	run bash -c "ulimit -q 1000 && mqsend --max-msgs 2 --msg-size 1K '$(qn 1)' x"
+	assert_failure 1
+	assert_output --partial "cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, 1000 bytes (ulimit -q"
+	run mqrecv -s "$(qn 1)"
+	assert_failure 1
+}
+
+@test "mqsend: permission denied on another user's queue" {
+	need_root
+	mqsend "$(qn 1)" x
+	mqsend -k "$(sysv_key 1)" x
+	cd "$T"
+	run as_nobody mqsend "$(qn 1)" y
+	assert_failure 1
+	assert_output "mqsend: $(qn 1): permission denied"
+	run as_nobody mqsend -k "$(sysv_key 1)" y
+	assert_failure 1
+	assert_output --regexp "^mqsend: key 0x[0-9a-f]+: permission denied$"
+}
+
+@test "mqsend: bad options and values are usage errors" {
+	local q
+	q=$(qn 1)
+	run mqsend
+	assert_failure 2
+	assert_line --index 0 "mqsend: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH"
+	run mqsend -p 32768 "$q" x
+	assert_failure 2
+	assert_line --index 0 "mqsend: --priority: '32768' is out of range (0 to 32767)"
+	run mqsend -t 0 -k 5 x
+	assert_failure 2
+	assert_line --index 0 --partial "mqsend: --type: '0' is out of range (1 to"
+	run mqsend -t 3 "$q" x
+	assert_failure 2
+	assert_line --index 0 "mqsend: --type is for System V queues; a POSIX queue takes --priority"
+	run mqsend -p 3 -k 5 x
+	assert_failure 2
+	assert_line --index 0 "mqsend: --priority is for POSIX queues; a System V queue takes --type"
+	run mqsend --max-msgs 0 "$q" x
+	assert_failure 2
+	run mqsend --msg-size 1X "$q" x
+	assert_failure 2
+	run mqsend -T soon "$q" x
+	assert_failure 2
+	run mqsend -a "$q" x
+	assert_failure 2
+	run mqsend a/b x
+	assert_failure 2
+	run mqsend -m 8888 "$q" x
+	assert_failure 2
+	run mqrecv -s "$q"
+	assert_failure 1
+}
+
+@test "mqsend: an identifier that is not a queue" {
+	run mqsend -i 2147483647 x
+	assert_failure 1
+	assert_output "mqsend: id 2147483647: no message queue with that identifier"
+}
