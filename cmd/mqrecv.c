@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "ipcname.h"
 #include "msgq.h"
+#include "opterr.h"
 #include "parse.h"
 #include "record.h"
 #include "tool.h"
@@ -240,6 +241,8 @@ static void add(const char *p, size_t len, long prio)
 	rec_write(&w, p, len);
 }
 
+static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
+
 int main(int argc, char **argv)
 {
 	struct ipc_target t;
@@ -252,8 +255,8 @@ int main(int argc, char **argv)
 
 	tool_init("mqrecv");
 	ipc_target_init(&t);
-	argv[0] = (char *)progname; /* getopt names the tool, not its path */
-	while ((opt = getopt_long(argc, argv, "0c:fhi:k:nPrsT:t:uV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (ipc_target_option(&t, opt, optarg))
 			continue;
 		switch (opt) {
@@ -275,9 +278,7 @@ int main(int argc, char **argv)
 		case 't': type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 		case 'u': unlink_after = true; break;
 		case 'V': print_version();
-		default: /* getopt said what is wrong */
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			return EXIT_USAGE;
+		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
 	if (t.kind == IPC_NONE && optind < argc)

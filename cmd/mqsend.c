@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "ipcname.h"
 #include "msgq.h"
+#include "opterr.h"
 #include "parse.h"
 #include "record.h"
 #include "tool.h"
@@ -91,6 +92,8 @@ static noreturn void too_big(uint64_t n, size_t len)
 	    q.label, n, len, q.msgsize, sent);
 }
 
+static const char optstring[] = ":0aEhi:k:m:np:T:t:V";
+
 int main(int argc, char **argv)
 {
 	struct ipc_target t;
@@ -100,9 +103,9 @@ int main(int argc, char **argv)
 
 	tool_init("mqsend");
 	ipc_target_init(&t);
-	argv[0] = (char *)progname; /* getopt names the tool, not its path */
 	prio = 0;
-	while ((opt = getopt_long(argc, argv, "0aEhi:k:m:np:T:t:V", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (ipc_target_option(&t, opt, optarg))
 			continue;
 		switch (opt) {
@@ -133,9 +136,7 @@ int main(int argc, char **argv)
 			type_set = true;
 			break;
 		case 'V': print_version();
-		default: /* getopt said what is wrong */
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			return EXIT_USAGE;
+		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
 	if (t.kind == IPC_NONE && optind < argc)
