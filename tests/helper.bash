@@ -30,7 +30,6 @@ ipc_setup() {
 	IPCUT_PREFIX="ipcut-$IPCUT_RUN-$BATS_SUITE_TEST_NUMBER-"
 	# Keys 0x40000000 | run << 22 | test << 8 | n: see sysv_key.
 	IPCUT_KEYBASE=$(( 0x40000000 | (IPCUT_RUN << 22) | ((BATS_SUITE_TEST_NUMBER & 0x3fff) << 8) ))
-	IPCUT_SEQ=0
 	BG_PIDS=()
 }
 
@@ -56,10 +55,13 @@ ipc_teardown() {
 setup() { ipc_setup; }
 teardown() { ipc_teardown; }
 
-# A fresh POSIX object name, with its slash: /ipcut-R-N-S.
+# A fresh POSIX object name, with its slash: /ipcut-R-N-S. The counter
+# lives in a file, so q=$(posix_name) (a subshell) still counts up.
 posix_name() {
-	IPCUT_SEQ=$((IPCUT_SEQ + 1))
-	echo "/$IPCUT_PREFIX$IPCUT_SEQ"
+	local n=0
+	[ -f "$T/.seq" ] && n=$(<"$T/.seq")
+	echo $((n + 1)) > "$T/.seq"
+	echo "/$IPCUT_PREFIX$((n + 1))"
 }
 
 # A System V key, decimal, unique to this test: sysv_key 0 .. sysv_key 255.

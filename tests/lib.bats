@@ -283,3 +283,11 @@ Try 'libtest --help'."
 	run libtest exec true
 	assert_success
 }
+
+@test "helper: posix_name gives a new name each time, even in a subshell" {
+	local a b
+	a=$(posix_name)
+	b=$(posix_name)
+	[ "$a" != "$b" ]
+	assert_regex "$a" "^/ipcut-[0-9]+-[0-9]+-1$"
+}
