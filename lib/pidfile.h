@@ -13,7 +13,7 @@ pid_t pidfile_read(const char *path);
 /*
  * Write pid to path atomically: a temporary file in the same directory,
  * renamed over path, so a reader sees no file or the whole PID, never a
- * part. Mode 0644 less the umask. Returns 0, or -1 with errno set.
+ * part. Mode 0600. Returns 0, or -1 with errno set.
  */
 int pidfile_write(const char *path, pid_t pid);
 
