@@ -1,5 +1,5 @@
 # ipcutils. Adding a tool is adding its name to TOOLS.
-TOOLS =
+TOOLS = sockpipe
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local

@@ -1,0 +1,198 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "io.h"
+#include "relay.h"
+#include "tool.h"
+
+#define RELAY_BUF (256 * 1024)
+#define SPLICE_LEN (1 << 20)
+
+/* One direction: stdin to the socket (up) or the socket to stdout (down). */
+struct dir {
+	int from, to;
+	bool up;
+	bool splice;     /* the side that is not the socket is a pipe */
+	bool want_out;   /* waiting for room at to, not for data at from */
+	bool eof;        /* nothing more will be read from from */
+	bool done;
+	bool moved;
+	char *buf;
+	size_t off, len; /* read but not yet written */
+};
+
+static const struct relay_opts *opt;
+
+/* Errors that are the connection's, whichever call reported them. */
+static bool conn_errno(int e)
+{
+	return e == ECONNRESET || e == ECONNABORTED || e == ETIMEDOUT || e == ENOTCONN
+		|| e == EHOSTUNREACH || e == ENETUNREACH || e == ECONNREFUSED;
+}
+
+static noreturn void fail_read(const struct dir *d)
+{
+	if (d->up)
+		die(EXIT_FAIL, "standard input: read error:");
+	die(EXIT_FAIL, "%s: receive:", opt->label);
+}
+
+static noreturn void fail_write(const struct dir *d)
+{
+	if (d->up || conn_errno(errno))
+		die(EXIT_FAIL, "%s: %s:", opt->label, d->up ? "send" : "receive");
+	die_stdout();
+}
+
+static void setup(struct dir *d)
+{
+	struct stat st;
+	int other = d->up ? d->from : d->to;
+
+	d->splice = fstat(other, &st) == 0 && S_ISFIFO(st.st_mode);
+	if (!d->splice && !(d->buf = malloc(RELAY_BUF)))
+		die(EXIT_FAIL, "out of memory");
+}
+
+/* Move what can be moved now; true if any byte moved. */
+static bool step(struct dir *d)
+{
+	if (d->splice) {
+		bool src_ready = !d->want_out;
+		ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			d->moved = true;
+			d->want_out = false;
+			return true;
+		}
+		if (n == 0) {
+			d->eof = true;
+			return false;
+		}
+		if (errno == EAGAIN) {
+			/* The side we waited on was ready: the other one is not. */
+			d->want_out = src_ready;
+			return false;
+		}
+		if (errno == EINTR)
+			return false;
+		if (errno == EINVAL && !d->moved) {
+			d->splice = false; /* this pair cannot splice: copy */
+			if (!d->buf && !(d->buf = malloc(RELAY_BUF)))
+				die(EXIT_FAIL, "out of memory");
+			return false;
+		}
+		if (d->up || conn_errno(errno))
+			fail_write(d);
+		die_stdout();
+	}
+	bool moved = false;
+	if (d->len == 0 && !d->eof) {
+		ssize_t n = read(d->from, d->buf, RELAY_BUF);
+		if (n == 0) {
+			d->eof = true;
+			return false;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return false;
+			fail_read(d);
+		}
+		d->off = 0;
+		d->len = (size_t)n;
+		moved = true;
+	}
+	while (d->len > 0) {
+		ssize_t w = write(d->to, d->buf + d->off, d->len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				d->want_out = true;
+				return moved;
+			}
+			fail_write(d);
+		}
+		d->off += (size_t)w;
+		d->len -= (size_t)w;
+		moved = true;
+	}
+	d->want_out = false;
+	return moved;
+}
+
+static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
+{
+	p[*n].fd = d->want_out ? d->to : d->from;
+	p[*n].events = d->want_out ? POLLOUT : POLLIN;
+	pd[(*n)++] = d;
+}
+
+int relay(int sock, int in, int out, const struct relay_opts *o)
+{
+	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0 };
+	struct dir down = { .from = sock, .to = out };
+	int64_t last = now_ns();
+
+	opt = o;
+	if (in >= 0)
+		setup(&up);
+	setup(&down);
+	for (;;) {
+		struct pollfd p[2];
+		struct dir *pd[2];
+		int n = 0, timeout = -1;
+
+		if (down.eof) {
+			/*
+			 * The peer is done: send what was read and what the input
+			 * holds ready (a file, a pipe's contents), then stop
+			 * rather than wait for input that may never come.
+			 */
+			if (o->quit_on_eof)
+				break;
+			if (!up.eof && up.len == 0 && !up.want_out && wait_fd(in, POLLIN, 0) == 0)
+				up.eof = true;
+			if (up.eof && up.len == 0)
+				break;
+		}
+		if (up.eof && up.len == 0 && !up.done) {
+			up.done = true;
+			if (o->quit_on_eof)
+				break;
+			if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+				die(EXIT_FAIL, "%s: shutdown:", o->label);
+		}
+		if (!up.done) {
+			if (up.eof)
+				up.want_out = true;
+			add(p, pd, &n, &up);
+		}
+		if (!down.eof)
+			add(p, pd, &n, &down);
+		if (o->idle_ns >= 0) {
+			int64_t left = last + o->idle_ns - now_ns();
+			if (left <= 0)
+				die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
+			timeout = (int)((left + 999999) / 1000000);
+		}
+		int r = poll(p, (nfds_t)n, timeout);
+		if (r < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		for (int i = 0; i < n && r > 0; i++)
+			if (p[i].revents && step(pd[i]))
+				last = now_ns();
+	}
+	free(up.buf);
+	free(down.buf);
+	return 0;
+}
