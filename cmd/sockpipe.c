@@ -136,6 +136,34 @@ static int poll_ms(int64_t deadline)
 	return (int)((left + 999999) / 1000000);
 }
 
+/* A whole record (or the end) waits in r's buffer: no read would block. */
+static bool buffered(const struct rec_reader *r)
+{
+	return !r->done && (r->eof || (r->delim != REC_WHOLE && r->end > r->start
+		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
+}
+
+static void send_record(int fd, struct rec_reader *in, bool connected,
+			const struct sockaddr_storage *peer, socklen_t peerlen, size_t max)
+{
+	char *rec;
+	size_t len;
+	int got = rec_read(in, &rec, &len);
+
+	if (got == REC_TOOBIG)
+		die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
+		    addr.text, (unsigned long long)in->count, len, max);
+	if (got < 0)
+		die(EXIT_FAIL, "standard input: read error:");
+	if (got > 0 && (connected ? send(fd, rec, len, 0)
+			: sendto(fd, rec, len, 0, (const struct sockaddr *)peer, peerlen)) < 0) {
+		if (errno == EMSGSIZE)
+			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
+			    addr.text, (unsigned long long)in->count, len);
+		die(EXIT_FAIL, "%s: send:", addr.text);
+	}
+}
+
 /* Datagrams: each record of stdin is one datagram, each one received a record. */
 static int dgram(int fd, bool listening)
 {
@@ -144,11 +172,18 @@ static int dgram(int fd, bool listening)
 	struct sockaddr_storage peer;
 	socklen_t peerlen = 0;
 	bool connected = !listening;
-	size_t max = addr.family == AF_UNIX ? SIZE_MAX : addr.family == AF_INET6 ? 65527 : 65507;
+	size_t max = addr.family == AF_INET6 ? 65527 : 65507;
 	size_t cap = 65536;
 	char *buf = malloc(cap);
 	int64_t last = now_ns();
 
+	if (addr.family == AF_UNIX) {
+		/* Linux takes a unix datagram of up to the send buffer less 32. */
+		int sndbuf = 0;
+		socklen_t len = sizeof sndbuf;
+		getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
+		max = sndbuf > 32 ? (size_t)sndbuf - 32 : SIZE_MAX;
+	}
 	rec_reader_init(&in, STDIN_FILENO, delim, max);
 	rec_writer_init(&out, STDOUT_FILENO, term);
 	if (!buf)
@@ -164,39 +199,28 @@ static int dgram(int fd, bool listening)
 			ssize_t n = recv(fd, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 			if (n > (ssize_t)cap && (buf = realloc(buf, cap = (size_t)n)) == NULL)
 				die(EXIT_FAIL, "out of memory");
-			peerlen = sizeof peer;
-			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&peer, &peerlen);
+			/* -l answers its first sender; -lk the latest one. */
+			struct sockaddr_storage from;
+			socklen_t fromlen = sizeof from;
+			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				die(EXIT_FAIL, "%s: receive:", addr.text);
-			if (listening && !keep && !connected && n >= 0) {
-				if (connect(fd, (struct sockaddr *)&peer, peerlen) < 0)
-					die(EXIT_FAIL, "%s: connect to sender:", addr.text);
-				connected = true;
+			if (n >= 0 && listening && (keep || peerlen == 0)) {
+				peer = from;
+				peerlen = fromlen;
 			}
 			if (n >= 0 && (rec_write(&out, buf, (size_t)n) < 0 || rec_flush(&out) < 0))
 				die_stdout();
 			last = now_ns();
 		}
 		if (r > 0 && p[1].revents && !in.done) {
-			char *rec;
-			size_t len;
-			int got = rec_read(&in, &rec, &len);
-			if (got == REC_TOOBIG)
-				die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
-				    addr.text, (unsigned long long)in.count, len, max);
-			if (got < 0)
-				die(EXIT_FAIL, "standard input: read error:");
-			if (got == 0 && quit)
-				break;
-			if (got > 0 && (connected ? send(fd, rec, len, 0)
-					: sendto(fd, rec, len, 0, (struct sockaddr *)&peer, peerlen)) < 0) {
-				if (errno == EMSGSIZE)
-					die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
-					    addr.text, (unsigned long long)in.count, len);
-				die(EXIT_FAIL, "%s: send:", addr.text);
-			}
+			do
+				send_record(fd, &in, connected, &peer, peerlen, max);
+			while (buffered(&in));
 			last = now_ns();
 		}
+		if (in.done && quit)
+			break;
 	}
 	rec_reader_free(&in);
 	rec_writer_free(&out);
