@@ -21,6 +21,7 @@ echo_server() {
 
 # spawn with standard input from FILE (a background job's is /dev/null).
 spawn_in() {
+	# shellcheck disable=SC2016 # expanded by that sh
 	spawn sh -c 'f=$1; shift; exec "$@" < "$f"' sh "$@"
 }
 
@@ -122,6 +123,7 @@ done"
 	head -c 256M /dev/urandom > "$T/data"
 	echo_server "unix:$T/s"
 	wait_until 5 test -S "$T/s"
+	# shellcheck disable=SC2002 # pipes on both sides: the splice path
 	cat "$T/data" | sockpipe "unix:$T/s" | cat > "$T/out"
 	cmp "$T/data" "$T/out"
 	rm "$T/out"
