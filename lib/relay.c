@@ -20,7 +20,8 @@
 struct dir {
 	int from, to;
 	bool up;
-	bool splice;     /* the side that is not the socket is a pipe */
+	bool splice;     /* move data with splice(2) */
+	int via[2];      /* a pipe of our own when neither side is one */
 	bool want_out;   /* waiting for room at to, not for data at from */
 	bool eof;        /* nothing more will be read from from */
 	bool done;
@@ -52,19 +53,94 @@ static noreturn void fail_write(const struct dir *d)
 	die_stdout();
 }
 
+static void copy_mode(struct dir *d)
+{
+	d->splice = false;
+	if (!d->buf && !(d->buf = malloc(RELAY_BUF)))
+		die(EXIT_FAIL, "out of memory");
+}
+
 static void setup(struct dir *d)
 {
 	struct stat st;
 	int other = d->up ? d->from : d->to;
 
-	d->splice = fstat(other, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (!d->splice && !(d->buf = malloc(RELAY_BUF)))
-		die(EXIT_FAIL, "out of memory");
+	d->splice = true;
+	d->via[0] = d->via[1] = -1;
+	if (fstat(other, &st) == 0 && S_ISFIFO(st.st_mode))
+		return;
+	if (pipe2(d->via, O_CLOEXEC | O_NONBLOCK) == 0) {
+		fcntl(d->via[1], F_SETPIPE_SZ, SPLICE_LEN);
+		return;
+	}
+	copy_mode(d);
+}
+
+/* The destination takes no splice: copy what waits in the pipe, then copy. */
+static bool unsplice(struct dir *d)
+{
+	copy_mode(d);
+	while (d->len > 0) {
+		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
+		if (n <= 0)
+			die(EXIT_FAIL, "pipe:");
+		if (write_all(d->to, d->buf, (size_t)n) < 0)
+			fail_write(d);
+		d->len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Splice through our own pipe; d->len counts what waits in it. */
+static bool step_via(struct dir *d)
+{
+	bool moved = false;
+
+	if (d->len == 0 && !d->eof) {
+		ssize_t n = splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == 0) {
+			d->eof = true;
+			return false;
+		}
+		if (n < 0) {
+			if (errno == EINVAL && !d->moved) {
+				copy_mode(d); /* cannot splice from this: copy */
+				return false;
+			}
+			if (errno == EAGAIN || errno == EINTR)
+				return false;
+			fail_read(d);
+		}
+		d->len = (size_t)n;
+		d->moved = moved = true;
+	}
+	while (d->len > 0) {
+		ssize_t w = splice(d->via[0], NULL, d->to, NULL, d->len,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				d->want_out = true;
+				return moved;
+			}
+			if (errno == EINVAL)
+				return unsplice(d);
+			fail_write(d);
+		}
+		d->len -= (size_t)w;
+		moved = true;
+	}
+	d->want_out = false;
+	return moved;
 }
 
 /* Move what can be moved now; true if any byte moved. */
 static bool step(struct dir *d)
 {
+	if (d->splice && d->via[0] >= 0)
+		return step_via(d);
 	if (d->splice) {
 		bool src_ready = !d->want_out;
 		ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
@@ -86,9 +162,7 @@ static bool step(struct dir *d)
 		if (errno == EINTR)
 			return false;
 		if (errno == EINVAL && !d->moved) {
-			d->splice = false; /* this pair cannot splice: copy */
-			if (!d->buf && !(d->buf = malloc(RELAY_BUF)))
-				die(EXIT_FAIL, "out of memory");
+			copy_mode(d); /* this pair cannot splice */
 			return false;
 		}
 		if (d->up || conn_errno(errno))
@@ -194,5 +268,11 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	}
 	free(up.buf);
 	free(down.buf);
+	for (int i = 0; i < 2; i++) {
+		if (in >= 0 && up.splice && up.via[i] >= 0)
+			close(up.via[i]);
+		if (down.splice && down.via[i] >= 0)
+			close(down.via[i]);
+	}
 	return 0;
 }
