@@ -67,8 +67,12 @@ static void setup(struct dir *d)
 
 	d->splice = true;
 	d->via[0] = d->via[1] = -1;
-	if (fstat(other, &st) == 0 && S_ISFIFO(st.st_mode))
+	if (fstat(other, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* A larger pipe: fewer wake-ups on both sides of it. */
+		if (fcntl(other, F_GETPIPE_SZ) < SPLICE_LEN)
+			fcntl(other, F_SETPIPE_SZ, SPLICE_LEN);
 		return;
+	}
 	if (pipe2(d->via, O_CLOEXEC | O_NONBLOCK) == 0) {
 		fcntl(d->via[1], F_SETPIPE_SZ, SPLICE_LEN);
 		return;
@@ -139,35 +143,44 @@ static bool step_via(struct dir *d)
 /* Move what can be moved now; true if any byte moved. */
 static bool step(struct dir *d)
 {
-	if (d->splice && d->via[0] >= 0)
-		return step_via(d);
+	if (d->splice && d->via[0] >= 0) {
+		/* Go on while it moves: a poll per chunk costs a core on loopback. */
+		bool moved = false;
+		for (int i = 0; i < 16 && d->splice && step_via(d); i++)
+			moved = true;
+		return moved;
+	}
 	if (d->splice) {
-		bool src_ready = !d->want_out;
-		ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			d->moved = true;
-			d->want_out = false;
-			return true;
+		bool src_ready = !d->want_out, moved = false;
+		for (int i = 0; i < 16; i++) {
+			ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->moved = moved = true;
+				d->want_out = false;
+				src_ready = false; /* unknown again: ask the source first */
+				continue;
+			}
+			if (n == 0) {
+				d->eof = true;
+				return moved;
+			}
+			if (errno == EAGAIN) {
+				/* The side we waited on was ready: the other one is not. */
+				d->want_out = src_ready;
+				return moved;
+			}
+			if (errno == EINTR)
+				return moved;
+			if (errno == EINVAL && !d->moved) {
+				copy_mode(d); /* this pair cannot splice */
+				return false;
+			}
+			if (d->up || conn_errno(errno))
+				fail_write(d);
+			die_stdout();
 		}
-		if (n == 0) {
-			d->eof = true;
-			return false;
-		}
-		if (errno == EAGAIN) {
-			/* The side we waited on was ready: the other one is not. */
-			d->want_out = src_ready;
-			return false;
-		}
-		if (errno == EINTR)
-			return false;
-		if (errno == EINVAL && !d->moved) {
-			copy_mode(d); /* this pair cannot splice */
-			return false;
-		}
-		if (d->up || conn_errno(errno))
-			fail_write(d);
-		die_stdout();
+		return moved;
 	}
 	bool moved = false;
 	if (d->len == 0 && !d->eof) {
