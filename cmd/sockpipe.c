@@ -495,6 +495,7 @@ int main(int argc, char **argv)
 	int c;
 
 	tool_init("sockpipe");
+	argv[0] = (char *)progname; /* getopt's messages start with it */
 	while ((c = getopt_long(argc, argv, "0aehi:klm:qrR:T:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case '0': delim = term = '\0'; break;
@@ -515,7 +516,9 @@ int main(int argc, char **argv)
 		case 'R': retry_ns = arg_duration("--retry", optarg); break;
 		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
 		case 'V': print_version();
-		default: usage_error("unknown option");
+		default: /* getopt has said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (optind >= argc)

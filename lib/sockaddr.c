@@ -307,19 +307,33 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 			return -1;
 		if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
 			return -1;
-		/* The file is born with its mode: no moment with a wider one. */
+		/*
+		 * The file is born with its mode, under a name of its own, and
+		 * appears at PATH only once it listens: whoever waits for the
+		 * file can connect at once. link() never replaces a file.
+		 */
+		struct sockaddr_un tmp = a;
+		bool staged = !sp->abstract && snprintf(tmp.sun_path, sizeof tmp.sun_path,
+			"%s.%ld~", sp->path, (long)getpid()) < (int)sizeof tmp.sun_path;
 		mode_t old = umask(~mode & 0777);
-		int r = bind(fd, (struct sockaddr *)&a, len);
+		int r = bind(fd, (struct sockaddr *)(staged ? &tmp : &a), len);
 		umask(old);
 		if (r < 0) {
 			close_keep_errno(fd);
 			return -1;
 		}
-		sp->made_file = !sp->abstract;
-		if (sp->type == SOCK_STREAM && listen(fd, backlog) < 0) {
+		sp->made_file = !sp->abstract && !staged;
+		if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
+		    || (staged && link(tmp.sun_path, sp->path) < 0)) {
 			close_keep_errno(fd);
+			if (staged)
+				unlink(tmp.sun_path);
 			sock_unlink(sp);
 			return -1;
+		}
+		if (staged) {
+			unlink(tmp.sun_path);
+			sp->made_file = true;
 		}
 		return fd;
 	}
