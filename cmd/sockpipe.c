@@ -329,6 +329,8 @@ static int serve_exec(int lfd, char **cmd)
 	}
 }
 
+#define LINE_MAX_BYTES (1 << 20) /* longer lines are written in pieces */
+
 struct client {
 	int fd;
 	char *buf;
@@ -339,7 +341,8 @@ struct client {
 static void drain(struct client *c, bool end)
 {
 	char *nl = c->len ? memrchr(c->buf, '\n', c->len) : NULL;
-	size_t n = end || c->len == c->cap ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
+	bool full = c->cap >= LINE_MAX_BYTES && c->len + 1 >= c->cap;
+	size_t n = end || full ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
 
 	if (end && n > 0 && c->buf[n - 1] != '\n')
 		c->buf[n++] = '\n'; /* cap keeps a byte spare for it */
@@ -377,7 +380,7 @@ static int serve_lines(int lfd)
 				continue;
 			if (c->len + 1 >= c->cap) {
 				size_t want = c->cap ? c->cap * 2 : 65536;
-				if (want > (1 << 20) + 1 && c->len + 1 >= c->cap) {
+				if (c->cap >= LINE_MAX_BYTES) {
 					drain(c, false); /* a line longer than 1 MiB goes in pieces */
 				} else if (!(c->buf = realloc(c->buf, c->cap = want))) {
 					die(EXIT_FAIL, "out of memory");

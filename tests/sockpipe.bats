@@ -19,6 +19,16 @@ echo_server() {
 	spawn sockpipe -lke "${pp[@]}" "$@" -- cat > "$T/port"
 }
 
+# count_is -l|-c FILE N: FILE has N lines (-l) or bytes (-c) now.
+count_is() {
+	test "$(wc "$1" < "$2")" -eq "$3"
+}
+
+# children_of PID N: PID has N children now.
+children_of() {
+	test "$(ps -o pid= --ppid "$1" | wc -l)" -eq "$2"
+}
+
 # spawn with standard input from FILE (a background job's is /dev/null).
 spawn_in() {
 	# shellcheck disable=SC2016 # expanded by that sh
@@ -144,7 +154,7 @@ done"
 		pids+=("$!")
 	done
 	for i in "${pids[@]}"; do wait "$i"; done
-	wait_until 10 test "$(wc -l < "$T/log")" -eq 4000
+	wait_until 10 count_is -l "$T/log" 4000
 	run grep -cvE '^client [0-9]{2} line [0-9]{3} 0{500}$' "$T/log"
 	assert_output 0
 	for i in $(seq 20); do
@@ -163,7 +173,7 @@ done"
 	done
 	for i in "${pids[@]}"; do wait "$i"; done
 	for i in $(seq 20); do cmp "$T/in$i" "$T/out$i"; done
-	wait_until 5 test -z "$(ps -o pid= --ppid "$server")"
+	wait_until 5 children_of "$server" 0
 }
 
 @test "--max-conns limits -e to N connections at once" {
@@ -172,7 +182,7 @@ done"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn_in "$T/in" sockpipe "unix:$T/s"
-	wait_until 5 test -n "$(ps -o pid= --ppid "${BG_PIDS[0]}")"
+	wait_until 5 children_of "${BG_PIDS[0]}" 1
 	# The second waits in the backlog: not served while the first is.
 	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
 	assert_failure 124
@@ -244,7 +254,7 @@ done"
 	local port
 	port=$(port_of "$T/out")
 	printf 'a b\n\nccc' | sockpipe -q "udp:127.0.0.1:$port"
-	wait_until 5 test "$(wc -l < "$T/out")" -eq 4
+	wait_until 5 count_is -l "$T/out" 4
 	run cat "$T/out"
 	assert_output "$port
 a b
@@ -271,7 +281,7 @@ ccc"
 	local server=$!
 	wait_until 5 test -S "$T/d"
 	printf 'x\0y y\0\0' | sockpipe -0 -q "unix-dgram:$T/d"
-	wait_until 5 test "$(wc -c < "$T/out")" -eq 7
+	wait_until 5 count_is -c "$T/out" 7
 	run od -An -c "$T/out"
 	assert_output --regexp '^ +x +\\0 +y +y +\\0 +\\0 *$'
 	kill -TERM "$server"
@@ -432,10 +442,25 @@ ccc"
 	wait_until 5 test -S "$T/log.sock"
 	seq 3 | sockpipe "unix:$T/log.sock"
 	printf 'no newline' | sockpipe "unix:$T/log.sock"
-	wait_until 5 test "$(wc -l < "$T/log")" -eq 4
+	wait_until 5 count_is -l "$T/log" 4
 	run cat "$T/log"
 	assert_output "1
 2
 3
 no newline"
+}
+
+@test "-lk: long lines (300 KiB) from two clients stay whole" {
+	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	wait_until 5 test -S "$T/s"
+	head -c 300000 /dev/zero | tr '\0' a > "$T/a"
+	head -c 300000 /dev/zero | tr '\0' b > "$T/b"
+	sockpipe "unix:$T/s" < "$T/a" &
+	local client=$!
+	sockpipe "unix:$T/s" < "$T/b"
+	wait "$client"
+	wait_until 5 count_is -l "$T/log" 2
+	run sort "$T/log"
+	assert_line --index 0 "$(cat "$T/a")"
+	assert_line --index 1 "$(cat "$T/b")"
 }
