@@ -31,7 +31,7 @@ listening() {
 	local i
 	for i in $(seq 1000); do
 		if [ "$kind" = unix ]; then
-			grep -q " 00010000 0001 01 .* $path\$" /proc/net/unix && return
+			grep -Eq " 00010000 0001 01 .* $path(\.[0-9]+~)?\$" /proc/net/unix && return
 		else
 			awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
 				/proc/net/tcp && return
@@ -44,7 +44,7 @@ listening() {
 mkfifo "$dir/hold"
 exec 3<>"$dir/hold"
 "${recv[@]}" < "$dir/hold" > /dev/null &
-listening
+listening || { kill "$!"; exit 1; }
 head -c "$size" /dev/zero | "${send[@]}"
 wait
 XFER
