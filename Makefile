@@ -1,5 +1,5 @@
 # ipcutils. Adding a tool is adding its name to TOOLS.
-TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv
+TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local

@@ -1,0 +1,547 @@
+/* sockpipe: connect standard input and output to a socket. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "exec.h"
+#include "io.h"
+#include "parse.h"
+#include "record.h"
+#include "relay.h"
+#include "sockaddr.h"
+#include "tool.h"
+
+static const char usage[] =
+"Usage: sockpipe [OPTION]... ADDRESS\n"
+"  or:  sockpipe -l [OPTION]... ADDRESS\n"
+"  or:  sockpipe -l -e [OPTION]... ADDRESS -- COMMAND [ARG]...\n"
+"Relay standard input to a socket and the socket to standard output, both\n"
+"ways at once. At end of input the sending side is shut down and the reply\n"
+"is read until the peer closes.\n"
+"ADDRESS: unix:PATH (or a PATH with a slash), abstract:NAME, unix-dgram:PATH,\n"
+"tcp:HOST:PORT, tcp:[IPV6]:PORT, udp:HOST:PORT; tcp4: tcp6: udp4: udp6: pin\n"
+"the family. Datagram sockets carry one record per datagram.\n"
+"\n"
+"  -0, --null              records end with NUL, not newline (datagrams)\n"
+"  -a, --all               the whole input is one record (datagrams)\n"
+"  -e, --exec              with -l: run COMMAND for each connection, the\n"
+"                          socket as its standard input and output\n"
+"  -h, --help              display this help and exit\n"
+"  -i, --idle DURATION     stop when nothing has moved for DURATION (status 124)\n"
+"  -k, --keep              with -l: serve connections until interrupted\n"
+"  -l, --listen            listen on ADDRESS (loopback unless the host is '*')\n"
+"  -m, --mode MODE         permissions of a unix socket file (default 600)\n"
+"      --max-conns N       with -k: at most N connections at once (default 64)\n"
+"      --print-port        with -l: write the port bound to standard output first\n"
+"  -q, --quit-on-eof       stop at end of input, or at once when the peer closes\n"
+"  -r, --raw               write received records with no terminator (datagrams)\n"
+"  -R, --retry DURATION    keep trying to connect for up to DURATION\n"
+"  -T, --timeout DURATION  give up (status 124) if not connected within DURATION\n"
+"  -V, --version           output version information and exit\n";
+
+enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT };
+
+static const struct option longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "idle", required_argument, NULL, 'i' },
+	{ "keep", no_argument, NULL, 'k' },
+	{ "listen", no_argument, NULL, 'l' },
+	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "null", no_argument, NULL, '0' },
+	{ "print-port", no_argument, NULL, OPT_PRINT_PORT },
+	{ "quit-on-eof", no_argument, NULL, 'q' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "retry", required_argument, NULL, 'R' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static struct sock_spec addr;
+static struct relay_opts ropt = { .idle_ns = -1 };
+static bool keep, quit, print_port;
+static int delim = '\n', term = '\n';
+static int64_t timeout_ns = -1, retry_ns = -1;
+static const char *timeout_text;
+static pid_t owner;
+static pid_t *kids;
+static unsigned max_conns = 64, nkids;
+static int chld_pipe[2] = { -1, -1 };
+
+/* The socket file goes with us, even on SIGINT and SIGTERM. */
+static void cleanup(void)
+{
+	if (getpid() == owner)
+		sock_unlink(&addr);
+}
+
+static void on_signal(int sig)
+{
+	cleanup();
+	for (unsigned i = 0; kids && i < max_conns; i++)
+		if (kids[i] > 0)
+			kill(kids[i], SIGTERM);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void on_chld(int sig)
+{
+	int e = errno;
+	(void)sig;
+	if (write(chld_pipe[1], "", 1) < 0) {
+		/* full: a wake-up is already pending */
+	}
+	errno = e;
+}
+
+static void catch(int sig, void (*fn)(int))
+{
+	struct sigaction sa = { .sa_handler = fn, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+/* Run the relay over a connected stream socket. */
+static int stream(int fd)
+{
+	relay(fd, STDIN_FILENO, STDOUT_FILENO, &ropt);
+	close(fd);
+	return 0;
+}
+
+static int poll_ms(int64_t deadline)
+{
+	if (ropt.idle_ns < 0)
+		return -1;
+	int64_t left = deadline - now_ns();
+	if (left <= 0)
+		die(EXIT_TIMEOUT, "%s: nothing moved for %s", addr.text, ropt.idle_text);
+	return (int)((left + 999999) / 1000000);
+}
+
+/* A whole record (or the end) waits in r's buffer: no read would block. */
+static bool buffered(const struct rec_reader *r)
+{
+	return !r->done && (r->eof || (r->delim != REC_WHOLE && r->end > r->start
+		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
+}
+
+static void send_record(int fd, struct rec_reader *in, bool connected,
+			const struct sockaddr_storage *peer, socklen_t peerlen, size_t max)
+{
+	char *rec;
+	size_t len;
+	int got = rec_read(in, &rec, &len);
+
+	if (got == REC_TOOBIG)
+		die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
+		    addr.text, (unsigned long long)in->count, len, max);
+	if (got < 0)
+		die(EXIT_FAIL, "standard input: read error:");
+	if (got > 0 && (connected ? send(fd, rec, len, 0)
+			: sendto(fd, rec, len, 0, (const struct sockaddr *)peer, peerlen)) < 0) {
+		if (errno == EMSGSIZE)
+			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
+			    addr.text, (unsigned long long)in->count, len);
+		die(EXIT_FAIL, "%s: send:", addr.text);
+	}
+}
+
+/* Datagrams: each record of stdin is one datagram, each one received a record. */
+static int dgram(int fd, bool listening)
+{
+	struct rec_reader in;
+	struct rec_writer out;
+	struct sockaddr_storage peer;
+	socklen_t peerlen = 0;
+	bool connected = !listening;
+	size_t max = addr.family == AF_INET6 ? 65527 : 65507;
+	size_t cap = 65536;
+	char *buf = malloc(cap);
+	int64_t last = now_ns();
+
+	if (addr.family == AF_UNIX) {
+		/* Linux takes a unix datagram of up to the send buffer less 32. */
+		int sndbuf = 0;
+		socklen_t len = sizeof sndbuf;
+		getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
+		max = sndbuf > 32 ? (size_t)sndbuf - 32 : SIZE_MAX;
+	}
+	rec_reader_init(&in, STDIN_FILENO, delim, max);
+	rec_writer_init(&out, STDOUT_FILENO, term);
+	if (!buf)
+		die(EXIT_FAIL, "out of memory");
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
+				       { .fd = STDIN_FILENO, .events = POLLIN } };
+		bool can_send = connected || peerlen > 0;
+		int r = poll(p, in.done || !can_send ? 1 : 2, poll_ms(last + ropt.idle_ns));
+		if (r < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		if (r > 0 && p[0].revents) {
+			ssize_t n = recv(fd, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+			if (n > (ssize_t)cap && (buf = realloc(buf, cap = (size_t)n)) == NULL)
+				die(EXIT_FAIL, "out of memory");
+			/* -l answers its first sender; -lk the latest one. */
+			struct sockaddr_storage from;
+			socklen_t fromlen = sizeof from;
+			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				die(EXIT_FAIL, "%s: receive:", addr.text);
+			if (n >= 0 && listening && (keep || peerlen == 0)) {
+				peer = from;
+				peerlen = fromlen;
+			}
+			if (n >= 0 && (rec_write(&out, buf, (size_t)n) < 0 || rec_flush(&out) < 0))
+				die_stdout();
+			last = now_ns();
+		}
+		if (r > 0 && p[1].revents && !in.done) {
+			do
+				send_record(fd, &in, connected, &peer, peerlen, max);
+			while (buffered(&in));
+			last = now_ns();
+		}
+		if (in.done && quit)
+			break;
+	}
+	rec_reader_free(&in);
+	rec_writer_free(&out);
+	free(buf);
+	return 0;
+}
+
+/* 0 if argv[0] can be run, else the status exec would give, with a message. */
+static int check_command(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	struct stat st;
+	int status = EXIT_NOENT;
+
+	if (strchr(name, '/') || !path) {
+		if (stat(name, &st) < 0)
+			goto missing;
+		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
+			errno = S_ISDIR(st.st_mode) ? EACCES : errno;
+			warn("%s: cannot run:", name);
+			return EXIT_NOEXEC;
+		}
+		return 0;
+	}
+	for (const char *p = path;; p = strchr(p, ':') + 1) {
+		int n = (int)strcspn(p, ":");
+		snprintf(buf, sizeof buf, "%.*s%s%s", n, n ? p : ".", "/", name);
+		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			status = EXIT_NOEXEC;
+		}
+		if (p[n] == '\0')
+			break;
+	}
+	errno = status == EXIT_NOEXEC ? EACCES : ENOENT;
+missing:
+	warn("%s: cannot run:", name);
+	return status;
+}
+
+static void reap(int *last_status)
+{
+	int st;
+	pid_t pid;
+	char c;
+
+	while (read(chld_pipe[0], &c, 1) > 0)
+		continue;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (unsigned i = 0; i < max_conns; i++)
+			if (kids[i] == pid)
+				kids[i] = 0;
+		nkids--;
+		*last_status = exit_status_of(st);
+	}
+}
+
+/* inetd-style: a child running cmd per connection, at most max_conns at once. */
+static int serve_exec(int lfd, char **cmd)
+{
+	int status = 0;
+	bool served = false;
+
+	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		die(EXIT_FAIL, "pipe:");
+	kids = calloc(max_conns, sizeof *kids);
+	if (!kids)
+		die(EXIT_FAIL, "out of memory");
+	catch(SIGCHLD, on_chld);
+	for (;;) {
+		reap(&status);
+		if (served && !keep && nkids == 0)
+			return status;
+		bool accepting = nkids < max_conns && (keep || !served);
+		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
+				       { .fd = lfd, .events = POLLIN } };
+		if (poll(p, accepting ? 2 : 1, -1) < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		if (!accepting || !(p[1].revents & POLLIN))
+			continue;
+		int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (c < 0) {
+			if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
+				warn("%s: accept:", addr.text);
+			continue;
+		}
+		pid_t pid = fork();
+		if (pid < 0) {
+			warn("fork:");
+		} else if (pid == 0) {
+			if (dup2(c, STDIN_FILENO) < 0 || dup2(c, STDOUT_FILENO) < 0)
+				die(EXIT_CANNOT, "dup2:");
+			exec_command(cmd);
+		} else {
+			for (unsigned i = 0; i < max_conns; i++)
+				if (kids[i] == 0) {
+					kids[i] = pid;
+					break;
+				}
+			nkids++;
+			served = true;
+		}
+		close(c);
+	}
+}
+
+#define LINE_MAX_BYTES (1 << 20) /* longer lines are written in pieces */
+
+struct client {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+/* Write out c's whole lines; all of it (a newline added) at its end. */
+static void drain(struct client *c, bool end)
+{
+	char *nl = c->len ? memrchr(c->buf, '\n', c->len) : NULL;
+	bool full = c->cap >= LINE_MAX_BYTES && c->len + 1 >= c->cap;
+	size_t n = end || full ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
+
+	if (end && n > 0 && c->buf[n - 1] != '\n')
+		c->buf[n++] = '\n'; /* cap keeps a byte spare for it */
+	if (n > 0 && write_all(STDOUT_FILENO, c->buf, n) < 0)
+		die_stdout();
+	if (n > c->len)
+		n = c->len;
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+}
+
+/* A log sink: many clients at once, their lines written whole. */
+static int serve_lines(int lfd)
+{
+	struct pollfd *p = calloc(max_conns + 1, sizeof *p);
+	struct client *cl = calloc(max_conns + 1, sizeof *cl);
+	unsigned n = 1;
+	int64_t last = now_ns();
+
+	if (!p || !cl)
+		die(EXIT_FAIL, "out of memory");
+	p[0].fd = lfd;
+	for (;;) {
+		for (unsigned i = 0; i < n; i++)
+			p[i].events = POLLIN;
+		int r = poll(p + (n > max_conns), n - (n > max_conns), poll_ms(last + ropt.idle_ns));
+		if (r < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		if (r <= 0)
+			continue;
+		last = now_ns();
+		for (unsigned i = n; i-- > 1;) {
+			struct client *c = &cl[i];
+			if (!p[i].revents)
+				continue;
+			if (c->len + 1 >= c->cap) {
+				size_t want = c->cap ? c->cap * 2 : 65536;
+				if (c->cap >= LINE_MAX_BYTES) {
+					drain(c, false); /* a line longer than 1 MiB goes in pieces */
+				} else if (!(c->buf = realloc(c->buf, c->cap = want))) {
+					die(EXIT_FAIL, "out of memory");
+				}
+			}
+			ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+			if (got > 0) {
+				c->len += (size_t)got;
+				drain(c, false);
+				continue;
+			}
+			if (got < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (got < 0)
+				warn("%s: client %d: receive:", addr.text, c->fd);
+			drain(c, true);
+			close(c->fd);
+			free(c->buf);
+			cl[i] = cl[--n];
+			p[i] = p[n];
+		}
+		if ((p[0].revents & POLLIN) && n <= max_conns) {
+			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (c >= 0) {
+				cl[n] = (struct client){ .fd = c };
+				p[n++].fd = c;
+			} else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+				warn("%s: accept:", addr.text);
+			}
+		}
+	}
+}
+
+static int connect_mode(void)
+{
+	struct deadline tdl, rdl;
+	int64_t delay = 10 * 1000000LL;
+
+	deadline_start(&tdl, timeout_ns);
+	deadline_start(&rdl, retry_ns);
+	for (;;) {
+		int fd = sock_connect(&addr, &tdl);
+		if (fd >= 0)
+			return addr.type == SOCK_DGRAM ? dgram(fd, false) : stream(fd);
+		if (errno == ETIMEDOUT && !addr.gai && deadline_passed(&tdl))
+			die(EXIT_TIMEOUT, "%s: not connected within %s", addr.text, timeout_text);
+		if (retry_ns < 0 || deadline_passed(&rdl) || (addr.gai && addr.gai != EAI_AGAIN)) {
+			sock_warn(&addr, "connect");
+			exit(EXIT_FAIL);
+		}
+		/* A growing pause between tries: no busy loop, little delay. */
+		int64_t left = deadline_left(&rdl) < deadline_left(&tdl) ? deadline_left(&rdl)
+			: deadline_left(&tdl);
+		int64_t ns = delay < left ? delay : left;
+		struct timespec ts = { .tv_sec = ns / NS_PER_SEC, .tv_nsec = ns % NS_PER_SEC };
+		nanosleep(&ts, NULL);
+		delay = delay * 2 > 500 * 1000000LL ? 500 * 1000000LL : delay * 2;
+	}
+}
+
+static int listen_mode(char **cmd, mode_t mode, bool exec)
+{
+	int st;
+
+	if (exec && (st = check_command(cmd[0])) != 0)
+		return st;
+	atexit(cleanup);
+	catch(SIGINT, on_signal);
+	catch(SIGTERM, on_signal);
+	catch(SIGHUP, on_signal);
+	int lfd = sock_listen(&addr, mode, SOMAXCONN);
+	if (lfd < 0) {
+		sock_warn(&addr, "listen");
+		return EXIT_FAIL;
+	}
+	if (print_port) {
+		char b[16];
+		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
+		if (write_all(STDOUT_FILENO, b, (size_t)n) < 0)
+			die_stdout();
+	}
+	if (!keep) {
+		struct deadline dl;
+		int r;
+		deadline_start(&dl, timeout_ns);
+		while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			die(EXIT_TIMEOUT, "%s: no connection within %s", addr.text, timeout_text);
+		if (r < 0)
+			die(EXIT_FAIL, "poll:");
+	}
+	if (addr.type == SOCK_DGRAM)
+		return dgram(lfd, true);
+	if (exec)
+		return serve_exec(lfd, cmd);
+	if (fcntl(lfd, F_SETFL, O_NONBLOCK) < 0)
+		die(EXIT_FAIL, "%s: fcntl:", addr.text);
+	if (keep)
+		return serve_lines(lfd);
+	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (c < 0)
+		die(EXIT_FAIL, "%s: accept:", addr.text);
+	/* One connection: nobody else may connect and wait in vain. */
+	close(lfd);
+	cleanup();
+	addr.made_file = false;
+	return stream(c);
+}
+
+int main(int argc, char **argv)
+{
+	bool listening = false, exec = false;
+	mode_t mode = 0600;
+	int c;
+
+	tool_init("sockpipe");
+	argv[0] = (char *)progname; /* getopt's messages start with it */
+	while ((c = getopt_long(argc, argv, "0aehi:klm:qrR:T:V", longopts, NULL)) != -1) {
+		switch (c) {
+		case '0': delim = term = '\0'; break;
+		case 'a': delim = REC_WHOLE; break;
+		case 'e': exec = true; break;
+		case 'h': print_usage(usage);
+		case 'i':
+			ropt.idle_ns = arg_duration("--idle", optarg);
+			ropt.idle_text = optarg;
+			break;
+		case 'k': keep = true; break;
+		case 'l': listening = true; break;
+		case 'm': mode = arg_mode("--mode", optarg); break;
+		case OPT_MAX_CONNS: max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096); break;
+		case OPT_PRINT_PORT: print_port = true; break;
+		case 'q': quit = true; break;
+		case 'r': term = REC_RAW; break;
+		case 'R': retry_ns = arg_duration("--retry", optarg); break;
+		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
+		case 'V': print_version();
+		default: /* getopt has said what is wrong */
+			fprintf(stderr, "Try '%s --help'.\n", progname);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind >= argc)
+		usage_error("missing ADDRESS");
+	sock_arg(argv[optind++], &addr);
+	char **cmd = argv + optind;
+	if (exec && !*cmd)
+		usage_error("--exec: missing COMMAND after the address");
+	if (!exec && *cmd)
+		usage_error("extra operand '%s' (a command needs --exec)", *cmd);
+	if (!listening && (keep || exec || print_port))
+		usage_error("--%s needs --listen", keep ? "keep" : exec ? "exec" : "print-port");
+	if (listening && retry_ns >= 0)
+		usage_error("--retry is for connecting, not with --listen");
+	if (print_port && addr.family == AF_UNIX)
+		usage_error("--print-port needs a tcp or udp address");
+	if (exec && addr.type == SOCK_DGRAM)
+		usage_error("--exec needs a stream address, not %s", addr.text);
+	ropt.label = addr.text;
+	ropt.quit_on_eof = quit;
+	owner = getpid();
+	return listening ? listen_mode(cmd, mode, exec) : connect_mode();
+}

@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2016 # the commands are shown, then run by show's shell
+# sockpipe: sockets in pipelines.
+title "sockpipe: a request, and a reply that arrives only after end of input"
+show 'sockpipe -l -e unix:sock -- wc -l & sockpipe -R 5 unix:sock < /etc/services; wait'
+
+title "sockpipe: a log sink; lines from many clients never interleave"
+show 'sockpipe -lk unix:log.sock > app.log & srv=$!
+for i in 1 2 3; do seq -f "client $i line %g" 3 | sockpipe -R 5 unix:log.sock & pids+=($!); done
+wait "${pids[@]}"; kill $srv; wait $srv; sort app.log'
+
+title "sockpipe: an echo server on a free TCP port"
+show 'sockpipe -lke --print-port tcp::0 -- tr a-z A-Z > port & srv=$!
+until [ -s port ]; do sleep 0.05; done
+echo "hello over tcp" | sockpipe tcp:localhost:$(head -1 port); kill $srv'
+
+title "sockpipe: datagrams keep their boundaries"
+show 'sockpipe -lk -r unix-dgram:dg > dg.out & srv=$!
+printf "one\ntwo words\n" | sockpipe -R 5 -q unix-dgram:dg
+until [ "$(wc -c < dg.out)" -ge 12 ]; do sleep 0.05; done; kill $srv; wait $srv; od -c dg.out'
+rm -f port app.log dg.out

@@ -1,0 +1,291 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <stdnoreturn.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "io.h"
+#include "relay.h"
+#include "tool.h"
+
+#define RELAY_BUF (256 * 1024)
+#define SPLICE_LEN (1 << 20)
+
+/* One direction: stdin to the socket (up) or the socket to stdout (down). */
+struct dir {
+	int from, to;
+	bool up;
+	bool splice;     /* move data with splice(2) */
+	int via[2];      /* a pipe of our own when neither side is one */
+	bool want_out;   /* waiting for room at to, not for data at from */
+	bool eof;        /* nothing more will be read from from */
+	bool done;
+	bool moved;
+	char *buf;
+	size_t off, len; /* read but not yet written */
+};
+
+static const struct relay_opts *opt;
+
+/* Errors that are the connection's, whichever call reported them. */
+static bool conn_errno(int e)
+{
+	return e == ECONNRESET || e == ECONNABORTED || e == ETIMEDOUT || e == ENOTCONN
+		|| e == EHOSTUNREACH || e == ENETUNREACH || e == ECONNREFUSED;
+}
+
+static noreturn void fail_read(const struct dir *d)
+{
+	if (d->up)
+		die(EXIT_FAIL, "standard input: read error:");
+	die(EXIT_FAIL, "%s: receive:", opt->label);
+}
+
+static noreturn void fail_write(const struct dir *d)
+{
+	if (d->up || conn_errno(errno))
+		die(EXIT_FAIL, "%s: %s:", opt->label, d->up ? "send" : "receive");
+	die_stdout();
+}
+
+static void copy_mode(struct dir *d)
+{
+	d->splice = false;
+	if (!d->buf && !(d->buf = malloc(RELAY_BUF)))
+		die(EXIT_FAIL, "out of memory");
+}
+
+static void setup(struct dir *d)
+{
+	struct stat st;
+	int other = d->up ? d->from : d->to;
+
+	d->splice = true;
+	d->via[0] = d->via[1] = -1;
+	if (fstat(other, &st) == 0 && S_ISFIFO(st.st_mode)) {
+		/* A larger pipe: fewer wake-ups on both sides of it. */
+		if (fcntl(other, F_GETPIPE_SZ) < SPLICE_LEN)
+			fcntl(other, F_SETPIPE_SZ, SPLICE_LEN);
+		return;
+	}
+	if (pipe2(d->via, O_CLOEXEC | O_NONBLOCK) == 0) {
+		fcntl(d->via[1], F_SETPIPE_SZ, SPLICE_LEN);
+		return;
+	}
+	copy_mode(d);
+}
+
+/* The destination takes no splice: copy what waits in the pipe, then copy. */
+static bool unsplice(struct dir *d)
+{
+	copy_mode(d);
+	while (d->len > 0) {
+		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
+		if (n <= 0)
+			die(EXIT_FAIL, "pipe:");
+		if (write_all(d->to, d->buf, (size_t)n) < 0)
+			fail_write(d);
+		d->len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Splice through our own pipe; d->len counts what waits in it. */
+static bool step_via(struct dir *d)
+{
+	bool moved = false;
+
+	if (d->len == 0 && !d->eof) {
+		ssize_t n = splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n == 0) {
+			d->eof = true;
+			return false;
+		}
+		if (n < 0) {
+			if (errno == EINVAL && !d->moved) {
+				copy_mode(d); /* cannot splice from this: copy */
+				return false;
+			}
+			if (errno == EAGAIN || errno == EINTR)
+				return false;
+			fail_read(d);
+		}
+		d->len = (size_t)n;
+		d->moved = moved = true;
+	}
+	while (d->len > 0) {
+		ssize_t w = splice(d->via[0], NULL, d->to, NULL, d->len,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				d->want_out = true;
+				return moved;
+			}
+			if (errno == EINVAL)
+				return unsplice(d);
+			fail_write(d);
+		}
+		d->len -= (size_t)w;
+		moved = true;
+	}
+	d->want_out = false;
+	return moved;
+}
+
+/* Move what can be moved now; true if any byte moved. */
+static bool step(struct dir *d)
+{
+	if (d->splice && d->via[0] >= 0) {
+		/* Go on while it moves: a poll per chunk costs a core on loopback. */
+		bool moved = false;
+		for (int i = 0; i < 16 && d->splice && step_via(d); i++)
+			moved = true;
+		return moved;
+	}
+	if (d->splice) {
+		bool src_ready = !d->want_out, moved = false;
+		for (int i = 0; i < 16; i++) {
+			ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
+					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->moved = moved = true;
+				d->want_out = false;
+				src_ready = false; /* unknown again: ask the source first */
+				continue;
+			}
+			if (n == 0) {
+				d->eof = true;
+				return moved;
+			}
+			if (errno == EAGAIN) {
+				/* The side we waited on was ready: the other one is not. */
+				d->want_out = src_ready;
+				return moved;
+			}
+			if (errno == EINTR)
+				return moved;
+			if (errno == EINVAL && !d->moved) {
+				copy_mode(d); /* this pair cannot splice */
+				return false;
+			}
+			if (d->up || conn_errno(errno))
+				fail_write(d);
+			die_stdout();
+		}
+		return moved;
+	}
+	bool moved = false;
+	if (d->len == 0 && !d->eof) {
+		ssize_t n = read(d->from, d->buf, RELAY_BUF);
+		if (n == 0) {
+			d->eof = true;
+			return false;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return false;
+			fail_read(d);
+		}
+		d->off = 0;
+		d->len = (size_t)n;
+		moved = true;
+	}
+	while (d->len > 0) {
+		ssize_t w = write(d->to, d->buf + d->off, d->len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN) {
+				d->want_out = true;
+				return moved;
+			}
+			fail_write(d);
+		}
+		d->off += (size_t)w;
+		d->len -= (size_t)w;
+		moved = true;
+	}
+	d->want_out = false;
+	return moved;
+}
+
+static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
+{
+	p[*n].fd = d->want_out ? d->to : d->from;
+	p[*n].events = d->want_out ? POLLOUT : POLLIN;
+	pd[(*n)++] = d;
+}
+
+int relay(int sock, int in, int out, const struct relay_opts *o)
+{
+	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0 };
+	struct dir down = { .from = sock, .to = out };
+	int64_t last = now_ns();
+
+	opt = o;
+	if (in >= 0)
+		setup(&up);
+	setup(&down);
+	for (;;) {
+		struct pollfd p[2];
+		struct dir *pd[2];
+		int n = 0, timeout = -1;
+
+		if (down.eof) {
+			/*
+			 * The peer is done: send what was read and what the input
+			 * holds ready (a file, a pipe's contents), then stop
+			 * rather than wait for input that may never come.
+			 */
+			if (o->quit_on_eof)
+				break;
+			if (!up.eof && up.len == 0 && !up.want_out && wait_fd(in, POLLIN, 0) == 0)
+				up.eof = true;
+			if (up.eof && up.len == 0)
+				break;
+		}
+		if (up.eof && up.len == 0 && !up.done) {
+			up.done = true;
+			if (o->quit_on_eof)
+				break;
+			if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+				die(EXIT_FAIL, "%s: shutdown:", o->label);
+		}
+		if (!up.done) {
+			if (up.eof)
+				up.want_out = true;
+			add(p, pd, &n, &up);
+		}
+		if (!down.eof)
+			add(p, pd, &n, &down);
+		if (o->idle_ns >= 0) {
+			int64_t left = last + o->idle_ns - now_ns();
+			if (left <= 0)
+				die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
+			timeout = (int)((left + 999999) / 1000000);
+		}
+		int r = poll(p, (nfds_t)n, timeout);
+		if (r < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		for (int i = 0; i < n && r > 0; i++)
+			if (p[i].revents && step(pd[i]))
+				last = now_ns();
+	}
+	free(up.buf);
+	free(down.buf);
+	for (int i = 0; i < 2; i++) {
+		if (in >= 0 && up.splice && up.via[i] >= 0)
+			close(up.via[i]);
+		if (down.splice && down.via[i] >= 0)
+			close(down.via[i]);
+	}
+	return 0;
+}

@@ -1,0 +1,386 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "diag.h"
+#include "io.h"
+#include "parse.h"
+#include "sockaddr.h"
+
+static const struct {
+	const char *name;
+	int family, type;
+} inet_forms[] = {
+	{ "tcp", AF_UNSPEC, SOCK_STREAM }, { "tcp4", AF_INET, SOCK_STREAM },
+	{ "tcp6", AF_INET6, SOCK_STREAM }, { "udp", AF_UNSPEC, SOCK_DGRAM },
+	{ "udp4", AF_INET, SOCK_DGRAM }, { "udp6", AF_INET6, SOCK_DGRAM },
+};
+
+static int set_path(struct sock_spec *sp, const char *p, bool abstract, const char **why)
+{
+	size_t n = strlen(p);
+
+	if (n == 0) {
+		*why = abstract ? "empty name" : "empty path";
+		return -1;
+	}
+	if (n > sizeof sp->path - 1) {
+		*why = abstract ? "name too long (at most 107 bytes)"
+			: "path too long (at most 107 bytes)";
+		return -1;
+	}
+	sp->family = AF_UNIX;
+	sp->abstract = abstract;
+	memcpy(sp->path + abstract, p, n);
+	return 0;
+}
+
+/* HOST:PORT or [IPV6]:PORT; HOST may be empty, "*" or "localhost". */
+static int set_inet(struct sock_spec *sp, const char *s, const char **why)
+{
+	const char *colon;
+	size_t hlen;
+
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+		if (!end) {
+			*why = "'[' without ']'";
+			return -1;
+		}
+		if (end[1] != ':') {
+			*why = "missing ':PORT' after ']'";
+			return -1;
+		}
+		s++;
+		hlen = (size_t)(end - s);
+		colon = end + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon) {
+			*why = "missing ':PORT'";
+			return -1;
+		}
+		hlen = (size_t)(colon - s);
+		if (memchr(s, ':', hlen)) {
+			*why = "an IPv6 address needs brackets: [ADDRESS]:PORT";
+			return -1;
+		}
+	}
+	if (hlen >= sizeof sp->host) {
+		*why = "host name too long";
+		return -1;
+	}
+	memcpy(sp->host, s, hlen);
+	sp->host[hlen] = '\0';
+	const char *port = colon + 1;
+	uint64_t n;
+	if (*port == '\0') {
+		*why = "missing port";
+		return -1;
+	}
+	if (strspn(port, "0123456789") == strlen(port)) {
+		if (parse_u64(port, 0, 65535, &n) < 0) {
+			*why = "port out of range (0 to 65535)";
+			return -1;
+		}
+	} else if (strspn(port, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(port)
+		   || strlen(port) >= sizeof sp->port) {
+		*why = "bad port (a number or a service name)";
+		return -1;
+	}
+	strcpy(sp->port, port);
+	return 0;
+}
+
+int sock_parse(const char *s, struct sock_spec *sp, const char **why)
+{
+	const char *colon = strchr(s, ':');
+	size_t plen = colon ? (size_t)(colon - s) : 0;
+
+	memset(sp, 0, sizeof *sp);
+	sp->text = s;
+	sp->type = SOCK_STREAM;
+	sp->family = AF_UNSPEC;
+	if (colon && strncmp(s, "unix", plen) == 0 && plen == 4)
+		return set_path(sp, colon + 1, false, why);
+	if (colon && strncmp(s, "abstract", plen) == 0 && plen == 8)
+		return set_path(sp, colon + 1, true, why);
+	if (colon && strncmp(s, "unix-dgram", plen) == 0 && plen == 10) {
+		sp->type = SOCK_DGRAM;
+		return set_path(sp, colon + 1, false, why);
+	}
+	for (size_t i = 0; colon && i < sizeof inet_forms / sizeof *inet_forms; i++) {
+		if (strlen(inet_forms[i].name) != plen || strncmp(s, inet_forms[i].name, plen) != 0)
+			continue;
+		sp->family = inet_forms[i].family;
+		sp->type = inet_forms[i].type;
+		return set_inet(sp, colon + 1, why);
+	}
+	if (strchr(s, '/'))
+		return set_path(sp, s, false, why);
+	*why = colon ? "unknown address type" : "not an address";
+	return -1;
+}
+
+void sock_arg(const char *s, struct sock_spec *sp)
+{
+	const char *why;
+
+	if (sock_parse(s, sp, &why) < 0)
+		usage_error("%s: %s; an address is one of %s", s, why, SOCK_FORMS);
+}
+
+static socklen_t unix_addr(const struct sock_spec *sp, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	memcpy(a->sun_path, sp->path, sizeof a->sun_path);
+	if (sp->abstract)
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sp->path + 1));
+	return (socklen_t)sizeof *a;
+}
+
+/* Resolve for connect (passive false) or bind (true); NULL with sp->gai set. */
+static struct addrinfo *resolve(struct sock_spec *sp, bool passive)
+{
+	struct addrinfo hints = { .ai_family = sp->family, .ai_socktype = sp->type };
+	struct addrinfo *res = NULL;
+	const char *host = sp->host;
+
+	if (*host == '\0' || strcmp(host, "localhost") == 0) {
+		/* loopback: getaddrinfo gives it for a NULL host without AI_PASSIVE */
+		host = NULL;
+		if (hints.ai_family == AF_UNSPEC)
+			hints.ai_family = AF_INET;
+	} else if (strcmp(host, "*") == 0) {
+		host = NULL;
+		hints.ai_flags = AI_PASSIVE;
+	}
+	(void)passive;
+	sp->gai = getaddrinfo(host, sp->port, &hints, &res);
+	if (sp->gai == EAI_SYSTEM && errno == 0)
+		errno = EIO;
+	return sp->gai ? NULL : res;
+}
+
+static void close_keep_errno(int fd)
+{
+	int e = errno;
+	close(fd);
+	errno = e;
+}
+
+static int connect_one(int family, int type, const struct sockaddr *a, socklen_t len,
+		       const struct deadline *dl)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	int err = 0;
+	socklen_t elen = sizeof err;
+
+	if (fd < 0)
+		return -1;
+	if (family == AF_UNIX) {
+		/* unix connect never waits but for a full backlog: bound it. */
+		int64_t left = deadline_left(dl);
+		struct timeval tv = { .tv_sec = left / NS_PER_SEC, .tv_usec = left % NS_PER_SEC / 1000 };
+		sa_family_t autobind = AF_UNIX;
+		if (!dl->forever)
+			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		if (type == SOCK_DGRAM && bind(fd, (struct sockaddr *)&autobind, sizeof autobind) < 0)
+			goto fail;
+		if (connect(fd, a, len) < 0) {
+			if (errno == EAGAIN || errno == EINPROGRESS)
+				errno = ETIMEDOUT;
+			goto fail;
+		}
+		tv.tv_sec = tv.tv_usec = 0;
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+		fcntl(fd, F_SETFL, O_NONBLOCK);
+		return fd;
+	}
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (connect(fd, a, len) == 0)
+		return fd;
+	if (errno != EINPROGRESS)
+		goto fail;
+	for (;;) {
+		int r = wait_fd(fd, POLLOUT, deadline_poll_ms(dl));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			goto fail;
+		}
+		break;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		goto fail;
+	if (err == 0)
+		return fd;
+	errno = err;
+fail:
+	close_keep_errno(fd);
+	return -1;
+}
+
+int sock_connect(struct sock_spec *sp, const struct deadline *dl)
+{
+	struct addrinfo *res, *ai;
+	int fd = -1;
+
+	sp->gai = 0;
+	if (sp->family == AF_UNIX) {
+		struct sockaddr_un a;
+		socklen_t len = unix_addr(sp, &a);
+		return connect_one(AF_UNIX, sp->type, (struct sockaddr *)&a, len, dl);
+	}
+	if (!(res = resolve(sp, false)))
+		return -1;
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		fd = connect_one(ai->ai_family, ai->ai_socktype, ai->ai_addr, ai->ai_addrlen, dl);
+		if (fd < 0 && errno == ETIMEDOUT)
+			break;
+	}
+	int e = errno;
+	freeaddrinfo(res);
+	errno = e;
+	return fd;
+}
+
+/* An existing socket file: in use if something answers, else stale. */
+static int clear_stale(const struct sock_spec *sp)
+{
+	struct stat st;
+	struct sockaddr_un a;
+	socklen_t len = unix_addr(sp, &a);
+
+	if (lstat(sp->path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	int fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int r = connect(fd, (struct sockaddr *)&a, len);
+	int e = errno;
+	close(fd);
+	if (r == 0 || e == EPROTOTYPE) {
+		errno = EADDRINUSE;
+		return -1;
+	}
+	if (e != ECONNREFUSED) {
+		errno = e;
+		return -1;
+	}
+	return unlink(sp->path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int bind_listen(int fd, const struct sockaddr *a, socklen_t len, int type, int backlog)
+{
+	if (bind(fd, a, len) < 0)
+		return -1;
+	return type == SOCK_STREAM ? listen(fd, backlog) : 0;
+}
+
+int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
+{
+	struct addrinfo *res, *ai;
+	int fd = -1, one = 1;
+
+	sp->gai = 0;
+	if (sp->family == AF_UNIX) {
+		struct sockaddr_un a;
+		socklen_t len = unix_addr(sp, &a);
+		if (!sp->abstract && clear_stale(sp) < 0)
+			return -1;
+		if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
+			return -1;
+		/*
+		 * The file is born with its mode, under a name of its own, and
+		 * appears at PATH only once it listens: whoever waits for the
+		 * file can connect at once. link() never replaces a file.
+		 */
+		struct sockaddr_un tmp = a;
+		bool staged = !sp->abstract && snprintf(tmp.sun_path, sizeof tmp.sun_path,
+			"%s.%ld~", sp->path, (long)getpid()) < (int)sizeof tmp.sun_path;
+		mode_t old = umask(~mode & 0777);
+		int r = bind(fd, (struct sockaddr *)(staged ? &tmp : &a), len);
+		umask(old);
+		if (r < 0) {
+			close_keep_errno(fd);
+			return -1;
+		}
+		sp->made_file = !sp->abstract && !staged;
+		if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
+		    || (staged && link(tmp.sun_path, sp->path) < 0)) {
+			close_keep_errno(fd);
+			if (staged)
+				unlink(tmp.sun_path);
+			sock_unlink(sp);
+			return -1;
+		}
+		if (staged) {
+			unlink(tmp.sun_path);
+			sp->made_file = true;
+		}
+		return fd;
+	}
+	if (!(res = resolve(sp, true)))
+		return -1;
+	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
+			continue;
+		if (sp->type == SOCK_STREAM)
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind_listen(fd, ai->ai_addr, ai->ai_addrlen, sp->type, backlog) < 0) {
+			close_keep_errno(fd);
+			fd = -1;
+		}
+	}
+	int e = errno;
+	freeaddrinfo(res);
+	errno = e;
+	return fd;
+}
+
+void sock_unlink(const struct sock_spec *sp)
+{
+	if (sp->made_file)
+		unlink(sp->path);
+}
+
+int sock_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return -1;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return -1;
+}
+
+void sock_warn(const struct sock_spec *sp, const char *what)
+{
+	if (sp->gai && sp->gai != EAI_SYSTEM)
+		warn("%s: unknown host or port: %s", sp->text, gai_strerror(sp->gai));
+	else if (errno == EEXIST && sp->family == AF_UNIX)
+		warn("%s: %s exists and is not a socket; left untouched", sp->text, sp->path);
+	else
+		warn("%s: %s:", sp->text, what);
+}

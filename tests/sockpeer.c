@@ -1,0 +1,72 @@
+/*
+ * sockpeer: misbehaving peers for tests/sockpipe.bats. Not installed.
+ *   sockpeer reset       listen on 127.0.0.1:0, print the port, accept one
+ *                        connection, wait for data, then reset it (RST)
+ *   sockpeer hold PATH   listen on a unix socket (or on 127.0.0.1:0 if PATH
+ *                        is "tcp", printing the port) with a backlog that is
+ *                        already full, print "ready", and wait to be killed
+ */
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "diag.h"
+#include "tool.h"
+
+static int tcp_listener(int backlog)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, len) < 0 || listen(fd, backlog) < 0
+	    || getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		die(1, "listen:");
+	printf("%d\n", ntohs(a.sin_port));
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	tool_init("sockpeer");
+	if (argc == 2 && strcmp(argv[1], "reset") == 0) {
+		int lfd = tcp_listener(1);
+		fflush(stdout);
+		int c = accept(lfd, NULL, NULL);
+		struct pollfd p = { .fd = c, .events = POLLIN };
+		struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+		if (c < 0 || poll(&p, 1, -1) < 0)
+			die(1, "accept:");
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		close(c);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "hold") == 0) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int lfd, fd;
+		if (strcmp(argv[2], "tcp") == 0) {
+			lfd = tcp_listener(0);
+		} else {
+			struct sockaddr_un a = { .sun_family = AF_UNIX };
+			snprintf(a.sun_path, sizeof a.sun_path, "%s", argv[2]);
+			lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+			if (lfd < 0 || bind(lfd, (struct sockaddr *)&a, sizeof a) < 0 || listen(lfd, 0) < 0)
+				die(1, "%s: listen:", argv[2]);
+		}
+		/* One connection of our own fills a backlog of 0. */
+		getsockname(lfd, (struct sockaddr *)&ss, &len);
+		fd = socket(ss.ss_family, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+			die(1, "connect:");
+		printf("ready\n");
+		fflush(stdout);
+		pause();
+		return 0;
+	}
+	usage_error("usage: sockpeer reset | sockpeer hold PATH|tcp");
+}

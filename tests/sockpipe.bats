@@ -1,0 +1,466 @@
+#!/usr/bin/env bats
+# sockpipe: addresses, both modes, end of stream, datagrams, interop, errors.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+FORMS='an address is one of unix:PATH, abstract:NAME, unix-dgram:PATH, tcp:HOST:PORT, tcp:[IPV6]:PORT, udp:HOST:PORT, tcp4: tcp6: udp4: udp6:'
+
+# The port a server wrote first to FILE (--print-port, nc -v, socat -d -d).
+port_of() {
+	wait_until 5 grep -qE '^[0-9]+$|Listening on|listening on' "$1" || return 1
+	grep -oE '^[0-9]+$|[0-9]+$' "$1" | head -1
+}
+
+# An echo server on ADDRESS (sockpipe -lk -e cat); a tcp one's port in $T/port.
+echo_server() {
+	local pp=()
+	[[ $1 == tcp* ]] && pp=(--print-port)
+	spawn sockpipe -lke "${pp[@]}" "$@" -- cat > "$T/port"
+}
+
+# count_is -l|-c FILE N: FILE has N lines (-l) or bytes (-c) now.
+count_is() {
+	test "$(wc "$1" < "$2")" -eq "$3"
+}
+
+# children_of PID N: PID has N children now.
+children_of() {
+	test "$(ps -o pid= --ppid "$1" | wc -l)" -eq "$2"
+}
+
+# spawn with standard input from FILE (a background job's is /dev/null).
+spawn_in() {
+	# shellcheck disable=SC2016 # expanded by that sh
+	spawn sh -c 'f=$1; shift; exec "$@" < "$f"' sh "$@"
+}
+
+@test "malformed addresses are usage errors that show the forms" {
+	local a why
+	while IFS='|' read -r a why; do
+		run sockpipe "$a"
+		assert_failure 2
+		assert_line --index 0 "sockpipe: $a: $why; $FORMS"
+		assert_line --index 1 "Try 'sockpipe --help'."
+	done <<-'EOF'
+	nosuch:x|unknown address type
+	hostname|not an address
+	tcp:host|missing ':PORT'
+	tcp:host:|missing port
+	tcp:::1:80|an IPv6 address needs brackets: [ADDRESS]:PORT
+	tcp:[::1|'[' without ']'
+	tcp:[::1]80|missing ':PORT' after ']'
+	udp:h:65536|port out of range (0 to 65535)
+	tcp:h:8_0|bad port (a number or a service name)
+	unix:|empty path
+	abstract:|empty name
+	EOF
+	run sockpipe "unix:/$(printf 'x%.0s' {1..120})"
+	assert_failure 2
+	assert_line --index 0 --partial "path too long (at most 107 bytes)"
+}
+
+@test "bad options and combinations are usage errors" {
+	run sockpipe
+	assert_failure 2
+	assert_line --index 0 "sockpipe: missing ADDRESS"
+	run sockpipe -k unix:/x
+	assert_line --index 0 "sockpipe: --keep needs --listen"
+	run sockpipe --print-port tcp::0
+	assert_line --index 0 "sockpipe: --print-port needs --listen"
+	run sockpipe -l --print-port unix:/x
+	assert_line --index 0 "sockpipe: --print-port needs a tcp or udp address"
+	run sockpipe -l -e unix:/x
+	assert_line --index 0 "sockpipe: --exec: missing COMMAND after the address"
+	run sockpipe -l unix:/x cat
+	assert_line --index 0 "sockpipe: extra operand 'cat' (a command needs --exec)"
+	run sockpipe -lR 1 unix:/x
+	assert_line --index 0 "sockpipe: --retry is for connecting, not with --listen"
+	run sockpipe -le udp::0 -- cat
+	assert_line --index 0 "sockpipe: --exec needs a stream address, not udp::0"
+	run sockpipe -i 1x unix:/x
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --idle: invalid duration '1x'"
+	run sockpipe -lk --max-conns 0 unix:/x
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --max-conns: '0' is out of range"
+	run sockpipe -l -m 999 unix:/x
+	assert_failure 2
+	assert [ ! -e /x ]
+}
+
+@test "request/response: a sockpipe server that answers after EOF" {
+	spawn sockpipe -l -e "unix:$T/s" -- sh -c 'sleep 0.2; wc -l; echo done'
+	wait_until 5 test -S "$T/s"
+	run sockpipe "unix:$T/s" < <(printf 'a\nb\nc\n')
+	assert_success
+	assert_output "3
+done"
+	# The server exits after its one connection and removes its socket.
+	wait_until 5 test ! -e "$T/s"
+}
+
+@test "request/response: a socat server that answers after EOF" {
+	command -v socat >/dev/null || skip "no socat"
+	spawn socat -t 5 "UNIX-LISTEN:$T/s" SYSTEM:'wc -c; echo done'
+	wait_until 5 test -S "$T/s"
+	run sockpipe "unix:$T/s" <<<"hello"
+	assert_success
+	assert_output "6
+done"
+}
+
+@test "the peer closes first: no hang, status 0, even with input still open" {
+	spawn sockpipe -l -q "unix:$T/s" < /dev/null
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	run timeout 10 sockpipe "unix:$T/s" < "$T/in"
+	assert_success
+	assert_output ""
+}
+
+@test "-q stops at end of input without waiting for the peer" {
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn_in "$T/in" sockpipe -l "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	run timeout 10 sockpipe -q "unix:$T/s" <<<"x"
+	assert_success
+}
+
+@test "256 MiB round-trips byte-exact over unix (pipes: splice) and tcp (files)" {
+	head -c 256M /dev/urandom > "$T/data"
+	echo_server "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	# shellcheck disable=SC2002 # pipes on both sides: the splice path
+	cat "$T/data" | sockpipe "unix:$T/s" | cat > "$T/out"
+	cmp "$T/data" "$T/out"
+	rm "$T/out"
+	echo_server tcp:localhost:0
+	sockpipe "tcp:127.0.0.1:$(port_of "$T/port")" < "$T/data" > "$T/out"
+	cmp "$T/data" "$T/out"
+}
+
+@test "-lk: 20 concurrent clients, every line whole, none interleaved" {
+	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	wait_until 5 test -S "$T/s"
+	local i pids=()
+	for i in $(seq 20); do
+		for j in $(seq 200); do printf 'client %02d line %03d %0500d\n' "$i" "$j" 0; done > "$T/in$i"
+	done
+	for i in $(seq 20); do
+		sockpipe "unix:$T/s" < "$T/in$i" &
+		pids+=("$!")
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	wait_until 10 count_is -l "$T/log" 4000
+	run grep -cvE '^client [0-9]{2} line [0-9]{3} 0{500}$' "$T/log"
+	assert_output 0
+	for i in $(seq 20); do
+		grep "^client $(printf %02d "$i") " "$T/log" | cmp - "$T/in$i"
+	done
+}
+
+@test "-lk -e cat: 20 concurrent clients each get their own data; children reaped" {
+	echo_server "unix:$T/s"
+	local server=$! i pids=()
+	wait_until 5 test -S "$T/s"
+	for i in $(seq 20); do
+		seq "$i" 1000 > "$T/in$i"
+		sockpipe "unix:$T/s" < "$T/in$i" > "$T/out$i" &
+		pids+=("$!")
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	for i in $(seq 20); do cmp "$T/in$i" "$T/out$i"; done
+	wait_until 5 children_of "$server" 0
+}
+
+@test "--max-conns limits -e to N connections at once" {
+	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn_in "$T/in" sockpipe "unix:$T/s"
+	wait_until 5 children_of "${BG_PIDS[0]}" 1
+	# The second waits in the backlog: not served while the first is.
+	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
+	assert_failure 124
+	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3"
+}
+
+@test "--retry connects to a server started later; gives up after DURATION" {
+	sockpipe -R 10 "unix:$T/s" <<<"late" > "$T/out" &
+	local client=$!
+	spawn sockpipe -l -e "unix:$T/s" -- cat
+	wait "$client"
+	run cat "$T/out"
+	assert_output "late"
+	run timeout 10 sockpipe -R 0.3 "unix:$T/none"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/none: connect: No such file or directory"
+}
+
+@test "-T: connect timeout and accept timeout exit 124" {
+	spawn sockpeer hold "$T/h" > "$T/ready"
+	wait_until 5 grep -q ready "$T/ready"
+	run timeout 10 sockpipe -T 0.2 "unix:$T/h"
+	assert_failure 124
+	assert_output "sockpipe: unix:$T/h: not connected within 0.2"
+	spawn sockpeer hold tcp > "$T/hold"
+	wait_until 5 grep -q ready "$T/hold"
+	run timeout 10 sockpipe -T 0.2 "tcp:127.0.0.1:$(head -1 "$T/hold")"
+	assert_failure 124
+	run timeout 10 sockpipe -l -T 0.2 "unix:$T/s"
+	assert_failure 124
+	assert_output "sockpipe: unix:$T/s: no connection within 0.2"
+	assert [ ! -e "$T/s" ]
+}
+
+@test "-i: nothing moved for DURATION exits 124" {
+	spawn sockpipe -lke "unix:$T/s" -- sleep 60
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
+	assert_failure 124
+	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2"
+}
+
+@test "IPv6 loopback" {
+	run sockpipe -l -T 0.01 'tcp:[::1]:0'
+	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
+	echo_server 'tcp:[::1]:0'
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_success
+	assert_output "six"
+	run sockpipe "tcp6:localhost:$port" <<<"six again"
+	assert_output "six again"
+}
+
+@test "abstract sockets leave no file" {
+	local name="ipcut-$IPCUT_RUN-$BATS_SUITE_TEST_NUMBER"
+	echo_server "abstract:$name"
+	wait_until 5 grep -q "@$name" /proc/net/unix
+	run sockpipe "abstract:$name" <<<"no file"
+	assert_success
+	assert_output "no file"
+}
+
+@test "udp: one record per datagram, boundaries kept; too big is refused" {
+	spawn sockpipe -lk --print-port udp::0 > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	printf 'a b\n\nccc' | sockpipe -q "udp:127.0.0.1:$port"
+	wait_until 5 count_is -l "$T/out" 4
+	run cat "$T/out"
+	assert_output "$port
+a b
+
+ccc"
+	run sockpipe -q -a "udp:127.0.0.1:$port" < <(head -c 70000 /dev/zero)
+	assert_failure 1
+	assert_output "sockpipe: udp:127.0.0.1:$port: record 1 is 70000 bytes; a datagram takes at most 65507"
+}
+
+@test "udp -l answers the first sender" {
+	printf 'pong\n' > "$T/in"
+	spawn_in "$T/in" sockpipe -l --print-port -r udp::0 > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	run timeout 10 sockpipe -i 1 "udp:127.0.0.1:$port" <<<"ping"
+	assert_failure 124
+	assert_line --index 0 "pong"
+	wait_until 5 grep -q ping "$T/out"
+}
+
+@test "unix-dgram: NUL records, raw output, socket file removed on SIGTERM" {
+	spawn sockpipe -l -0 "unix-dgram:$T/d" > "$T/out"
+	local server=$!
+	wait_until 5 test -S "$T/d"
+	printf 'x\0y y\0\0' | sockpipe -0 -q "unix-dgram:$T/d"
+	wait_until 5 count_is -c "$T/out" 7
+	run od -An -c "$T/out"
+	assert_output --regexp '^ +x +\\0 +y +y +\\0 +\\0 *$'
+	kill -TERM "$server"
+	wait_until 5 test ! -e "$T/d"
+}
+
+@test "unix sockets: mode 0600 by default, -m, removed on SIGINT" {
+	spawn sockpipe -lk "unix:$T/a"
+	spawn sockpipe -lk -m 660 "unix:$T/b"
+	wait_until 5 test -S "$T/a"
+	wait_until 5 test -S "$T/b"
+	run stat -c %a "$T/a" "$T/b"
+	assert_output "600
+660"
+	kill -INT "${BG_PIDS[0]}"
+	wait_until 5 test ! -e "$T/a"
+}
+
+@test "a stale socket file is replaced; one in use is not" {
+	spawn sockpipe -lk "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	run sockpipe -l "unix:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	kill -KILL "${BG_PIDS[0]}"
+	wait "${BG_PIDS[0]}" || true
+	test -S "$T/s"
+	echo_server "unix:$T/s"
+	wait_until 5 sockpipe "unix:$T/s" < /dev/null
+	run sockpipe "unix:$T/s" <<<"again"
+	assert_output "again"
+}
+
+@test "a file that is not a socket is left untouched" {
+	echo precious > "$T/f"
+	run sockpipe -l "unix:$T/f"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/f: $T/f exists and is not a socket; left untouched"
+	run cat "$T/f"
+	assert_output precious
+}
+
+@test "errors: refused, unknown host, address in use" {
+	spawn sockpipe -l --print-port tcp::0 > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe -l "tcp::$port"
+	assert_failure 1
+	assert_output "sockpipe: tcp::$port: listen: Address already in use"
+	kill -KILL "${BG_PIDS[0]}"
+	wait "${BG_PIDS[0]}" || true
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: connect: Connection refused"
+	run sockpipe tcp:nosuch.invalid:80 < /dev/null
+	assert_failure 1
+	assert_output --regexp '^sockpipe: tcp:nosuch\.invalid:80: unknown host or port: '
+	run sockpipe tcp:localhost:nosuchservice < /dev/null
+	assert_failure 1
+	assert_output --regexp '^sockpipe: tcp:localhost:nosuchservice: unknown host or port: '
+}
+
+@test "permission denied on a socket path, as nobody" {
+	need_root
+	spawn sockpipe -lk "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	run as_nobody sockpipe "unix:$T/s" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: connect: Permission denied"
+	mkdir -m 755 "$T/ro"
+	run as_nobody sockpipe -l "unix:$T/ro/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/ro/s: listen: Permission denied"
+}
+
+@test "--exec: a missing command is 127, one that cannot run 126" {
+	run -127 sockpipe -le "unix:$T/s" -- ipcut-no-such-command
+	assert_failure 127
+	assert_output "sockpipe: ipcut-no-such-command: cannot run: No such file or directory"
+	printf 'echo hi\n' > "$T/noexec"
+	run sockpipe -le "unix:$T/s" -- "$T/noexec"
+	assert_failure 126
+	assert_output "sockpipe: $T/noexec: cannot run: Permission denied"
+	assert [ ! -e "$T/s" ]
+	# -l -e exits with its command's status.
+	spawn sockpipe -le "unix:$T/s" -- sh -c 'cat; exit 3'
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	sockpipe "unix:$T/s" < /dev/null
+	run wait "$server"
+	assert_equal "$status" 3
+}
+
+@test "standard output errors: /dev/full and a closed pipe" {
+	spawn sockpipe -lke "unix:$T/s" -- echo hello
+	wait_until 5 test -S "$T/s"
+	run sh -c "sockpipe 'unix:$T/s' < /dev/null > /dev/full"
+	assert_failure 1
+	assert_output "sockpipe: standard output: write error: No space left on device"
+	run closedpipe sockpipe "unix:$T/s" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: standard output: write error: Broken pipe"
+}
+
+@test "a peer that resets the connection is an error" {
+	spawn sockpeer reset > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	printf 'hi' > "$T/in"
+	run sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: receive: Connection reset by peer"
+}
+
+@test "interop: socat and nc servers, sockpipe client (unix and tcp)" {
+	command -v socat >/dev/null && command -v nc >/dev/null || skip "needs socat and nc"
+	spawn socat -d -d "TCP-LISTEN:0,bind=127.0.0.1" EXEC:cat 2> "$T/socat"
+	run sockpipe "tcp:127.0.0.1:$(port_of "$T/socat")" <<<"via socat tcp"
+	assert_output "via socat tcp"
+	spawn socat "UNIX-LISTEN:$T/s" EXEC:cat
+	wait_until 5 test -S "$T/s"
+	run sockpipe "unix:$T/s" <<<"via socat unix"
+	assert_output "via socat unix"
+	spawn nc -vl 127.0.0.1 0 > "$T/nc.out" 2> "$T/nc" < /dev/null
+	sockpipe "tcp:127.0.0.1:$(port_of "$T/nc")" <<<"to nc tcp"
+	wait_until 5 grep -q "to nc tcp" "$T/nc.out"
+	spawn nc -lU "$T/n" > "$T/ncu.out" < /dev/null
+	wait_until 5 test -S "$T/n"
+	sockpipe "unix:$T/n" <<<"to nc unix"
+	wait_until 5 grep -q "to nc unix" "$T/ncu.out"
+	rm -f "$T/n"
+}
+
+@test "interop: sockpipe servers, socat and nc clients (unix and tcp)" {
+	command -v socat >/dev/null && command -v nc >/dev/null || skip "needs socat and nc"
+	echo_server tcp::0
+	local port
+	port=$(port_of "$T/port")
+	run socat - "TCP:127.0.0.1:$port" <<<"socat tcp"
+	assert_output "socat tcp"
+	run nc -N 127.0.0.1 "$port" <<<"nc tcp"
+	assert_output "nc tcp"
+	spawn sockpipe -lke "unix:$T/s" -- cat
+	wait_until 5 test -S "$T/s"
+	run socat - "UNIX-CONNECT:$T/s" <<<"socat unix"
+	assert_output "socat unix"
+	run nc -NU "$T/s" <<<"nc unix"
+	assert_output "nc unix"
+	# A sockpipe server sending a file once; nc receives it all.
+	seq 100000 > "$T/file"
+	spawn_in "$T/file" sockpipe -l --print-port tcp::0 > "$T/p2"
+	nc 127.0.0.1 "$(port_of "$T/p2")" < /dev/null > "$T/got"
+	cmp "$T/file" "$T/got"
+}
+
+@test "interplay: mkfifo-free pipeline of two sockpipes" {
+	spawn sockpipe -lk "unix:$T/log.sock" > "$T/log"
+	wait_until 5 test -S "$T/log.sock"
+	seq 3 | sockpipe "unix:$T/log.sock"
+	printf 'no newline' | sockpipe "unix:$T/log.sock"
+	wait_until 5 count_is -l "$T/log" 4
+	run cat "$T/log"
+	assert_output "1
+2
+3
+no newline"
+}
+
+@test "-lk: long lines (300 KiB) from two clients stay whole" {
+	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	wait_until 5 test -S "$T/s"
+	head -c 300000 /dev/zero | tr '\0' a > "$T/a"
+	head -c 300000 /dev/zero | tr '\0' b > "$T/b"
+	sockpipe "unix:$T/s" < "$T/a" &
+	local client=$!
+	sockpipe "unix:$T/s" < "$T/b"
+	wait "$client"
+	wait_until 5 count_is -l "$T/log" 2
+	run sort "$T/log"
+	assert_line --index 0 "$(cat "$T/a")"
+	assert_line --index 1 "$(cat "$T/b")"
+}
