@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "exec.h"
 #include "io.h"
+#include "opterr.h"
 #include "parse.h"
 #include "record.h"
 #include "relay.h"
@@ -491,6 +492,8 @@ static int listen_mode(char **cmd, mode_t mode, bool exec)
 	return stream(c);
 }
 
+static const char optstring[] = ":0aehi:klm:qrR:T:V";
+
 int main(int argc, char **argv)
 {
 	bool listening = false, exec = false;
@@ -498,8 +501,8 @@ int main(int argc, char **argv)
 	int c;
 
 	tool_init("sockpipe");
-	argv[0] = (char *)progname; /* getopt's messages start with it */
-	while ((c = getopt_long(argc, argv, "0aehi:klm:qrR:T:V", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case '0': delim = term = '\0'; break;
 		case 'a': delim = REC_WHOLE; break;
@@ -519,9 +522,7 @@ int main(int argc, char **argv)
 		case 'R': retry_ns = arg_duration("--retry", optarg); break;
 		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
 		case 'V': print_version();
-		default: /* getopt has said what is wrong */
-			fprintf(stderr, "Try '%s --help'.\n", progname);
-			exit(EXIT_USAGE);
+		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (optind >= argc)
