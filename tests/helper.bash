@@ -70,8 +70,10 @@ sysv_key() {
 }
 
 # Start CMD in the background; teardown kills it. $! is its PID.
+# `spawn CMD < FILE` works: without <&0, bash gives a background job
+# /dev/null for stdin.
 spawn() {
-	"$@" &
+	"$@" <&0 &
 	BG_PIDS+=("$!")
 }
 

@@ -291,3 +291,10 @@ Try 'libtest --help'."
 	[ "$a" != "$b" ]
 	assert_regex "$a" "^/ipcut-[0-9]+-[0-9]+-1$"
 }
+
+@test "helper: spawn CMD < FILE gives CMD that file as stdin" {
+	echo data > "$T/in"
+	spawn sh -c 'cat > "$1"' sh "$T/out" < "$T/in"
+	wait "$!"
+	assert_equal "$(cat "$T/out")" data
+}

@@ -271,7 +271,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	mkfifo "$T/fifo"
 	exec 5<> "$T/fifo"
 	# An async command's stdin is /dev/null unless it redirects it itself.
-	spawn sh -c 'exec shmput "$0" < "$1"' "$n" "$T/fifo"
+	spawn sh -c 'exec shmput "$0" < "$1"' "$n" "$T/fifo" # opening a FIFO blocks: not here
 	local pid=$!
 	echo partial >&5
 	wait_until 5 temp_exists "$n"

@@ -29,12 +29,6 @@ children_of() {
 	test "$(ps -o pid= --ppid "$1" | wc -l)" -eq "$2"
 }
 
-# spawn with standard input from FILE (a background job's is /dev/null).
-spawn_in() {
-	# shellcheck disable=SC2016 # expanded by that sh
-	spawn sh -c 'f=$1; shift; exec "$@" < "$f"' sh "$@"
-}
-
 @test "malformed addresses are usage errors that show the forms" {
 	local a why
 	while IFS='|' read -r a why; do
@@ -123,7 +117,7 @@ done"
 @test "-q stops at end of input without waiting for the peer" {
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
-	spawn_in "$T/in" sockpipe -l "unix:$T/s"
+	spawn sockpipe -l "unix:$T/s" < "$T/in"
 	wait_until 5 test -S "$T/s"
 	run timeout 10 sockpipe -q "unix:$T/s" <<<"x"
 	assert_success
@@ -181,7 +175,7 @@ done"
 	wait_until 5 test -S "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
-	spawn_in "$T/in" sockpipe "unix:$T/s"
+	spawn sockpipe "unix:$T/s" < "$T/in"
 	wait_until 5 children_of "${BG_PIDS[0]}" 1
 	# The second waits in the backlog: not served while the first is.
 	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
@@ -267,7 +261,7 @@ ccc"
 
 @test "udp -l answers the first sender" {
 	printf 'pong\n' > "$T/in"
-	spawn_in "$T/in" sockpipe -l --print-port -r udp::0 > "$T/out"
+	spawn sockpipe -l --print-port -r udp::0 < "$T/in" > "$T/out"
 	local port
 	port=$(port_of "$T/out")
 	run timeout 10 sockpipe -i 1 "udp:127.0.0.1:$port" <<<"ping"
@@ -432,7 +426,7 @@ ccc"
 	assert_output "nc unix"
 	# A sockpipe server sending a file once; nc receives it all.
 	seq 100000 > "$T/file"
-	spawn_in "$T/file" sockpipe -l --print-port tcp::0 > "$T/p2"
+	spawn sockpipe -l --print-port tcp::0 < "$T/file" > "$T/p2"
 	nc 127.0.0.1 "$(port_of "$T/p2")" < /dev/null > "$T/got"
 	cmp "$T/file" "$T/got"
 }
