@@ -13,15 +13,17 @@ p=ipcut-bench-$$
 key=$(( 0x3f000000 | ($$ & 0xffff) ))
 head -c "$size" /dev/zero | tr '\0' x > "$in"
 cleanup_shm() {
-	rm -f "/dev/shm/$p" "/dev/shm/$p-cat"
+	rm -f "/dev/shm/$p" "/dev/shm/$p-cat" "/dev/shm/$p-tmp"
 	ipcrm -M "$key" 2>/dev/null
 	true
 }
 trap cleanup_shm EXIT
 cat "$in" > "/dev/shm/$p-cat"
 
+# The third row is what a script writes for the same atomic replace.
 RUNS=$runs bench "shmput $size" "shmput NAME < in" "shmput $p < $in" \
-	"cat > /dev/shm/x" "cat $in > /dev/shm/$p-cat"
+	"cat > /dev/shm/x" "cat $in > /dev/shm/$p-cat" \
+	"cat > tmp && mv tmp x" "cat $in > /dev/shm/$p-tmp && mv /dev/shm/$p-tmp /dev/shm/$p-cat"
 RUNS=$runs bench "shmput $size" "shmput -k KEY < in" "shmput -k $key < $in" \
 	"cat > /dev/shm/x" "cat $in > /dev/shm/$p-cat"
 RUNS=$runs bench "shmcat $size" "shmcat NAME | pipe" "shmcat $p | shm-sink" \
