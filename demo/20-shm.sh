@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # shmput, shmcat: hand data over through shared memory, atomically.
+at_exit 'rm -f /dev/shm/ipcut-demo-result /dev/shm/ipcut-demo-handoff; ipcrm -M 0x1c0de5'
 title "shmput, shmcat: shared memory from the shell"
 show 'printf "build 42: ok\n" | shmput /ipcut-demo-result && ls -l /dev/shm/ipcut-demo-result'
 show 'shmcat /ipcut-demo-result'

@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2016
 # Message queues: a job queue with priorities, System V types, a drain.
+at_exit 'mqrecv -s -u /demo-jobs; mqrecv -s -u /demo-bin; ipcrm -Q 0x6d710001'
 title "mqsend, mqrecv: a job queue for shell scripts"
 show 'seq 1 6 | mqsend /demo-jobs && mqsend -p 5 /demo-jobs urgent && mqrecv -s /demo-jobs'
 show 'mqrecv -P -c 2 /demo-jobs'
@@ -9,5 +10,3 @@ show 'mqrecv -T 0.3 -u /demo-jobs; echo "status $? (nothing within 0.3s)"'
 title "System V: pick messages by type"
 show 'key=0x6d710001; mqsend -k $key -t 3 three && mqsend -k $key -t 1 one && mqsend -k $key -t 2 two && mqrecv -P -t -2 -k $key && mqrecv -n -f -P -u -k $key'
 show 'printf "no\0delimiter\n here" | mqsend -a /demo-bin && mqrecv -r -u /demo-bin | od -c | head -2'
-mqrecv -s -u /demo-jobs >/dev/null 2>&1
-mqrecv -s -u /demo-bin >/dev/null 2>&1
