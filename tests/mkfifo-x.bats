@@ -189,9 +189,10 @@ mkfifo-x: created FIFO 'have/x/g'"
 	local f
 	f=$(mkfifo-x -t)
 	seq 100000 > "$f" &
+	local writer=$!
 	run bash -c "cksum < '$f'"
 	assert_output "$(seq 100000 | cksum)"
-	wait
+	wait "$writer"
 }
 
 @test "-r runs the command with FIFO, FIFO1..FIFON and removes them" {
