@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,40 @@ static void close_stdout(void)
 	}
 }
 
+/* Bit fd set: fd (0, 1 or 2) was closed when the tool started. */
+static unsigned closed_std;
+
+/* Fill closed standard descriptors with /dev/null, lowest first, so each
+ * open lands on the descriptor it fills. */
+static void guard_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (nfd != fd)
+			_exit(EXIT_FAIL); /* no /dev/null: nothing safe to do */
+		closed_std |= 1u << fd;
+	}
+}
+
+bool std_closed(int fd)
+{
+	return fd >= 0 && fd <= 2 && (closed_std & (1u << fd));
+}
+
+void need_std(int fd)
+{
+	static const char *const names[] = { "input", "output", "error" };
+
+	if (std_closed(fd))
+		die(EXIT_FAIL, "standard %s is closed", names[fd]);
+}
+
 void tool_init(const char *name)
 {
 	progname = name;
+	guard_std_fds();
 	signal(SIGPIPE, SIG_IGN);
 	atexit(close_stdout);
 }

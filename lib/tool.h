@@ -11,6 +11,18 @@
  */
 void tool_init(const char *name);
 
+/*
+ * tool_init also fills a closed stdin, stdout or stderr with /dev/null, so
+ * no descriptor the tool opens later can land on 0, 1 or 2 (a file meant
+ * for the tool would otherwise receive its output, or be read as input).
+ * std_closed(fd) tells whether fd was closed at start; need_std(fd) exits
+ * 1 with "standard input is closed" (or output) if it was: a tool calls it
+ * for each stream it needs, before it creates or changes anything.
+ */
+#include <stdbool.h>
+bool std_closed(int fd);
+void need_std(int fd);
+
 /* "NAME (ipcutils) VERSION" on stdout, exit 0. */
 noreturn void print_version(void);
 
