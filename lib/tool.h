@@ -2,6 +2,7 @@
 #ifndef IPCUTILS_TOOL_H
 #define IPCUTILS_TOOL_H
 
+#include <stdbool.h>
 #include <stdnoreturn.h>
 
 /*
@@ -19,7 +20,6 @@ void tool_init(const char *name);
  * 1 with "standard input is closed" (or output) if it was: a tool calls it
  * for each stream it needs, before it creates or changes anything.
  */
-#include <stdbool.h>
 bool std_closed(int fd);
 void need_std(int fd);
 
