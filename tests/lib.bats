@@ -298,3 +298,28 @@ Try 'libtest --help'."
 	wait "$!"
 	assert_equal "$(cat "$T/out")" data
 }
+
+@test "cleanup: a temporary name beside the target, removed on a fatal signal" {
+	local sig name
+	for sig in TERM HUP USR1 ALRM; do  # INT: ignored in background jobs
+		libtest cleanup "$T/target" > "$T/name" &
+		local pid=$!
+		wait_until 5 test -s "$T/name"
+		name=$(<"$T/name")
+		[[ $name == "$T/.target.libtest."???????? ]]
+		[ -f "$name" ]
+		kill -"$sig" "$pid"
+		local st=0
+		wait "$pid" || st=$?
+		# It died of the signal itself (128 + N), after removing the file.
+		assert_equal "$st" $((128 + $(kill -l "$sig")))
+		[ ! -e "$name" ]
+	done
+}
+
+@test "cleanup: removed when the tool exits through die() too" {
+	# A target in a missing directory: make() fails, nothing is left.
+	run libtest cleanup "$T/none/target"
+	assert_failure 1
+	assert_output --partial "$T/none/target: No such file or directory"
+}

@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "exec.h"
@@ -16,6 +19,7 @@
 #include "ipcname.h"
 #include "parse.h"
 #include "record.h"
+#include "tmpname.h"
 #include "tool.h"
 
 static int target(int argc, char **argv)
@@ -76,6 +80,29 @@ static int records(const char *delim, const char *max)
 	return 0;
 }
 
+static int make_file(const char *path, void *arg)
+{
+	(void)arg;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+}
+
+/* cleanup PATH: make a temporary file beside PATH, print its name, and
+ * wait for a signal; the file must be gone however the process ends. */
+static int cleanup(const char *path)
+{
+	static char tmp[4096];
+	size_t nx = tmpname_beside(tmp, sizeof tmp, path, "libtest");
+
+	if (nx == 0 || tmpname_make(tmp, nx, make_file, NULL) < 0)
+		die(1, "%s:", path);
+	cleanup_push(cleanup_unlink, tmp);
+	cleanup_on_signals();
+	printf("%s\n", tmp);
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tool_init("libtest");
@@ -98,6 +125,8 @@ int main(int argc, char **argv)
 		return target(argc - 1, argv + 1);
 	else if (strcmp(cmd, "records") == 0 && argc == 4)
 		return records(argv[2], argv[3]);
+	else if (strcmp(cmd, "cleanup") == 0 && argc == 3)
+		return cleanup(argv[2]);
 	else if (strcmp(cmd, "die") == 0 && argc == 3)
 		die(1, "%s:", argv[2]);
 	else if (strcmp(cmd, "puts") == 0 && argc == 3)

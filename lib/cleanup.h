@@ -1,0 +1,35 @@
+/*
+ * Cleanup: what a tool made and must remove if it does not finish (a
+ * temporary object, a half-made FIFO, a pidfile). Registered actions run
+ * once, at exit (die() included) or on a fatal signal, after which the
+ * tool dies of that same signal, so its parent sees what happened.
+ */
+#ifndef IPCUTILS_CLEANUP_H
+#define IPCUTILS_CLEANUP_H
+
+#include <stdbool.h>
+
+/*
+ * Register fn(arg); returns a handle for cleanup_pop. fn runs in a signal
+ * handler too, so it may only make async-signal-safe calls (unlink,
+ * shm_unlink, mq_unlink, shmctl, close, kill). At most 16 at once.
+ */
+int cleanup_push(void (*fn)(void *), void *arg);
+/* Forget the action (the thing was handed over), running it first if run. */
+void cleanup_pop(int handle, bool run);
+/* Run every registered action now, newest first, and forget them. */
+void cleanup_run(void);
+
+/*
+ * Catch every signal whose default action ends the process (HUP, INT,
+ * QUIT, TERM, ALRM, USR1, USR2, the real-time ones, ...), unless it is
+ * ignored, already handled, or blocked by the caller to wait for it: run
+ * the actions, then die of the signal. Called once, after tool_init and
+ * after the tool has set up the signals it handles itself.
+ */
+void cleanup_on_signals(void);
+
+/* Ready-made actions: arg is a path (kept alive by the caller). */
+void cleanup_unlink(void *path);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * Temporary names: the trailing X's of a template replaced with random
+ * letters and digits, tried until an exclusive creation succeeds. Never
+ * check-then-create: the caller's make() must fail with EEXIST on a name
+ * that is taken (O_EXCL, mkfifo, link, bind).
+ */
+#ifndef IPCUTILS_TMPNAME_H
+#define IPCUTILS_TMPNAME_H
+
+#include <stddef.h>
+
+/* Replace the last nx characters of name with random [A-Za-z0-9]. */
+void tmpname_fill(char *name, size_t nx);
+
+/*
+ * "DIR/.BASE.TAG.XXXXXXXX" for path "DIR/BASE" into buf: hidden, in the
+ * same directory (rename(2) and link(2) need the same file system), and
+ * naming what made it. Returns the number of X's, or 0 (ENAMETOOLONG).
+ */
+size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag);
+
+/*
+ * Fill the nx X's of path and call make(path, arg) until it returns
+ * >= 0 (returned) or fails with another error than EEXIST (-1, errno
+ * kept). After 100 taken names, -1 with errno EEXIST.
+ */
+int tmpname_make(char *path, size_t nx, int (*make)(const char *path, void *arg),
+		 void *arg);
+
+#endif
