@@ -3,6 +3,13 @@ TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
+# make uninstall takes the PREFIX the last make install recorded, so it
+# need not be repeated (a PREFIX given on the command line still wins).
+ifneq (,$(filter uninstall,$(MAKECMDGOALS)))
+ifeq ($(origin PREFIX),file)
+PREFIX := $(or $(shell cat $(or $(O),build)/.install-prefix 2>/dev/null),$(PREFIX))
+endif
+endif
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -43,15 +50,15 @@ $(O)/libipcutils.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+# One program from one source file, linked with the library: the tools
+# (cmd/), and the test and bench helpers (tests/*.c, bench/*.c).
+LINK = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
 $(O)/%: cmd/%.c $(O)/libipcutils.a $(O)/.flags
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
-
-# Test and bench helpers (tests/*.c, bench/*.c) are built with the tools.
+	$(LINK)
 $(O)/tests/%: tests/%.c $(O)/libipcutils.a $(O)/.flags
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
-
+	$(LINK)
 $(O)/bench/%: bench/%.c $(O)/libipcutils.a $(O)/.flags
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
+	$(LINK)
 
 -include $(LIBOBJ:.o=.d) $(BINS:=.d) $(HELPERS:=.d)
 
@@ -73,13 +80,15 @@ install: all
 	install -m 644 $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/ipcutils.7 $(DESTDIR)$(MANDIR)/man7/
 	for t in $(TOOLS); do install -m 644 completions/$$t $(DESTDIR)$(COMPDIR)/$$t || exit; done
+	echo '$(PREFIX)' > $(O)/.install-prefix
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
 	  $(DESTDIR)$(MANDIR)/man7/ipcutils.7 $(TOOLS:%=$(DESTDIR)$(COMPDIR)/%)
 
+# make O=build/asan clean cleans that variant only.
 clean:
-	rm -rf build
+	rm -rf $(O)
 
 .PHONY: all check demo bench bench-deps install uninstall clean FORCE
 .SUFFIXES:
