@@ -23,7 +23,8 @@ static const char usage[] =
 	"      --idle DURATION      unused for at least DURATION\n"
 	"      --kind KIND[,KIND]   sysv-shm, sysv-msg, sysv-sem, posix-shm, posix-mq,\n"
 	"                           posix-sem; or sysv, posix, shm, mq, sem\n"
-	"      --name GLOB          POSIX name (with or without its slash) or 0x key\n"
+	"      --name GLOB          POSIX name (with or without its slash) or 0x key;\n"
+	"                           given again, any of the GLOBs\n"
 	"      --older-than DURATION  changed last at least DURATION ago\n"
 	"      --owner USER         owned by USER (name or uid)\n"
 	"      --stale              no holder, creator and last pid gone, and idle\n"
@@ -100,7 +101,8 @@ struct opts {
 	bool filtered;           /* a filter was given */
 	bool have_owner;
 	uid_t owner;
-	const char *glob;
+	const char **globs;      /* --name: any of them */
+	size_t nglobs;
 	int64_t older_ns, idle_ns; /* -1: not given */
 	pid_t holder;            /* 0: not given */
 	bool stale, del, dry_run, force, cols_given;
@@ -169,7 +171,12 @@ static void filter_option(struct opts *o, int c, const char *arg)
 			usage_error("--kind: unknown kind '%.*s' (%s)", (int)badlen, bad,
 				    ipcobj_kind_words);
 		break;
-	case OPT_NAME: o->glob = arg; break;
+	case OPT_NAME:
+		o->globs = realloc(o->globs, (o->nglobs + 1) * sizeof *o->globs);
+		if (!o->globs)
+			die(EXIT_FAIL, "cannot allocate memory for --name");
+		o->globs[o->nglobs++] = arg;
+		break;
 	case OPT_OLDER: o->older_ns = arg_duration("--older-than", arg); break;
 	case OPT_OWNER: parse_owner(o, arg); break;
 	case OPT_STALE: o->stale = true; break;
@@ -259,10 +266,15 @@ static bool selected(const struct opts *o, const struct ipc_obj *x)
 		return false;
 	if (o->have_owner && x->uid != o->owner)
 		return false;
-	if (o->glob) {
+	if (o->nglobs) {
+		size_t i = 0;
 		snprintf(key, sizeof key, "0x%08x", (unsigned)x->key);
-		const char *s = x->id >= 0 ? key : o->glob[0] == '/' ? x->name : x->name + 1;
-		if (fnmatch(o->glob, s, 0) != 0)
+		for (; i < o->nglobs; i++) {
+			const char *g = o->globs[i];
+			if (fnmatch(g, x->id >= 0 ? key : g[0] == '/' ? x->name : x->name + 1, 0) == 0)
+				break;
+		}
+		if (i == o->nglobs)
 			return false;
 	}
 	if (o->older_ns >= 0 && (int64_t)(o->now - x->changed) * NS_PER_SEC < o->older_ns)
@@ -408,5 +420,6 @@ int main(int argc, char **argv)
 	free(v);
 	ipcobj_free(&l);
 	free(o.targets);
+	free(o.globs);
 	return status;
 }
