@@ -157,7 +157,7 @@ $old"
 	assert_output "sysv-msg
 sysv-sem
 posix-sem"
-	run ipcls -r -n -o kind --kind shm,mq --name "$IPCUT_PREFIX[12]"
+	run ipcls -r -n -o kind --kind shm,mq --name "${IPCUT_PREFIX}[12]"
 	assert_output "posix-shm
 posix-mq"
 	run ipcls -r -n -o name,owner --owner nobody "${mine[@]}"
@@ -301,7 +301,7 @@ $shm"
 	[ -z "$stderr" ]
 	assert_output --partial '"kind":"posix-mq","name":"/'"${IPCUT_PREFIX}"'2","key":null,"id":null,"owner":"root","group":"root","mode":"0600","size":null,"messages":null'
 	# What nobody cannot remove is refused by the kernel, with a message.
-	run as_nobody ipcls --delete -r -n -o name --name "$IPCUT_PREFIX[23]"
+	run as_nobody ipcls --delete -r -n -o name --name "${IPCUT_PREFIX}[23]"
 	assert_failure 1
 	assert_line "ipcls: posix-mq /${IPCUT_PREFIX}2: cannot remove: Permission denied"
 	[ -e "/dev/mqueue/${IPCUT_PREFIX}2" ]
