@@ -264,7 +264,9 @@ void holders_scan(struct ipc_list *l)
 			continue;
 		x.pid = (pid_t)pid;
 		x.comm[0] = '\0';
-		if (!scan_maps(&x, piddir) | !scan_fds(&x, piddir, shm_dev, mq_dev))
+		bool maps_ok = scan_maps(&x, piddir);
+		bool fds_ok = scan_fds(&x, piddir, shm_dev, mq_dev);
+		if (!maps_ok || !fds_ok)
 			unreadable++;
 		close(piddir);
 	}
