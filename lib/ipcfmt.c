@@ -416,6 +416,8 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 	struct sb s = { 0 };
 	bool raw = f->style == FMT_RAW;
 
+	if (n == 0)
+		return; /* not even a heading: nothing to show */
 	for (int k = 0; k < f->ncols && !raw; k++) {
 		width[k] = f->noheadings ? 0 : strlen(col_names[f->cols[k]]);
 		for (size_t i = 0; i < n; i++) {
