@@ -15,7 +15,7 @@ static const char usage[] =
 	"  -J, --json               a JSON array: numbers as numbers, times ISO 8601\n"
 	"      --json-lines         one JSON object per line\n"
 	"  -n, --noheadings         no heading line\n"
-	"  -o, --output COLUMNS     the columns to show, comma-separated (--help lists them)\n"
+	"  -o, --output COLUMNS     the columns to show, comma-separated (below)\n"
 	"  -r, --raw                single spaces between columns, for awk\n"
 	"\n"
 	"Filters (all must match):\n"

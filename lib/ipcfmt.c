@@ -90,16 +90,32 @@ static void sb_word(struct sb *s, const char *t)
 	}
 }
 
+/* The length of the valid UTF-8 sequence at p, or 0. */
+static int utf8_len(const unsigned char *p)
+{
+	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A JSON string. A name is bytes, not always UTF-8: a byte that is not
+ * part of valid UTF-8 becomes \u00XX, so the output always parses. */
 static void sb_json_str(struct sb *s, const char *t)
 {
 	sb_printf(s, "\"");
 	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-		if (*p == '"' || *p == '\\')
+		int n = *p >= 0x80 ? utf8_len(p) : 1;
+		if (*p == '"' || *p == '\\') {
 			sb_printf(s, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
+		} else if (*p < 0x20 || *p == 0x7f || n == 0) {
 			sb_printf(s, "\\u%04x", *p);
-		else
-			sb_printf(s, "%c", *p);
+		} else {
+			sb_printf(s, "%.*s", n, (const char *)p);
+			p += n - 1;
+		}
 	}
 	sb_printf(s, "\"");
 }

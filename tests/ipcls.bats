@@ -370,4 +370,12 @@ posix-shm 6B"
 	assert_output "/${IPCUT_PREFIX}a\\x20b"
 	run ipcls --json -o name --name "${IPCUT_PREFIX}a*"
 	assert_line --index 1 "  {\"name\":\"/${IPCUT_PREFIX}a b\"}"
+	# A name that is not UTF-8 still makes JSON that parses.
+	shmput "/${IPCUT_PREFIX}u"$'\xc3\xa9\xff' <<<"x"
+	run bash -c "ipcls --json -o name --name '${IPCUT_PREFIX}u*' | $PY -c 'import json, sys; print(ascii(json.load(sys.stdin)[0][\"name\"]))'"
+	assert_output "'/${IPCUT_PREFIX}u\\xe9\\xff'"
+	# Nothing selected: no output at all, not even a heading.
+	run ipcls --name "${IPCUT_PREFIX}none"
+	assert_success
+	assert_output ""
 }
