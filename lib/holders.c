@@ -190,13 +190,32 @@ static bool scan_maps(struct index *x, int piddir)
 	return true;
 }
 
+/* Where descriptors of POSIX objects point. */
+struct fdpaths {
+	char shm[PATH_MAX + 1], mq[PATH_MAX + 1]; /* the directories, resolved, with a slash */
+	dev_t shm_dev, mq_dev;
+};
+
+/*
+ * Could the descriptor whose link reads link be a POSIX object or queue?
+ * Only those are stat'ed: stat on a descriptor of a dead NFS server hangs.
+ * A queue opened with mq_open(3) reads "/NAME".
+ */
+static bool maybe_ipc(const char *link, const struct fdpaths *fp)
+{
+	return strncmp(link, fp->shm, strlen(fp->shm)) == 0 ||
+	       strncmp(link, fp->mq, strlen(fp->mq)) == 0 ||
+	       (link[0] == '/' && !strchr(link + 1, '/'));
+}
+
 /* Descriptors open on a POSIX object or queue. false: not readable. */
-static bool scan_fds(struct index *x, int piddir, dev_t shm_dev, dev_t mq_dev)
+static bool scan_fds(struct index *x, int piddir, const struct fdpaths *fp)
 {
 	int dfd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 	struct dirent *e;
 	struct stat st;
+	char link[PATH_MAX];
 
 	if (dfd < 0)
 		return errno != EACCES && errno != EPERM;
@@ -206,9 +225,13 @@ static bool scan_fds(struct index *x, int piddir, dev_t shm_dev, dev_t mq_dev)
 		return true;
 	}
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || fstatat(dfd, e->d_name, &st, 0) < 0)
+		ssize_t n = readlinkat(dfd, e->d_name, link, sizeof link - 1);
+		if (n <= 0)
 			continue;
-		if (st.st_dev != shm_dev && st.st_dev != mq_dev)
+		link[n] = '\0';
+		if (!maybe_ipc(link, fp) || fstatat(dfd, e->d_name, &st, 0) < 0)
+			continue;
+		if (st.st_dev != fp->shm_dev && st.st_dev != fp->mq_dev)
 			continue;
 		struct ipc_obj *o = find(x, st.st_dev, st.st_ino);
 		if (o)
@@ -218,11 +241,14 @@ static bool scan_fds(struct index *x, int piddir, dev_t shm_dev, dev_t mq_dev)
 	return true;
 }
 
-static dev_t dev_of(const char *path)
+/* A directory's device and its resolved path with a trailing slash. */
+static void dir_of(const char *dir, char *path, dev_t *dev)
 {
 	struct stat st;
+	char real[PATH_MAX];
 
-	return stat(path, &st) == 0 ? st.st_dev : (dev_t)-2;
+	*dev = stat(dir, &st) == 0 ? st.st_dev : (dev_t)-2;
+	snprintf(path, PATH_MAX + 1, "%s/", realpath(dir, real) ? real : dir);
 }
 
 /*
@@ -248,11 +274,13 @@ void holders_scan(struct ipc_list *l)
 {
 	struct index x;
 	unsigned unreadable = 0;
-	dev_t shm_dev = dev_of("/dev/shm"), mq_dev = dev_of("/dev/mqueue");
+	static struct fdpaths fp;
 	pid_t self = getpid();
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
 
+	dir_of("/dev/shm", fp.shm, &fp.shm_dev);
+	dir_of("/dev/mqueue", fp.mq, &fp.mq_dev);
 	build(&x, l);
 	while (proc && (e = readdir(proc))) {
 		char *end;
@@ -265,7 +293,7 @@ void holders_scan(struct ipc_list *l)
 		x.pid = (pid_t)pid;
 		x.comm[0] = '\0';
 		bool maps_ok = scan_maps(&x, piddir);
-		bool fds_ok = scan_fds(&x, piddir, shm_dev, mq_dev);
+		bool fds_ok = scan_fds(&x, piddir, &fp);
 		if (!maps_ok || !fds_ok)
 			unreadable++;
 		close(piddir);

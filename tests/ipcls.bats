@@ -136,9 +136,16 @@ $sem"
 	assert_output "[
   {\"holders\":[{\"pid\":$HOLDER,\"command\":\"ipchold\"}],\"holders_complete\":true}
 ]"
+	# A descriptor alone holds it too.
+	# shellcheck disable=SC2016 # the inner shell expands them
+	spawn bash -c 'exec 3< "$1" && echo ready > "$2" && exec sleep 600' _ "/dev/shm$shm" "$T/fd"
+	fdholder=$!
+	wait_until 10 test -s "$T/fd"
+	run ipcls -r -n -o name --holder "$fdholder" "${mine[@]}"
+	assert_output "$shm"
 	# Once it is gone, nothing holds them.
-	kill "$HOLDER"
-	wait "$HOLDER" || true
+	kill "$HOLDER" "$fdholder"
+	wait "$HOLDER" "$fdholder" || true
 	run ipcls -r -n -o holders "${mine[@]}"
 	refute_output --partial ipchold
 }
