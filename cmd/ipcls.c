@@ -112,33 +112,25 @@ struct opts {
 	time_t now;
 };
 
+/* o->targets has room for one per argument. */
 static struct ipc_target *new_target(struct opts *o)
 {
-	struct ipc_target *t = realloc(o->targets, (o->ntargets + 1) * sizeof *t);
-
-	if (!t)
-		die(EXIT_FAIL, "cannot allocate memory for targets");
-	o->targets = t;
-	ipc_target_init(&t[o->ntargets]);
-	return &t[o->ntargets++];
+	ipc_target_init(&o->targets[o->ntargets]);
+	return &o->targets[o->ntargets++];
 }
 
 static void parse_cols(struct opts *o, const char *s)
 {
-	o->fmt.ncols = 0;
-	for (;;) {
-		size_t n = strcspn(s, ",");
-		int c = ipcfmt_col(s, n);
-		if (c < 0)
-			usage_error("--output: unknown column '%.*s' (%s)", (int)n, s,
-				    ipcfmt_col_words);
-		if (o->fmt.ncols == (int)(sizeof o->fmt.cols / sizeof o->fmt.cols[0]))
-			usage_error("--output: too many columns");
-		o->fmt.cols[o->fmt.ncols++] = c;
-		if (!s[n])
-			break;
-		s += n + 1;
-	}
+	const char *bad;
+	size_t badlen;
+
+	int r = ipcfmt_cols_parse(&o->fmt, s, &bad, &badlen);
+
+	if (r == -2)
+		usage_error("--output: too many columns");
+	if (r < 0)
+		usage_error("--output: unknown column '%.*s' (%s)", (int)badlen, bad,
+			    ipcfmt_col_words);
 	o->cols_given = true;
 }
 
@@ -171,12 +163,7 @@ static void filter_option(struct opts *o, int c, const char *arg)
 			usage_error("--kind: unknown kind '%.*s' (%s)", (int)badlen, bad,
 				    ipcobj_kind_words);
 		break;
-	case OPT_NAME:
-		o->globs = realloc(o->globs, (o->nglobs + 1) * sizeof *o->globs);
-		if (!o->globs)
-			die(EXIT_FAIL, "cannot allocate memory for --name");
-		o->globs[o->nglobs++] = arg;
-		break;
+	case OPT_NAME: o->globs[o->nglobs++] = arg; break; /* room for each argument */
 	case OPT_OLDER: o->older_ns = arg_duration("--older-than", arg); break;
 	case OPT_OWNER: parse_owner(o, arg); break;
 	case OPT_STALE: o->stale = true; break;
@@ -187,6 +174,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 {
 	int c;
 
+	o->targets = calloc((size_t)argc, sizeof *o->targets);
+	o->globs = calloc((size_t)argc, sizeof *o->globs);
+	if (!o->targets || !o->globs)
+		die(EXIT_FAIL, "cannot allocate memory for %d arguments", argc);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (c == 'k' || c == 'i' || c == IPC_OPT_FTOK) {

@@ -34,6 +34,26 @@ int ipcfmt_col(const char *name, size_t len)
 	return -1;
 }
 
+int ipcfmt_cols_parse(struct fmt *f, const char *s, const char **bad, size_t *badlen)
+{
+	f->ncols = 0;
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		int c = ipcfmt_col(s, n);
+
+		*bad = s;
+		*badlen = n;
+		if (c < 0)
+			return -1;
+		if (f->ncols == (int)(sizeof f->cols / sizeof f->cols[0]))
+			return -2;
+		f->cols[f->ncols++] = c;
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
 void ipcfmt_default_cols(struct fmt *f)
 {
 	static const int def[] = { COL_KIND, COL_NAME, COL_ID, COL_OWNER, COL_MODE,

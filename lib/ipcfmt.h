@@ -31,6 +31,11 @@ struct fmt {
 extern const char ipcfmt_col_words[];
 /* The column a name (any case) stands for, or -1. */
 int ipcfmt_col(const char *name, size_t len);
+/*
+ * A comma-separated list of column names into f. -1 with the unknown name
+ * in *bad and *badlen, or -2 when there are too many.
+ */
+int ipcfmt_cols_parse(struct fmt *f, const char *s, const char **bad, size_t *badlen);
 /* The columns shown when none are asked for. */
 void ipcfmt_default_cols(struct fmt *f);
 /* Every column: the default for JSON and the detailed view. */
