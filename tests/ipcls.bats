@@ -387,3 +387,22 @@ posix-shm 6B"
 	assert_success
 	assert_output ""
 }
+
+@test "ipcls: bash completion offers kinds, columns, users and options" {
+	comp() { # comp WORD...: the completions of the last word
+		bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+			_comp_cmd_ipcls; printf "%s\n" "${COMPREPLY[@]}"' _ \
+			"$BATS_TEST_DIRNAME/../completions/ipcls" ipcls "$@"
+	}
+	run comp --kind sysv-shm,posix-m
+	assert_output "sysv-shm,posix-mq"
+	run comp -o kind,last
+	assert_output "KIND,LAST-PID"
+	run comp --owner nobo
+	assert_output "nobody"
+	run comp --json-l
+	assert_output "--json-lines"
+	shmput "/${IPCUT_PREFIX}c" <<<"x"
+	run comp "${IPCUT_PREFIX}"
+	assert_output "${IPCUT_PREFIX}c"
+}
