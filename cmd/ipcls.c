@@ -391,7 +391,7 @@ int main(int argc, char **argv)
 	ipcobj_scan(&l, o.kinds);
 	if (l.mq_unmounted)
 		warn("/dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)");
-	if (l.shm_missing)
+	if ((errno = l.shm_errno))
 		warn("/dev/shm: cannot read it; POSIX shared memory and semaphores are not listed:");
 	if (need_holders(&o))
 		holders_scan(&l);

@@ -307,7 +307,7 @@ void ipcobj_scan(struct ipc_list *l, unsigned mask)
 		if (mask & (1u << k))
 			scan_sysv(l, (enum obj_kind)k, files[k]);
 	if (mask & ((1u << OBJ_POSIX_SHM) | (1u << OBJ_POSIX_SEM)))
-		l->shm_missing = !scan_dir(l, POSIX_SHM_DIR, mask);
+		l->shm_errno = scan_dir(l, POSIX_SHM_DIR, mask) ? 0 : errno;
 	if (mask & (1u << OBJ_POSIX_MQ)) {
 		if (statfs(MQUEUE_DIR, &fs) < 0 || fs.f_type != MQUEUE_MAGIC)
 			l->mq_unmounted = true;

@@ -54,7 +54,7 @@ struct ipc_list {
 	struct ipc_obj *v;
 	size_t n, cap;
 	bool mq_unmounted;       /* /dev/mqueue is not a mounted mqueue fs */
-	bool shm_missing;        /* /dev/shm cannot be read */
+	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
 };
 
 /* Read the objects of the kinds in mask (bit 1 << OBJ_...) into l. */

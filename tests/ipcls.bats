@@ -406,3 +406,16 @@ posix-shm 6B"
 	run comp "${IPCUT_PREFIX}"
 	assert_output "${IPCUT_PREFIX}c"
 }
+
+@test "ipcls: /dev/shm unreadable: a note with the reason, the rest still listed" {
+	need_root
+	command -v unshare >/dev/null || skip "no unshare"
+	six
+	run --separate-stderr unshare -m bash -c 'mount -t tmpfs -o mode=700 none /dev/shm &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ipcls -r -n -o kind "$@"' _ "${mine[@]}"
+	assert_success
+	assert_equal "$stderr" "ipcls: /dev/shm: cannot read it; POSIX shared memory and semaphores are not listed: Permission denied"
+	assert_output "sysv-msg
+sysv-sem
+posix-mq"
+}
