@@ -1,0 +1,416 @@
+/* ipcls: list, inspect, filter and delete IPC objects of every kind. */
+static const char usage[] =
+	"Usage: ipcls [OPTION]... [NAME | -k KEY | -i ID | --ftok PATH[:PROJ]]...\n"
+	"List the IPC objects of all six kinds, System V and POSIX shared memory,\n"
+	"message queues and semaphores, with the processes that hold them; with a\n"
+	"NAME, KEY or ID, show those objects in detail.\n"
+	"\n"
+	"  NAME, /NAME              POSIX object(s) of that name\n"
+	"  -k, --key KEY            System V object(s) with that key\n"
+	"  -i, --id ID              System V object(s) with that identifier\n"
+	"      --ftok PATH[:PROJ]   System V object(s) with the key ftok(3) makes\n"
+	"\n"
+	"Output:\n"
+	"  -b, --bytes              exact sizes in bytes, not 4K, 1.5M\n"
+	"  -J, --json               a JSON array: numbers as numbers, times ISO 8601\n"
+	"      --json-lines         one JSON object per line\n"
+	"  -n, --noheadings         no heading line\n"
+	"  -o, --output COLUMNS     the columns to show, comma-separated (below)\n"
+	"  -r, --raw                single spaces between columns, for awk\n"
+	"\n"
+	"Filters (all must match):\n"
+	"      --holder PID         objects PID holds (maps or has open)\n"
+	"      --idle DURATION      unused for at least DURATION\n"
+	"      --kind KIND[,KIND]   sysv-shm, sysv-msg, sysv-sem, posix-shm, posix-mq,\n"
+	"                           posix-sem; or sysv, posix, shm, mq, sem\n"
+	"      --name GLOB          POSIX name (with or without its slash) or 0x key;\n"
+	"                           given again, any of the GLOBs\n"
+	"      --older-than DURATION  changed last at least DURATION ago\n"
+	"      --owner USER         owned by USER (name or uid)\n"
+	"      --stale              no holder, creator and last pid gone, and idle\n"
+	"                           for --idle DURATION (1m by default)\n"
+	"\n"
+	"Deleting:\n"
+	"  -d, --delete             remove the objects the filters or targets select\n"
+	"      --dry-run            with --delete, list what would be removed\n"
+	"      --force              with --delete, remove objects that have holders too\n"
+	"\n"
+	"  -h, --help               display this help and exit\n"
+	"  -V, --version            output version information and exit\n"
+	"\n"
+	"Columns: KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUE CHANGED\n"
+	"USED CPID LAST-PID NATTCH HOLDERS. In HOLDERS, PID:COMMAND, and ? where a\n"
+	"process this user may not look into could hold the object.\n"
+	"\n"
+	"Exit status: 0 success, 1 failure, 2 usage error.\n";
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "holders.h"
+#include "ipcfmt.h"
+#include "ipcname.h"
+#include "ipcobj.h"
+#include "opterr.h"
+#include "parse.h"
+#include "tool.h"
+
+enum {
+	OPT_DRY_RUN = 0x100, OPT_FORCE, OPT_HOLDER, OPT_IDLE, OPT_JSON_LINES,
+	OPT_KIND, OPT_NAME, OPT_OLDER, OPT_OWNER, OPT_STALE,
+};
+
+static const struct option longopts[] = {
+	{ "bytes", no_argument, NULL, 'b' },
+	{ "delete", no_argument, NULL, 'd' },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	IPC_LONGOPT_FTOK,
+	{ "help", no_argument, NULL, 'h' },
+	{ "holder", required_argument, NULL, OPT_HOLDER },
+	IPC_LONGOPT_ID,
+	{ "idle", required_argument, NULL, OPT_IDLE },
+	{ "json", no_argument, NULL, 'J' },
+	{ "json-lines", no_argument, NULL, OPT_JSON_LINES },
+	IPC_LONGOPT_KEY,
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "older-than", required_argument, NULL, OPT_OLDER },
+	{ "output", required_argument, NULL, 'o' },
+	{ "owner", required_argument, NULL, OPT_OWNER },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "stale", no_argument, NULL, OPT_STALE },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
+static const char optstring[] = ":bdhi:Jk:no:rV";
+
+struct opts {
+	unsigned kinds;          /* --kind, or every kind */
+	bool filtered;           /* a filter was given */
+	bool have_owner;
+	uid_t owner;
+	const char **globs;      /* --name: any of them */
+	size_t nglobs;
+	int64_t older_ns, idle_ns; /* -1: not given */
+	pid_t holder;            /* 0: not given */
+	bool stale, del, dry_run, force, cols_given;
+	struct fmt fmt;
+	struct ipc_target *targets;
+	size_t ntargets;
+	time_t now;
+};
+
+/* o->targets has room for one per argument. */
+static struct ipc_target *new_target(struct opts *o)
+{
+	ipc_target_init(&o->targets[o->ntargets]);
+	return &o->targets[o->ntargets++];
+}
+
+static void parse_cols(struct opts *o, const char *s)
+{
+	const char *bad;
+	size_t badlen;
+
+	int r = ipcfmt_cols_parse(&o->fmt, s, &bad, &badlen);
+
+	if (r == -2)
+		usage_error("--output: too many columns");
+	if (r < 0)
+		usage_error("--output: unknown column '%.*s' (%s)", (int)badlen, bad,
+			    ipcfmt_col_words);
+	o->cols_given = true;
+}
+
+static void parse_owner(struct opts *o, const char *s)
+{
+	struct passwd *pw = getpwnam(s);
+	uint64_t uid;
+
+	if (pw)
+		o->owner = pw->pw_uid;
+	else if (parse_u64(s, 0, (uid_t)-2, &uid) == 0)
+		o->owner = (uid_t)uid;
+	else
+		usage_error("--owner: no such user '%s'", s);
+	o->have_owner = true;
+}
+
+/* Options that are not a target or an output format: the filters. */
+static void filter_option(struct opts *o, int c, const char *arg)
+{
+	const char *bad;
+	size_t badlen;
+
+	o->filtered = true;
+	switch (c) {
+	case OPT_HOLDER: o->holder = (pid_t)arg_u64("--holder", arg, 1, INT32_MAX); break;
+	case OPT_IDLE: o->idle_ns = arg_duration("--idle", arg); break;
+	case OPT_KIND:
+		if (ipcobj_kinds_parse(arg, &o->kinds, &bad, &badlen) < 0)
+			usage_error("--kind: unknown kind '%.*s' (%s)", (int)badlen, bad,
+				    ipcobj_kind_words);
+		break;
+	case OPT_NAME: o->globs[o->nglobs++] = arg; break; /* room for each argument */
+	case OPT_OLDER: o->older_ns = arg_duration("--older-than", arg); break;
+	case OPT_OWNER: parse_owner(o, arg); break;
+	case OPT_STALE: o->stale = true; break;
+	}
+}
+
+static void parse_args(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	o->targets = calloc((size_t)argc, sizeof *o->targets);
+	o->globs = calloc((size_t)argc, sizeof *o->globs);
+	if (!o->targets || !o->globs)
+		die(EXIT_FAIL, "cannot allocate memory for %d arguments", argc);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (c == 'k' || c == 'i' || c == IPC_OPT_FTOK) {
+			ipc_target_option(new_target(o), c, optarg);
+			continue;
+		}
+		switch (c) {
+		case 'b': o->fmt.bytes = true; break;
+		case 'd': o->del = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case 'h': print_usage(usage);
+		case 'J': o->fmt.style = FMT_JSON; break;
+		case OPT_JSON_LINES: o->fmt.style = FMT_JSON_LINES; break;
+		case 'n': o->fmt.noheadings = true; break;
+		case 'o': parse_cols(o, optarg); break;
+		case 'r': o->fmt.style = FMT_RAW; break;
+		case 'V': print_version();
+		case OPT_HOLDER: case OPT_IDLE: case OPT_KIND: case OPT_NAME:
+		case OPT_OLDER: case OPT_OWNER: case OPT_STALE:
+			filter_option(o, c, optarg);
+			break;
+		default: usage_bad_option(argc, argv, optstring, c);
+		}
+	}
+	while (optind < argc)
+		ipc_target_name(new_target(o), argv[optind++]);
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (o->targets[i].kind == IPC_SYSV && o->targets[i].id < 0 &&
+		    o->targets[i].key == 0)
+			usage_error("--key: a private key names no object; use -i ID");
+	if ((o->dry_run || o->force) && !o->del)
+		usage_error("--%s: only with --delete", o->dry_run ? "dry-run" : "force");
+	if (o->del && !o->filtered && o->ntargets == 0)
+		usage_error("--delete: refused without a filter or an object to select what to remove");
+}
+
+static bool matches_target(const struct ipc_target *t, const struct ipc_obj *x)
+{
+	if (t->kind == IPC_POSIX)
+		return x->id < 0 && strcmp(t->name, x->name) == 0;
+	if (t->id >= 0)
+		return x->id == t->id;
+	return x->id >= 0 && x->key == t->key;
+}
+
+static bool gone(pid_t pid)
+{
+	return pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
+}
+
+/*
+ * Has a live holder: one seen, or a System V segment attached by a process
+ * this user cannot see. A POSIX object that an unseen process may have
+ * open is not counted: most systems have such processes (pid 1 in a
+ * container), and removing the name never breaks a holder's mapping.
+ */
+static bool held(const struct ipc_obj *x)
+{
+	return x->nholders > 0 || (x->kind == OBJ_SYSV_SHM && !x->holders_known);
+}
+
+static bool stale(const struct opts *o, const struct ipc_obj *x)
+{
+	int64_t idle = o->idle_ns >= 0 ? o->idle_ns : 60 * NS_PER_SEC;
+	time_t used = x->used > 0 ? x->used : x->changed;
+
+	return !held(x) && gone(x->cpid) && gone(x->lpid) &&
+	       (int64_t)(o->now - used) * NS_PER_SEC >= idle;
+}
+
+static bool selected(const struct opts *o, const struct ipc_obj *x)
+{
+	char key[16];
+
+	if (!(o->kinds & (1u << x->kind)))
+		return false;
+	if (o->have_owner && x->uid != o->owner)
+		return false;
+	if (o->nglobs) {
+		size_t i = 0;
+		snprintf(key, sizeof key, "0x%08x", (unsigned)x->key);
+		for (; i < o->nglobs; i++) {
+			const char *g = o->globs[i];
+			if (fnmatch(g, x->id >= 0 ? key : g[0] == '/' ? x->name : x->name + 1, 0) == 0)
+				break;
+		}
+		if (i == o->nglobs)
+			return false;
+	}
+	if (o->older_ns >= 0 && (int64_t)(o->now - x->changed) * NS_PER_SEC < o->older_ns)
+		return false;
+	time_t used = x->used > 0 ? x->used : x->changed;
+	if (o->idle_ns >= 0 && (int64_t)(o->now - used) * NS_PER_SEC < o->idle_ns)
+		return false;
+	if (o->holder) {
+		size_t i = 0;
+		while (i < x->nholders && x->holders[i].pid != o->holder)
+			i++;
+		if (i == x->nholders)
+			return false;
+	}
+	if (o->stale && !stale(o, x))
+		return false;
+	if (o->ntargets == 0)
+		return true;
+	for (size_t i = 0; i < o->ntargets; i++)
+		if (matches_target(&o->targets[i], x))
+			return true;
+	return false;
+}
+
+/* By kind, then key and id, or name. */
+static int order(const void *a, const void *b)
+{
+	const struct ipc_obj *x = *(struct ipc_obj *const *)a, *y = *(struct ipc_obj *const *)b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->id >= 0)
+		return x->id < y->id ? -1 : x->id > y->id;
+	return strcmp(x->name, y->name);
+}
+
+/* Remove what is selected, keeping in v what was (or would be) removed. */
+static int delete(const struct opts *o, struct ipc_obj **v, size_t *n)
+{
+	char label[PATH_MAX];
+	size_t kept = 0;
+	int status = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		ipcobj_label(v[i], label, sizeof label);
+		if (held(v[i]) && !o->force) {
+			if (v[i]->nholders)
+				warn("%s: held by %d (%s)%s; not removed (--force removes it)",
+				     label, (int)v[i]->holders[0].pid, v[i]->holders[0].comm,
+				     v[i]->nholders > 1 ? " and others" : "");
+			else
+				warn("%s: attached %ld times by processes this user cannot see; not removed (--force removes it)",
+				     label, v[i]->nattch);
+			status = EXIT_FAIL;
+			continue;
+		}
+		if (!o->dry_run && ipcobj_remove(v[i]) < 0) {
+			if (errno != ENOENT) {
+				warn("%s: cannot remove:", label);
+				status = EXIT_FAIL;
+			}
+			continue;
+		}
+		v[kept++] = v[i];
+	}
+	*n = kept;
+	return status;
+}
+
+/* Exit 1 naming each target that matched no object. */
+static int missing_targets(const struct opts *o, const struct ipc_list *l)
+{
+	int status = 0;
+
+	for (size_t t = 0; t < o->ntargets; t++) {
+		size_t i = 0;
+		while (i < l->n && !matches_target(&o->targets[t], &l->v[i]))
+			i++;
+		if (i == l->n) {
+			warn("%s: no such object", o->targets[t].label);
+			status = EXIT_FAIL;
+		}
+	}
+	return status;
+}
+
+static bool need_holders(const struct opts *o)
+{
+	if (o->del || o->stale || o->holder || o->fmt.style == FMT_DETAIL)
+		return true;
+	for (int i = 0; i < o->fmt.ncols; i++)
+		if (o->fmt.cols[i] == COL_HOLDERS)
+			return true;
+	return false;
+}
+
+static void default_format(struct opts *o)
+{
+	if (o->cols_given)
+		return;
+	if (o->fmt.style == FMT_JSON || o->fmt.style == FMT_JSON_LINES) {
+		ipcfmt_all_cols(&o->fmt);
+	} else if (o->ntargets > 0 && !o->del && o->fmt.style == FMT_TABLE) {
+		o->fmt.style = FMT_DETAIL;
+		ipcfmt_all_cols(&o->fmt);
+	} else {
+		ipcfmt_default_cols(&o->fmt);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 };
+	struct ipc_list l;
+	int status;
+
+	tool_init("ipcls");
+	parse_args(&o, argc, argv);
+	need_std(STDOUT_FILENO);
+	default_format(&o);
+	o.now = time(NULL);
+
+	ipcobj_scan(&l, o.kinds);
+	if (l.mq_unmounted)
+		warn("/dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)");
+	if ((errno = l.shm_errno))
+		warn("/dev/shm: cannot read it; POSIX shared memory and semaphores are not listed:");
+	if (need_holders(&o))
+		holders_scan(&l);
+
+	struct ipc_obj **v = malloc((l.n + 1) * sizeof *v);
+	size_t n = 0;
+	if (!v)
+		die(EXIT_FAIL, "cannot allocate memory for %zu objects", l.n);
+	for (size_t i = 0; i < l.n; i++)
+		if (selected(&o, &l.v[i]))
+			v[n++] = &l.v[i];
+	qsort(v, n, sizeof *v, order);
+	status = missing_targets(&o, &l);
+	if (o.del && delete(&o, v, &n) != 0)
+		status = EXIT_FAIL;
+	ipcfmt_print(&o.fmt, v, n);
+	free(v);
+	ipcobj_free(&l);
+	free(o.targets);
+	free(o.globs);
+	return status;
+}

@@ -1,0 +1,309 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "holders.h"
+
+/* System V segments are keyed by shmid under this device number. */
+#define SYSV_DEV ((dev_t)-1)
+
+struct slot {
+	dev_t dev;
+	ino_t ino;
+	size_t idx; /* object index + 1; 0: empty */
+};
+
+struct index {
+	struct slot *s;
+	size_t mask;
+	unsigned *attaches;   /* System V maps entries seen, per object */
+	struct ipc_list *l;
+	pid_t pid;            /* the process being scanned */
+	char comm[16];        /* its command, once read */
+	char *buf;            /* a maps file */
+	size_t cap;
+};
+
+static size_t hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)ino ^ ((uint64_t)dev << 17)) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32);
+}
+
+static void put(struct index *x, dev_t dev, ino_t ino, size_t idx)
+{
+	size_t i = hash(dev, ino) & x->mask;
+
+	while (x->s[i].idx)
+		i = (i + 1) & x->mask;
+	x->s[i] = (struct slot){ dev, ino, idx + 1 };
+}
+
+/* The object with that device and inode, or NULL. */
+static struct ipc_obj *find(const struct index *x, dev_t dev, ino_t ino)
+{
+	for (size_t i = hash(dev, ino) & x->mask; x->s[i].idx; i = (i + 1) & x->mask)
+		if (x->s[i].dev == dev && x->s[i].ino == ino)
+			return &x->l->v[x->s[i].idx - 1];
+	return NULL;
+}
+
+static void build(struct index *x, struct ipc_list *l)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * l->n + 1)
+		cap *= 2;
+	memset(x, 0, sizeof *x);
+	x->s = calloc(cap, sizeof *x->s);
+	x->attaches = calloc(l->n + 1, sizeof *x->attaches);
+	if (!x->s || !x->attaches)
+		die(EXIT_FAIL, "cannot allocate memory for %zu objects", l->n);
+	x->mask = cap - 1;
+	x->l = l;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ipc_obj *o = &l->v[i];
+		if (o->kind == OBJ_SYSV_SHM)
+			put(x, SYSV_DEV, (ino_t)o->id, i);
+		else if (o->id < 0)
+			put(x, o->dev, o->ino, i);
+	}
+}
+
+/* Record x->pid as a holder of o, once. */
+static void hold(struct index *x, struct ipc_obj *o)
+{
+	if (o->nholders > 0 && o->holders[o->nholders - 1].pid == x->pid)
+		return;
+	if (!x->comm[0]) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/comm", (int)x->pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, x->comm, sizeof x->comm - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		x->comm[n > 0 ? n : 0] = '\0';
+		x->comm[strcspn(x->comm, "\n")] = '\0';
+		if (!x->comm[0])
+			strcpy(x->comm, "?");
+	}
+	if ((o->nholders & (o->nholders - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
+		size_t cap = o->nholders ? o->nholders * 2 : 1;
+		struct holder *h = realloc(o->holders, cap * sizeof *h);
+		if (!h)
+			die(EXIT_FAIL, "cannot allocate memory for holders");
+		o->holders = h;
+	}
+	o->holders[o->nholders].pid = x->pid;
+	memcpy(o->holders[o->nholders].comm, x->comm, sizeof x->comm);
+	o->nholders++;
+}
+
+static unsigned long hexnum(const char **p)
+{
+	unsigned long v = 0;
+
+	for (;; (*p)++) {
+		char c = **p;
+		if (c >= '0' && c <= '9')
+			v = v * 16 + (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned)(c - 'a' + 10);
+		else
+			return v;
+	}
+}
+
+/* One maps line: "start-end perms offset MAJ:MIN INODE   PATH". */
+static void maps_line(struct index *x, const char *p, const char *end)
+{
+	for (int field = 0; field < 3; field++) {
+		p = memchr(p, ' ', (size_t)(end - p));
+		if (!p)
+			return;
+		p++;
+	}
+	unsigned long maj = hexnum(&p);
+	if (*p++ != ':')
+		return;
+	unsigned long min = hexnum(&p);
+	unsigned long long ino = 0;
+	for (p++; p < end && *p >= '0' && *p <= '9'; p++)
+		ino = ino * 10 + (unsigned)(*p - '0');
+	if (ino == 0)
+		return;
+	while (p < end && *p == ' ')
+		p++;
+	struct ipc_obj *o;
+	if (end - p > 5 && memcmp(p, "/SYSV", 5) == 0)
+		o = find(x, SYSV_DEV, (ino_t)ino);
+	else
+		o = find(x, makedev(maj, min), (ino_t)ino);
+	if (!o)
+		return;
+	if (o->kind == OBJ_SYSV_SHM)
+		x->attaches[o - x->l->v]++;
+	hold(x, o);
+}
+
+/* Read /proc/PID/maps whole, then match its lines. false: not readable. */
+static bool scan_maps(struct index *x, int piddir)
+{
+	int fd = openat(piddir, "maps", O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return errno != EACCES && errno != EPERM;
+	for (;;) {
+		if (x->cap - len < 65536) {
+			x->cap = x->cap ? x->cap * 2 : 262144;
+			x->buf = realloc(x->buf, x->cap);
+			if (!x->buf)
+				die(EXIT_FAIL, "cannot allocate memory for a maps file");
+		}
+		n = read(fd, x->buf + len, x->cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (n < 0)
+		return errno != EACCES && errno != EPERM;
+	for (const char *p = x->buf, *end = x->buf + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		maps_line(x, p, nl);
+		p = nl + 1;
+	}
+	return true;
+}
+
+/* Where descriptors of POSIX objects point. */
+struct fdpaths {
+	char shm[PATH_MAX + 1], mq[PATH_MAX + 1]; /* the directories, resolved, with a slash */
+	dev_t shm_dev, mq_dev;
+};
+
+/*
+ * Could the descriptor whose link reads link be a POSIX object or queue?
+ * Only those are stat'ed: stat on a descriptor of a dead NFS server hangs.
+ * A queue opened with mq_open(3) reads "/NAME".
+ */
+static bool maybe_ipc(const char *link, const struct fdpaths *fp)
+{
+	return strncmp(link, fp->shm, strlen(fp->shm)) == 0 ||
+	       strncmp(link, fp->mq, strlen(fp->mq)) == 0 ||
+	       (link[0] == '/' && !strchr(link + 1, '/'));
+}
+
+/* Descriptors open on a POSIX object or queue. false: not readable. */
+static bool scan_fds(struct index *x, int piddir, const struct fdpaths *fp)
+{
+	int dfd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+	struct stat st;
+	char link[PATH_MAX];
+
+	if (dfd < 0)
+		return errno != EACCES && errno != EPERM;
+	d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return true;
+	}
+	while ((e = readdir(d))) {
+		ssize_t n = readlinkat(dfd, e->d_name, link, sizeof link - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		if (!maybe_ipc(link, fp) || fstatat(dfd, e->d_name, &st, 0) < 0)
+			continue;
+		if (st.st_dev != fp->shm_dev && st.st_dev != fp->mq_dev)
+			continue;
+		struct ipc_obj *o = find(x, st.st_dev, st.st_ino);
+		if (o)
+			hold(x, o);
+	}
+	closedir(d);
+	return true;
+}
+
+/* A directory's device and its resolved path with a trailing slash. */
+static void dir_of(const char *dir, char *path, dev_t *dev)
+{
+	struct stat st;
+	char real[PATH_MAX];
+
+	*dev = stat(dir, &st) == 0 ? st.st_dev : (dev_t)-2;
+	snprintf(path, PATH_MAX + 1, "%s/", realpath(dir, real) ? real : dir);
+}
+
+/*
+ * Complete where no unreadable process could hide a holder. A System V
+ * segment's attachment count tells: complete once every attachment the
+ * kernel counts was seen in a maps file.
+ */
+static void mark_known(struct index *x, unsigned unreadable)
+{
+	for (size_t i = 0; i < x->l->n; i++) {
+		struct ipc_obj *o = &x->l->v[i];
+
+		if (!holders_apply(o->kind))
+			continue;
+		if (o->kind == OBJ_SYSV_SHM)
+			o->holders_known = (long)x->attaches[i] >= o->nattch;
+		else
+			o->holders_known = unreadable == 0;
+	}
+}
+
+void holders_scan(struct ipc_list *l)
+{
+	struct index x;
+	unsigned unreadable = 0;
+	static struct fdpaths fp;
+	pid_t self = getpid();
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+
+	dir_of("/dev/shm", fp.shm, &fp.shm_dev);
+	dir_of("/dev/mqueue", fp.mq, &fp.mq_dev);
+	build(&x, l);
+	while (proc && (e = readdir(proc))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		int piddir = openat(dirfd(proc), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (piddir < 0)
+			continue;
+		x.pid = (pid_t)pid;
+		x.comm[0] = '\0';
+		bool maps_ok = scan_maps(&x, piddir);
+		bool fds_ok = scan_fds(&x, piddir, &fp);
+		if (!maps_ok || !fds_ok)
+			unreadable++;
+		close(piddir);
+	}
+	if (proc)
+		closedir(proc);
+	else
+		unreadable++;
+	mark_known(&x, unreadable);
+	free(x.s);
+	free(x.attaches);
+	free(x.buf);
+}

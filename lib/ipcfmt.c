@@ -1,0 +1,502 @@
+#include <grp.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "diag.h"
+#include "holders.h"
+#include "ipcfmt.h"
+
+static const char *const col_names[COL_N] = {
+	"KIND", "NAME", "KEY", "ID", "OWNER", "GROUP", "MODE", "SIZE",
+	"MESSAGES", "BYTES", "VALUE", "CHANGED", "USED", "CPID", "LAST-PID",
+	"NATTCH", "HOLDERS",
+};
+
+const char ipcfmt_col_words[] =
+	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUE, "
+	"CHANGED, USED, CPID, LAST-PID, NATTCH, HOLDERS";
+
+/* Right-aligned in the table. */
+static const unsigned numeric = 1u << COL_ID | 1u << COL_SIZE | 1u << COL_MESSAGES |
+	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH;
+
+int ipcfmt_col(const char *name, size_t len)
+{
+	for (int c = 0; c < COL_N; c++)
+		if (strlen(col_names[c]) == len && strncasecmp(name, col_names[c], len) == 0)
+			return c;
+	return -1;
+}
+
+int ipcfmt_cols_parse(struct fmt *f, const char *s, const char **bad, size_t *badlen)
+{
+	f->ncols = 0;
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		int c = ipcfmt_col(s, n);
+
+		*bad = s;
+		*badlen = n;
+		if (c < 0)
+			return -1;
+		if (f->ncols == (int)(sizeof f->cols / sizeof f->cols[0]))
+			return -2;
+		f->cols[f->ncols++] = c;
+		if (!s[n])
+			return 0;
+		s += n + 1;
+	}
+}
+
+void ipcfmt_default_cols(struct fmt *f)
+{
+	static const int def[] = { COL_KIND, COL_NAME, COL_ID, COL_OWNER, COL_MODE,
+		COL_SIZE, COL_MESSAGES, COL_BYTES, COL_VALUE, COL_CHANGED, COL_LPID,
+		COL_HOLDERS };
+
+	f->ncols = (int)(sizeof def / sizeof def[0]);
+	memcpy(f->cols, def, sizeof def);
+}
+
+void ipcfmt_all_cols(struct fmt *f)
+{
+	for (int c = 0; c < COL_N; c++)
+		f->cols[c] = c;
+	f->ncols = COL_N;
+}
+
+/* A growing string. */
+struct sb {
+	char *p;
+	size_t len, cap;
+};
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(struct sb *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(s->p ? s->p + s->len : NULL, s->cap - s->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < s->cap - s->len) {
+			s->len += (size_t)n;
+			return;
+		}
+		s->cap = (s->cap + (size_t)n + 1) * 2;
+		if (!(s->p = realloc(s->p, s->cap)))
+			die(EXIT_FAIL, "cannot allocate memory for output");
+	}
+}
+
+/* Text for the table: blanks, controls and backslashes as \xHH, so a
+ * cell is one word for awk. */
+static void sb_word(struct sb *s, const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+			sb_printf(s, "\\x%02x", *p);
+		else
+			sb_printf(s, "%c", *p);
+	}
+}
+
+/* The length of the valid UTF-8 sequence at p, or 0. */
+static int utf8_len(const unsigned char *p)
+{
+	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A JSON string. A name is bytes, not always UTF-8: a byte that is not
+ * part of valid UTF-8 becomes \u00XX, so the output always parses. */
+static void sb_json_str(struct sb *s, const char *t)
+{
+	sb_printf(s, "\"");
+	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+		int n = *p >= 0x80 ? utf8_len(p) : 1;
+		if (*p == '"' || *p == '\\') {
+			sb_printf(s, "\\%c", *p);
+		} else if (*p < 0x20 || *p == 0x7f || n == 0) {
+			sb_printf(s, "\\u%04x", *p);
+		} else {
+			sb_printf(s, "%.*s", n, (const char *)p);
+			p += n - 1;
+		}
+	}
+	sb_printf(s, "\"");
+}
+
+/* User and group names, looked up once per id. */
+static const char *id_name(unsigned id, bool group)
+{
+	static struct { unsigned id; bool group; char name[64]; } cache[64];
+	static unsigned used;
+
+	for (unsigned i = 0; i < used; i++)
+		if (cache[i].id == id && cache[i].group == group)
+			return cache[i].name;
+	unsigned i = used < 64 ? used++ : id % 64;
+	struct passwd *pw = group ? NULL : getpwuid(id);
+	struct group *gr = group ? getgrgid(id) : NULL;
+	cache[i].id = id;
+	cache[i].group = group;
+	if (pw || gr)
+		snprintf(cache[i].name, sizeof cache[i].name, "%s", pw ? pw->pw_name : gr->gr_name);
+	else
+		snprintf(cache[i].name, sizeof cache[i].name, "%u", id);
+	return cache[i].name;
+}
+
+static void human(struct sb *s, int64_t v)
+{
+	static const char units[] = "KMGTPE";
+	double d = (double)v;
+	int u = -1;
+
+	if (v < 1024) {
+		sb_printf(s, "%" PRId64 "B", v);
+		return;
+	}
+	while (d >= 1024 && u < 5) {
+		d /= 1024;
+		u++;
+	}
+	if (d < 10 && (int64_t)(d * 10 + 0.5) % 10 != 0)
+		sb_printf(s, "%.1f%c", d, units[u]);
+	else
+		sb_printf(s, "%.0f%c", d, units[u]);
+}
+
+/* Local time, ISO 8601; with its UTC offset (+hh:mm) when zone is set. */
+static void iso_time(struct sb *s, time_t t, bool zone)
+{
+	struct tm tm;
+	char b[40];
+
+	localtime_r(&t, &tm);
+	strftime(b, sizeof b, zone ? "%Y-%m-%dT%H:%M:%S%z" : "%Y-%m-%dT%H:%M:%S", &tm);
+	if (zone) { /* +hhmm -> +hh:mm */
+		size_t n = strlen(b);
+		memmove(b + n - 1, b + n - 2, 3);
+		b[n - 2] = ':';
+	}
+	sb_printf(s, "%s", b);
+}
+
+static bool is_sem(const struct ipc_obj *o)
+{
+	return o->kind == OBJ_SYSV_SEM || o->kind == OBJ_POSIX_SEM;
+}
+
+static bool is_queue(const struct ipc_obj *o)
+{
+	return o->kind == OBJ_SYSV_MSG || o->kind == OBJ_POSIX_MQ;
+}
+
+/* A number that may not apply (-) or be unknown to this user (?). */
+static void text_num(struct sb *s, int64_t v, bool applies, bool human_size)
+{
+	if (!applies)
+		sb_printf(s, "-");
+	else if (v < 0)
+		sb_printf(s, "?");
+	else if (human_size)
+		human(s, v);
+	else
+		sb_printf(s, "%" PRId64, v);
+}
+
+static void text_holders(struct sb *s, const struct ipc_obj *o, const char *sep)
+{
+	if (!holders_apply(o->kind)) {
+		sb_printf(s, "-");
+		return;
+	}
+	for (size_t i = 0; i < o->nholders; i++) {
+		sb_printf(s, "%s%d:", i ? sep : "", (int)o->holders[i].pid);
+		sb_word(s, o->holders[i].comm);
+	}
+	if (!o->holders_known)
+		sb_printf(s, "%s?", o->nholders ? sep : "");
+	else if (o->nholders == 0)
+		sb_printf(s, "-");
+}
+
+/* One cell as text, for the table, --raw and the detailed view. */
+static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o, int c)
+{
+	bool sysv = o->id >= 0;
+
+	switch (c) {
+	case COL_KIND: sb_printf(s, "%s", ipcobj_kind_name(o->kind)); break;
+	case COL_NAME:
+		if (sysv)
+			sb_printf(s, "0x%08x", (unsigned)o->key);
+		else
+			sb_word(s, o->name);
+		break;
+	case COL_KEY:
+		if (sysv)
+			sb_printf(s, "0x%08x", (unsigned)o->key);
+		else
+			sb_printf(s, "-");
+		break;
+	case COL_ID: text_num(s, o->id, sysv, false); break;
+	case COL_OWNER: sb_word(s, id_name(o->uid, false)); break;
+	case COL_GROUP: sb_word(s, id_name(o->gid, true)); break;
+	case COL_MODE: sb_printf(s, "%04o", o->mode); break;
+	case COL_SIZE: text_num(s, o->size, o->size >= 0, !f->bytes); break;
+	case COL_MESSAGES: text_num(s, o->messages, is_queue(o), false); break;
+	case COL_BYTES: text_num(s, o->bytes, is_queue(o), !f->bytes); break;
+	case COL_VALUE:
+		if (!is_sem(o) || !o->values) {
+			sb_printf(s, is_sem(o) ? "?" : "-");
+			break;
+		}
+		for (int i = 0; i < o->nsems; i++)
+			sb_printf(s, "%s%d", i ? "," : "", o->values[i]);
+		break;
+	case COL_CHANGED:
+	case COL_USED: {
+		time_t t = c == COL_CHANGED ? o->changed : o->used;
+		if (t > 0)
+			iso_time(s, t, false);
+		else
+			sb_printf(s, "-");
+		break;
+	}
+	case COL_CPID: text_num(s, o->cpid, o->kind == OBJ_SYSV_SHM, false); break;
+	case COL_LPID: text_num(s, o->lpid, o->lpid > 0, false); break;
+	case COL_NATTCH: text_num(s, o->nattch, o->kind == OBJ_SYSV_SHM, false); break;
+	case COL_HOLDERS: text_holders(s, o, ","); break;
+	}
+}
+
+/* A JSON key from a column name: lower case, '-' as '_'. */
+static void json_key(struct sb *s, int c)
+{
+	sb_printf(s, "\"");
+	for (const char *p = col_names[c]; *p; p++)
+		sb_printf(s, "%c", *p == '-' ? '_' : *p - 'A' + 'a');
+	sb_printf(s, "\":");
+}
+
+static void json_num(struct sb *s, int64_t v, bool known)
+{
+	if (known)
+		sb_printf(s, "%" PRId64, v);
+	else
+		sb_printf(s, "null");
+}
+
+static void json_holders(struct sb *s, const struct ipc_obj *o)
+{
+	if (!holders_apply(o->kind)) {
+		sb_printf(s, "null,\"holders_complete\":null");
+		return;
+	}
+	sb_printf(s, "[");
+	for (size_t i = 0; i < o->nholders; i++) {
+		sb_printf(s, "%s{\"pid\":%d,\"command\":", i ? "," : "", (int)o->holders[i].pid);
+		sb_json_str(s, o->holders[i].comm);
+		sb_printf(s, "}");
+	}
+	sb_printf(s, "],\"holders_complete\":%s", o->holders_known ? "true" : "false");
+}
+
+/* One member of an object's JSON: typed, null where it does not apply or
+ * this user cannot know it. */
+static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
+{
+	bool sysv = o->id >= 0;
+
+	json_key(s, c);
+	switch (c) {
+	case COL_NAME:
+		if (sysv)
+			sb_printf(s, "null");
+		else
+			sb_json_str(s, o->name);
+		break;
+	case COL_KEY: json_num(s, (int64_t)(uint32_t)o->key, sysv); break;
+	case COL_ID: json_num(s, o->id, sysv); break;
+	case COL_SIZE: json_num(s, o->size, o->size >= 0); break;
+	case COL_MESSAGES: json_num(s, o->messages, o->messages >= 0); break;
+	case COL_BYTES: json_num(s, o->bytes, o->bytes >= 0); break;
+	case COL_VALUE:
+		if (!o->values) {
+			sb_printf(s, "null");
+			break;
+		}
+		sb_printf(s, "[");
+		for (int i = 0; i < o->nsems; i++)
+			sb_printf(s, "%s%d", i ? "," : "", o->values[i]);
+		sb_printf(s, "]");
+		break;
+	case COL_CHANGED:
+	case COL_USED: {
+		time_t t = c == COL_CHANGED ? o->changed : o->used;
+		if (t <= 0) {
+			sb_printf(s, "null");
+			break;
+		}
+		sb_printf(s, "\"");
+		iso_time(s, t, true);
+		sb_printf(s, "\"");
+		break;
+	}
+	case COL_CPID: json_num(s, o->cpid, o->kind == OBJ_SYSV_SHM); break;
+	case COL_LPID: json_num(s, o->lpid, o->lpid > 0); break;
+	case COL_NATTCH: json_num(s, o->nattch, o->nattch >= 0); break;
+	case COL_HOLDERS: json_holders(s, o); break;
+	default: { /* kind, owner, group, mode: strings */
+		struct sb t = { 0 };
+		struct fmt plain = { .bytes = true };
+		text_cell(&t, &plain, o, c);
+		sb_json_str(s, c == COL_OWNER || c == COL_GROUP ?
+			    id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
+		free(t.p);
+	}
+	}
+}
+
+static void json_obj(struct sb *s, const struct fmt *f, const struct ipc_obj *o)
+{
+	sb_printf(s, "{");
+	for (int i = 0; i < f->ncols; i++) {
+		if (i)
+			sb_printf(s, ",");
+		json_cell(s, o, f->cols[i]);
+	}
+	sb_printf(s, "}");
+}
+
+static void emit(struct sb *s)
+{
+	if (s->len)
+		fwrite(s->p, 1, s->len, stdout);
+	s->len = 0;
+}
+
+static void print_json(const struct fmt *f, struct ipc_obj *const *v, size_t n)
+{
+	struct sb s = { 0 };
+	bool lines = f->style == FMT_JSON_LINES;
+
+	if (!lines)
+		sb_printf(&s, "[");
+	for (size_t i = 0; i < n; i++) {
+		sb_printf(&s, lines ? "" : i ? ",\n  " : "\n  ");
+		json_obj(&s, f, v[i]);
+		if (lines)
+			sb_printf(&s, "\n");
+		emit(&s);
+	}
+	if (!lines)
+		sb_printf(&s, n ? "\n]\n" : "]\n");
+	emit(&s);
+	free(s.p);
+}
+
+/* Every field of each object that applies to it, "key: value" with
+ * exact sizes, a blank line between objects. */
+static void print_detail(const struct fmt *f, struct ipc_obj *const *v, size_t n)
+{
+	struct sb s = { 0 }, t = { 0 };
+	struct fmt exact = *f;
+
+	exact.bytes = true;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_printf(&s, "\n");
+		for (int k = 0; k < f->ncols; k++) {
+			int c = f->cols[k];
+			t.len = 0;
+			if (c == COL_HOLDERS)
+				text_holders(&t, v[i], ", ");
+			else
+				text_cell(&t, &exact, v[i], c);
+			if (t.len == 1 && t.p[0] == '-' &&
+			    (c != COL_HOLDERS || !holders_apply(v[i]->kind)))
+				continue; /* does not apply to this kind */
+			for (const char *p = col_names[c]; *p; p++)
+				sb_printf(&s, "%c", *p == '-' ? '-' : *p - 'A' + 'a');
+			sb_printf(&s, ": %.*s\n", (int)t.len, t.p);
+		}
+		if (v[i]->kind == OBJ_POSIX_MQ && v[i]->msg_max >= 0)
+			sb_printf(&s, "max-messages: %" PRId64 "\nmessage-size: %" PRId64 "\n",
+				  v[i]->msg_max, v[i]->msg_size);
+		emit(&s);
+	}
+	free(s.p);
+	free(t.p);
+}
+
+static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
+{
+	size_t width[COL_N * 4] = { 0 };
+	struct sb s = { 0 };
+	bool raw = f->style == FMT_RAW;
+
+	if (n == 0)
+		return; /* not even a heading: nothing to show */
+	for (int k = 0; k < f->ncols && !raw; k++) {
+		width[k] = f->noheadings ? 0 : strlen(col_names[f->cols[k]]);
+		for (size_t i = 0; i < n; i++) {
+			text_cell(&s, f, v[i], f->cols[k]);
+			if (s.len > width[k])
+				width[k] = s.len;
+			s.len = 0;
+		}
+	}
+	for (size_t i = f->noheadings ? 1 : 0; i < n + 1; i++) {
+		for (int k = 0; k < f->ncols; k++) {
+			int c = f->cols[k];
+			size_t start = s.len;
+			if (k)
+				sb_printf(&s, " ");
+			if (i == 0)
+				sb_printf(&s, "%s", col_names[c]);
+			else
+				text_cell(&s, f, v[i - 1], c);
+			size_t w = s.len - start - (k ? 1 : 0);
+			if (raw || k == f->ncols - 1 || w >= width[k])
+				continue;
+			if (numeric & (1u << c) && i > 0) { /* pad on the left */
+				size_t pad = width[k] - w, at = start + (k ? 1 : 0);
+				sb_printf(&s, "%*s", (int)pad, "");
+				memmove(s.p + at + pad, s.p + at, w);
+				memset(s.p + at, ' ', pad);
+			} else {
+				sb_printf(&s, "%*s", (int)(width[k] - w), "");
+			}
+		}
+		sb_printf(&s, "\n");
+		emit(&s);
+	}
+	free(s.p);
+}
+
+void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n)
+{
+	switch (f->style) {
+	case FMT_JSON:
+	case FMT_JSON_LINES: print_json(f, v, n); break;
+	case FMT_DETAIL: print_detail(f, v, n); break;
+	default: print_table(f, v, n);
+	}
+}

@@ -1,0 +1,84 @@
+/*
+ * Every IPC object on the system, of all six kinds: System V shared memory,
+ * message queues and semaphore sets (the files in /proc/sysvipc), POSIX shared memory
+ * (/dev/shm), POSIX message queues (/dev/mqueue) and POSIX named
+ * semaphores (/dev/shm/sem.NAME, where glibc and musl keep them). Read
+ * with what the caller may see: a value the kernel does not show this user
+ * is left unknown (-1), never an error.
+ */
+#ifndef IPCUTILS_IPCOBJ_H
+#define IPCUTILS_IPCOBJ_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+enum obj_kind { OBJ_SYSV_SHM, OBJ_SYSV_MSG, OBJ_SYSV_SEM,
+		OBJ_POSIX_SHM, OBJ_POSIX_MQ, OBJ_POSIX_SEM, OBJ_NKINDS };
+
+#define OBJ_ALL ((1u << OBJ_NKINDS) - 1)
+#define OBJ_SYSV ((1u << OBJ_SYSV_SHM) | (1u << OBJ_SYSV_MSG) | (1u << OBJ_SYSV_SEM))
+
+struct holder {
+	pid_t pid;
+	char comm[16];
+};
+
+struct ipc_obj {
+	enum obj_kind kind;
+	char name[NAME_MAX + 2]; /* POSIX: with its slash; System V: "" */
+	key_t key;               /* System V */
+	int id;                  /* System V identifier; POSIX: -1 */
+	uid_t uid, cuid;
+	gid_t gid;
+	unsigned mode;           /* permission bits */
+	int64_t size;            /* shm bytes; -1: not this kind */
+	int64_t messages, bytes; /* queues; -1 unknown or not this kind */
+	int64_t msg_max, msg_size; /* POSIX queue attributes; -1 unknown */
+	int nsems;               /* semaphores in the set (POSIX: 1); else 0 */
+	int *values;             /* their values, NULL if unknown */
+	time_t changed;          /* last change the kernel records */
+	time_t used;             /* last use it records (attach, send, op) */
+	pid_t cpid, lpid;        /* creator, last user; 0 if none or unknown */
+	long nattch;             /* System V shm attachments; else -1 */
+	dev_t dev;               /* POSIX: the file's device and inode */
+	ino_t ino;
+	struct holder *holders;  /* filled by holders_scan */
+	size_t nholders;
+	bool holders_known;      /* the holder list is complete */
+};
+
+struct ipc_list {
+	struct ipc_obj *v;
+	size_t n, cap;
+	bool mq_unmounted;       /* /dev/mqueue is not a mounted mqueue fs */
+	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
+};
+
+/* Read the objects of the kinds in mask (bit 1 << OBJ_...) into l. */
+void ipcobj_scan(struct ipc_list *l, unsigned mask);
+void ipcobj_free(struct ipc_list *l);
+
+/*
+ * Remove the object: IPC_RMID, shm_unlink, mq_unlink or sem_unlink. 0, or
+ * -1 with errno; ENOENT when it is already gone (or its name now holds
+ * another object, which is left alone).
+ */
+int ipcobj_remove(const struct ipc_obj *o);
+
+/* "sysv-shm", "posix-mq", ... */
+const char *ipcobj_kind_name(enum obj_kind k);
+/*
+ * A comma-separated list of kinds or groups (sysv, posix, shm, mq or msg,
+ * sem) into a mask. -1 with the first unknown word in *bad.
+ */
+int ipcobj_kinds_parse(const char *s, unsigned *mask, const char **bad, size_t *badlen);
+/* The kind names and group words, for messages: "sysv-shm, ..., sem". */
+extern const char ipcobj_kind_words[];
+
+/* How messages name it: "/NAME" or "key 0x... (id N)". */
+void ipcobj_label(const struct ipc_obj *o, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * ipchold: make or hold IPC objects the way other programs do, for the
+ * ipcls tests.
+ *
+ *   ipchold [-x] SPEC...
+ *
+ *   sem:/NAME:VALUE  create a POSIX named semaphore (sem_open, mode 0600)
+ *   shm:/NAME        map an existing POSIX shared memory object
+ *   sysv:ID          attach an existing System V segment
+ *   mq:/NAME         open an existing POSIX message queue
+ *
+ * Prints "ready" once it holds them all, then waits until killed; with -x
+ * it exits instead (sem_open then just makes the semaphore).
+ */
+#include <fcntl.h>
+#include <mqueue.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void fail(const char *what, const char *spec)
+{
+	fprintf(stderr, "ipchold: %s: ", spec);
+	perror(what);
+	exit(1);
+}
+
+static void hold(const char *spec)
+{
+	if (strncmp(spec, "sem:", 4) == 0) {
+		char name[256];
+		const char *colon = strrchr(spec + 4, ':');
+		if (!colon || (size_t)(colon - spec - 4) >= sizeof name)
+			fail("sem:/NAME:VALUE", spec);
+		memcpy(name, spec + 4, (size_t)(colon - spec - 4));
+		name[colon - spec - 4] = '\0';
+		if (sem_open(name, O_CREAT, 0600, (unsigned)atoi(colon + 1)) == SEM_FAILED)
+			fail("sem_open", spec);
+	} else if (strncmp(spec, "shm:", 4) == 0) {
+		struct stat st;
+		int fd = shm_open(spec + 4, O_RDWR, 0);
+		if (fd < 0 || fstat(fd, &st) < 0)
+			fail("shm_open", spec);
+		if (mmap(NULL, st.st_size ? (size_t)st.st_size : 1, PROT_READ,
+			 MAP_SHARED, fd, 0) == MAP_FAILED)
+			fail("mmap", spec);
+		close(fd); /* held by the mapping alone */
+	} else if (strncmp(spec, "sysv:", 5) == 0) {
+		if (shmat(atoi(spec + 5), NULL, SHM_RDONLY) == (void *)-1)
+			fail("shmat", spec);
+	} else if (strncmp(spec, "mq:", 3) == 0) {
+		if (mq_open(spec + 3, O_RDONLY) == (mqd_t)-1)
+			fail("mq_open", spec);
+	} else {
+		fail("unknown spec", spec);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1, keep = 1;
+
+	if (i < argc && strcmp(argv[i], "-x") == 0) {
+		keep = 0;
+		i++;
+	}
+	for (; i < argc; i++)
+		hold(argv[i]);
+	if (!keep)
+		return 0;
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}

@@ -1,0 +1,421 @@
+#!/usr/bin/env bats
+# ipcls: every kind listed right, holders, filters, --delete, other views.
+# Every ipcls call that could touch other tests' objects is narrowed to
+# this test's names and keys ("${mine[@]}"), or to ids it made itself.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+PY=/usr/bin/python3
+
+setup() {
+	ipc_setup
+	# This test's POSIX names and System V keys, as --name globs.
+	mine=(--name "$IPCUT_PREFIX*" --name "$(printf '0x%06x' $((IPCUT_KEYBASE >> 8)))??")
+}
+teardown() {
+	local id
+	# POSIX semaphores live as /dev/shm/sem.NAME; ipcmk's random keys by id.
+	rm -f /dev/shm/sem."$IPCUT_PREFIX"*
+	if [ -f "$T/ids" ]; then
+		while read -r kind id; do ipcrm "-$kind" "$id" 2>/dev/null; done < "$T/ids"
+	fi
+	ipc_teardown
+}
+
+# ipcmk OPTION...: make a System V object, remember its id for teardown,
+# print the id.
+mk() {
+	local out id kind
+	out=$(ipcmk "$@") || return
+	id=${out##* }
+	case $out in Shared*) kind=m ;; Message*) kind=q ;; *) kind=s ;; esac
+	echo "$kind $id" >> "$T/ids"
+	echo "$id"
+}
+
+# A process holding the SPECs of tests/ipchold.c; waits until it does.
+hold() {
+	spawn ipchold "$@" > "$T/hold.out"
+	HOLDER=$!
+	wait_until 10 grep -q ready "$T/hold.out"
+}
+
+# One object of each of the six kinds, made by other programs.
+six() {
+	SHMID=$(mk -M 8192 -p 640)
+	shmput "$(posix_name)" <<<"hello" # /...-1: 6 bytes
+	mqsend "$(posix_name)" one two three # /...-2
+	ipchold -x "sem:$(posix_name):7" # /...-3
+	$PY -c "
+import sysv_ipc
+q = sysv_ipc.MessageQueue($(sysv_key 1), sysv_ipc.IPC_CREX, 0o640)
+q.send(b'abc'); q.send(b'de')
+sysv_ipc.Semaphore($(sysv_key 2), sysv_ipc.IPC_CREX, 0o600, 5)
+"
+}
+
+@test "ipcls: all six kinds, made by other programs, with kind, owner, mode and measure" {
+	six
+	p=/$IPCUT_PREFIX
+	cols=kind,owner,mode,size,messages,bytes,value
+	run ipcls -r -n -b -o "$cols" -i "$SHMID"
+	assert_success
+	assert_output "sysv-shm root 0640 8192 - - -"
+	# Sorted by kind, then by id or name.
+	run ipcls -r -n -b -o "name,$cols" "${mine[@]}"
+	assert_success
+	assert_line --index 0 "$(printf '0x%08x' "$(sysv_key 1)") sysv-msg root 0640 - 2 5 -"
+	assert_line --index 1 "$(printf '0x%08x' "$(sysv_key 2)") sysv-sem root 0600 - - - 5"
+	assert_line --index 2 "${p}1 posix-shm root 0600 6 - - -"
+	assert_line --index 3 "${p}2 posix-mq root 0600 - 3 11 -"
+	assert_line --index 4 "${p}3 posix-sem root 0600 - - - 7"
+	[ "${#lines[@]}" -eq 5 ]
+	# Human sizes by default.
+	run ipcls -r -n -o size -i "$SHMID"
+	assert_output 8K
+}
+
+@test "ipcls: --json parses, numbers are numbers, times ISO 8601, holders arrays" {
+	six
+	run bash -c "ipcls --json ${mine[*]@Q} | python3 -m json.tool"
+	assert_success
+	ipcls --json "${mine[@]}" > "$T/json"
+	run $PY -c '
+import json, re, sys
+v = json.load(open(sys.argv[1]))
+assert len(v) == 5, v
+by = {o["kind"]: o for o in v}
+assert by["sysv-msg"]["messages"] == 2 and by["sysv-msg"]["bytes"] == 5
+assert by["sysv-msg"]["key"] == int(sys.argv[2]) and type(by["sysv-msg"]["id"]) is int
+assert by["sysv-msg"]["name"] is None and by["sysv-msg"]["holders"] is None
+assert by["sysv-sem"]["value"] == [5]
+assert by["posix-shm"]["size"] == 6 and by["posix-shm"]["id"] is None
+assert by["posix-mq"]["messages"] == 3 and by["posix-mq"]["bytes"] == 11
+assert by["posix-sem"]["value"] == [7]
+for o in v:
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", o["changed"]), o
+    assert o["mode"] in ("0600", "0640") and o["owner"] == "root"
+    if o["kind"].startswith("posix"):
+        assert type(o["holders"]) is list and type(o["holders_complete"]) is bool
+print("ok")
+' "$T/json" "$(sysv_key 1)"
+	assert_output ok
+	# --json-lines: one object per line, each parses; -o picks members.
+	run bash -c "ipcls --json-lines -o kind,size ${mine[*]@Q}"
+	assert_success
+	[ "${#lines[@]}" -eq 5 ]
+	assert_line --index 2 '{"kind":"posix-shm","size":6}'
+	for l in "${lines[@]}"; do $PY -c 'import json, sys; json.loads(sys.argv[1])' "$l"; done
+	# No object: an empty array.
+	run ipcls --json --name "$IPCUT_PREFIX-none"
+	assert_output "[]"
+}
+
+@test "ipcls: a process holding a POSIX shm object, a semaphore, a segment and a queue is listed as holder of each" {
+	k=$(sysv_key 3)
+	shmput -k "$k" <<<"seg"
+	id=$(ipcls -r -n -o id -k "$k")
+	shm=$(posix_name) mq=$(posix_name) sem=$(posix_name)
+	shmput "$shm" <<<"data"
+	mqsend "$mq" x
+	hold "sem:$sem:1" "shm:$shm" "sysv:$id" "mq:$mq"
+	run ipcls -r -n -o kind,holders "${mine[@]}"
+	assert_success
+	assert_line --index 0 "sysv-shm $HOLDER:ipchold"
+	assert_line --index 1 --regexp "^posix-shm $HOLDER:ipchold(,\?)?$"
+	assert_line --index 2 --regexp "^posix-mq $HOLDER:ipchold(,\?)?$"
+	assert_line --index 3 --regexp "^posix-sem $HOLDER:ipchold(,\?)?$"
+	# --holder PID selects exactly those; the JSON holders are objects.
+	run ipcls -r -n -o name --holder "$HOLDER" "${mine[@]}"
+	assert_output "$(printf '0x%08x' "$k")
+$shm
+$mq
+$sem"
+	run bash -c "ipcls --json -o holders -k $k"
+	assert_output "[
+  {\"holders\":[{\"pid\":$HOLDER,\"command\":\"ipchold\"}],\"holders_complete\":true}
+]"
+	# A descriptor alone holds it too.
+	# shellcheck disable=SC2016 # the inner shell expands them
+	spawn bash -c 'exec 3< "$1" && echo ready > "$2" && exec sleep 600' _ "/dev/shm$shm" "$T/fd"
+	fdholder=$!
+	wait_until 10 test -s "$T/fd"
+	run ipcls -r -n -o name --holder "$fdholder" "${mine[@]}"
+	assert_output "$shm"
+	# Once it is gone, nothing holds them.
+	kill "$HOLDER" "$fdholder"
+	wait "$HOLDER" "$fdholder" || true
+	run ipcls -r -n -o holders "${mine[@]}"
+	refute_output --partial ipchold
+}
+
+@test "ipcls: --kind, --owner, --name, --older-than, --idle and --stale select" {
+	six
+	old=$(posix_name) # /...-4: a queue nobody used for two hours
+	mqsend "$old" x
+	touch -d '2 hours ago' "/dev/mqueue$old"
+	theirs=$(posix_name) # /...-5: nobody's
+	as_nobody shmput "$theirs" <<<"x"
+	run ipcls -r -n -o name --kind posix-mq "${mine[@]}"
+	assert_output "/${IPCUT_PREFIX}2
+$old"
+	run ipcls -r -n -o kind --kind sysv,sem "${mine[@]}"
+	assert_output "sysv-msg
+sysv-sem
+posix-sem"
+	run ipcls -r -n -o kind --kind shm,mq --name "${IPCUT_PREFIX}[12]"
+	assert_output "posix-shm
+posix-mq"
+	run ipcls -r -n -o name,owner --owner nobody "${mine[@]}"
+	assert_output "$theirs nobody"
+	run ipcls -r -n -o name --owner 65534 --name "/$IPCUT_PREFIX*"
+	assert_output "$theirs"
+	run ipcls -r -n -o name --older-than 1h "${mine[@]}"
+	assert_output "$old"
+	run ipcls -r -n -o name --idle 90m "${mine[@]}"
+	assert_output "$old"
+	run ipcls -r -n -o name --older-than 0 --kind posix-mq "${mine[@]}"
+	[ "${#lines[@]}" -eq 2 ]
+	# Stale: unheld and idle past 1m (or --idle); a held one is not.
+	run ipcls -r -n -o name --stale "${mine[@]}"
+	assert_output "$old"
+	hold "mq:$old"
+	run ipcls -r -n -o name --stale "${mine[@]}"
+	assert_output ""
+	run ipcls -r -n -o name --stale --idle 0 --kind posix "${mine[@]}"
+	assert_output "/${IPCUT_PREFIX}1
+$theirs
+/${IPCUT_PREFIX}2
+/${IPCUT_PREFIX}3"
+}
+
+@test "ipcls: a NAME, -k KEY, -i ID or --ftok shows the object in detail; a missing one fails" {
+	six
+	q=/${IPCUT_PREFIX}2
+	run ipcls "$q"
+	assert_success
+	assert_line "kind: posix-mq"
+	assert_line "name: $q"
+	assert_line "mode: 0600"
+	assert_line "messages: 3"
+	assert_line "bytes: 11"
+	assert_line "max-messages: 10"
+	refute_line --partial "key:"
+	run ipcls -k "$(sysv_key 2)"
+	assert_line "kind: sysv-sem"
+	assert_line "value: 5"
+	run ipcls -i "$SHMID" -b
+	assert_line "size: 8192"
+	assert_line "nattch: 0"
+	touch "$T/f"
+	run ipcls --ftok "$T/f"
+	assert_failure 1
+	assert_output --regexp "^ipcls: key 0x[0-9a-f]{8} \(ftok $T/f:1\): no such object$"
+	# Two at once: both, a blank line between; one missing fails after the other.
+	run ipcls "$q" -k "$(sysv_key 1)"
+	assert_success
+	assert_line "kind: sysv-msg"
+	assert_line "kind: posix-mq"
+	run ipcls --json "$q" "/${IPCUT_PREFIX}none"
+	assert_failure 1
+	assert_line --index 0 "ipcls: /${IPCUT_PREFIX}none: no such object"
+	assert_line --partial '"kind":"posix-mq"'
+}
+
+@test "ipcls --delete: refused without a filter, removes only what is selected, prints it" {
+	six
+	run ipcls --delete
+	assert_failure 2
+	assert_line --index 0 "ipcls: --delete: refused without a filter or an object to select what to remove"
+	run ipcls --delete --json
+	assert_failure 2
+	run ipcls -r -n -o name "${mine[@]}"
+	[ "${#lines[@]}" -eq 5 ]
+	# --dry-run lists and removes nothing.
+	run ipcls --delete --dry-run -r -n -o kind,name --kind posix "${mine[@]}"
+	assert_success
+	assert_output "posix-shm /${IPCUT_PREFIX}1
+posix-mq /${IPCUT_PREFIX}2
+posix-sem /${IPCUT_PREFIX}3"
+	run ipcls -r -n -o name "${mine[@]}"
+	[ "${#lines[@]}" -eq 5 ]
+	run ipcls --delete -r -n -o kind --kind posix-mq,posix-sem "${mine[@]}"
+	assert_success
+	assert_output "posix-mq
+posix-sem"
+	[ ! -e "/dev/mqueue/${IPCUT_PREFIX}2" ] && [ ! -e "/dev/shm/sem.${IPCUT_PREFIX}3" ]
+	[ -e "/dev/shm/${IPCUT_PREFIX}1" ]
+	# What it removed, as JSON; then by id and by key.
+	run ipcls --delete --json -o kind,key --kind sysv "${mine[@]}"
+	assert_success
+	assert_output "[
+  {\"kind\":\"sysv-msg\",\"key\":$(sysv_key 1)},
+  {\"kind\":\"sysv-sem\",\"key\":$(sysv_key 2)}
+]"
+	run ipcls --delete -r -n -o kind -i "$SHMID" "/${IPCUT_PREFIX}1"
+	assert_output "sysv-shm
+posix-shm"
+	run ipcls -r -n "${mine[@]}"
+	assert_output ""
+	run ipcls -i "$SHMID"
+	assert_failure 1
+	# --dry-run and --force only with --delete.
+	run ipcls --dry-run "${mine[@]}"
+	assert_failure 2
+	run ipcls --force "${mine[@]}"
+	assert_failure 2
+}
+
+@test "ipcls --delete: skips objects with a live holder unless --force" {
+	k=$(sysv_key 4)
+	shmput -k "$k" <<<"seg"
+	id=$(ipcls -r -n -o id -k "$k")
+	shm=$(posix_name)
+	free=$(posix_name)
+	shmput "$shm" <<<"held"
+	shmput "$free" <<<"free"
+	hold "shm:$shm" "sysv:$id"
+	run ipcls --delete -r -n -o name "${mine[@]}"
+	assert_failure 1
+	assert_line "ipcls: posix-shm $shm: held by $HOLDER (ipchold); not removed (--force removes it)"
+	assert_line "ipcls: sysv-shm key $(printf '0x%08x' "$k") (id $id): held by $HOLDER (ipchold); not removed (--force removes it)"
+	assert_line "$free"
+	[ -e "/dev/shm$shm" ] && [ ! -e "/dev/shm$free" ]
+	run ipcls --delete --force -r -n -o name "${mine[@]}"
+	assert_success
+	assert_output "$(printf '0x%08x' "$k")
+$shm"
+	[ ! -e "/dev/shm$shm" ]
+	run ipcls -r -n "${mine[@]}"
+	assert_output ""
+}
+
+@test "ipcls: nobody sees what the kernel shows, unknowns marked, no errors" {
+	need_root
+	six
+	hold "shm:/${IPCUT_PREFIX}1"
+	run --separate-stderr as_nobody ipcls -r -n -o kind,owner,messages,value,holders "${mine[@]}"
+	assert_success
+	[ -z "$stderr" ]
+	# A 0600 queue cannot be opened to count, a 0600 semaphore not read,
+	# root's holder not seen: "?".
+	assert_line "posix-mq root ? - ?"
+	assert_line "posix-sem root - ? ?"
+	assert_line "posix-shm root - - ?"
+	run --separate-stderr as_nobody ipcls --json "${mine[@]}"
+	assert_success
+	[ -z "$stderr" ]
+	assert_output --partial '"kind":"posix-mq","name":"/'"${IPCUT_PREFIX}"'2","key":null,"id":null,"owner":"root","group":"root","mode":"0600","size":null,"messages":null'
+	# What nobody cannot remove is refused by the kernel, with a message.
+	run as_nobody ipcls --delete -r -n -o name --name "${IPCUT_PREFIX}[23]"
+	assert_failure 1
+	assert_line "ipcls: posix-mq /${IPCUT_PREFIX}2: cannot remove: Permission denied"
+	[ -e "/dev/mqueue/${IPCUT_PREFIX}2" ]
+}
+
+@test "ipcls: /dev/mqueue not mounted: a note, the rest still listed" {
+	need_root
+	command -v unshare >/dev/null || skip "no unshare"
+	mountpoint -q /dev/mqueue || skip "/dev/mqueue is not mounted here to begin with"
+	six
+	run --separate-stderr unshare -m bash -c 'umount /dev/mqueue && ipcls -r -n -o kind "$@"' _ "${mine[@]}"
+	assert_success
+	assert_equal "$stderr" "ipcls: /dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)"
+	assert_output "sysv-msg
+sysv-sem
+posix-shm
+posix-sem"
+}
+
+@test "ipcls: stdout to /dev/full fails with a message; usage errors exit 2" {
+	six
+	run bash -c 'ipcls "$@" > /dev/full' _ "${mine[@]}"
+	assert_failure 1
+	assert_output "ipcls: standard output: write error: No space left on device"
+	run bash -c 'ipcls --json "$@" > /dev/full' _ "${mine[@]}"
+	assert_failure 1
+	run bash -c 'ipcls "$@" >&-' _ "${mine[@]}"
+	assert_failure 1
+	assert_output "ipcls: standard output is closed"
+	run ipcls --kind bogus
+	assert_failure 2
+	assert_line --index 0 --partial "ipcls: --kind: unknown kind 'bogus' (sysv-shm, "
+	assert_line --index 1 "Try 'ipcls --help'."
+	run ipcls -o KIND,BOGUS
+	assert_failure 2
+	assert_line --index 0 --partial "ipcls: --output: unknown column 'BOGUS' (KIND, "
+	run ipcls --older-than 5x
+	assert_failure 2
+	run ipcls --owner no-such-user-here
+	assert_failure 2
+	assert_line --index 0 "ipcls: --owner: no such user 'no-such-user-here'"
+	run ipcls --holder 0
+	assert_failure 2
+	run ipcls -k private
+	assert_failure 2
+	run ipcls a/b
+	assert_failure 2
+	run ipcls --bogus
+	assert_failure 2
+	assert_line --index 1 "Try 'ipcls --help'."
+}
+
+@test "ipcls: the table lines up; -n drops the heading; --raw is one space" {
+	six
+	run ipcls -o kind,name,size "${mine[@]}"
+	assert_line --index 0 --regexp '^KIND +NAME +SIZE$'
+	assert_line --index 3 --regexp "^posix-shm +/${IPCUT_PREFIX}1 +6B$"
+	[ "${#lines[@]}" -eq 6 ]
+	run ipcls -n -o kind "${mine[@]}"
+	[ "${#lines[@]}" -eq 5 ]
+	run ipcls --raw -o kind,size --kind posix-shm "${mine[@]}"
+	assert_output "KIND SIZE
+posix-shm 6B"
+	# A name with a blank stays one field.
+	shmput "/${IPCUT_PREFIX}a b" <<<"x"
+	run ipcls -r -n -o name --name "${IPCUT_PREFIX}a*"
+	assert_output "/${IPCUT_PREFIX}a\\x20b"
+	run ipcls --json -o name --name "${IPCUT_PREFIX}a*"
+	assert_line --index 1 "  {\"name\":\"/${IPCUT_PREFIX}a b\"}"
+	# A name that is not UTF-8 still makes JSON that parses.
+	shmput "/${IPCUT_PREFIX}u"$'\xc3\xa9\xff' <<<"x"
+	run bash -c "ipcls --json -o name --name '${IPCUT_PREFIX}u*' | $PY -c 'import json, sys; print(ascii(json.load(sys.stdin)[0][\"name\"]))'"
+	assert_output "'/${IPCUT_PREFIX}u\\xe9\\xff'"
+	# Nothing selected: no output at all, not even a heading.
+	run ipcls --name "${IPCUT_PREFIX}none"
+	assert_success
+	assert_output ""
+}
+
+@test "ipcls: bash completion offers kinds, columns, users and options" {
+	comp() { # comp WORD...: the completions of the last word
+		bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+			_comp_cmd_ipcls; printf "%s\n" "${COMPREPLY[@]}"' _ \
+			"$BATS_TEST_DIRNAME/../completions/ipcls" ipcls "$@"
+	}
+	run comp --kind sysv-shm,posix-m
+	assert_output "sysv-shm,posix-mq"
+	run comp -o kind,last
+	assert_output "KIND,LAST-PID"
+	run comp --owner nobo
+	assert_output "nobody"
+	run comp --json-l
+	assert_output "--json-lines"
+	shmput "/${IPCUT_PREFIX}c" <<<"x"
+	run comp "${IPCUT_PREFIX}"
+	assert_output "${IPCUT_PREFIX}c"
+}
+
+@test "ipcls: /dev/shm unreadable: a note with the reason, the rest still listed" {
+	need_root
+	command -v unshare >/dev/null || skip "no unshare"
+	six
+	run --separate-stderr unshare -m bash -c 'mount -t tmpfs -o mode=700 none /dev/shm &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ipcls -r -n -o kind "$@"' _ "${mine[@]}"
+	assert_success
+	assert_equal "$stderr" "ipcls: /dev/shm: cannot read it; POSIX shared memory and semaphores are not listed: Permission denied"
+	assert_output "sysv-msg
+sysv-sem
+posix-mq"
+}
