@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # ipcutils. Adding a tool is adding its name to TOOLS.
 TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # make check: every stage runs even if an earlier one failed; one summary
 # line per stage at the end, and a non-zero exit if any failed.
 set -u
