@@ -53,3 +53,76 @@ abstract_listener() {
 	run in_shell bash "" "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s"
 }
+
+# in_fish LINE: the candidates fish offers for LINE, one per line, without
+# their descriptions.
+in_fish() {
+	fish --no-config -c "set fish_complete_path '$COMP/fish' \$fish_complete_path
+		complete -C '$1'" | cut -f1
+}
+
+tools() {
+	sed -n 's/^TOOLS = //p' "$BATS_TEST_DIRNAME/../Makefile"
+}
+
+@test "every tool in TOOLS has zsh and fish completions with each long option of --help" {
+	local t opt missing=()
+	for t in $(tools); do
+		[ -f "$COMP/zsh/_$t" ] || { missing+=("completions/zsh/_$t"); continue; }
+		[ -f "$COMP/fish/$t.fish" ] || { missing+=("completions/fish/$t.fish"); continue; }
+		head -1 "$COMP/zsh/_$t" | grep -qx "#compdef $t" || missing+=("_$t: first line #compdef $t")
+		run "$t" --help
+		while read -r opt; do
+			grep -q -- "$opt\b" "$COMP/zsh/_$t" || missing+=("$t: $opt not in completions/zsh/_$t")
+			grep -qE -- "-l ${opt#--}( |$)" "$COMP/fish/$t.fish" ||
+				missing+=("$t: $opt not in completions/fish/$t.fish")
+		done < <(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
+	done
+	[ "${#missing[@]}" -eq 0 ] || { printf 'missing: %s\n' "${missing[@]}"; false; }
+}
+
+@test "zsh: POSIX names keep their slash, sockpipe addresses, options" {
+	local name q sock=${IPCUT_PREFIX}sock
+	name=$(shm_object)
+	run in_shell zsh zsh "shmcat /${name%?}"
+	assert_output "shmcat /$name "
+	run in_shell zsh zsh "shmput ${name%?}"
+	assert_output "shmput $name "
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_shell zsh zsh "mqrecv -n ${q%?}"
+	assert_output "mqrecv -n $q "
+	run in_shell zsh zsh "sockpipe tcp:loc"
+	assert_output "sockpipe tcp:localhost:"
+	abstract_listener "$sock"
+	run in_shell zsh zsh "sockpipe abstract:${sock%?}"
+	assert_output "sockpipe abstract:$sock "
+	run in_shell zsh zsh "sigsend -s USR1"
+	assert_output "sigsend -s USR1 "
+	run in_shell zsh zsh "shmcat --unl"
+	assert_output "shmcat --unlink "
+}
+
+@test "fish: POSIX names keep their slash, sockpipe addresses, signals, options" {
+	local name q sock=${IPCUT_PREFIX}sock
+	name=$(shm_object)
+	run in_fish "shmcat /${name%?}"
+	assert_output "/$name"
+	run in_fish "shmput ${name%?}"
+	assert_output "$name"
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_fish "mqrecv -n ${q%?}"
+	assert_output "$q"
+	run in_fish "sockpipe tcp:loc"
+	assert_output "tcp:localhost:"
+	abstract_listener "$sock"
+	run in_fish "sockpipe abstract:${sock%?}"
+	assert_output "abstract:$sock"
+	run in_fish "sigrecv KIL"
+	assert_output ""
+	run in_fish "sigrecv USR"
+	assert_output $'USR1\nUSR2'
+	run in_fish "shmcat --unl"
+	assert_output "--unlink"
+}
