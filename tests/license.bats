@@ -10,7 +10,7 @@ load helper
 spdx_exempt() {
 	case $1 in
 	LICENSE | NEWS | *.md | .gitignore | .shellcheckrc) return 0 ;;
-	debian/changelog | debian/copyright | debian/source/* | debian/*.install | debian/*.docs) return 0 ;;
+	debian/changelog | debian/copyright | debian/source/* | debian/*.install | debian/*.docs | debian/docs) return 0 ;;
 	esac
 	return 1
 }
