@@ -3,6 +3,10 @@
 # The completions in real shells: tests/complete.zsh types a partial word
 # and a TAB into an interactive bash (--norc, so without the
 # bash-completion package) or zsh (-f); fish answers `complete -C`.
+# A new tool in TOOLS needs completions/zsh/_NAME (first line "#compdef
+# NAME") and completions/fish/NAME.fish with each long option of its
+# --help: the check below fails until both are there; make install takes
+# them by glob.
 
 load helper
 
