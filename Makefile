@@ -37,7 +37,9 @@ BINS = $(TOOLS:%=$(O)/%)
 HELPERS = $(patsubst %.c,$(O)/%,$(wildcard tests/*.c bench/*.c))
 MANS = $(TOOLS:%=man/%.1) man/ipcutils.7 man/bats-ipcutils.7
 
-all: $(BINS) $(HELPERS) $(MANS:man/%=$(O)/man/%)
+BATSLIB = $(O)/bats/bats-ipcutils/load.bash
+
+all: $(BINS) $(HELPERS) $(MANS:man/%=$(O)/man/%) $(BATSLIB)
 
 # Rebuild everything when the compiler or its flags change.
 $(O)/.flags: FORCE
@@ -67,6 +69,12 @@ $(O)/man/%: man/% Makefile
 	@mkdir -p $(O)/man
 	sed 's/^\.Os .*/.Os ipcutils $(VERSION)/' $< > $@
 
+# The BATS library laid out as installed, so BATS_LIB_PATH=$(O)/bats finds
+# it in a build tree too.
+$(BATSLIB): bats/ipcutils/load.bash
+	@mkdir -p $(@D)
+	cp $< $@
+
 -include $(LIBOBJ:.o=.d) $(BINS:=.d) $(HELPERS:=.d)
 
 check:
@@ -90,7 +98,7 @@ install: all
 	for t in $(TOOLS); do install -m 644 completions/$$t $(DESTDIR)$(COMPDIR)/$$t || exit; done
 	install -m 644 completions/zsh/_* $(DESTDIR)$(ZSHCOMPDIR)/
 	install -m 644 completions/fish/*.fish $(DESTDIR)$(FISHCOMPDIR)/
-	install -m 644 bats/ipcutils/load.bash $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils/
+	install -m 644 $(BATSLIB) $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils/
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \

@@ -101,6 +101,11 @@ tools() {
 	abstract_listener "$sock"
 	run in_shell zsh zsh "sockpipe abstract:${sock%?}"
 	assert_output "sockpipe abstract:$sock "
+	mkdir "$T/d"
+	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	wait_until 10 test -S "$T/d/s"
+	run in_shell zsh zsh "sockpipe unix:$T/d/"
+	assert_output "sockpipe unix:$T/d/s "
 	run in_shell zsh zsh "sigsend -s USR1"
 	assert_output "sigsend -s USR1 "
 	run in_shell zsh zsh "shmcat --unl"
@@ -123,6 +128,11 @@ tools() {
 	abstract_listener "$sock"
 	run in_fish "sockpipe abstract:${sock%?}"
 	assert_output "abstract:$sock"
+	mkdir "$T/d"
+	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	wait_until 10 test -S "$T/d/s"
+	run in_fish "sockpipe unix:$T/d/"
+	assert_output "unix:$T/d/s"
 	run in_fish "sigrecv KIL"
 	assert_output ""
 	run in_fish "sigrecv USR"
