@@ -15,14 +15,17 @@ scratch_suite() {
 	[ -f "$T/inst/usr/lib/bats/bats-ipcutils/load.bash" ]
 	mkdir -p "$T/suite"
 	cp "$BATS_TEST_DIRNAME/bats-ipcutils/$1.bats" "$T/suite/user.bats"
+	# Names and keys from this suite's plan (helper.bash), not the
+	# library's defaults, which other runs of this suite would not know.
 	run env BATS_LIB_PATH="$T/inst/usr/lib/bats:/usr/lib/bats" \
-		PATH="$T/inst/usr/bin:$PATH" bats --tap "$T/suite/user.bats"
+		PATH="$T/inst/usr/bin:$PATH" IPC_NAME_PREFIX="${IPCUT_PREFIX}lib" \
+		IPC_KEY_BASE="$(sysv_key 0)" TMPDIR="$T" bats --tap "$T/suite/user.bats"
 }
 
 @test "bats-ipcutils: names, keys, teardown and the queue helpers" {
 	scratch_suite queue
 	assert_success
-	assert_output --partial "1..4"
+	assert_output --partial "1..5"
 	refute_output --partial "not ok"
 }
 

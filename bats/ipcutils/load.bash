@@ -19,13 +19,28 @@ fi
 _ipc_run=$(printf %s "${BATS_RUN_TMPDIR:-$$}" | cksum | cut -d' ' -f1)
 _ipc_run=$((_ipc_run % 256))
 
-# The prefix of this test's POSIX names, and of every test of the run.
-_ipc_prefix() { printf 'bipc-%d-%d-' "$_ipc_run" "${BATS_SUITE_TEST_NUMBER:-0}"; }
-_ipc_run_prefix() { printf 'bipc-%d-' "$_ipc_run"; }
+# A suite with its own plan for names and keys sets IPC_NAME_PREFIX (names
+# are then /PREFIX-TEST-N) and IPC_KEY_BASE (keys IPC_KEY_BASE + 0..255,
+# shared by the tests of the run, which run one after another).
 
-# Keys 0x6RRTTTNN: R the run, T the test (12 bits), N the key of the test.
+# The prefix of every POSIX name of the run, and of this test's.
+_ipc_run_prefix() {
+	if [ -n "${IPC_NAME_PREFIX-}" ]; then
+		printf '%s-' "$IPC_NAME_PREFIX"
+	else
+		printf 'bipc-%d-' "$_ipc_run"
+	fi
+}
+_ipc_prefix() { printf '%s%d-' "$(_ipc_run_prefix)" "${BATS_SUITE_TEST_NUMBER:-0}"; }
+
+# The keys of this test: by default 0x6RRTTTNN, R the run, T the test (12
+# bits), N from ipc_key N.
 _ipc_keybase() {
-	echo $(((0x6 << 28) | (_ipc_run << 20) | ((${BATS_SUITE_TEST_NUMBER:-0} & 0xfff) << 8)))
+	if [ -n "${IPC_KEY_BASE-}" ]; then
+		echo $((IPC_KEY_BASE))
+	else
+		echo $(((0x6 << 28) | (_ipc_run << 20) | ((${BATS_SUITE_TEST_NUMBER:-0} & 0xfff) << 8)))
+	fi
 }
 
 # ipc_name: a fresh POSIX name (/bipc-RUN-TEST-N), unique to this test of
@@ -85,8 +100,11 @@ ipc_teardown() {
 # assert_no_ipc_leak: fail, naming them, if objects made under ipc_name or
 # ipc_key by any test of this run are still there.
 assert_no_ipc_leak() {
-	local lo=$(((0x6 << 28) | (_ipc_run << 20))) left
-	left=$(_ipc_objects "$(_ipc_run_prefix)" "$lo" $((lo + (1 << 20))))
+	local lo=$(((0x6 << 28) | (_ipc_run << 20))) span=$((1 << 20)) left
+	if [ -n "${IPC_KEY_BASE-}" ]; then
+		lo=$((IPC_KEY_BASE)) span=256
+	fi
+	left=$(_ipc_objects "$(_ipc_run_prefix)" "$lo" $((lo + span)))
 	[ -z "$left" ] && return 0
 	batslib_print_kv_single_or_multi 8 'objects' "$left" |
 		batslib_decorate 'IPC objects of this run left behind' | fail

@@ -6,11 +6,18 @@
 setup() { bats_load_library bats-ipcutils; }
 teardown() { ipc_teardown; }
 
+@test "names and keys: by default bipc-RUN-TEST-N and 0x6RRTTTNN" {
+	local name key
+	name=$(IPC_NAME_PREFIX='' ipc_name)
+	[[ $name =~ ^/bipc-[0-9]+-1-1$ ]]
+	key=$(IPC_KEY_BASE='' ipc_key 3)
+	[[ $key =~ ^0x6[0-9a-f]{2}00103$ ]]
+}
 @test "names and keys are fresh and removed in teardown" {
 	a=$(ipc_name) b=$(ipc_name)
-	[[ $a == /bipc-* && $b == /bipc-* && $a != "$b" ]]
+	[[ $a == "/$IPC_NAME_PREFIX-2-1" && $b == "/$IPC_NAME_PREFIX-2-2" ]]
 	k=$(ipc_key 3)
-	[[ $k =~ ^0x6[0-9a-f]{7}$ ]]
+	[ "$k" = "$(printf '0x%08x' $((IPC_KEY_BASE + 3)))" ]
 	mqsend "$a" one two
 	echo hi | shmput "$b"
 	mqsend -k "$k" x

@@ -4,7 +4,10 @@
 # directory and runs it with the installed library.
 # shellcheck disable=SC2016 # $IPC_SIGNAL_PID is for the command to expand
 setup() { bats_load_library bats-ipcutils; }
-teardown() { ipc_teardown; }
+teardown() {
+	[ -z "${pid-}" ] || kill "$pid" 2>/dev/null
+	ipc_teardown
+}
 
 @test "assert_shm_content with --offset and --length" {
 	s=$(ipc_name)
