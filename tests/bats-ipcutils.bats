@@ -32,6 +32,6 @@ scratch_suite() {
 @test "bats-ipcutils: shared memory, sockets and signals" {
 	scratch_suite shm-sock-sig
 	assert_success
-	assert_output --partial "1..3"
+	assert_output --partial "1..4"
 	refute_output --partial "not ok"
 }

@@ -43,3 +43,18 @@ teardown() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"no signal came"* ]]
 }
+@test "assert_sem_value reads the line value: N of semwait -s" {
+	# A stand-in for semwait (built in parallel), with its fixed interface.
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\n[ "$1 $2" = "-s /sem" ] || { echo "semwait: $2: no such semaphore" >&2; exit 1; }\nprintf "name: /sem\\nvalue: 3\\nmode: 600\\n"\n' \
+		> "$BATS_TEST_TMPDIR/bin/semwait"
+	chmod +x "$BATS_TEST_TMPDIR/bin/semwait"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	assert_sem_value /sem 3
+	run assert_sem_value /sem 4
+	[ "$status" -eq 1 ]
+	[[ $output == *"semaphore value differs"* && $output == *"expected  : 4"* && $output == *"actual    : 3"* ]]
+	run assert_sem_value /other 1
+	[ "$status" -eq 1 ]
+	[[ $output == *"semaphore cannot be read"* && $output == *"no such semaphore"* ]]
+}
