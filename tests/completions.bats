@@ -28,7 +28,7 @@ shm_object() {
 # An abstract socket NAME of this test that listens until teardown.
 abstract_listener() {
 	spawn sockpipe -lk abstract:"$1" </dev/null >/dev/null
-	wait_until 10 grep -q "@$1\$" /proc/net/unix
+	wait_for_socket abstract:"$1"
 }
 
 @test "bash: shmcat /PARTIAL<TAB> keeps the slash" {
@@ -53,7 +53,7 @@ abstract_listener() {
 	assert_output "sockpipe abstract:$name "
 	mkdir "$T/d"
 	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
-	wait_until 10 test -S "$T/d/s"
+	wait_for_socket "$T/d/s"
 	run in_shell bash "" "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s"
 }
@@ -103,7 +103,7 @@ tools() {
 	assert_output "sockpipe abstract:$sock "
 	mkdir "$T/d"
 	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
-	wait_until 10 test -S "$T/d/s"
+	wait_for_socket "$T/d/s"
 	run in_shell zsh zsh "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s "
 	run in_shell zsh zsh "sigsend -s USR1"
@@ -130,7 +130,7 @@ tools() {
 	assert_output "abstract:$sock"
 	mkdir "$T/d"
 	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
-	wait_until 10 test -S "$T/d/s"
+	wait_for_socket "$T/d/s"
 	run in_fish "sockpipe unix:$T/d/"
 	assert_output "unix:$T/d/s"
 	run in_fish "sigrecv KIL"
