@@ -42,6 +42,16 @@ abstract_listener() {
 	assert_output "shmcat $name "
 }
 
+@test "bash: mqsend and mqrecv complete queue names with or without the slash" {
+	local q
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_shell bash "" "mqrecv ${q%?}"
+	assert_output "mqrecv $q "
+	run in_shell bash "" "mqsend ${q:1:-1}"
+	assert_output "mqsend ${q#/} "
+}
+
 @test "bash: sockpipe tcp:loc<TAB> and abstract:<TAB> complete across the colons" {
 	local name=${IPCUT_PREFIX}sock
 	run in_shell bash "" "sockpipe tcp:loc"
