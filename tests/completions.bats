@@ -12,7 +12,14 @@ load helper
 
 COMP=$BATS_TEST_DIRNAME/../completions
 
-# in_shell SHELL LINE: the command line after LINE<TAB> in SHELL.
+# need_shell NAME: skip unless the shell NAME is installed (.ci/run installs
+# zsh and fish).
+need_shell() {
+	command -v "$1" >/dev/null || skip "$1 is not installed"
+}
+
+# in_shell SHELL LINE: the command line after LINE<TAB> in SHELL (the
+# pty is zsh's, so bash needs it too: see need_shell).
 in_shell() {
 	zsh -f "$BATS_TEST_DIRNAME/complete.zsh" "$1" "$(cd "$COMP${2:+/$2}" && pwd)" "$3"
 }
@@ -32,6 +39,7 @@ abstract_listener() {
 }
 
 @test "bash: shmcat /PARTIAL<TAB> keeps the slash" {
+	need_shell zsh
 	local name
 	name=$(shm_object)
 	run in_shell bash "" "shmcat /${name%?}"
@@ -43,6 +51,7 @@ abstract_listener() {
 }
 
 @test "bash: mqsend and mqrecv complete queue names with or without the slash" {
+	need_shell zsh
 	local q
 	q=$(posix_name)
 	mqsend "$q" hello
@@ -53,6 +62,7 @@ abstract_listener() {
 }
 
 @test "bash: sockpipe tcp:loc<TAB> and abstract:<TAB> complete across the colons" {
+	need_shell zsh
 	local name=${IPCUT_PREFIX}sock
 	run in_shell bash "" "sockpipe tcp:loc"
 	assert_output "sockpipe tcp:localhost:"
@@ -96,6 +106,7 @@ tools() {
 }
 
 @test "zsh: POSIX names keep their slash, sockpipe addresses, options" {
+	need_shell zsh
 	local name q sock=${IPCUT_PREFIX}sock
 	name=$(shm_object)
 	run in_shell zsh zsh "shmcat /${name%?}"
@@ -123,6 +134,7 @@ tools() {
 }
 
 @test "fish: POSIX names keep their slash, sockpipe addresses, signals, options" {
+	need_shell fish
 	local name q sock=${IPCUT_PREFIX}sock
 	name=$(shm_object)
 	run in_fish "shmcat /${name%?}"
