@@ -19,7 +19,7 @@ spdx_exempt() {
 # tarball) every file on disk.
 source_files() {
 	local top=$BATS_TEST_DIRNAME/..
-	if git -C "$top" rev-parse --show-toplevel 2>/dev/null | grep -qx "$(cd "$top" && pwd -P)"; then
+	if [ -e "$top/.git" ]; then
 		git -C "$top" ls-files
 	else
 		(cd "$top" && find . -path ./build -prune -o -type f -print | sed 's|^\./||')
