@@ -110,7 +110,8 @@ uninstall:
 
 # The release tarball: what git has at HEAD, under ipcutils-VERSION/.
 dist:
-	git archive --format=tar --prefix=ipcutils-$(VERSION)/ HEAD | gzip -9n > $(DISTDIR)/ipcutils-$(VERSION).tar.gz
+	git archive --format=tar.gz -9 --prefix=ipcutils-$(VERSION)/ \
+	  -o $(DISTDIR)/ipcutils-$(VERSION).tar.gz HEAD
 
 clean:
 	rm -rf build
