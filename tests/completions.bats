@@ -162,3 +162,24 @@ tools() {
 	run in_fish "shmcat --unl"
 	assert_output "--unlink"
 }
+
+@test "zsh and fish: each tool's completion loads and completes its long options" {
+	need_shell zsh
+	need_shell fish
+	local t opt opts
+	for t in $(tools); do
+		run "$t" --help
+		opts=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
+		# zsh: the first and the last, less one letter, complete to the
+		# option (with an '=' where it takes a value).
+		while read -r opt; do
+			run in_shell zsh zsh "$t ${opt%?}"
+			assert_output --regexp "^$t ${opt}[ =]\$"
+		done < <(sed -n '1p;$p' <<<"$opts")
+		# fish: "--" offers every one.
+		run in_fish "$t --"
+		for opt in $opts; do
+			assert_line "$opt"
+		done
+	done
+}
