@@ -183,3 +183,22 @@ tools() {
 		done
 	done
 }
+
+@test "System V keys: bash, zsh and fish offer the keys ipcs lists" {
+	need_shell zsh
+	need_shell fish
+	local k
+	k=$(printf '0x%08x' "$(sysv_key 1)")
+	echo x | shmput -k "$k"
+	mqsend -k "$k" hello
+	run in_shell bash "" "shmcat -k ${k%?}"
+	assert_output "shmcat -k $k "
+	run in_shell zsh zsh "shmcat -k ${k%?}"
+	assert_output "shmcat -k $k "
+	run in_shell zsh zsh "mqrecv -k ${k%?}"
+	assert_output "mqrecv -k $k "
+	run in_fish "shmcat -k ${k%?}"
+	assert_output "$k"
+	run in_fish "mqrecv -k ${k%?}"
+	assert_output "$k"
+}
