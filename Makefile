@@ -1,6 +1,8 @@
+# SPDX-License-Identifier: ISC
 # ipcutils. Adding a tool is adding its name to TOOLS.
 TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe ipcls
 
+# The one place the version is set: --version, man page footers, make dist.
 VERSION = 0.1.0
 PREFIX ?= /usr/local
 # make uninstall takes the PREFIX the last make install recorded, so it
@@ -13,6 +15,12 @@ endif
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 COMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+# bats_load_library finds $(BATSLIBDIR)/bats-ipcutils/load.bash.
+BATSLIBDIR ?= $(PREFIX)/lib/bats
+# make dist writes the release tarball here.
+DISTDIR ?= .
 # Where the build goes: make O=build/asan ... keeps variants apart.
 O ?= build
 
@@ -34,8 +42,11 @@ endif
 LIBOBJ = $(patsubst lib/%.c,$(O)/lib/%.o,$(wildcard lib/*.c))
 BINS = $(TOOLS:%=$(O)/%)
 HELPERS = $(patsubst %.c,$(O)/%,$(wildcard tests/*.c bench/*.c))
+MANS = $(TOOLS:%=man/%.1) man/ipcutils.7 man/bats-ipcutils.7
 
-all: $(BINS) $(HELPERS)
+BATSLIB = $(O)/bats/bats-ipcutils/load.bash
+
+all: $(BINS) $(HELPERS) $(MANS:man/%=$(O)/man/%) $(BATSLIB)
 
 # Rebuild everything when the compiler or its flags change.
 $(O)/.flags: FORCE
@@ -60,6 +71,17 @@ $(O)/tests/%: tests/%.c $(O)/libipcutils.a $(O)/.flags
 $(O)/bench/%: bench/%.c $(O)/libipcutils.a $(O)/.flags
 	$(LINK)
 
+# Man pages as installed: the footer names this version.
+$(O)/man/%: man/% Makefile
+	@mkdir -p $(O)/man
+	sed 's/^\.Os .*/.Os ipcutils $(VERSION)/' $< > $@
+
+# The BATS library laid out as installed, so BATS_LIB_PATH=$(O)/bats finds
+# it in a build tree too.
+$(BATSLIB): bats/ipcutils/load.bash
+	@mkdir -p $(@D)
+	cp $< $@
+
 -include $(LIBOBJ:.o=.d) $(BINS:=.d) $(HELPERS:=.d)
 
 check:
@@ -75,20 +97,33 @@ bench-deps:
 	apt-get install -y socat netcat-openbsd hyperfine
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR) \
+	  $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils
 	install -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
-	install -m 644 $(TOOLS:%=man/%.1) $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/ipcutils.7 $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 $(TOOLS:%=$(O)/man/%.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(O)/man/ipcutils.7 $(O)/man/bats-ipcutils.7 $(DESTDIR)$(MANDIR)/man7/
 	for t in $(TOOLS); do install -m 644 completions/$$t $(DESTDIR)$(COMPDIR)/$$t || exit; done
+	install -m 644 completions/zsh/_* $(DESTDIR)$(ZSHCOMPDIR)/
+	install -m 644 completions/fish/*.fish $(DESTDIR)$(FISHCOMPDIR)/
+	install -m 644 $(BATSLIB) $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils/
 	echo '$(PREFIX)' > $(O)/.install-prefix
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
-	  $(DESTDIR)$(MANDIR)/man7/ipcutils.7 $(TOOLS:%=$(DESTDIR)$(COMPDIR)/%)
+	  $(DESTDIR)$(MANDIR)/man7/ipcutils.7 $(DESTDIR)$(MANDIR)/man7/bats-ipcutils.7 \
+	  $(TOOLS:%=$(DESTDIR)$(COMPDIR)/%) $(TOOLS:%=$(DESTDIR)$(ZSHCOMPDIR)/_%) \
+	  $(DESTDIR)$(ZSHCOMPDIR)/_ipcutils_objects $(TOOLS:%=$(DESTDIR)$(FISHCOMPDIR)/%.fish) \
+	  $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils/load.bash
+	-rmdir $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils 2>/dev/null
+
+# The release tarball: what git has at HEAD, under ipcutils-VERSION/.
+dist:
+	git archive --format=tar.gz -9 --prefix=ipcutils-$(VERSION)/ \
+	  -o $(DISTDIR)/ipcutils-$(VERSION).tar.gz HEAD
 
 # make O=build/asan clean cleans that variant only.
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo bench bench-deps install uninstall clean FORCE
+.PHONY: all check demo bench bench-deps install uninstall dist clean FORCE
 .SUFFIXES:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * exitlat: how long after a process exits do waiters notice?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipcmany make|remove N KEY PREFIX: N System V segments of 4 KiB with keys
  * KEY .. KEY+N-1, and N POSIX objects: N/2 shared memory objects

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mqloop posix|sysv N: the system's limit for bench/cases/30-mq.sh. A child
  * sends N 16-byte messages with mq_send or msgsnd in a loop; the parent

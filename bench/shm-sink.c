@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * shm-sink: read standard input (a pipe) to the end and throw it away, as
  * cheaply as Linux allows (splice to /dev/null, else read), so a bench of

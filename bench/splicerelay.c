@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * splicerelay: the least a one-way socket relay can do, for make bench
  * ("the system's limit"). Not installed.

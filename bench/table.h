@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The one table every bench helper prints (bench/README.md): per command
  * the median, the spread (min..max, or p10..p90 from 10 runs on) and the

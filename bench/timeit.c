@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * timeit: time commands against each other in one run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* ipcls: list, inspect, filter and delete IPC objects of every kind. */
 static const char usage[] =
 	"Usage: ipcls [OPTION]... [NAME | -k KEY | -i ID | --ftok PATH[:PROJ]]...\n"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * mkfifo-x: mkfifo(1) plus what scripts hand-roll with mktemp and traps:
  * race-free temporary FIFOs, parents, an exact mode, and running a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mqrecv: receive messages from a POSIX or System V message queue. */
 #include <errno.h>
 #include <fcntl.h>

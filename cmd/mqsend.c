@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* mqsend: send messages to a POSIX or System V message queue. */
 #include <getopt.h>
 #include <inttypes.h>

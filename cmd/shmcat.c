@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* shmcat: write a shared memory object, segment or mapped file to stdout. */
 static const char usage[] =
 	"Usage: shmcat [OPTION]... NAME\n"

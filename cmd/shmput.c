@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* shmput: store standard input in a shared memory object, segment or file. */
 static const char usage[] =
 	"Usage: shmput [OPTION]... NAME\n"

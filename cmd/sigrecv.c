@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sigrecv: wait for signals and print who sent them and what they carried. */
 #include <errno.h>
 #include <getopt.h>

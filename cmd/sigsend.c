@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sigsend: kill(1) made safe and scriptable. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sockpipe: connect standard input and output to a socket. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # shmput, shmcat: hand data over through shared memory, atomically.
 at_exit 'rm -f /dev/shm/ipcut-demo-result /dev/shm/ipcut-demo-handoff; ipcrm -M 0x1c0de5'

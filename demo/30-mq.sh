@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash disable=SC2016
 # Message queues: a job queue with priorities, System V types, a drain.
 at_exit 'mqrecv -s -u /demo-jobs; mqrecv -s -u /demo-bin; ipcrm -Q 0x6d710001'

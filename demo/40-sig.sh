@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # sigsend and sigrecv: signals with values, readiness, waiting, escalation.
 # shellcheck disable=SC2016 # show runs each string in its own shell

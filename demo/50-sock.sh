@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # shellcheck disable=SC2016 # the commands are shown, then run by show's shell
 # sockpipe: sockets in pipelines.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash disable=SC2016
 # ipcls: every kind in one table, holders, JSON, cleaning up.
 at_exit 'ipcls --delete --force --name "demo-ls-*" --name 0x6c730001'

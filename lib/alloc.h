@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Checked allocation: on failure say "out of memory" and exit. */
 #ifndef IPCUTILS_ALLOC_H
 #define IPCUTILS_ALLOC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Cleanup: what a tool made and must remove if it does not finish (a
  * temporary object, a half-made FIFO, a pidfile). Registered actions run

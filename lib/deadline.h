@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Timeouts (-T DURATION) as deadlines on the monotonic clock. */
 #ifndef IPCUTILS_DEADLINE_H
 #define IPCUTILS_DEADLINE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Diagnostics: every message is one line, "NAME: OBJECT: what went wrong". */
 #ifndef IPCUTILS_DIAG_H
 #define IPCUTILS_DIAG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Running a user's command: execvp with its own argv, never a shell. */
 #ifndef IPCUTILS_EXEC_H
 #define IPCUTILS_EXEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Which processes hold which IPC objects. One pass over /proc: each
  * process's maps is read once (POSIX shared memory and semaphores mapped

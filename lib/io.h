@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Full transfers: loop over short reads and writes, EINTR and EAGAIN. */
 #ifndef IPCUTILS_IO_H
 #define IPCUTILS_IO_H

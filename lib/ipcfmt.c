@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include <grp.h>
 #include <inttypes.h>
 #include <pwd.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Showing IPC objects: a table with chosen columns, the same for awk
  * (--raw), typed JSON (an array, or one object per line), or every field

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Naming IPC objects: POSIX NAME or /NAME, System V -k KEY, -i ID or
  * --ftok PATH[:PROJ]. One parser, so every tool accepts the same forms and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Every IPC object on the system, of all six kinds: System V shared memory,
  * message queues and semaphore sets (the files in /proc/sysvipc), POSIX shared memory

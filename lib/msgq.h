@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Message queues, POSIX and System V, behind one face: open (or create) the
  * queue a target names, with errors that name the system limit involved;

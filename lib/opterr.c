@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include <getopt.h>
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * getopt_long's complaints as usage errors: one line saying what is wrong,
  * then "Try 'NAME --help'.", exit 2. Call getopt_long with opterr = 0 and

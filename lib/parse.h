@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Strict parsing of numbers, sizes, durations and modes: the whole string,
  * range-checked, no silent wrap. The parse_* functions return 0, or -1

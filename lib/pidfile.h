@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Pidfiles: one positive decimal PID and an optional newline. */
 #ifndef IPCUTILS_PIDFILE_H
 #define IPCUTILS_PIDFILE_H

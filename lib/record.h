@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Record framing shared by the tools that move discrete messages (message
  * queues, datagram sockets). Input: one record per line, per NUL, or the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Relaying a stream socket and a pair of file descriptors, both directions
  * at once, with a predictable end of stream. Where the other side is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Shared memory targets for shmput and shmcat: a POSIX object (NAME), a
  * System V segment (-k KEY, -i ID, --ftok PATH) or a regular file

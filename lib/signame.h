@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Signal names and numbers: TERM, SIGTERM, term, 15, RTMIN+N, RTMAX-N, and
  * back. A table of our own, since sigabbrev_np is glibc-only. Real-time

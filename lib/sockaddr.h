@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Socket addresses: unix:PATH (or any argument with a slash), abstract:NAME,
  * unix-dgram:PATH, tcp:HOST:PORT, tcp:[IPV6]:PORT, udp:HOST:PORT, and

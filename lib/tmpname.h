@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Temporary names: the trailing X's of a template replaced with random
  * letters and digits, tried until an exclusive creation succeeds. Never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What every tool does first and last. */
 #ifndef IPCUTILS_TOOL_H
 #define IPCUTILS_TOOL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * closedpipe CMD [ARG]...: run CMD with stdout a pipe whose reader has
  * already gone, so its first write fails with EPIPE (or SIGPIPE) every

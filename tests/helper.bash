@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # The one helper every test file loads: `load helper`.
 #
@@ -15,6 +16,12 @@
 
 bats_load_library bats-support
 bats_load_library bats-assert
+# bats-ipcutils, the library for users' suites (bats-ipcutils(7)): its
+# assertions and waits. Loaded first, so this file's ipc_setup and
+# ipc_teardown replace the library's; ipc_setup points its names and keys
+# into this test's.
+# shellcheck source=bats/ipcutils/load.bash
+source "$BATS_TEST_DIRNAME/../bats/ipcutils/load.bash"
 
 : "${IPCUTILS_BIN:=$BATS_TEST_DIRNAME/../build}"
 IPCUTILS_BIN=$(cd "$IPCUTILS_BIN" && pwd)
@@ -31,6 +38,7 @@ ipc_setup() {
 	# Keys 0x40000000 | run << 22 | test << 8 | n: see sysv_key.
 	IPCUT_KEYBASE=$(( 0x40000000 | (IPCUT_RUN << 22) | ((BATS_SUITE_TEST_NUMBER & 0x3fff) << 8) ))
 	BG_PIDS=()
+	IPC_NAME_PREFIX=${IPCUT_PREFIX%-} IPC_KEY_BASE=$IPCUT_KEYBASE
 }
 
 ipc_teardown() {

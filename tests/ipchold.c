@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * ipchold: make or hold IPC objects the way other programs do, for the
  * ipcls tests.

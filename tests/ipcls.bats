@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # ipcls: every kind listed right, holders, filters, --delete, other views.
 # Every ipcls call that could touch other tests' objects is narrowed to
 # this test's names and keys ("${mine[@]}"), or to ids it made itself.

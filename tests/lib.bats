@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # lib/: each piece and its messages, through tests/libtest.c.
 
 bats_require_minimum_version 1.5.0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * libtest: drives lib/ from the shell so tests/lib.bats can check each
  * piece and its messages. Not installed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016 # "$FIFO" in single quotes is the command's to expand
 # mkfifo-x: named and temporary FIFOs, modes, -r and its cleanup.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # mqrecv: receiving, waiting, draining, and never losing a message.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # mqsend, and mqsend and mqrecv together (delivery, limits, back-pressure).
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # lib/ additions for message queues: rec_writer_reserve, rec_flush_some.
 
 bats_require_minimum_version 1.5.0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * recflush N SIZE: queue N records of SIZE bytes (after rec_writer_reserve
  * makes room for them all) and write them with rec_flush_some; report

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Runs once before the whole suite: a scratch directory every test works
 # under, and a snapshot of the IPC objects that existed before, so the last

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Background commands take their arguments as $0, $1 in single quotes:
 # shellcheck disable=SC2016
 # shmcat: a shared memory object, segment or mapped file to stdout; and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * shmwatch KEY COUNT: attach the System V segment with key KEY and stay
  * attached; print "attached ID SIZE", then each time its content changes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # lib/signame (signal names and numbers) and lib/pidfile, through tests/sigtest.c.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # sigrecv: the output format, counting, following, timeouts and readiness.
 
 bats_require_minimum_version 1.5.0

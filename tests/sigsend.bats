@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # sigsend: signals, values, pidfiles, waiting, escalation, safety.
 
 bats_require_minimum_version 1.5.0

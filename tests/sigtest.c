@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sigtest: drives lib/signame and lib/pidfile from the shell, so
  * tests/signame.bats can check them and their messages. Not installed.

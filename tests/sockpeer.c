@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * sockpeer: misbehaving peers for tests/sockpipe.bats. Not installed.
  *   sockpeer reset       listen on 127.0.0.1:0, print the port, accept one

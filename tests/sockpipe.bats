@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # sockpipe: addresses, both modes, end of stream, datagrams, interop, errors.
 
 bats_require_minimum_version 1.5.0

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
 # Runs last: what every tool ships with, and what the suite left behind.
 
 load helper

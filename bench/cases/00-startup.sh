@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Start-up: each tool's --version against /bin/true, 1,000 runs each. The
 # goal is no slower than /bin/true; a static musl build (make O=build/musl

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # mkfifo-x: a temporary FIFO's whole life (make, run a command with it,
 # remove it) against what scripts hand-roll: mktemp -d, mkfifo, rm -r.

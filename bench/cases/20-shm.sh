@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # shmput and shmcat against cat, 1 GiB each way, POSIX and System V, in one
 # run. Goals: shmcat faster than `cat /dev/shm/x` into a pipe (the pipe's

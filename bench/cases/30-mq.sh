@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Message queues: N 16-byte messages from mqsend to mqrecv (POSIX and
 # System V), against a C program doing mq_send/mq_receive (msgsnd/msgrcv)

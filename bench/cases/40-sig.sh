@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # Signals. Exit -> return: how long after a process exits a waiter
 # notices (sigsend -w is woken by its pidfd; goal under a millisecond),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # sockpipe: 2 GiB one way over a unix socket and over TCP loopback, through
 # sockpipe, socat (default options, -u), OpenBSD nc and a minimal splice relay

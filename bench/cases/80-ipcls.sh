@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # shellcheck shell=bash
 # ipcls: 2000 System V segments and 2000 POSIX objects (1000 shared memory
 # objects, 1000 named semaphores; no POSIX queues: each takes from root's

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: ISC
+# shellcheck disable=all # fish completion for sockpipe (ipcutils), which shellcheck cannot read
+# ADDRESS: a kind and what follows it: socket files, abstract names in use
+# (/proc/net/unix), or a host.
+function __ipcutils_sockpipe_address
+	set -l cur (commandline -ct)
+	switch $cur
+	case 'unix:*' 'unix-dgram:*'
+		set -l kind (string split -m1 : -- $cur)[1]
+		set -l files (string replace -r '^[^:]*:' '' -- $cur)*
+		for f in $files
+			if test -d $f
+				echo $kind:$f/
+			else if test -S $f
+				echo $kind:$f
+			end
+		end
+	case 'abstract:*'
+		awk '$8 ~ /^@/ { print "abstract:" substr($8, 2) }' /proc/net/unix 2>/dev/null
+	case 'tcp:*' 'tcp4:*' 'tcp6:*' 'udp:*' 'udp4:*' 'udp6:*'
+		set -l kind (string split -m1 : -- $cur)[1]
+		printf '%s\n' $kind:localhost: $kind:127.0.0.1: "$kind:[::1]:"
+	case '*/*'
+		__fish_complete_path $cur
+	case '*'
+		printf '%s\n' unix: abstract: unix-dgram: tcp: tcp4: tcp6: udp: udp4: udp6: tcp:localhost: udp:localhost:
+	end
+end
+complete -c sockpipe -f
+complete -c sockpipe -n 'not __fish_seen_subcommand_from --' -a '(__ipcutils_sockpipe_address)'
+complete -c sockpipe -s 0 -l null -d 'records end with NUL'
+complete -c sockpipe -s a -l all -d 'the whole input is one record'
+complete -c sockpipe -s e -l exec -d 'with -l: run COMMAND for each connection'
+complete -c sockpipe -s h -l help -d 'display help and exit'
+complete -c sockpipe -s i -l idle -x -a '100ms 1s 5s 30s 1m' -d 'stop when nothing has moved for DURATION'
+complete -c sockpipe -s k -l keep -d 'with -l: serve connections until interrupted'
+complete -c sockpipe -s l -l listen -d 'listen on ADDRESS'
+complete -c sockpipe -s m -l mode -x -a '600 660 666' -d 'permissions of a unix socket file'
+complete -c sockpipe -l max-conns -x -a '1 16 64 256' -d 'with -k: at most N connections at once'
+complete -c sockpipe -l print-port -d 'with -l: write the port bound first'
+complete -c sockpipe -s q -l quit-on-eof -d 'stop at end of input'
+complete -c sockpipe -s r -l raw -d 'write records with no terminator'
+complete -c sockpipe -s R -l retry -x -a '100ms 1s 5s 30s 1m' -d 'keep trying to connect for DURATION'
+complete -c sockpipe -s T -l timeout -x -a '100ms 1s 5s 30s 1m' -d 'give up if not connected within DURATION'
+complete -c sockpipe -s V -l version -d 'output version information and exit'

@@ -1,0 +1,37 @@
+#!/usr/bin/env zsh
+# SPDX-License-Identifier: ISC
+# complete.zsh SHELL DIR LINE: type LINE and a TAB into a real interactive
+# SHELL (bash --norc or zsh -f) on a pseudo-terminal, with the completions
+# in DIR loaded, and print the command line as the TAB left it. A key bound
+# to "write the line to a file" follows the TAB, so the line is read back
+# exactly, without parsing the terminal's output. Exit 1 after 10 s.
+emulate -L zsh
+zmodload zsh/zpty || exit 1
+local shell=$1 dir=$2 line=$3 out junk i
+out=$(mktemp -d) || exit 1
+case $shell in
+bash)
+	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb bash --norc --noprofile -i
+	zpty -w comp "for f in $dir/*; do [ -f \"\$f\" ] && . \"\$f\"; done; bind -x '\"\\C-x\": printf %s \"\$READLINE_LINE\" > $out/l && mv $out/l $out/line'"
+	;;
+zsh)
+	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb zsh -f -i
+	zpty -w comp "fpath=($dir \$fpath); autoload -Uz compinit; compinit -u -D; dump() { print -rn -- \"\$BUFFER\" > $out/l && mv $out/l $out/line }; zle -N dump; bindkey '^X' dump"
+	;;
+*) print -u2 "complete.zsh: $shell: bash or zsh"; exit 2 ;;
+esac
+zpty -w -n comp "$line"$'\t\x18'
+for ((i = 0; i < 1000; i++)); do
+	[[ -e $out/line ]] && break
+	zpty -r -t comp junk 2>/dev/null
+	sleep 0.01
+done
+zpty -d comp
+if [[ -e $out/line ]]; then
+	print -r -- "$(<$out/line)"
+	rm -rf $out
+else
+	rm -rf $out
+	print -u2 "complete.zsh: $shell: no line after 10 s: $line"
+	exit 1
+fi

@@ -1,0 +1,204 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# The completions in real shells: tests/complete.zsh types a partial word
+# and a TAB into an interactive bash (--norc, so without the
+# bash-completion package) or zsh (-f); fish answers `complete -C`.
+# A new tool in TOOLS needs completions/zsh/_NAME (first line "#compdef
+# NAME") and completions/fish/NAME.fish with each long option of its
+# --help: the check below fails until both are there; make install takes
+# them by glob.
+
+load helper
+
+COMP=$BATS_TEST_DIRNAME/../completions
+
+# need_shell NAME: skip unless the shell NAME is installed (.ci/run installs
+# zsh and fish).
+need_shell() {
+	command -v "$1" >/dev/null || skip "$1 is not installed"
+}
+
+# in_shell SHELL LINE: the command line after LINE<TAB> in SHELL (the
+# pty is zsh's, so bash needs it too: see need_shell).
+in_shell() {
+	zsh -f "$BATS_TEST_DIRNAME/complete.zsh" "$1" "$(cd "$COMP${2:+/$2}" && pwd)" "$3"
+}
+
+# A POSIX shared memory object of this test, its name without the slash.
+shm_object() {
+	local name
+	name=$(posix_name)
+	echo x | shmput "$name"
+	echo "${name#/}"
+}
+
+# An abstract socket NAME of this test that listens until teardown.
+abstract_listener() {
+	spawn sockpipe -lk abstract:"$1" </dev/null >/dev/null
+	wait_for_socket abstract:"$1"
+}
+
+@test "bash: shmcat /PARTIAL<TAB> keeps the slash" {
+	need_shell zsh
+	local name
+	name=$(shm_object)
+	run in_shell bash "" "shmcat /${name%?}"
+	assert_output "shmcat /$name "
+	run in_shell bash "" "shmput /${name%?}"
+	assert_output "shmput /$name "
+	run in_shell bash "" "shmcat ${name%?}"
+	assert_output "shmcat $name "
+}
+
+@test "bash: mqsend and mqrecv complete queue names with or without the slash" {
+	need_shell zsh
+	local q
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_shell bash "" "mqrecv ${q%?}"
+	assert_output "mqrecv $q "
+	run in_shell bash "" "mqsend ${q:1:-1}"
+	assert_output "mqsend ${q#/} "
+}
+
+@test "bash: sockpipe tcp:loc<TAB> and abstract:<TAB> complete across the colons" {
+	need_shell zsh
+	local name=${IPCUT_PREFIX}sock
+	run in_shell bash "" "sockpipe tcp:loc"
+	assert_output "sockpipe tcp:localhost:"
+	run in_shell bash "" "sockpipe -l udp:loc"
+	assert_output "sockpipe -l udp:localhost:"
+	abstract_listener "$name"
+	run in_shell bash "" "sockpipe abstract:${name%?}"
+	assert_output "sockpipe abstract:$name "
+	mkdir "$T/d"
+	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	wait_for_socket "$T/d/s"
+	run in_shell bash "" "sockpipe unix:$T/d/"
+	assert_output "sockpipe unix:$T/d/s"
+}
+
+# in_fish LINE: the candidates fish offers for LINE, one per line, without
+# their descriptions.
+in_fish() {
+	fish --no-config -c "set fish_complete_path '$COMP/fish' \$fish_complete_path
+		complete -C '$1'" | cut -f1
+}
+
+tools() {
+	sed -n 's/^TOOLS = //p' "$BATS_TEST_DIRNAME/../Makefile"
+}
+
+@test "every tool in TOOLS has zsh and fish completions with each long option of --help" {
+	local t opt missing=()
+	for t in $(tools); do
+		[ -f "$COMP/zsh/_$t" ] || { missing+=("completions/zsh/_$t"); continue; }
+		[ -f "$COMP/fish/$t.fish" ] || { missing+=("completions/fish/$t.fish"); continue; }
+		head -1 "$COMP/zsh/_$t" | grep -qx "#compdef $t" || missing+=("_$t: first line #compdef $t")
+		run "$t" --help
+		while read -r opt; do
+			grep -q -- "$opt\b" "$COMP/zsh/_$t" || missing+=("$t: $opt not in completions/zsh/_$t")
+			grep -qE -- "-l ${opt#--}( |$)" "$COMP/fish/$t.fish" ||
+				missing+=("$t: $opt not in completions/fish/$t.fish")
+		done < <(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
+	done
+	[ "${#missing[@]}" -eq 0 ] || { printf 'missing: %s\n' "${missing[@]}"; false; }
+}
+
+@test "zsh: POSIX names keep their slash, sockpipe addresses, options" {
+	need_shell zsh
+	local name q sock=${IPCUT_PREFIX}sock
+	name=$(shm_object)
+	run in_shell zsh zsh "shmcat /${name%?}"
+	assert_output "shmcat /$name "
+	run in_shell zsh zsh "shmput ${name%?}"
+	assert_output "shmput $name "
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_shell zsh zsh "mqrecv -n ${q%?}"
+	assert_output "mqrecv -n $q "
+	run in_shell zsh zsh "sockpipe tcp:loc"
+	assert_output "sockpipe tcp:localhost:"
+	abstract_listener "$sock"
+	run in_shell zsh zsh "sockpipe abstract:${sock%?}"
+	assert_output "sockpipe abstract:$sock "
+	mkdir "$T/d"
+	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	wait_for_socket "$T/d/s"
+	run in_shell zsh zsh "sockpipe unix:$T/d/"
+	assert_output "sockpipe unix:$T/d/s "
+	run in_shell zsh zsh "sigsend -s USR1"
+	assert_output "sigsend -s USR1 "
+	run in_shell zsh zsh "shmcat --unl"
+	assert_output "shmcat --unlink "
+}
+
+@test "fish: POSIX names keep their slash, sockpipe addresses, signals, options" {
+	need_shell fish
+	local name q sock=${IPCUT_PREFIX}sock
+	name=$(shm_object)
+	run in_fish "shmcat /${name%?}"
+	assert_output "/$name"
+	run in_fish "shmput ${name%?}"
+	assert_output "$name"
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_fish "mqrecv -n ${q%?}"
+	assert_output "$q"
+	run in_fish "sockpipe tcp:loc"
+	assert_output "tcp:localhost:"
+	abstract_listener "$sock"
+	run in_fish "sockpipe abstract:${sock%?}"
+	assert_output "abstract:$sock"
+	mkdir "$T/d"
+	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	wait_for_socket "$T/d/s"
+	run in_fish "sockpipe unix:$T/d/"
+	assert_output "unix:$T/d/s"
+	run in_fish "sigrecv KIL"
+	assert_output ""
+	run in_fish "sigrecv USR"
+	assert_output $'USR1\nUSR2'
+	run in_fish "shmcat --unl"
+	assert_output "--unlink"
+}
+
+@test "zsh and fish: each tool's completion loads and completes its long options" {
+	need_shell zsh
+	need_shell fish
+	local t opt opts
+	for t in $(tools); do
+		run "$t" --help
+		opts=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
+		# zsh: the first and the last, less one letter, complete to the
+		# option (with an '=' where it takes a value).
+		while read -r opt; do
+			run in_shell zsh zsh "$t ${opt%?}"
+			assert_output --regexp "^$t ${opt}[ =]\$"
+		done < <(sed -n '1p;$p' <<<"$opts")
+		# fish: "--" offers every one.
+		run in_fish "$t --"
+		for opt in $opts; do
+			assert_line "$opt"
+		done
+	done
+}
+
+@test "System V keys: bash, zsh and fish offer the keys ipcs lists" {
+	need_shell zsh
+	need_shell fish
+	local k
+	k=$(printf '0x%08x' "$(sysv_key 1)")
+	echo x | shmput -k "$k"
+	mqsend -k "$k" hello
+	run in_shell bash "" "shmcat -k ${k%?}"
+	assert_output "shmcat -k $k "
+	run in_shell zsh zsh "shmcat -k ${k%?}"
+	assert_output "shmcat -k $k "
+	run in_shell zsh zsh "mqrecv -k ${k%?}"
+	assert_output "mqrecv -k $k "
+	run in_fish "shmcat -k ${k%?}"
+	assert_output "$k"
+	run in_fish "mqrecv -k ${k%?}"
+	assert_output "$k"
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# The release: one VERSION (Makefile) in --version, man page footers,
+# debian/changelog and NEWS; make dist gives a tarball that builds alone.
+
+load helper
+
+TOP=$BATS_TEST_DIRNAME/..
+
+version() {
+	sed -n 's/^VERSION = //p' "$TOP/Makefile"
+}
+
+tools() {
+	sed -n 's/^TOOLS = //p' "$TOP/Makefile"
+}
+
+@test "VERSION from the Makefile is in --version, man footers, debian/changelog and NEWS" {
+	local v t page
+	v=$(version)
+	[[ $v =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+	for t in $(tools); do
+		run "$t" --version
+		assert_output "$t (ipcutils) $v"
+	done
+	for page in "$TOP"/man/*.[17]; do
+		run sed -n 's/^\.Os //p' "$IPCUTILS_BIN/man/${page##*/}"
+		assert_output "ipcutils $v"
+		# A real date, not $Mdocdate$ (which shows the day it is read).
+		run sed -n 's/^\.Dd //p' "$page"
+		assert_output --regexp '^(January|February|March|April|May|June|July|August|September|October|November|December) [1-9][0-9]?, 20[0-9][0-9]$'
+	done
+	run head -1 "$TOP/debian/changelog"
+	assert_output --regexp "^ipcutils \($v\) "
+	grep -q "^\* ipcutils $v" "$TOP/NEWS"
+}
+
+@test "make dist: ipcutils-VERSION.tar.gz holds git's files and builds on its own" {
+	local v tree
+	[ -e "$TOP/.git" ] || skip "not a git checkout (an unpacked tarball)"
+	v=$(version)
+	run make -s -C "$TOP" dist DISTDIR="$T"
+	assert_success
+	[ -f "$T/ipcutils-$v.tar.gz" ]
+	diff <(git -C "$TOP" ls-tree -r --name-only HEAD | sort) \
+		<(tar -tzf "$T/ipcutils-$v.tar.gz" | grep -v '/$' | sed "s|^ipcutils-$v/||" | sort)
+	tar -xzf "$T/ipcutils-$v.tar.gz" -C "$T"
+	tree=$T/ipcutils-$v
+	run make -s -C "$tree" -j2 WERROR=1
+	assert_success
+	run "$tree/build/shmcat" --version
+	assert_output "shmcat (ipcutils) $v"
+	# Without git, the suite still finds every file (here: the SPDX check).
+	run bats "$tree/tests/license.bats"
+	assert_success
+	refute_output --partial "not ok"
+}
