@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: ISC
+# shellcheck disable=all # fish completion for ipcls (ipcutils), which shellcheck cannot read
+complete -c ipcls -f
+# POSIX objects: shared memory, semaphores (sem.NAME) and queues.
+complete -c ipcls -n 'not string match -q -- "-*" (commandline -ct)' -a '(set -l n (path basename /dev/shm/* /dev/mqueue/*); set n (string replace -r "^sem\\." "" -- $n); string match -q "/*" -- (commandline -ct); and set n /$n; string join \n -- $n)'
+complete -c ipcls -s b -l bytes -d 'exact sizes in bytes'
+complete -c ipcls -s d -l delete -d 'remove the objects the filters or targets select'
+complete -c ipcls -l dry-run -d 'with --delete, list what would be removed'
+complete -c ipcls -l force -d 'with --delete, remove objects that have holders too'
+complete -c ipcls -l ftok -r -F -d 'System V objects with the key ftok(3) makes'
+complete -c ipcls -s h -l help -d 'display help and exit'
+complete -c ipcls -l holder -x -a '(__fish_complete_pids)' -d 'objects PID holds'
+complete -c ipcls -s i -l id -x -a '(ipcs 2>/dev/null | awk \'$1 ~ /^0x/ { print $2 }\')' -d 'System V objects with that identifier'
+complete -c ipcls -l idle -x -a '30s 1m 10m 1h 24h' -d 'unused for at least DURATION'
+complete -c ipcls -s J -l json -d 'a JSON array'
+complete -c ipcls -l json-lines -d 'one JSON object per line'
+complete -c ipcls -s k -l key -x -a '(ipcs 2>/dev/null | awk \'$1 ~ /^0x/ && $1 != "0x00000000" { print $1 }\')' -d 'System V objects with that key'
+complete -c ipcls -l kind -x -a 'sysv-shm sysv-msg sysv-sem posix-shm posix-mq posix-sem sysv posix shm mq msg sem' -d 'only these kinds'
+complete -c ipcls -s n -l noheadings -d 'no heading line'
+complete -c ipcls -l name -x -d 'POSIX name or 0x key matching GLOB'
+complete -c ipcls -l older-than -x -a '30s 1m 10m 1h 24h' -d 'changed last at least DURATION ago'
+complete -c ipcls -s o -l output -x -a 'KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUE CHANGED USED CPID LAST-PID NATTCH HOLDERS' -d 'the columns to show'
+complete -c ipcls -l owner -x -a '(__fish_complete_users)' -d 'owned by USER'
+complete -c ipcls -s r -l raw -d 'single spaces between columns'
+complete -c ipcls -l stale -d 'no holder, creator and last pid gone, idle'
+complete -c ipcls -s V -l version -d 'output version information and exit'
