@@ -123,7 +123,7 @@ int main(int argc, char **argv)
 		shm_operand(&s, argv[optind++]);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
-	shm_require(&s);
+	shm_require(&s, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
 	if (timeout >= 0 && !wait)
 		usage_error("--timeout: only with --wait");
 	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)

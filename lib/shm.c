@@ -64,10 +64,10 @@ void shm_operand(struct shm *s, const char *arg)
 	snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
 }
 
-void shm_require(const struct shm *s)
+void shm_require(const struct shm *s, const char *forms)
 {
-	if (!s->file)
-		ipc_target_require(&s->t);
+	if (!s->file && s->t.kind == IPC_NONE)
+		usage_error("no object given; name one: %s", forms);
 }
 
 void shm_die_missing(const struct shm *s)

@@ -37,8 +37,8 @@ void shm_init(struct shm *s);
 bool shm_option(struct shm *s, int opt, const char *arg);
 /* Take the operand NAME or /NAME. */
 void shm_operand(struct shm *s, const char *arg);
-/* A usage error unless exactly one target was given. */
-void shm_require(const struct shm *s);
+/* A usage error unless a target was given; forms lists the tool's. */
+void shm_require(const struct shm *s, const char *forms);
 
 /* POSIX object or file: backed by a file descriptor. */
 static inline bool shm_is_fd(const struct shm *s)

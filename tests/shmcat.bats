@@ -84,7 +84,7 @@ hex_key() { printf '0x%08x' "$1"; }
 @test "usage errors" {
 	run shmcat
 	assert_failure 2
-	assert_line --index 0 "shmcat: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH"
+	assert_line --index 0 "shmcat: no object given; name one: NAME, -k KEY, -i ID, --ftok PATH or -F PATH"
 	run shmcat -k private
 	assert_failure 2
 	assert_line --index 0 "shmcat: -k private names no existing segment; use -i ID"
