@@ -247,6 +247,41 @@ int shm_remove(struct shm *s)
 	return shmctl(s->id, IPC_RMID, NULL);
 }
 
+int shm_claim(struct shm *s)
+{
+	char dir[PATH_MAX], to[PATH_MAX];
+	const char *base = strrchr(s->path, '/');
+
+	dir_of(s, dir, sizeof dir);
+	base = base ? base + 1 : s->path;
+	if (snprintf(to, sizeof to, "%.3800s/.%.200s.shmcat-%lx", dir, base,
+		     (unsigned long)getpid()) >= (int)sizeof to)
+		die(EXIT_FAIL, "%s: path too long", s->label);
+	if (rename(s->path, to) < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die(EXIT_FAIL, "%s: cannot take it (rename):", s->label);
+	}
+	memcpy(s->home, s->path, sizeof s->home);
+	memcpy(s->path, to, sizeof s->path);
+	if (!s->file)
+		snprintf(s->t.name, sizeof s->t.name, "%.250s", to + strlen(SHM_DIR));
+	return 0;
+}
+
+int shm_unclaim(struct shm *s)
+{
+	if (!s->home[0])
+		return 0;
+	if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
+		return -1;
+	memcpy(s->path, s->home, sizeof s->path);
+	if (!s->file)
+		snprintf(s->t.name, sizeof s->t.name, "%.250s", s->home + strlen(SHM_DIR));
+	s->home[0] = '\0';
+	return 0;
+}
+
 void shm_populate(void *p, size_t n)
 {
 	if (n > 0)

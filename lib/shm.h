@@ -30,6 +30,7 @@ struct shm {
 	int id;               /* System V, once found; else -1 */
 	size_t size;          /* its size when opened */
 	void *addr;           /* mapped or attached, else NULL */
+	char home[PATH_MAX];  /* claimed: the name it had; else "" */
 };
 
 void shm_init(struct shm *s);
@@ -70,6 +71,17 @@ void shm_close(struct shm *s);
  * it before shm_close), which is then left alone.
  */
 int shm_remove(struct shm *s);
+
+/*
+ * Take a POSIX object or file for this process alone, before it is read
+ * and removed: rename it to a name of its own next to it (s->path then
+ * names it there), so of two takers exactly one gets it. 0, or -1 with
+ * errno ENOENT when it is gone (another taker won).
+ */
+int shm_claim(struct shm *s);
+/* Give a claimed object its name back, unless a newer object took the
+ * name meanwhile: then -1 with errno EEXIST, and s->path says where it is. */
+int shm_unclaim(struct shm *s);
 
 /*
  * Ask the kernel to allocate the pages of [p, p+n) of a shared mapping now

@@ -266,3 +266,55 @@ hex_key() { printf '0x%08x' "$1"; }
 	wait "$writer"
 	[ -z "$bad" ] || { echo "mixed content at $bad" >&2; false; }
 }
+
+# Issue 9: -u takes exactly one object, and only what was delivered.
+
+@test "-u removes only what the reader read: a reader that leaves early keeps the object" {
+	local n
+	n=$(posix_name)
+	head -c 65536 /dev/zero | tr '\0' a | shmput "$n"
+	run bash -c 'shmcat -u "$0" 2>"$1" | head -c1 >/dev/null; echo "${PIPESTATUS[0]}"' "$n" "$T/err"
+	assert_output 1
+	run cat "$T/err"
+	assert_output --regexp "^shmcat: $n: the reader left with [0-9]+ bytes unread; the object is kept\$"
+	[ "$(stat -c %s "/dev/shm$n")" = 65536 ]
+	run bash -c 'shmcat -u "$0" | wc -c' "$n"
+	assert_output 65536
+	[ ! -e "/dev/shm$n" ]
+	head -c 65536 /dev/zero | shmput -k "$(sysv_key 1)"
+	run bash -c 'shmcat -u -k "$0" | head -c1 >/dev/null; echo "${PIPESTATUS[0]}"' "$(sysv_key 1)"
+	assert_line --index 1 1
+	run shmcat -k "$(sysv_key 1)" -l 4
+	assert_success
+}
+
+@test "two -w -u waiters on one name: exactly one takes the object" {
+	local n i a b sa sb
+	n=$(posix_name)
+	for ((i = 0; i < 8; i++)); do
+		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/a"
+		a=$!
+		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/b"
+		b=$!
+		wait_until 5 watching "$a"
+		wait_until 5 watching "$b"
+		printf 'message %d' "$i" | shmput "$n"
+		sa=0 sb=0
+		wait "$a" || sa=$?
+		wait "$b" || sb=$?
+		[ "$(cat "$T/a" "$T/b")" = "message $i" ] || fail "round $i: a='$(cat "$T/a")' b='$(cat "$T/b")'"
+		[ $((sa + sb)) = 124 ] || fail "round $i: statuses $sa and $sb"
+		[ ! -e "/dev/shm$n" ] || fail "round $i: the object is left"
+	done
+}
+
+@test "a closed stdout is an error naming it; -u then removes nothing" {
+	local n
+	n=$(posix_name)
+	printf data | shmput "$n"
+	run bash -c 'exec shmcat -u "$0" >&-' "$n"
+	assert_failure 1
+	assert_output "shmcat: standard output is closed"
+	run shmcat "$n"
+	assert_output data
+}
