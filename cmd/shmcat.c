@@ -10,10 +10,14 @@ static const char usage[] =
 	"      --ftok PATH[:PROJ]  System V segment by the key ftok(3) makes\n"
 	"  -F, --file PATH         a regular file, mapped like a POSIX object\n"
 	"\n"
+	"  -f, --follow            write each new version whole as it is put in place\n"
+	"                          (POSIX object or file), until interrupted\n"
 	"  -l, --length LEN        write LEN bytes (K, M, G suffixes) instead of all\n"
 	"  -o, --offset OFF        start at byte OFF\n"
+	"  -s, --stat              print size, mode, owner, times (System V: attach\n"
+	"                          count and pids) as 'key: value' lines, no data\n"
 	"  -T, --timeout DURATION  with -w, give up after DURATION (exit 124)\n"
-	"  -u, --unlink            remove the object after reading it\n"
+	"  -u, --unlink            remove the object once the reader has read it all\n"
 	"  -w, --wait              wait for the object to exist\n"
 	"  -h, --help              display this help and exit\n"
 	"  -V, --version           output version information and exit\n"
@@ -29,8 +33,10 @@ static const char usage[] =
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/ipc.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -52,12 +58,14 @@ static const char *bytes(uint64_t n)
 
 static const struct option longopts[] = {
 	SHM_LONGOPT_FILE,
+	{ "follow", no_argument, NULL, 'f' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
 	IPC_LONGOPT_KEY,
 	{ "length", required_argument, NULL, 'l' },
 	{ "offset", required_argument, NULL, 'o' },
+	{ "stat", no_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
@@ -119,7 +127,7 @@ static void on_signal(int sig)
 
 struct opts {
 	uint64_t off, len;
-	bool wait, unlink_it, have_len;
+	bool wait, unlink_it, have_len, follow, stat;
 	struct deadline d;
 };
 
@@ -182,11 +190,11 @@ static void remove_delivered(struct shm *s)
 	taken = NULL;
 }
 
-static void cat_once(struct shm *s, struct opts *o)
+/* Write the object's range that -o and -l ask for. */
+static void write_range(struct shm *s, const struct opts *o)
 {
 	uint64_t len = o->len;
 
-	open_target(s, o);
 	if (o->off > s->size)
 		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (%s)",
 		    s->label, o->off, bytes(s->size));
@@ -197,12 +205,46 @@ static void cat_once(struct shm *s, struct opts *o)
 		    " go past the end: there are %" PRIu64 " (%zu in all)",
 		    s->label, len, o->off, s->size - o->off, s->size);
 	write_out(s, o->off, len);
+}
+
+static void cat_once(struct shm *s, struct opts *o)
+{
+	open_target(s, o);
+	if (o->stat)
+		shm_stat(s);
+	else
+		write_range(s, o);
 	if (o->unlink_it)
 		remove_delivered(s);
 	shm_close(s);
 }
 
-static const char optstring[] = ":F:hi:k:l:o:T:uVw";
+/*
+ * -f: each version whole, as it is renamed into place or closed after a
+ * write, until interrupted or the reader leaves. The watch is in place
+ * before the first look, so no version slips between.
+ */
+static noreturn void follow(struct shm *s, const struct opts *o)
+{
+	int in = shm_watch(s, IN_MOVED_TO | IN_CLOSE_WRITE);
+	struct stat st, last = { 0 };
+
+	for (;;) {
+		/* One change can send two events (shmput's rename, then its close). */
+		if (shm_open_existing(s, false) == 0 && fstat(s->fd, &st) == 0 &&
+		    (st.st_ino != last.st_ino || st.st_size != last.st_size ||
+		     st.st_mtim.tv_sec != last.st_mtim.tv_sec ||
+		     st.st_mtim.tv_nsec != last.st_mtim.tv_nsec)) {
+			write_range(s, o);
+			last = st;
+		}
+		shm_close(s);
+		if (shm_event_wait(s, in, STDOUT_FILENO) < 0)
+			die_stdout();
+	}
+}
+
+static const char optstring[] = ":fF:hi:k:l:o:sT:uVw";
 
 int main(int argc, char **argv)
 {
@@ -218,12 +260,14 @@ int main(int argc, char **argv)
 		if (shm_option(&s, c, optarg))
 			continue;
 		switch (c) {
+		case 'f': o.follow = true; break;
 		case 'h': print_usage(usage);
 		case 'l':
 			o.len = arg_size("--length", optarg, INT64_MAX);
 			o.have_len = true;
 			break;
 		case 'o': o.off = arg_size("--offset", optarg, INT64_MAX); break;
+		case 's': o.stat = true; break;
 		case 'T': timeout = arg_duration("--timeout", optarg); break;
 		case 'u': o.unlink_it = true; break;
 		case 'V': print_version();
@@ -240,6 +284,12 @@ int main(int argc, char **argv)
 		usage_error("--timeout: only with --wait");
 	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
+	if (o.follow && !shm_is_fd(&s))
+		usage_error("--follow: only for a POSIX object or a file (a System V segment has no change events)");
+	if (o.follow && (o.unlink_it || o.stat))
+		usage_error("--follow: not with %s", o.stat ? "--stat" : "--unlink");
+	if (o.stat && (o.have_len || o.off))
+		usage_error("--stat: not with --length or --offset");
 	need_std(STDOUT_FILENO);
 
 	atexit(give_back);
@@ -247,6 +297,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	deadline_start(&o.d, timeout);
+	if (o.follow)
+		follow(&s, &o);
 	cat_once(&s, &o);
 	return 0;
 }

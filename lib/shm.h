@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -58,6 +59,17 @@ int shm_open_existing(struct shm *s, bool writable);
  * (inotify on its directory; a short poll for System V keys). Returns -1
  * with errno ETIMEDOUT when it did not appear in time. */
 int shm_open_wait(struct shm *s, bool writable, const struct deadline *d);
+/*
+ * POSIX object or file: an inotify descriptor (non-blocking) watching its
+ * directory for mask; shm_event_wait blocks until an event names the
+ * object itself, then takes what else is pending, so a burst is one change.
+ * It returns -1 with errno EPIPE when watch_out's reader (a pipe) is gone.
+ */
+int shm_watch(const struct shm *s, uint32_t mask);
+int shm_event_wait(const struct shm *s, int in, int watch_out);
+/* Print the object's attributes as "key: value" lines on stdout. */
+void shm_stat(struct shm *s);
+
 /* Exit 1 saying that the object does not exist. */
 noreturn void shm_die_missing(const struct shm *s);
 
