@@ -500,8 +500,13 @@ static void put_sysv(struct shm *s, const struct opts *o)
 	room = s->size - (size_t)o->off;
 	seg.p = s->addr;
 	seg.len = s->size;
-	if (known >= 0)
+	if (known >= 0) {
+		/* Fault in only the pages the input goes to, in one go. */
+		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), at = (uintptr_t)s->addr + o->off;
+
+		shm_populate((void *)(at & ~(pg - 1)), got + (at & (pg - 1)));
 		got = slurp(&seg, (size_t)o->off, room, got);
+	}
 	else if (got > 0)
 		memcpy((char *)s->addr + o->off, hold.p, got);
 	if (!o->patch && room > got)
