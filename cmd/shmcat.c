@@ -47,15 +47,6 @@ static const char usage[] =
 #include "shm.h"
 #include "tool.h"
 
-/* "1 byte", "5 bytes". */
-static const char *bytes(uint64_t n)
-{
-	static char buf[32];
-
-	snprintf(buf, sizeof buf, "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
-	return buf;
-}
-
 static const struct option longopts[] = {
 	SHM_LONGOPT_FILE,
 	{ "follow", no_argument, NULL, 'f' },
@@ -197,7 +188,7 @@ static void write_range(struct shm *s, const struct opts *o)
 
 	if (o->off > s->size)
 		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (%s)",
-		    s->label, o->off, bytes(s->size));
+		    s->label, o->off, fmt_bytes(s->size));
 	if (!o->have_len)
 		len = s->size - o->off;
 	else if (len > s->size - o->off)

@@ -42,13 +42,14 @@ static const char usage[] =
 
 #include "deadline.h"
 #include "diag.h"
+#include "input.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
 #include "shm.h"
 #include "tool.h"
 
-enum { OPT_NEW = 0x100, STEP = 64 << 20 };
+enum { OPT_NEW = 0x100 };
 
 static const struct option longopts[] = {
 	{ "exclusive", no_argument, NULL, 'x' },
@@ -89,148 +90,12 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Memory that input is read into: a mapping of fd, anonymous (fd -1), or fixed. */
-struct area {
-	int fd;
-	bool fixed;
-	char *p;
-	size_t len;
-	const char *label;
-};
-
-/* "1 byte", "5 bytes": for messages. */
-static const char *bytes(uint64_t n)
-{
-	static char buf[4][32];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
-	return buf[i];
-}
-
-/*
- * Grow the mapping to len bytes (and the object under it first), or, if
- * the file system has no room for that, to need bytes.
- */
-static void area_resize(struct area *a, size_t len, size_t need)
-{
-	char *p;
-
-	/* fallocate gets tmpfs pages in one go, cheaper than faulting each in. */
-	if (a->fd >= 0 && len > a->len) {
-		if (fallocate(a->fd, 0, (off_t)a->len, (off_t)(len - a->len)) < 0) {
-			if (errno == ENOSPC && need < len)
-				len = need; /* a nearly full tmpfs: take only what the input needs */
-			if (errno == EOPNOTSUPP ? ftruncate(a->fd, (off_t)len) < 0
-			    : len != need || fallocate(a->fd, 0, (off_t)a->len, (off_t)(len - a->len)) < 0)
-				die(EXIT_FAIL, "%s: cannot grow to %s:", a->label, bytes(len));
-		}
-	}
-	if (a->p)
-		p = mremap(a->p, a->len, len, MREMAP_MAYMOVE);
-	else if (a->fd >= 0)
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, a->fd, 0);
-	else
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die(EXIT_FAIL, "%s: cannot map %s:", a->label, bytes(len));
-	shm_populate(p + a->len, len - a->len);
-	a->p = p;
-	a->len = len;
-}
-
-static size_t read_in(void *p, size_t n)
-{
-	ssize_t r = read_full(STDIN_FILENO, p, n);
-
-	if (r < 0)
-		die(EXIT_FAIL, "standard input: read error:");
-	return (size_t)r;
-}
-
-/* stdin's remaining size if it is a regular file, else -1. */
-static int64_t input_size(void)
-{
-	struct stat st;
-	off_t pos;
-
-	if (fstat(STDIN_FILENO, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (pos = lseek(STDIN_FILENO, 0, SEEK_CUR)) < 0 || pos > st.st_size)
-		return -1;
-	return st.st_size - pos;
-}
-
-/*
- * Read stdin into a from byte off on, at most max bytes, growing a as the
- * input comes (it starts at room bytes). The input is read once, straight
- * into its place. Returns the bytes stored, or max + 1 when there was
- * more: reading stops there, so endless input ends too.
- */
-static size_t slurp(struct area *a, size_t off, size_t max, size_t room)
-{
-	static char probe[1 << 16];
-	size_t got = 0, r, want;
-
-	if (room > max)
-		room = max;
-	if (!a->fixed && room > 0)
-		area_resize(a, off + room, off + room);
-	for (;;) {
-		if (room > got)
-			got += read_in(a->p + off + got, room - got);
-		if (got < room)
-			return got;
-		/* Full: look for more before growing, so an exact fit never grows. */
-		want = max - got < sizeof probe ? max - got + 1 : sizeof probe;
-		if ((r = read_in(probe, want)) == 0)
-			return got;
-		if (r > max - got)
-			return max + 1;
-		if (r < want)
-			room = got + r; /* the input ended: exactly that */
-		else if ((room = room < STEP ? 2 * room : room + STEP) < got + r + (1 << 20))
-			room = got + r + (1 << 20);
-		if (room > max)
-			room = max;
-		if (a->fixed)
-			die(EXIT_FAIL, "%s: the input grew while it was read", a->label);
-		area_resize(a, off + room, off + got + r);
-		memcpy(a->p + off + got, probe, r);
-		got += r;
-	}
-}
-
 /* Refuse input of total bytes, or (exact false) of more than room bytes. */
 static noreturn void too_big(const char *label, uint64_t total, bool exact, uint64_t room,
 			     const char *what)
 {
 	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64, label, exact ? "" : "more than ",
-	    bytes(exact ? total : room), what, room);
-}
-
-/*
- * Copy stdin into the fresh object fd with one copy and no page zeroing
- * when stdin is a regular file of known bytes: write(2) from a mapping of
- * it. (Reading into a mapping of the object makes the kernel zero each
- * page first; splice(2) from a pipe measured slower still.) Returns false
- * when stdin cannot be mapped, for slurp to do it.
- */
-static bool copy_in(int fd, const char *label, size_t known)
-{
-	off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
-	size_t skew = (size_t)pos % (size_t)sysconf(_SC_PAGESIZE);
-	char *src;
-
-	src = mmap(NULL, known + skew, PROT_READ, MAP_SHARED | MAP_POPULATE, STDIN_FILENO,
-		   pos - (off_t)skew);
-	if (src == MAP_FAILED)
-		return false;
-	if (write_all(fd, src + skew, known) < 0)
-		die(EXIT_FAIL, "%s: cannot write:", label);
-	munmap(src, known + skew);
-	lseek(STDIN_FILENO, pos + (off_t)known, SEEK_SET);
-	return true;
+	    fmt_bytes(exact ? total : room), what, room);
 }
 
 /* A fresh object next to the target, to be renamed into place. */
@@ -435,11 +300,11 @@ static void create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 	if (errno != EEXIST || o->exclusive || shm_open_existing(s, true) < 0) {
 		if (errno == EEXIST)
 			die(EXIT_FAIL, "%s: already exists", s->label);
-		die(EXIT_FAIL, "%s: cannot create a segment of %s:", s->label, bytes(size));
+		die(EXIT_FAIL, "%s: cannot create a segment of %s:", s->label, fmt_bytes(size));
 	}
 	if (o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
-		    s->label, bytes(s->size), o->size);
+		    s->label, fmt_bytes(s->size), o->size);
 }
 
 /* Zero [p, p+n) of a segment: whole pages are given back, not touched. */
@@ -477,10 +342,10 @@ static void put_sysv(struct shm *s, const struct opts *o)
 		shm_die_missing(s);
 	if (exists && o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
-		    s->label, bytes(s->size), o->size);
+		    s->label, fmt_bytes(s->size), o->size);
 	if (exists && o->off > s->size)
 		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end of the segment (%s)",
-		    s->label, o->off, bytes(s->size));
+		    s->label, o->off, fmt_bytes(s->size));
 	if (!exists && !o->sized)
 		what = "a new segment can hold at most";
 	else if (!exists)
@@ -494,7 +359,7 @@ static void put_sysv(struct shm *s, const struct opts *o)
 		create_sysv(s, o, o->sized ? o->size : o->off + got);
 		if (o->off > s->size || got > s->size - o->off)
 			die(EXIT_FAIL, "%s: input is %s; the segment another process made meanwhile is %s",
-			    s->label, bytes(got), bytes(s->size));
+			    s->label, fmt_bytes(got), fmt_bytes(s->size));
 	}
 	shm_map(s, true);
 	room = s->size - (size_t)o->off;
