@@ -390,6 +390,29 @@ static const char *template_from_names(char **names, int *nnames)
 	return NULL;
 }
 
+/* A usage error unless template and tmpdir make a path; the number of X's. */
+static size_t check_template(const char *template, const char *tmpdir)
+{
+	size_t nx = 0;
+
+	if (*tmpdir == '\0')
+		usage_error("--tmpdir: empty directory name");
+	if (strchr(template, '/'))
+		usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
+			    template);
+	if (strlen(template) > NAME_MAX)
+		usage_error("-t: template is %zu bytes; the limit is %d",
+			    strlen(template), NAME_MAX);
+	for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
+		nx++;
+	if (nx < 6)
+		usage_error("-t: template '%s' must end in XXXXXX", template);
+	if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
+		usage_error("%.32s...: directory and template are longer than %d bytes",
+			    tmpdir, PATH_MAX - 1);
+	return nx;
+}
+
 int main(int argc, char **argv)
 {
 	static const char optstring[] = ":c:ehm:prt::vV";
@@ -450,21 +473,7 @@ int main(int argc, char **argv)
 			template = "fifo.XXXXXX";
 		if (!tmpdir && !((tmpdir = getenv("TMPDIR")) && *tmpdir))
 			tmpdir = "/tmp";
-		if (*tmpdir == '\0')
-			usage_error("--tmpdir: empty directory name");
-		if (strchr(template, '/'))
-			usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
-				    template);
-		if (strlen(template) > NAME_MAX)
-			usage_error("-t: template is %zu bytes; the limit is %d",
-				    strlen(template), NAME_MAX);
-		for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
-			nx++;
-		if (nx < 6)
-			usage_error("-t: template '%s' must end in XXXXXX", template);
-		if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
-			usage_error("%.32s...: directory and template are longer than %d bytes",
-				    tmpdir, PATH_MAX - 1);
+		nx = check_template(template, tmpdir);
 		if (!count)
 			count = 1;
 	}
