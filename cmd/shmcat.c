@@ -277,6 +277,8 @@ int main(int argc, char **argv)
 		usage_error("-k private names no existing segment; use -i ID");
 	if (o.follow && !shm_is_fd(&s))
 		usage_error("--follow: only for a POSIX object or a file (a System V segment has no change events)");
+	if (o.follow && timeout >= 0)
+		usage_error("--follow: not with --timeout");
 	if (o.follow && (o.unlink_it || o.stat))
 		usage_error("--follow: not with %s", o.stat ? "--stat" : "--unlink");
 	if (o.stat && (o.have_len || o.off))

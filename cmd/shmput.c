@@ -256,9 +256,12 @@ static void put_patch(struct shm *s, const struct opts *o)
 		int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
 		s->fd = s->file ? open(s->path, flags, 0600) : shm_open(s->t.name, flags, 0600);
-		if (s->fd < 0)
+		/* Made by another process meanwhile: patch that one. */
+		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0)
+			exists = true;
+		else if (s->fd < 0)
 			die(EXIT_FAIL, "%s: cannot create:", s->label);
-		if (fchmod(s->fd, o->mode) < 0)
+		if (!exists && fchmod(s->fd, o->mode) < 0)
 			die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)o->mode);
 	}
 	if (o->sized && ftruncate(s->fd, (off_t)o->size) < 0)
@@ -371,6 +374,9 @@ static void put_sysv(struct shm *s, const struct opts *o)
 
 		shm_populate((void *)(at & ~(pg - 1)), got + (at & (pg - 1)));
 		got = slurp(&seg, (size_t)o->off, room, got);
+		if (got > room)
+			die(EXIT_FAIL, "%s: the input grew while it was read; the segment has its first %s",
+			    s->label, fmt_bytes(room));
 	}
 	else if (got > 0)
 		memcpy((char *)s->addr + o->off, hold.p, got);
