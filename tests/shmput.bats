@@ -448,7 +448,7 @@ Try 'shmput --help'."
 # A 1 MiB tmpfs in $T/mnt with less than 1 MiB free; unmounted in teardown.
 small_tmpfs() {
 	mkdir "$T/mnt"
-	mount -t tmpfs -o size=1m tmpfs "$T/mnt"
+	mount -t tmpfs -o size=1m tmpfs "$T/mnt" || skip "cannot mount a tmpfs here"
 	head -c 960K /dev/zero > "$T/mnt/fill"
 }
 
@@ -521,6 +521,7 @@ teardown() {
 	need_root
 	local k
 	k=$(sysv_key 9)
+	unshare -i true || skip "cannot make an IPC namespace here"
 	run timeout 20 unshare -i sh -c 'echo 1048576 > /proc/sys/kernel/shmmax && exec shmput -k "$0" </dev/zero' "$k"
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576"
