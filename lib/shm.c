@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,9 @@
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1
 #endif
 
 void shm_init(struct shm *s)
@@ -378,7 +382,8 @@ int shm_unclaim(struct shm *s)
 {
 	if (!s->home[0])
 		return 0;
-	if (renameat2(AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
+	/* renameat2 by its syscall: musl before 1.2.5 has no wrapper. */
+	if (syscall(SYS_renameat2, AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
 		return -1;
 	memcpy(s->path, s->home, sizeof s->path);
 	if (!s->file)
