@@ -73,9 +73,11 @@ struct fifo {
 	bool made;     /* ours to remove (-r); not an existing one taken by -e */
 	dev_t dev;
 	ino_t ino;
+	struct timespec ctime;
+	int pin;       /* O_PATH: keeps the inode, so its number is not reused; or -1 */
 };
 
-static bool exist_ok, parents, verbose, mode_given;
+static bool exist_ok, parents, verbose, mode_given, runcmd;
 static mode_t mode = 0600, mask;
 static struct fifo *fifos;
 static size_t nfifos;
@@ -99,13 +101,19 @@ static void check_name(const char *name)
 	}
 }
 
-/* Make the missing directories before path's last slash, mode 0700. */
+/*
+ * Make the missing directories before path's last slash, mode 0700 less
+ * the umask but always u+wx (as mkdir -p does), so the next one can be
+ * made in it.
+ */
 static int make_parents(const char *path)
 {
 	char buf[PATH_MAX];
 	char *slash;
+	int r = 0;
 
 	snprintf(buf, sizeof buf, "%s", path);
+	umask(mask & ~0300);
 	for (char *p = buf + 1; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
 		*slash = '\0';
 		if (slash > buf && slash[-1] != '/') {
@@ -114,12 +122,14 @@ static int make_parents(const char *path)
 					warn("created directory '%s'", buf);
 			} else if (errno != EEXIST) {
 				warn("%s: cannot create directory:", buf);
-				return -1;
+				r = -1;
+				break;
 			}
 		}
 		*slash = '/';
 	}
-	return 0;
+	umask(mask);
+	return r;
 }
 
 /* Is path a FIFO itself (not a symlink to one)? Says why not. */
@@ -192,18 +202,26 @@ static int make_fifo(const char *path, bool temp, bool *made)
 	return 0;
 }
 
-static void add_fifo(const char *path, bool made)
+/*
+ * Remember a FIFO. One we made and may remove is pinned with an O_PATH
+ * descriptor (no reader, no writer: the FIFO works as before), so that a
+ * FIFO the command makes in its place cannot get the same inode number.
+ */
+static void add_fifo(const char *path, bool made, bool pin)
 {
 	struct stat st = { 0 };
 	struct fifo *f;
+	int fd = -1;
 
 	fifos = realloc(fifos, (nfifos + 1) * sizeof *fifos);
 	if (!fifos || !(path = strdup(path)))
 		die(EXIT_CANNOT, "out of memory");
-	if (made && fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (made && pin)
+		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (made && (fd >= 0 ? fstat(fd, &st) : fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW)) < 0)
 		made = false;
 	f = &fifos[nfifos++];
-	*f = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino };
+	*f = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino, st.st_ctim, fd };
 }
 
 /* Remove the FIFOs we made, but only if each is still the one we made. */
@@ -217,7 +235,10 @@ static void remove_fifos(void)
 			continue;
 		if (fstatat(AT_FDCWD, f->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* the command removed it */
-		if (!S_ISFIFO(st.st_mode) || st.st_dev != f->dev || st.st_ino != f->ino) {
+		/* Unpinned (out of descriptors), the ctime tells a reused number. */
+		if (!S_ISFIFO(st.st_mode) || st.st_dev != f->dev || st.st_ino != f->ino ||
+		    (f->pin < 0 && (st.st_ctim.tv_sec != f->ctime.tv_sec ||
+				    st.st_ctim.tv_nsec != f->ctime.tv_nsec))) {
 			warn("%s: replaced since it was made; left in place", f->path);
 			continue;
 		}
@@ -225,6 +246,7 @@ static void remove_fifos(void)
 			warn("%s: cannot remove:", f->path);
 		else if (verbose)
 			warn("removed '%s'", f->path);
+		f->made = false;
 	}
 }
 
@@ -260,7 +282,7 @@ static int make_temp(const char *dir, const char *template, size_t nx)
 		randomize(path, nx);
 		int r = make_fifo(path, true, &made);
 		if (r == 0) {
-			add_fifo(path, made);
+			add_fifo(path, made, runcmd);
 			return 0;
 		}
 		if (r == -1)
@@ -325,14 +347,81 @@ static noreturn void run(char **cmd, const sigset_t *sigs)
 	exit(exit_status_of(ws));
 }
 
+/* Remove the temporary FIFOs (from first on), but never the named ones. */
+static void remove_temps(size_t first)
+{
+	for (size_t j = 0; j < first; j++)
+		fifos[j].made = false;
+	remove_fifos();
+}
+
+/* Print the temporary paths; ones that cannot be printed are lost: remove them. */
+static void print_temps(size_t first)
+{
+	for (size_t i = first; i < nfifos; i++) {
+		size_t len = strlen(fifos[i].path);
+		fifos[i].path[len] = '\n';
+		int r = write_all(STDOUT_FILENO, fifos[i].path, len + 1);
+		fifos[i].path[len] = '\0';
+		if (r < 0) {
+			int e = errno;
+			remove_temps(first);
+			errno = e;
+			die_stdout();
+		}
+	}
+}
+
+/*
+ * "-t job.XXXXXX" (a space, not '='): getopt leaves the template among
+ * the NAMEs, where it would make a FIFO of that literal name. Take it.
+ */
+static const char *template_from_names(char **names, int *nnames)
+{
+	for (int i = 0; i < *nnames; i++) {
+		size_t n = strlen(names[i]);
+		const char *t = names[i];
+
+		if (n < 6 || strcmp(t + n - 6, "XXXXXX") != 0)
+			continue;
+		memmove(names + i, names + i + 1, (size_t)(*nnames - i - 1) * sizeof *names);
+		(*nnames)--;
+		return t;
+	}
+	return NULL;
+}
+
+/* A usage error unless template and tmpdir make a path; the number of X's. */
+static size_t check_template(const char *template, const char *tmpdir)
+{
+	size_t nx = 0;
+
+	if (*tmpdir == '\0')
+		usage_error("--tmpdir: empty directory name");
+	if (strchr(template, '/'))
+		usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
+			    template);
+	if (strlen(template) > NAME_MAX)
+		usage_error("-t: template is %zu bytes; the limit is %d",
+			    strlen(template), NAME_MAX);
+	for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
+		nx++;
+	if (nx < 6)
+		usage_error("-t: template '%s' must end in XXXXXX", template);
+	if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
+		usage_error("%.32s...: directory and template are longer than %d bytes",
+			    tmpdir, PATH_MAX - 1);
+	return nx;
+}
+
 int main(int argc, char **argv)
 {
 	static const char optstring[] = ":c:ehm:prt::vV";
 	const char *template = NULL, *tmpdir = NULL;
-	bool temp = false, runcmd = false;
+	bool temp = false;
 	uint64_t count = 0;
 	char **cmd = NULL;
-	int c, nopt = argc, failed = 0;
+	int c, nopt = argc, failed = 0, temp_failed = 0;
 
 	tool_init("mkfifo-x");
 	/* With -r, the first "--" ends the NAMEs and starts the command. */
@@ -368,6 +457,8 @@ int main(int argc, char **argv)
 		memmove(argv + nopt, argv + nopt + 1, (size_t)(argc - nopt) * sizeof *argv);
 		nnames = argc - 1 - optind;
 	}
+	if (temp && !template)
+		template = template_from_names(names, &nnames);
 	if (count && !temp)
 		usage_error("-c: counts temporary FIFOs; it needs -t");
 	if (tmpdir && !temp)
@@ -383,24 +474,13 @@ int main(int argc, char **argv)
 			template = "fifo.XXXXXX";
 		if (!tmpdir && !((tmpdir = getenv("TMPDIR")) && *tmpdir))
 			tmpdir = "/tmp";
-		if (*tmpdir == '\0')
-			usage_error("--tmpdir: empty directory name");
-		if (strchr(template, '/'))
-			usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
-				    template);
-		if (strlen(template) > NAME_MAX)
-			usage_error("-t: template is %zu bytes; the limit is %d",
-				    strlen(template), NAME_MAX);
-		for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
-			nx++;
-		if (nx < 6)
-			usage_error("-t: template '%s' must end in XXXXXX", template);
-		if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
-			usage_error("%.32s...: directory and template are longer than %d bytes",
-				    tmpdir, PATH_MAX - 1);
+		nx = check_template(template, tmpdir);
 		if (!count)
 			count = 1;
 	}
+
+	if (temp && !runcmd)
+		need_std(STDOUT_FILENO); /* the paths go there */
 
 	/* Until the command runs, stopping means cleaning up first. */
 	sigset_t sigs;
@@ -420,7 +500,7 @@ int main(int argc, char **argv)
 		    || make_fifo(names[i], false, &made) < 0)
 			failed = 1;
 		else
-			add_fifo(names[i], made);
+			add_fifo(names[i], made, runcmd);
 	}
 	size_t first_temp = nfifos;
 	if (temp && parents) {
@@ -429,31 +509,25 @@ int main(int argc, char **argv)
 		if (make_parents(dir) < 0)
 			failed = 1;
 	}
-	for (uint64_t i = 0; temp && i < count; i++)
+	for (uint64_t i = 0; temp && i < count && !temp_failed; i++)
 		if (make_temp(tmpdir, template, nx) < 0)
-			failed = 1;
+			temp_failed = 1;
 
 	if (runcmd) {
-		if (failed) {
+		if (failed || temp_failed) {
 			remove_fifos();
 			exit(EXIT_CANNOT);
 		}
 		run(cmd, &sigs);
 	}
-	/* Temporary paths that cannot be printed are lost: remove them. */
-	for (size_t i = first_temp; i < nfifos; i++) {
-		size_t len = strlen(fifos[i].path);
-		fifos[i].path[len] = '\n';
-		int r = write_all(STDOUT_FILENO, fifos[i].path, len + 1);
-		fifos[i].path[len] = '\0';
-		if (r < 0) {
-			int e = errno;
-			for (size_t j = 0; j < first_temp; j++)
-				fifos[j].made = false;
-			remove_fifos();
-			errno = e;
-			die_stdout();
-		}
+	/* A batch of temporary FIFOs is all or nothing. */
+	if (temp_failed) {
+		remove_temps(first_temp);
+		if (nfifos > first_temp)
+			warn("removed the %zu temporary FIFO%s made before the failure",
+			     nfifos - first_temp, nfifos - first_temp == 1 ? "" : "s");
+		return 1;
 	}
+	print_temps(first_temp);
 	return failed;
 }

@@ -11,10 +11,14 @@ static const char usage[] =
 	"      --ftok PATH[:PROJ]  System V segment by the key ftok(3) makes\n"
 	"  -F, --file PATH         a regular file, mapped like a POSIX object\n"
 	"\n"
+	"  -f, --follow            write each new version whole as it is put in place\n"
+	"                          (POSIX object or file), until interrupted\n"
 	"  -l, --length LEN        write LEN bytes (K, M, G suffixes) instead of all\n"
 	"  -o, --offset OFF        start at byte OFF\n"
+	"  -s, --stat              print size, mode, owner, times (System V: attach\n"
+	"                          count and pids) as 'key: value' lines, no data\n"
 	"  -T, --timeout DURATION  with -w, give up after DURATION (exit 124)\n"
-	"  -u, --unlink            remove the object after reading it\n"
+	"  -u, --unlink            remove the object once the reader has read it all\n"
 	"  -w, --wait              wait for the object to exist\n"
 	"  -h, --help              display this help and exit\n"
 	"  -V, --version           output version information and exit\n"
@@ -26,11 +30,14 @@ static const char usage[] =
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/ipc.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -43,12 +50,14 @@ static const char usage[] =
 
 static const struct option longopts[] = {
 	SHM_LONGOPT_FILE,
+	{ "follow", no_argument, NULL, 'f' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
 	IPC_LONGOPT_KEY,
 	{ "length", required_argument, NULL, 'l' },
 	{ "offset", required_argument, NULL, 'o' },
+	{ "stat", no_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
@@ -89,15 +98,151 @@ static bool send_fd(struct shm *s, uint64_t off, uint64_t len)
 	return true;
 }
 
-static const char optstring[] = ":F:hi:k:l:o:T:uVw";
+/* The object -u took: given its name back if shmcat fails or is stopped. */
+static struct shm *taken;
+
+static void give_back(void)
+{
+	if (taken && taken->home[0] && shm_unclaim(taken) < 0)
+		warn("%s: not put back (%s took its name); it is kept as %s", taken->label,
+		     errno == EEXIST ? "a newer object" : "something", taken->path);
+	taken = NULL;
+}
+
+static void on_signal(int sig)
+{
+	if (taken && taken->home[0])
+		rename(taken->path, taken->home); /* async-signal-safe; best effort */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+struct opts {
+	uint64_t off, len;
+	bool wait, unlink_it, have_len, follow, stat;
+	struct deadline d;
+};
+
+/*
+ * Open the object, waiting for it with -w. With -u a POSIX object or file
+ * is claimed first: of two takers only one gets it, the other waits on
+ * (-w) or finds it missing.
+ */
+static void open_target(struct shm *s, const struct opts *o)
+{
+	for (;;) {
+		if (o->wait ? shm_open_wait(s, false, &o->d) : shm_open_existing(s, false)) {
+			if (errno == ETIMEDOUT)
+				die(EXIT_TIMEOUT, "%s: did not appear within the timeout", s->label);
+			shm_die_missing(s);
+		}
+		if (!o->unlink_it || !shm_is_fd(s))
+			return;
+		shm_close(s);
+		if (shm_claim(s) == 0)
+			break;
+		if (!o->wait)
+			shm_die_missing(s);
+	}
+	taken = s;
+	if (shm_open_existing(s, false) < 0)
+		die(EXIT_FAIL, "%s: vanished once taken", s->label);
+}
+
+/* Write [off, off+len) of the object to stdout. */
+static void write_out(struct shm *s, uint64_t off, uint64_t len)
+{
+	/* A bigger pipe means fewer round trips between writer and reader. */
+	if (len > 65536)
+		fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
+	if (len > 0 && !(shm_is_fd(s) && send_fd(s, off, len))) {
+		shm_map(s, false);
+		if (write_all(STDOUT_FILENO, (char *)s->addr + off, len) < 0)
+			die_stdout();
+	}
+}
+
+/* -u: remove the object only once the reader has read all of it. */
+static void remove_delivered(struct shm *s)
+{
+	long unread = wait_read(STDOUT_FILENO);
+
+	if (unread > 0) {
+		give_back();
+		die(EXIT_FAIL, "%s: the reader left with %ld byte%s unread; the object is kept",
+		    s->label, unread, unread == 1 ? "" : "s");
+	}
+	if (shm_remove(s) < 0) {
+		if (errno == ESTALE)
+			die(EXIT_FAIL, "%s: replaced while it was read; the new one is left in place",
+			    s->label);
+		die(EXIT_FAIL, "%s: cannot remove:", s->label);
+	}
+	s->home[0] = '\0';
+	taken = NULL;
+}
+
+/* Write the object's range that -o and -l ask for. */
+static void write_range(struct shm *s, const struct opts *o)
+{
+	uint64_t len = o->len;
+
+	if (o->off > s->size)
+		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (%s)",
+		    s->label, o->off, fmt_bytes(s->size));
+	if (!o->have_len)
+		len = s->size - o->off;
+	else if (len > s->size - o->off)
+		die(EXIT_FAIL, "%s: %" PRIu64 " bytes from offset %" PRIu64
+		    " go past the end: there are %" PRIu64 " (%zu in all)",
+		    s->label, len, o->off, s->size - o->off, s->size);
+	write_out(s, o->off, len);
+}
+
+static void cat_once(struct shm *s, struct opts *o)
+{
+	open_target(s, o);
+	if (o->stat)
+		shm_stat(s);
+	else
+		write_range(s, o);
+	if (o->unlink_it)
+		remove_delivered(s);
+	shm_close(s);
+}
+
+/*
+ * -f: each version whole, as it is renamed into place or closed after a
+ * write, until interrupted or the reader leaves. The watch is in place
+ * before the first look, so no version slips between.
+ */
+static noreturn void follow(struct shm *s, const struct opts *o)
+{
+	int in = shm_watch(s, IN_MOVED_TO | IN_CLOSE_WRITE);
+	struct stat st, last = { 0 };
+
+	for (;;) {
+		/* One change can send two events (shmput's rename, then its close). */
+		if (shm_open_existing(s, false) == 0 && fstat(s->fd, &st) == 0 &&
+		    (st.st_ino != last.st_ino || st.st_size != last.st_size ||
+		     st.st_mtim.tv_sec != last.st_mtim.tv_sec ||
+		     st.st_mtim.tv_nsec != last.st_mtim.tv_nsec)) {
+			write_range(s, o);
+			last = st;
+		}
+		shm_close(s);
+		if (shm_event_wait(s, in, STDOUT_FILENO) < 0)
+			die_stdout();
+	}
+}
+
+static const char optstring[] = ":fF:hi:k:l:o:sT:uVw";
 
 int main(int argc, char **argv)
 {
 	struct shm s;
-	struct deadline d;
+	struct opts o = { .len = UINT64_MAX };
 	int64_t timeout = -1;
-	uint64_t off = 0, len = UINT64_MAX;
-	bool wait = false, unlink_it = false, have_len = false;
 	int c;
 
 	tool_init("shmcat");
@@ -107,16 +252,18 @@ int main(int argc, char **argv)
 		if (shm_option(&s, c, optarg))
 			continue;
 		switch (c) {
+		case 'f': o.follow = true; break;
 		case 'h': print_usage(usage);
 		case 'l':
-			len = arg_size("--length", optarg, INT64_MAX);
-			have_len = true;
+			o.len = arg_size("--length", optarg, INT64_MAX);
+			o.have_len = true;
 			break;
-		case 'o': off = arg_size("--offset", optarg, INT64_MAX); break;
+		case 'o': o.off = arg_size("--offset", optarg, INT64_MAX); break;
+		case 's': o.stat = true; break;
 		case 'T': timeout = arg_duration("--timeout", optarg); break;
-		case 'u': unlink_it = true; break;
+		case 'u': o.unlink_it = true; break;
 		case 'V': print_version();
-		case 'w': wait = true; break;
+		case 'w': o.wait = true; break;
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
@@ -124,42 +271,28 @@ int main(int argc, char **argv)
 		shm_operand(&s, argv[optind++]);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
-	shm_require(&s);
-	if (timeout >= 0 && !wait)
+	shm_require(&s, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
+	if (timeout >= 0 && !o.wait)
 		usage_error("--timeout: only with --wait");
 	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
+	if (o.follow && !shm_is_fd(&s))
+		usage_error("--follow: only for a POSIX object or a file (a System V segment has no change events)");
+	if (o.follow && timeout >= 0)
+		usage_error("--follow: not with --timeout");
+	if (o.follow && (o.unlink_it || o.stat))
+		usage_error("--follow: not with %s", o.stat ? "--stat" : "--unlink");
+	if (o.stat && (o.have_len || o.off))
+		usage_error("--stat: not with --length or --offset");
+	need_std(STDOUT_FILENO);
 
-	deadline_start(&d, timeout);
-	if (wait ? shm_open_wait(&s, false, &d) : shm_open_existing(&s, false)) {
-		if (errno == ETIMEDOUT)
-			die(EXIT_TIMEOUT, "%s: did not appear within the timeout", s.label);
-		shm_die_missing(&s);
-	}
-	if (off > s.size)
-		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (%zu bytes)",
-		    s.label, off, s.size);
-	if (!have_len)
-		len = s.size - off;
-	else if (len > s.size - off)
-		die(EXIT_FAIL, "%s: %" PRIu64 " bytes from offset %" PRIu64
-		    " go past the end: there are %" PRIu64 " (%zu in all)",
-		    s.label, len, off, s.size - off, s.size);
-
-	/* A bigger pipe means fewer round trips between writer and reader. */
-	if (len > 65536)
-		fcntl(STDOUT_FILENO, F_SETPIPE_SZ, 1 << 20);
-	if (len > 0 && !(shm_is_fd(&s) && send_fd(&s, off, len))) {
-		shm_map(&s, false);
-		if (write_all(STDOUT_FILENO, (char *)s.addr + off, len) < 0)
-			die_stdout();
-	}
-	if (unlink_it && shm_remove(&s) < 0) {
-		if (errno == ESTALE)
-			die(EXIT_FAIL, "%s: replaced while it was read; the new one is left in place",
-			    s.label);
-		die(EXIT_FAIL, "%s: cannot remove:", s.label);
-	}
-	shm_close(&s);
+	atexit(give_back);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	deadline_start(&o.d, timeout);
+	if (o.follow)
+		follow(&s, &o);
+	cat_once(&s, &o);
 	return 0;
 }

@@ -38,17 +38,19 @@ static const char usage[] =
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "deadline.h"
 #include "diag.h"
+#include "input.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
 #include "shm.h"
 #include "tool.h"
 
-enum { OPT_NEW = 0x100, STEP = 64 << 20 };
+enum { OPT_NEW = 0x100 };
 
 static const struct option longopts[] = {
 	{ "exclusive", no_argument, NULL, 'x' },
@@ -89,159 +91,12 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
-/* Memory that input is read into: a mapping of fd, anonymous (fd -1), or fixed. */
-struct area {
-	int fd;
-	bool fixed;
-	char *p;
-	size_t len;
-	size_t keep; /* fd: never make the object smaller than this */
-	const char *label;
-};
-
-/* Grow the mapping to len bytes (and the object under it first). */
-static void area_resize(struct area *a, size_t len)
+/* Refuse input of total bytes, or (exact false) of more than room bytes. */
+static noreturn void too_big(const char *label, uint64_t total, bool exact, uint64_t room,
+			     const char *what)
 {
-	char *p;
-
-	/* fallocate gets tmpfs pages in one go, cheaper than faulting each in. */
-	if (a->fd >= 0 && len > a->keep &&
-	    fallocate(a->fd, 0, (off_t)a->keep, (off_t)(len - a->keep)) < 0 &&
-	    (errno != EOPNOTSUPP || ftruncate(a->fd, (off_t)len) < 0))
-		die(EXIT_FAIL, "%s: cannot grow to %zu bytes:", a->label, len);
-	if (len == 0)
-		return;
-	if (a->p)
-		p = mremap(a->p, a->len, len, MREMAP_MAYMOVE);
-	else if (a->fd >= 0)
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, a->fd, 0);
-	else
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		die(EXIT_FAIL, "%s: cannot map %zu bytes:", a->label, len);
-	shm_populate(p + a->len, len - a->len);
-	a->p = p;
-	a->len = len;
-	if (len > a->keep)
-		a->keep = len;
-}
-
-static size_t read_in(void *p, size_t n)
-{
-	ssize_t r = read_full(STDIN_FILENO, p, n);
-
-	if (r < 0)
-		die(EXIT_FAIL, "standard input: read error:");
-	return (size_t)r;
-}
-
-/* The rest of the input, read and counted, for the message that refuses it. */
-static uint64_t count_rest(void)
-{
-	static char buf[1 << 16];
-	uint64_t n = 0;
-	size_t r;
-
-	while ((r = read_in(buf, sizeof buf)) > 0)
-		n += r;
-	return n;
-}
-
-/* stdin's remaining size if it is a regular file, else -1. */
-static int64_t input_size(void)
-{
-	struct stat st;
-	off_t pos;
-
-	if (fstat(STDIN_FILENO, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (pos = lseek(STDIN_FILENO, 0, SEEK_CUR)) < 0 || pos > st.st_size)
-		return -1;
-	return st.st_size - pos;
-}
-
-/*
- * Read stdin into a from byte off on, at most max bytes, growing a as the
- * input comes (it starts at room bytes). The input is read once, straight
- * into its place. Returns the bytes stored; *total is the whole input's
- * length, more than max when it did not fit.
- */
-static size_t slurp(struct area *a, size_t off, size_t max, size_t room, uint64_t *total)
-{
-	static char probe[1 << 16];
-	size_t got = 0, r;
-
-	if (room > max)
-		room = max;
-	if (!a->fixed)
-		area_resize(a, off + room);
-	for (;;) {
-		if (room > got)
-			got += read_in(a->p + off + got, room - got);
-		if (got < room)
-			break;
-		if (got == max) {
-			*total = got + count_rest();
-			return got;
-		}
-		/* Full: look for more before growing, so an exact fit never grows. */
-		if ((r = read_in(probe, sizeof probe)) == 0)
-			break;
-		if (r > max - got) {
-			*total = got + r + count_rest();
-			return got;
-		}
-		room = room < STEP ? 2 * room : room + STEP;
-		if (room < got + r)
-			room = got + r + (1 << 20);
-		if (room > max)
-			room = max;
-		area_resize(a, off + room);
-		memcpy(a->p + off + got, probe, r);
-		got += r;
-	}
-	*total = got;
-	return got;
-}
-
-static noreturn void too_big(const char *label, uint64_t total, size_t room, const char *what)
-{
-	die(EXIT_FAIL, "%s: input is %" PRIu64 " bytes; %s %zu", label, total, what, room);
-}
-
-/*
- * Copy stdin into the fresh object fd, at most max bytes, with one copy
- * and no page zeroing when stdin is a regular file: write(2) from a
- * mapping of it. (Reading into a mapping of the object makes the kernel
- * zero each page first; splice(2) from a pipe measured slower still.)
- * Returns false when stdin is not, for slurp to do it; else as slurp.
- */
-static bool copy_in(int fd, const char *label, int64_t known, size_t max, size_t *got,
-		    uint64_t *total)
-{
-	size_t n;
-
-	if (known > 0) {
-		off_t pos = lseek(STDIN_FILENO, 0, SEEK_CUR);
-		size_t skew = (size_t)pos % (size_t)sysconf(_SC_PAGESIZE);
-		char *src;
-
-		*got = 0;
-		*total = (uint64_t)known;
-		if ((uint64_t)known > max)
-			return true; /* refused before anything is written */
-		n = (size_t)known;
-		src = mmap(NULL, n + skew, PROT_READ, MAP_SHARED | MAP_POPULATE, STDIN_FILENO,
-			   pos - (off_t)skew);
-		if (src == MAP_FAILED)
-			return false;
-		if (write_all(fd, src + skew, n) < 0)
-			die(EXIT_FAIL, "%s: cannot write:", label);
-		munmap(src, n + skew);
-		lseek(STDIN_FILENO, pos + (off_t)n, SEEK_SET);
-		*got = n;
-		return true;
-	}
-	return false; /* a pipe, a terminal, /proc: length unknown */
+	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64, label, exact ? "" : "more than ",
+	    fmt_bytes(exact ? total : room), what, room);
 }
 
 /* A fresh object next to the target, to be renamed into place. */
@@ -293,64 +148,188 @@ static void commit(const struct shm *s, bool exclusive)
 }
 
 struct opts {
-	bool exclusive, no_create, patch, sized, have_mode;
+	bool exclusive, no_create, patch, sized, have_mode, print_id;
 	uint64_t off, size;
 	mode_t mode;
 };
 
-/* POSIX object or file: a fresh object renamed into place, or -o in place. */
-static void put_fd(struct shm *s, const struct opts *o)
+/* At most this many bytes of input fit from the offset on (sized, or a limit). */
+static size_t room_for(const struct shm *s, const struct opts *o, uint64_t limit)
+{
+	if (o->sized && o->off > o->size)
+		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (--size %" PRIu64 ")",
+		    s->label, o->off, o->size);
+	if (o->sized)
+		limit = o->size;
+	if (limit > SIZE_MAX / 2)
+		limit = SIZE_MAX / 2;
+	if (o->off > limit)
+		die(EXIT_FAIL, "%s: offset %" PRIu64 " is too large", s->label, o->off);
+	return (size_t)(limit - o->off);
+}
+
+/*
+ * The existing POSIX object or file to be replaced: its mode when the
+ * caller owns it (never looser than 0600: only -m opens it up), else 0600.
+ * Another user's object is replaced only when the caller may write it.
+ */
+static void check_replace(const struct shm *s, const struct opts *o, mode_t *mode)
+{
+	struct stat st;
+
+	*mode = o->mode;
+	if (lstat(s->path, &st) < 0) {
+		if (errno != ENOENT)
+			die(EXIT_FAIL, "%s: cannot open:", s->label);
+		if (o->no_create)
+			shm_die_missing(s);
+		return;
+	}
+	if (o->exclusive)
+		die(EXIT_FAIL, "%s: already exists", s->label);
+	if (!S_ISREG(st.st_mode))
+		die(EXIT_FAIL, "%s: not a regular file", s->label);
+	if (st.st_uid != geteuid() && faccessat(AT_FDCWD, s->path, W_OK, AT_EACCESS) < 0)
+		die(EXIT_FAIL, "%s: cannot open:", s->label);
+	if (!o->have_mode)
+		*mode = st.st_uid == geteuid() ? st.st_mode & 0600 : 0600;
+}
+
+/* POSIX object or file: a fresh object, filled, then renamed into place. */
+static void put_replace(struct shm *s, const struct opts *o)
+{
+	int64_t known = input_size();
+	mode_t mode;
+	struct area a = { .fd = -1, .label = s->label };
+	size_t got, max = room_for(s, o, SIZE_MAX / 2);
+
+	check_replace(s, o, &mode);
+	if (known > (int64_t)max)
+		too_big(s->label, (uint64_t)known, true, max, "--size is");
+	a.fd = make_temp(s, mode);
+	if (known > 0 && copy_in(a.fd, s->label, (size_t)known))
+		got = (size_t)known;
+	else if ((got = slurp(&a, 0, max, known > 0 ? (size_t)known : 0)) > max)
+		too_big(s->label, got, false, max, "--size is");
+	if (a.p && munmap(a.p, a.len) < 0)
+		die(EXIT_FAIL, "%s: cannot unmap:", s->label);
+	/* Sparse: -s sets the size; only the input's bytes take pages. */
+	if (ftruncate(a.fd, (off_t)(o->sized ? o->size : got)) < 0)
+		die(EXIT_FAIL, "%s: cannot set its size:", s->label);
+	commit(s, o->exclusive);
+	close(a.fd);
+}
+
+static void pwrite_all(const struct shm *s, const char *p, size_t n, uint64_t off)
+{
+	while (n > 0) {
+		ssize_t w = pwrite(s->fd, p, n, (off_t)off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			die(EXIT_FAIL, "%s: cannot write at offset %" PRIu64 ":", s->label, off);
+		p += w, n -= (size_t)w, off += (uint64_t)w;
+	}
+}
+
+/*
+ * POSIX object or file, -o: the input is held first, so a refused write
+ * changes nothing, then written where it goes with pwrite(2): the size
+ * changes only if the patch reaches past the end, and then to its end.
+ */
+static void put_patch(struct shm *s, const struct opts *o)
 {
 	bool exists = shm_open_existing(s, true) == 0;
 	int64_t known = input_size();
-	struct area a = { .fd = -1, .label = s->label };
-	uint64_t total, end;
-	size_t got, max;
-	mode_t mode = o->mode;
-	size_t orig = o->patch && exists ? s->size : 0;
-	struct stat st;
+	struct area hold = { .fd = -1, .label = "standard input" };
+	size_t got, max = room_for(s, o, SIZE_MAX / 2);
 
 	if (exists && o->exclusive)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && o->no_create)
 		shm_die_missing(s);
-	if (exists && !o->have_mode && !o->patch && fstat(s->fd, &st) == 0)
-		mode = st.st_mode & 07777; /* a replacement keeps the mode it replaces */
-	if (o->sized && o->off > o->size)
-		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (--size %" PRIu64 ")",
-		    s->label, o->off, o->size);
-	if (o->off + (o->sized ? o->size : known >= 0 ? (uint64_t)known : 0) > SIZE_MAX / 2)
-		die(EXIT_FAIL, "%s: too large to map", s->label);
-	if (o->patch && !exists) {
+	if (known > (int64_t)max)
+		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for");
+	if ((got = slurp(&hold, 0, max, known > 0 ? (size_t)known : 0)) > max)
+		too_big(s->label, got, false, max, "from the offset there is room for");
+	if (!exists) {
 		int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
 		s->fd = s->file ? open(s->path, flags, 0600) : shm_open(s->t.name, flags, 0600);
-		if (s->fd < 0)
+		/* Made by another process meanwhile: patch that one. */
+		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0)
+			exists = true;
+		else if (s->fd < 0)
 			die(EXIT_FAIL, "%s: cannot create:", s->label);
-		if (fchmod(s->fd, mode) < 0)
-			die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)mode);
+		if (!exists && fchmod(s->fd, o->mode) < 0)
+			die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)o->mode);
 	}
-	a.fd = o->patch ? s->fd : make_temp(s, mode);
-	a.keep = orig;
-	max = o->sized ? o->size - o->off : SIZE_MAX / 2;
-	if (o->patch || !copy_in(a.fd, s->label, known, max, &got, &total))
-		got = slurp(&a, o->off, max, o->sized ? o->size : known >= 0 ? (size_t)known : 1 << 20,
-			    &total);
-	if (total > got)
-		too_big(s->label, total, (size_t)(o->size - o->off),
-			o->off ? "from the offset there is room for" : "--size is");
-	end = o->sized ? o->size : o->off + got > orig ? o->off + got : orig;
-	if (a.p && munmap(a.p, a.len) < 0)
-		die(EXIT_FAIL, "%s: cannot unmap:", s->label);
-	if (ftruncate(a.fd, (off_t)end) < 0)
+	if (o->sized && ftruncate(s->fd, (off_t)o->size) < 0)
 		die(EXIT_FAIL, "%s: cannot set its size:", s->label);
-	if (!o->patch) {
-		commit(s, o->exclusive);
-		close(a.fd);
-	}
+	pwrite_all(s, hold.p, got, o->off);
 }
 
-/* System V: write in place; create the segment with the input's size if missing. */
+/* The most a new System V segment can hold: SHMMAX, and the memory there is. */
+static uint64_t sysv_limit(void)
+{
+	uint64_t max = SIZE_MAX / 2, v;
+	struct sysinfo si;
+	FILE *f = fopen("/proc/sys/kernel/shmmax", "re");
+
+	if (f && fscanf(f, "%" SCNu64, &v) == 1 && v < max)
+		max = v;
+	if (f)
+		fclose(f);
+	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < max)
+		max = (uint64_t)si.totalram * si.mem_unit;
+	return max;
+}
+
+/*
+ * Make the segment of size bytes. When another process makes it first,
+ * its segment is the one written.
+ */
+static void create_sysv(struct shm *s, const struct opts *o, uint64_t size)
+{
+	if (size == 0)
+		die(EXIT_FAIL, o->sized ? "%s: --size 0: a System V segment cannot be empty"
+		    : "%s: the input is empty, and a System V segment cannot be", s->label);
+	s->id = shmget(s->t.key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)o->mode);
+	if (s->id >= 0) {
+		new_segment = s->id;
+		s->size = (size_t)size;
+		return;
+	}
+	if (errno != EEXIST || o->exclusive || shm_open_existing(s, true) < 0) {
+		if (errno == EEXIST)
+			die(EXIT_FAIL, "%s: already exists", s->label);
+		die(EXIT_FAIL, "%s: cannot create a segment of %s:", s->label, fmt_bytes(size));
+	}
+	if (o->sized && o->size != s->size)
+		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
+		    s->label, fmt_bytes(s->size), o->size);
+}
+
+/* Zero [p, p+n) of a segment: whole pages are given back, not touched. */
+static void zero_range(char *p, size_t n)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), b = ((uintptr_t)p + n) & ~(pg - 1);
+
+	if (b <= a || madvise((void *)a, b - a, MADV_REMOVE) < 0) {
+		memset(p, 0, n);
+		return;
+	}
+	memset(p, 0, a - (uintptr_t)p);
+	memset((void *)b, 0, (uintptr_t)p + n - b);
+}
+
+/*
+ * System V: written in place; a missing segment is made with the input's
+ * size. Input of unknown size is held first, so nothing is made or
+ * written unless all of it fits.
+ */
 static void put_sysv(struct shm *s, const struct opts *o)
 {
 	bool private = s->t.id < 0 && s->t.key == IPC_PRIVATE;
@@ -358,73 +337,52 @@ static void put_sysv(struct shm *s, const struct opts *o)
 	int64_t known = input_size();
 	struct area hold = { .fd = -1, .label = "standard input" };
 	struct area seg = { .fd = -1, .fixed = true, .label = s->label };
-	uint64_t total = 0;
-	size_t got = 0, room;
-	bool held = false;
+	const char *what = o->off ? "from the offset the segment has room for" : "the segment holds";
+	size_t got = known > 0 ? (size_t)known : 0, room;
 
 	if (exists && o->exclusive)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && (o->no_create || s->t.id >= 0))
 		shm_die_missing(s);
 	if (exists && o->sized && o->size != s->size)
-		die(EXIT_FAIL, "%s: the segment is %zu bytes; a System V segment cannot be resized to %" PRIu64,
-		    s->label, s->size, o->size);
+		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
+		    s->label, fmt_bytes(s->size), o->size);
+	if (exists && o->off > s->size)
+		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end of the segment (%s)",
+		    s->label, o->off, fmt_bytes(s->size));
+	if (!exists && !o->sized)
+		what = "a new segment can hold at most";
+	else if (!exists)
+		what = "--size is";
+	room = room_for(s, o, exists ? s->size : sysv_limit());
+	if (known > (int64_t)room)
+		too_big(s->label, (uint64_t)known, true, room, what);
+	if (known < 0 && (got = slurp(&hold, 0, room, 0)) > room)
+		too_big(s->label, got, false, room, what);
 	if (!exists) {
-		uint64_t size = o->sized ? o->size : o->off + (known >= 0 ? (uint64_t)known : 0);
-
-		if (!o->sized && known < 0) {
-			/* The size must be known before the segment exists: hold the input once. */
-			got = slurp(&hold, 0, SIZE_MAX / 2, 1 << 20, &total);
-			size = o->off + got;
-			held = true;
-		}
-		if (o->off > size)
-			die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end (--size %" PRIu64 ")",
-			    s->label, o->off, size);
-		if (size == 0)
-			die(EXIT_FAIL, "%s: the input is empty, and a System V segment cannot be",
-			    s->label);
-		if (size > SIZE_MAX / 2)
-			die(EXIT_FAIL, "%s: %" PRIu64 " bytes is too large", s->label, size);
-		s->id = shmget(s->t.key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)o->mode);
-		if (s->id < 0) {
-			if (errno == EEXIST)
-				die(EXIT_FAIL, "%s: already exists (made by another process meanwhile)",
-				    s->label);
-			die(EXIT_FAIL, "%s: cannot create a segment of %" PRIu64 " bytes:",
-			    s->label, size);
-		}
-		new_segment = s->id;
-		s->size = (size_t)size;
-	}
-	if (o->off > s->size)
-		die(EXIT_FAIL, "%s: offset %" PRIu64 " is past the end of the segment (%zu bytes)",
-		    s->label, o->off, s->size);
-	room = s->size - (size_t)o->off;
-	if (!held && !o->sized && known > (int64_t)room)
-		too_big(s->label, (uint64_t)known, room,
-			o->off ? "from the offset the segment has room for" : "the segment holds");
-	if (!held && !o->sized && known < 0) {
-		/* Nothing is written unless all of it fits: hold it first. */
-		got = slurp(&hold, 0, room, room < (1 << 20) ? room : 1 << 20, &total);
-		held = true;
-		if (total > got)
-			too_big(s->label, total, room,
-				o->off ? "from the offset the segment has room for" : "the segment holds");
+		create_sysv(s, o, o->sized ? o->size : o->off + got);
+		if (o->off > s->size || got > s->size - o->off)
+			die(EXIT_FAIL, "%s: input is %s; the segment another process made meanwhile is %s",
+			    s->label, fmt_bytes(got), fmt_bytes(s->size));
 	}
 	shm_map(s, true);
-	shm_populate(s->addr, s->size);
+	room = s->size - (size_t)o->off;
 	seg.p = s->addr;
 	seg.len = s->size;
-	if (!held)
-		got = slurp(&seg, (size_t)o->off, room, room, &total);
+	if (known >= 0) {
+		/* Fault in only the pages the input goes to, in one go. */
+		uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE), at = (uintptr_t)s->addr + o->off;
+
+		shm_populate((void *)(at & ~(pg - 1)), got + (at & (pg - 1)));
+		got = slurp(&seg, (size_t)o->off, room, got);
+		if (got > room)
+			die(EXIT_FAIL, "%s: the input grew while it was read; the segment has its first %s",
+			    s->label, fmt_bytes(room));
+	}
 	else if (got > 0)
 		memcpy((char *)s->addr + o->off, hold.p, got);
-	if (total > got)
-		die(EXIT_FAIL, "%s: input is more than the %zu bytes it holds; the first %zu were written",
-		    s->label, room, got);
-	if (!o->patch)
-		memset((char *)s->addr + o->off + got, 0, room - got);
+	if (!o->patch && room > got)
+		zero_range((char *)s->addr + o->off + got, room - got);
 }
 
 static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
@@ -433,7 +391,6 @@ int main(int argc, char **argv)
 {
 	struct shm s;
 	struct opts o = { .mode = 0600 };
-	bool print_id = false;
 	int c;
 
 	tool_init("shmput");
@@ -454,7 +411,7 @@ int main(int argc, char **argv)
 			o.off = arg_size("--offset", optarg, INT64_MAX);
 			o.patch = true;
 			break;
-		case 'p': print_id = true; break;
+		case 'p': o.print_id = true; break;
 		case 's':
 			o.size = arg_size("--size", optarg, INT64_MAX);
 			o.sized = true;
@@ -468,22 +425,30 @@ int main(int argc, char **argv)
 		shm_operand(&s, argv[optind++]);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
-	shm_require(&s);
+	shm_require(&s, "NAME, -k KEY, -i ID, --ftok PATH, -F PATH or --new");
 	if (o.exclusive && o.no_create)
 		usage_error("--exclusive and --no-create exclude each other");
-	if (print_id && shm_is_fd(&s))
+	if (o.print_id && shm_is_fd(&s))
 		usage_error("--print-id: only for System V segments");
+	/* A new private segment is found only by its id: say it, as ipcmk does. */
+	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
+		o.print_id = true;
+	need_std(STDIN_FILENO);
+	if (o.print_id)
+		need_std(STDOUT_FILENO);
 
 	atexit(cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
-	if (shm_is_fd(&s))
-		put_fd(&s, &o);
-	else
+	if (!shm_is_fd(&s))
 		put_sysv(&s, &o);
+	else if (o.patch)
+		put_patch(&s, &o);
+	else
+		put_replace(&s, &o);
 	/* A new segment whose id cannot be passed on is removed again. */
-	if (print_id) {
+	if (o.print_id) {
 		char line[32];
 		int n = snprintf(line, sizeof line, "%d\n", s.id);
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,4 +52,15 @@ void usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", progname);
 	exit(EXIT_USAGE);
+}
+
+/* "1 byte", "5 bytes": for messages. */
+const char *fmt_bytes(uint64_t n)
+{
+	static char buf[4][32];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof buf[i], "%" PRIu64 " byte%s", n, n == 1 ? "" : "s");
+	return buf[i];
 }

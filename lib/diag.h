@@ -3,6 +3,7 @@
 #ifndef IPCUTILS_DIAG_H
 #define IPCUTILS_DIAG_H
 
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* Exit statuses shared by every tool (CONVENTIONS.md). */
@@ -27,5 +28,8 @@ noreturn void die(int status, const char *fmt, ...)
 /* One line saying what is wrong, then "Try 'NAME --help'.", exit 2. */
 noreturn void usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+
+/* "1 byte", "5 bytes": a count for a message (four calls' worth of buffers). */
+const char *fmt_bytes(uint64_t n);
 
 #endif

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -10,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +21,9 @@
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
+#endif
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE 1
 #endif
 
 void shm_init(struct shm *s)
@@ -65,10 +70,10 @@ void shm_operand(struct shm *s, const char *arg)
 	snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
 }
 
-void shm_require(const struct shm *s)
+void shm_require(const struct shm *s, const char *forms)
 {
-	if (!s->file)
-		ipc_target_require(&s->t);
+	if (!s->file && s->t.kind == IPC_NONE)
+		usage_error("no object given; name one: %s", forms);
 }
 
 void shm_die_missing(const struct shm *s)
@@ -197,6 +202,110 @@ int shm_open_wait(struct shm *s, bool writable, const struct deadline *d)
 	return 0;
 }
 
+int shm_watch(const struct shm *s, uint32_t mask)
+{
+	char dir[PATH_MAX];
+	int in;
+
+	dir_of(s, dir, sizeof dir);
+	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (in < 0 || inotify_add_watch(in, dir, mask) < 0)
+		die(EXIT_FAIL, "%s: cannot watch with inotify:", dir);
+	return in;
+}
+
+/* Take the pending events; true if one names the object. */
+static bool read_events(const struct shm *s, int in)
+{
+	char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const char *base = strrchr(s->path, '/');
+	bool hit = false;
+	ssize_t n;
+
+	base = base ? base + 1 : s->path;
+	while ((n = read(in, buf, sizeof buf)) > 0) {
+		for (char *p = buf; p < buf + n; ) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			if (e->len && strcmp(e->name, base) == 0)
+				hit = true;
+			p += sizeof *e + e->len;
+		}
+	}
+	return hit;
+}
+
+int shm_event_wait(const struct shm *s, int in, int watch_out)
+{
+	struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = watch_out } };
+
+	for (;;) {
+		if (poll(p, watch_out >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EXIT_FAIL, "%s: cannot wait:", s->label);
+		}
+		if (p[1].revents & POLLERR) {
+			errno = EPIPE;
+			return -1;
+		}
+		if (read_events(s, in))
+			return 0;
+	}
+}
+
+static const char *user_name(uid_t uid)
+{
+	static char num[32];
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		return pw->pw_name;
+	snprintf(num, sizeof num, "%u", (unsigned)uid);
+	return num;
+}
+
+/* "time: 2026-11-26T04:32:09.123456789Z" */
+static void print_time(const char *key, time_t sec, long nsec)
+{
+	struct tm tm;
+	char buf[32];
+
+	gmtime_r(&sec, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	printf("%s: %s.%09ldZ\n", key, buf, nsec);
+}
+
+void shm_stat(struct shm *s)
+{
+	struct shmid_ds ds;
+	struct stat st;
+
+	if (shm_is_fd(s)) {
+		if (fstat(s->fd, &st) < 0)
+			die(EXIT_FAIL, "%s: cannot stat:", s->label);
+		printf("name: %s\nkind: %s\nsize: %zu\nmode: %03o\nowner: %s\n",
+		       s->file ? s->path : s->t.name, s->file ? "file" : "posix",
+		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, user_name(st.st_uid));
+		print_time("modified", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+		print_time("changed", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		print_time("accessed", st.st_atim.tv_sec, st.st_atim.tv_nsec);
+		return;
+	}
+	if (shmctl(s->id, IPC_STAT, &ds) < 0)
+		die(EXIT_FAIL, "%s: cannot stat:", s->label);
+	printf("key: 0x%08x\nid: %d\nkind: sysv\nsize: %zu\nmode: %03o\nowner: %s\n",
+	       (unsigned)ds.shm_perm.__key, s->id, (size_t)ds.shm_segsz,
+	       (unsigned)ds.shm_perm.mode & 0777, user_name(ds.shm_perm.uid));
+	printf("attached: %lu\ncreator-pid: %d\nlast-pid: %d\n", (unsigned long)ds.shm_nattch,
+	       (int)ds.shm_cpid, (int)ds.shm_lpid);
+	print_time("changed", ds.shm_ctime, 0);
+	if (ds.shm_atime)
+		print_time("attached-at", ds.shm_atime, 0);
+	if (ds.shm_dtime)
+		print_time("detached-at", ds.shm_dtime, 0);
+}
+
 void shm_map(struct shm *s, bool writable)
 {
 	if (s->size == 0)
@@ -246,6 +355,42 @@ int shm_remove(struct shm *s)
 	if (s->t.kind == IPC_POSIX)
 		return shm_unlink(s->t.name);
 	return shmctl(s->id, IPC_RMID, NULL);
+}
+
+int shm_claim(struct shm *s)
+{
+	char dir[PATH_MAX], to[PATH_MAX];
+	const char *base = strrchr(s->path, '/');
+
+	dir_of(s, dir, sizeof dir);
+	base = base ? base + 1 : s->path;
+	if (snprintf(to, sizeof to, "%.3800s/.%.200s.shmcat-%lx", dir, base,
+		     (unsigned long)getpid()) >= (int)sizeof to)
+		die(EXIT_FAIL, "%s: path too long", s->label);
+	if (rename(s->path, to) < 0) {
+		if (errno == ENOENT)
+			return -1;
+		die(EXIT_FAIL, "%s: cannot take it (rename):", s->label);
+	}
+	memcpy(s->home, s->path, sizeof s->home);
+	memcpy(s->path, to, sizeof s->path);
+	if (!s->file)
+		snprintf(s->t.name, sizeof s->t.name, "%.250s", to + strlen(SHM_DIR));
+	return 0;
+}
+
+int shm_unclaim(struct shm *s)
+{
+	if (!s->home[0])
+		return 0;
+	/* renameat2 by its syscall: musl before 1.2.5 has no wrapper. */
+	if (syscall(SYS_renameat2, AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
+		return -1;
+	memcpy(s->path, s->home, sizeof s->path);
+	if (!s->file)
+		snprintf(s->t.name, sizeof s->t.name, "%.250s", s->home + strlen(SHM_DIR));
+	s->home[0] = '\0';
+	return 0;
 }
 
 void shm_populate(void *p, size_t n)

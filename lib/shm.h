@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
 
@@ -31,6 +32,7 @@ struct shm {
 	int id;               /* System V, once found; else -1 */
 	size_t size;          /* its size when opened */
 	void *addr;           /* mapped or attached, else NULL */
+	char home[PATH_MAX];  /* claimed: the name it had; else "" */
 };
 
 void shm_init(struct shm *s);
@@ -38,8 +40,8 @@ void shm_init(struct shm *s);
 bool shm_option(struct shm *s, int opt, const char *arg);
 /* Take the operand NAME or /NAME. */
 void shm_operand(struct shm *s, const char *arg);
-/* A usage error unless exactly one target was given. */
-void shm_require(const struct shm *s);
+/* A usage error unless a target was given; forms lists the tool's. */
+void shm_require(const struct shm *s, const char *forms);
 
 /* POSIX object or file: backed by a file descriptor. */
 static inline bool shm_is_fd(const struct shm *s)
@@ -58,6 +60,17 @@ int shm_open_existing(struct shm *s, bool writable);
  * (inotify on its directory; a short poll for System V keys). Returns -1
  * with errno ETIMEDOUT when it did not appear in time. */
 int shm_open_wait(struct shm *s, bool writable, const struct deadline *d);
+/*
+ * POSIX object or file: an inotify descriptor (non-blocking) watching its
+ * directory for mask; shm_event_wait blocks until an event names the
+ * object itself, then takes what else is pending, so a burst is one change.
+ * It returns -1 with errno EPIPE when watch_out's reader (a pipe) is gone.
+ */
+int shm_watch(const struct shm *s, uint32_t mask);
+int shm_event_wait(const struct shm *s, int in, int watch_out);
+/* Print the object's attributes as "key: value" lines on stdout. */
+void shm_stat(struct shm *s);
+
 /* Exit 1 saying that the object does not exist. */
 noreturn void shm_die_missing(const struct shm *s);
 
@@ -71,6 +84,17 @@ void shm_close(struct shm *s);
  * it before shm_close), which is then left alone.
  */
 int shm_remove(struct shm *s);
+
+/*
+ * Take a POSIX object or file for this process alone, before it is read
+ * and removed: rename it to a name of its own next to it (s->path then
+ * names it there), so of two takers exactly one gets it. 0, or -1 with
+ * errno ENOENT when it is gone (another taker won).
+ */
+int shm_claim(struct shm *s);
+/* Give a claimed object its name back, unless a newer object took the
+ * name meanwhile: then -1 with errno EEXIST, and s->path says where it is. */
+int shm_unclaim(struct shm *s);
 
 /*
  * Ask the kernel to allocate the pages of [p, p+n) of a shared mapping now

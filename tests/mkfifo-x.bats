@@ -434,3 +434,56 @@ mkfifo-x: $T/ro/g: Permission denied"
 	assert_success
 	[ ! -e "$T/inst/usr/bin/mkfifo-x" ]
 }
+
+# Issue 9: the edges of mkfifo-x.
+
+@test "-p gives parents u+wx whatever the umask, as mkdir -p does" {
+	need_root
+	mkdir -m 777 "$T/pub"
+	run as_nobody sh -c 'cd "$0" && umask 0277 && exec mkfifo-x -p a/b/c/f' "$T/pub"
+	assert_success
+	run stat -c '%a %U' "$T/pub/a" "$T/pub/a/b/c"
+	assert_output $'700 nobody\n700 nobody'
+	[ -p "$T/pub/a/b/c/f" ]
+}
+
+@test "-r never removes a FIFO the command made in place of its own" {
+	local i
+	cd "$T"
+	for ((i = 0; i < 20; i++)); do
+		run mkfifo-x -r "n$i" -- sh -c 'rm "$FIFO" && mkfifo "$FIFO"'
+		assert_success
+		[ -p "n$i" ] || fail "round $i: the command's FIFO was removed"
+	done
+}
+
+@test "-t TEMPLATE with a space takes TEMPLATE as the template, not as a NAME" {
+	cd "$T"
+	run mkfifo-x -t job.XXXXXX
+	assert_success
+	assert_output --regexp "^$TMPDIR/job\.[A-Za-z0-9]{6}\$"
+	[ -p "$output" ]
+	[ ! -e "$T/job.XXXXXX" ]
+	[ ! -e "$TMPDIR/job.XXXXXX" ]
+	run mkfifo-x -r -t x.XXXXXX -- sh -c 'case $FIFO in */x.XXXXXX) exit 1;; */x.*) [ -p "$FIFO" ];; *) exit 1;; esac'
+	assert_success
+	[ ! -e "$T/x.XXXXXX" ]
+}
+
+@test "-t -c N is all or nothing: a failure removes the FIFOs made before it" {
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e trace=mknod,mknodat -e inject=mknod,mknodat:error=ENOSPC:when=3 \
+		mkfifo-x -t -c 4
+	assert_failure 1
+	assert_line --partial "No space left on device"
+	assert_line "mkfifo-x: removed the 2 temporary FIFOs made before the failure"
+	run find "$TMPDIR" -name 'fifo.*'
+	assert_output ""
+}
+
+@test "-t with a closed stdout is an error naming it; nothing is made" {
+	run bash -c 'exec mkfifo-x -t >&-'
+	assert_failure 1
+	assert_output "mkfifo-x: standard output is closed"
+	run find "$TMPDIR" -name 'fifo.*'
+	assert_output ""
+}

@@ -85,7 +85,7 @@ hex_key() { printf '0x%08x' "$1"; }
 @test "usage errors" {
 	run shmcat
 	assert_failure 2
-	assert_line --index 0 "shmcat: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH"
+	assert_line --index 0 "shmcat: no object given; name one: NAME, -k KEY, -i ID, --ftok PATH or -F PATH"
 	run shmcat -k private
 	assert_failure 2
 	assert_line --index 0 "shmcat: -k private names no existing segment; use -i ID"
@@ -266,4 +266,123 @@ hex_key() { printf '0x%08x' "$1"; }
 	touch "$T/stop"
 	wait "$writer"
 	[ -z "$bad" ] || { echo "mixed content at $bad" >&2; false; }
+}
+
+# Issue 9: -u takes exactly one object, and only what was delivered.
+
+@test "-u removes only what the reader read: a reader that leaves early keeps the object" {
+	local n
+	n=$(posix_name)
+	head -c 65536 /dev/zero | tr '\0' a | shmput "$n"
+	run bash -c 'shmcat -u "$0" 2>"$1" | head -c1 >/dev/null; echo "${PIPESTATUS[0]}"' "$n" "$T/err"
+	assert_output 1
+	run cat "$T/err"
+	assert_output --regexp "^shmcat: $n: the reader left with [0-9]+ bytes unread; the object is kept\$"
+	[ "$(stat -c %s "/dev/shm$n")" = 65536 ]
+	run bash -c 'shmcat -u "$0" | wc -c' "$n"
+	assert_output 65536
+	[ ! -e "/dev/shm$n" ]
+	head -c 65536 /dev/zero | shmput -k "$(sysv_key 1)"
+	run bash -c 'shmcat -u -k "$0" | head -c1 >/dev/null; echo "${PIPESTATUS[0]}"' "$(sysv_key 1)"
+	assert_line --index 1 1
+	run shmcat -k "$(sysv_key 1)" -l 4
+	assert_success
+}
+
+@test "two -w -u waiters on one name: exactly one takes the object" {
+	local n i a b sa sb
+	n=$(posix_name)
+	for ((i = 0; i < 8; i++)); do
+		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/a"
+		a=$!
+		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/b"
+		b=$!
+		wait_until 5 watching "$a"
+		wait_until 5 watching "$b"
+		printf 'message %d' "$i" | shmput "$n"
+		sa=0 sb=0
+		wait "$a" || sa=$?
+		wait "$b" || sb=$?
+		[ "$(cat "$T/a" "$T/b")" = "message $i" ] || fail "round $i: a='$(cat "$T/a")' b='$(cat "$T/b")'"
+		[ $((sa + sb)) = 124 ] || fail "round $i: statuses $sa and $sb"
+		[ ! -e "/dev/shm$n" ] || fail "round $i: the object is left"
+	done
+}
+
+@test "a closed stdout is an error naming it; -u then removes nothing" {
+	local n
+	n=$(posix_name)
+	printf data | shmput "$n"
+	run bash -c 'exec shmcat -u "$0" >&-' "$n"
+	assert_failure 1
+	assert_output "shmcat: standard output is closed"
+	run shmcat "$n"
+	assert_output data
+}
+
+@test "-f writes each new version whole as it is put in place, and waits for a missing one" {
+	local n pid
+	n=$(posix_name)
+	spawn sh -c 'exec shmcat -f "$0" > "$1"' "$n" "$T/out"
+	pid=$!
+	wait_until 5 watching "$pid"
+	printf 'v1\n' | shmput "$n"
+	wait_until 5 grep -qx v1 "$T/out"
+	printf 'v2\n' | shmput "$n"
+	wait_until 5 grep -qx v2 "$T/out"
+	printf '3' | shmput -o 1 "$n"
+	wait_until 5 grep -qx v3 "$T/out"
+	rm "/dev/shm$n"
+	printf 'v4\n' | shmput "$n"
+	wait_until 5 grep -qx v4 "$T/out"
+	run cat "$T/out"
+	assert_output $'v1\nv2\nv3\nv4'
+	kill "$pid"
+}
+
+@test "-f ends with status 1 when its reader leaves; usage errors" {
+	local n
+	n=$(posix_name)
+	printf 'v1\n' | shmput "$n"
+	run timeout 10 bash -c 'shmcat -f "$0" 2>"$1" | head -c2; echo " ${PIPESTATUS[0]}"' "$n" "$T/err"
+	assert_output "v1 1"
+	run cat "$T/err"
+	assert_output "shmcat: standard output: write error: Broken pipe"
+	run shmcat -f -k 1
+	assert_failure 2
+	assert_line --index 0 "shmcat: --follow: only for a POSIX object or a file (a System V segment has no change events)"
+	run shmcat -f -u "$n"
+	assert_failure 2
+	assert_line --index 0 "shmcat: --follow: not with --unlink"
+	run shmcat -s -l 1 "$n"
+	assert_failure 2
+	assert_line --index 0 "shmcat: --stat: not with --length or --offset"
+}
+
+@test "-s prints size, mode, owner and times; for System V the attach count and pids" {
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 1)
+	printf 'abc' | shmput -m 640 "$n"
+	run shmcat -s "$n"
+	assert_success
+	assert_line --index 0 "name: $n"
+	assert_line --index 1 "kind: posix"
+	assert_line --index 2 "size: 3"
+	assert_line --index 3 "mode: 640"
+	assert_line --index 4 "owner: root"
+	assert_line --index 5 --regexp '^modified: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$'
+	printf 'abcd' | shmput -k "$k"
+	spawn shmwatch "$k" 2 > "$T/seen"
+	local pid=$!
+	wait_until 5 grep -q attached "$T/seen"
+	run shmcat -s -k "$k"
+	assert_success
+	assert_line --index 0 "key: $(hex_key "$k")"
+	assert_line --index 2 "kind: sysv"
+	assert_line --index 3 "size: 4"
+	assert_line "attached: 1"
+	assert_line "last-pid: $pid"
+	run shmcat -s -F "$T/none"
+	assert_failure 1
 }

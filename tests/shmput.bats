@@ -7,9 +7,9 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# No temporary object of shmput's is left in /dev/shm or $T.
+# No temporary object of this test's shmput is left in /dev/shm or $T.
 no_temp_left() {
-	run find /dev/shm "$T" -maxdepth 1 -name "*.shmput-*"
+	run find /dev/shm "$T" -maxdepth 1 \( -name ".$IPCUT_PREFIX*.shmput-*" -o -path "$T/*.shmput-*" \)
 	assert_output ""
 }
 
@@ -33,7 +33,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	no_temp_left
 }
 
-@test "POSIX: replacing keeps no trace of the old content and keeps the mode" {
+@test "POSIX: replacing keeps no trace of the old content; the mode at most 0600" {
 	local n
 	n=$(posix_name)
 	printf 'a long old content' | shmput -m 640 "$n"
@@ -41,7 +41,14 @@ hex_key() { printf '0x%08x' "$1"; }
 	run shmcat "$n"
 	assert_output new
 	run stat -c %a "/dev/shm$n"
-	assert_output 640
+	assert_output 600
+	printf 'x' | shmput -m 400 "$n"
+	printf 'y' | shmput "$n"
+	run stat -c %a "/dev/shm$n"
+	assert_output 400
+	printf 'z' | shmput -m 644 "$n"
+	run stat -c %a "/dev/shm$n"
+	assert_output 644
 }
 
 @test "-m sets the mode exactly, whatever the umask" {
@@ -144,7 +151,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
 	run shmput -s 2 "$n" <<<toolong
 	assert_failure 1
-	assert_output "shmput: $n: input is 8 bytes; --size is 2"
+	assert_output "shmput: $n: input is more than 2 bytes; --size is 2"
 	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
 	no_temp_left
 	k=$(sysv_key 4)
@@ -156,7 +163,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_output "shmput: key $(hex_key "$k"): the segment is 1024 bytes; a System V segment cannot be resized to 2048"
 	run shmput -s 4 -k "$(sysv_key 5)" <<<toolong
 	assert_failure 1
-	assert_output --partial "input is more than the 4 bytes it holds"
+	assert_output "shmput: key $(hex_key "$(sysv_key 5)"): input is more than 4 bytes; --size is 4"
 	run ipcs -m
 	refute_output --partial "$(hex_key "$(sysv_key 5)")"
 }
@@ -167,7 +174,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	printf 12345 | shmput -k "$k"
 	run shmput -k "$k" <<<"too long"
 	assert_failure 1
-	assert_output "shmput: key $(hex_key "$k"): input is 9 bytes; the segment holds 5"
+	assert_output "shmput: key $(hex_key "$k"): input is more than 5 bytes; the segment holds 5"
 	run shmcat -k "$k"
 	assert_output 12345
 	printf 'abcdefgh' > "$T/in"
@@ -197,7 +204,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_output abXYef
 	run shmput -o 5 -k "$k" <<<"XY"
 	assert_failure 1
-	assert_output "shmput: key $(hex_key "$k"): input is 3 bytes; from the offset the segment has room for 1"
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1 byte; from the offset the segment has room for 1"
 	run shmput -o 7 -k "$k" </dev/null
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): offset 7 is past the end of the segment (6 bytes)"
@@ -286,7 +293,7 @@ hex_key() { printf '0x%08x' "$1"; }
 @test "usage errors: bad options and values, conflicting targets" {
 	run shmput
 	assert_failure 2
-	assert_output "shmput: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH
+	assert_output "shmput: no object given; name one: NAME, -k KEY, -i ID, --ftok PATH, -F PATH or --new
 Try 'shmput --help'."
 	run shmput -k abc </dev/null
 	assert_failure 2
@@ -341,7 +348,7 @@ Try 'shmput --help'."
 	assert_output "shmput: $T/fifo: not a regular file"
 	run shmput -F "$T" <<<x
 	assert_failure 1
-	assert_output "shmput: $T: cannot open: Is a directory"
+	assert_output "shmput: $T: not a regular file"
 }
 
 @test "--ftok names a segment both tools find" {
@@ -383,4 +390,201 @@ Try 'shmput --help'."
 	assert_output "shmput: standard output: write error: Broken pipe"
 	run ipcs -m
 	refute_output --partial "$(hex_key "$k")"
+}
+
+# Issue 9: the edges of shmput.
+
+@test "replacing another user's object never keeps its mode (POSIX, -F in a sticky directory)" {
+	need_root
+	local n
+	n=$(posix_name)
+	as_nobody sh -c ': > "$0" && chmod 666 "$0"' "/dev/shm$n"
+	echo secret | shmput "$n"
+	run stat -c '%a %U' "/dev/shm$n"
+	assert_output "600 root"
+	mkdir -m 1777 "$T/pub"
+	as_nobody sh -c ': > "$0" && chmod 666 "$0"' "$T/pub/f"
+	echo secret | shmput -F "$T/pub/f"
+	run stat -c '%a %U' "$T/pub/f"
+	assert_output "600 root"
+	run as_nobody cat "$T/pub/f"
+	assert_failure
+}
+
+@test "as nobody, replacing one's own 0400 object works, as rename allows" {
+	need_root
+	local n
+	n=$(posix_name)
+	as_nobody shmput -m 400 "$n" <<<old
+	run as_nobody shmput "$n" <<<new
+	assert_success
+	run shmcat "$n"
+	assert_output new
+	run stat -c '%a %U' "/dev/shm$n"
+	assert_output "400 nobody"
+}
+
+@test "-o never changes the size unless the patch reaches past the end, and then to its end" {
+	local n
+	n=$(posix_name)
+	printf 0123456789 | shmput "$n"
+	printf ab | ASAN_OPTIONS=detect_leaks=0 strace -f -o "$T/trace" -e trace=fallocate,ftruncate shmput -o 3 "$n"
+	run grep -E 'fallocate|ftruncate' "$T/trace"
+	assert_output ""
+	run shmcat "$n"
+	assert_output 012ab56789
+	printf XYZ | shmput -o 9 "$n"
+	run shmcat "$n"
+	assert_output 012ab5678XYZ
+	# Two patches at once never leave anything but their bytes.
+	for ((i = 0; i < 20; i++)); do
+		printf 0123456789 | shmput "$n"
+		printf AAAAA | shmput -o 0 "$n" & printf BBBBB | shmput -o 5 "$n"
+		wait $!
+		run shmcat "$n"
+		assert_output AAAAABBBBB
+	done
+}
+
+# A 1 MiB tmpfs in $T/mnt with less than 1 MiB free; unmounted in teardown.
+small_tmpfs() {
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=1m tmpfs "$T/mnt" || skip "cannot mount a tmpfs here"
+	head -c 960K /dev/zero > "$T/mnt/fill"
+}
+
+teardown() {
+	mountpoint -q "$T/mnt" 2>/dev/null && umount "$T/mnt"
+	ipc_teardown
+}
+
+@test "input from a pipe needs only its own size on a nearly full tmpfs" {
+	need_root
+	small_tmpfs
+	printf 0123456789 > "$T/in"
+	shmput -F "$T/mnt/f" < "$T/in"
+	run bash -c 'printf hello | cat | shmput -o 0 -F "$0/mnt/f"' "$T"
+	assert_success
+	run cat "$T/mnt/f"
+	assert_output hello56789
+	run bash -c 'printf hello | cat | shmput -F "$0/mnt/g"' "$T"
+	assert_success
+	run cat "$T/mnt/g"
+	assert_output hello
+}
+
+@test "a refused patch changes nothing and makes nothing" {
+	local n
+	n=$(posix_name)
+	run bash -c 'printf ab | shmput -s 10 -o 9 "$0"' "$n"
+	assert_failure 1
+	assert_output "shmput: $n: input is more than 1 byte; from the offset there is room for 1"
+	[ ! -e "/dev/shm$n" ]
+	printf 0123 | shmput "$n"
+	run bash -c 'printf ab | shmput -s 10 -o 9 "$0"' "$n"
+	assert_failure 1
+	run shmcat "$n"
+	assert_output 0123
+}
+
+@test "concurrent writers to a missing System V key all succeed" {
+	local k i
+	k=$(sysv_key 7)
+	for ((i = 0; i < 30; i++)); do
+		printf abc | shmput -k "$k" & local p1=$!
+		printf abc | shmput -k "$k" & local p2=$!
+		printf abc | shmput -k "$k" || fail "round $i: third writer failed"
+		wait "$p1" || fail "round $i: first writer failed"
+		wait "$p2" || fail "round $i: second writer failed"
+		ipcrm -M "$k"
+	done
+}
+
+@test "endless input stops at SIZE+1 bytes and is refused with both sizes" {
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 8)
+	run timeout 20 shmput -s 1M "$n" </dev/zero
+	assert_failure 1
+	assert_output "shmput: $n: input is more than 1048576 bytes; --size is 1048576"
+	run timeout 20 bash -c 'yes | shmput -s 1K "$0"' "$n"
+	assert_failure 1
+	assert_output "shmput: $n: input is more than 1024 bytes; --size is 1024"
+	run timeout 20 shmput -s 1K -k "$k" </dev/zero
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1024 bytes; --size is 1024"
+	[ ! -e "/dev/shm$n" ]
+	run ipcs -m
+	refute_output --partial "$(hex_key "$k")"
+}
+
+@test "endless input to a new System V segment stops at SHMMAX" {
+	need_root
+	local k
+	k=$(sysv_key 9)
+	unshare -i true || skip "cannot make an IPC namespace here"
+	run timeout 20 unshare -i sh -c 'echo 1048576 > /proc/sys/kernel/shmmax && exec shmput -k "$0" </dev/zero' "$k"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576"
+}
+
+# Bytes of memory that the file or object PATH really holds.
+held() { echo $(( $(stat -c '%b * %B' "$1") )); }
+
+@test "sizes are set sparsely: only the bytes written take memory" {
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 10)
+	printf x | shmput -o 1G "$n"
+	run stat -c %s "/dev/shm$n"
+	assert_output 1073741825
+	(( $(held "/dev/shm$n") < 1048576 ))
+	printf x | shmput -s 1G "$n"
+	(( $(held "/dev/shm$n") < 1048576 ))
+	shmput -s 1G -k "$k" </dev/null
+	printf x | shmput -o 5 -k "$k"
+	printf x | shmput -k "$k"
+	run awk -v k="$k" '$1 == k { print $15 }' /proc/sysvipc/shm
+	(( output < 1048576 ))
+}
+
+@test "a closed stdin or stdout is an error naming it; nothing is made" {
+	local n k
+	n=$(posix_name)
+	k=$(sysv_key 11)
+	run bash -c 'exec shmput "$0" <&-' "$n"
+	assert_failure 1
+	assert_output "shmput: standard input is closed"
+	[ ! -e "/dev/shm$n" ]
+	run bash -c 'exec shmput -p -k "$0" <<<x >&-' "$k"
+	assert_failure 1
+	assert_output "shmput: standard output is closed"
+	run ipcs -m
+	refute_output --partial "$(hex_key "$k")"
+}
+
+@test "--new without -p prints the id; -s 0 and oversize messages say what happened" {
+	local id k
+	k=$(sysv_key 12)
+	run shmput --new <<<private
+	assert_success
+	id=$output
+	run shmcat -i "$id"
+	ipcrm -m "$id"
+	assert_output private
+	run shmput -s 0 -k "$k" <<<x
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than 0 bytes; --size is 0"
+	run shmput -s 0 -k "$k" </dev/null
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): --size 0: a System V segment cannot be empty"
+	run shmput -s 1000 -k "$k" < <(head -c 2000 /dev/zero)
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1000 bytes; --size is 1000"
+	run ipcs -m
+	refute_output --partial "$(hex_key "$k")"
+	printf 1 | shmput -k "$k"
+	run shmput -o 2 -k "$k" </dev/null
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): offset 2 is past the end of the segment (1 byte)"
 }
