@@ -202,8 +202,10 @@ static void supervise(const struct opts *o, struct supervisor *s, struct plumbin
 		if (s->running == 0 && ready <= 0)
 			break;
 		if (pl->relay) {
-			tap_way_step(tap, &pl->way[0], &p[1]);
-			tap_way_step(tap, &pl->way[1], &p[3]);
+			/* Data before ends: the transcript tells them in that order. */
+			int first = !(p[1].revents & POLLIN) && (p[3].revents & POLLIN);
+			tap_way_step(tap, &pl->way[first], &p[1 + 2 * first]);
+			tap_way_step(tap, &pl->way[!first], &p[1 + 2 * !first]);
 		}
 		if (p[0].revents)
 			sup_handle(s);

@@ -49,14 +49,15 @@ static void tap_fail(struct tap *t)
 	t->failed = true;
 }
 
-/* The line before a chunk, or the EOF line (len < 0). */
+/* The line before a chunk, or the end line (len < 0): EOF, or GONE. */
 static void tap_header(struct tap *t, const struct tap_way *w, ssize_t len)
 {
 	char line[96];
 	int64_t ns = now_ns() - t->t0;
 	int n = len < 0
-		? snprintf(line, sizeof line, "%s %lld.%06lld EOF\n", w->tag,
-			   (long long)(ns / NS_PER_SEC), (long long)(ns % NS_PER_SEC / 1000))
+		? snprintf(line, sizeof line, "%s %lld.%06lld %s\n", w->tag,
+			   (long long)(ns / NS_PER_SEC), (long long)(ns % NS_PER_SEC / 1000),
+			   w->gone ? "GONE" : "EOF")
 		: snprintf(line, sizeof line, "%s %lld.%06lld %zd\n", w->tag,
 			   (long long)(ns / NS_PER_SEC), (long long)(ns % NS_PER_SEC / 1000), len);
 
@@ -109,6 +110,7 @@ static void tap_end(struct tap *t, struct tap_way *w)
 /* to's reader has gone: the end, but for a pty, which is drained. */
 static void to_gone(struct tap *t, struct tap_way *w)
 {
+	w->gone = true;
 	if (!w->from_tty) {
 		tap_end(t, w);
 		return;

@@ -7,7 +7,8 @@
  *   hello
  *
  * (the chunk's bytes follow the line exactly, then one newline), and
- * "1>2 0.002000 EOF" when that direction ends. Between two pipes the data
+ * "1>2 0.002000 EOF" when that direction ends ("GONE" if it ended because
+ * its reader left). Between two pipes the data
  * is duplicated with tee(2) and moved to the transcript with splice(2):
  * it never passes through user memory. Otherwise (a terminal) read/write.
  */
@@ -35,6 +36,7 @@ struct tap_way {
 	bool tee;          /* both are pipes */
 	bool want_out;     /* waiting for room at to, not for data at from */
 	bool done;
+	bool gone;         /* it ended because to's reader left */
 	bool line_start;   /* what went to to so far ends a line */
 	char *buf;
 	size_t off, len;   /* read, not yet written */
