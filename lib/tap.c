@@ -185,7 +185,8 @@ void tap_way_step(struct tap *t, struct tap_way *w, const struct pollfd p[2])
 {
 	if (w->done)
 		return;
-	if (!w->to_gone && (p[1].revents & (POLLERR | POLLHUP)) && !(p[0].revents & POLLIN)) {
+	if (!w->to_gone && (p[1].revents & (POLLERR | POLLHUP))
+	    && !(p[0].revents & (POLLIN | POLLHUP))) {
 		to_gone(t, w);
 		return;
 	}
