@@ -26,6 +26,11 @@ void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_
 	*w = (struct tap_way){ .from = from, .to = to, .tag = tag, .to_tty = to_tty,
 			       .line_start = true };
 	w->tee = is_pipe(from) && is_pipe(to);
+	/* Larger pipes: fewer wake-ups of duplex and of both commands. */
+	if (is_pipe(from) && fcntl(from, F_GETPIPE_SZ) < TAP_TEE)
+		fcntl(from, F_SETPIPE_SZ, TAP_TEE);
+	if (is_pipe(to) && fcntl(to, F_GETPIPE_SZ) < TAP_TEE)
+		fcntl(to, F_SETPIPE_SZ, TAP_TEE);
 	w->from_tty = isatty(from);
 	if (fcntl(from, F_SETFL, fcntl(from, F_GETFL) | O_NONBLOCK) < 0
 	    || fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK) < 0)
