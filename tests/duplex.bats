@@ -95,6 +95,9 @@ setup() {
 	assert_failure 143
 	assert_line "duplex: true: exited with status 0"
 	assert_line "duplex: sh: killed by signal TERM (status 143)"
+	run duplex --status-fd 3 true = true 3>/dev/full
+	assert_failure 125
+	assert_output "duplex: status fd 3: write error: No space left on device"
 	run duplex --status-fd 9 true = true
 	assert_failure 2
 	assert_line --index 0 "duplex: --status-fd: 9 is not an open file descriptor"
@@ -179,6 +182,14 @@ gone() {
 	assert_success
 	[ "$(cat "$T/a")" = tty ]
 	[ "$(cat "$T/b")" = pipe ]
+}
+
+@test "--pty with --trace: the terminal side's chunks are in the transcript" {
+	run timeout 20 duplex -p B -t "$T/tr" sh "$T/ping" "$T" = sed 's/$/pong/'
+	assert_success
+	[ "$(cat "$T/answer")" = pingpong ]
+	run grep -c -x -e ping -e pingpong "$T/tr"
+	assert_output 2
 }
 
 @test "--pty: the terminal side reads to end of file when the other side ends" {
