@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: ISC */
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+#include "diag.h"
+#include "exec.h"
+#include "supervise.h"
+
+static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
+
+void sup_init(struct supervisor *s)
+{
+	sigset_t set;
+
+	*s = (struct supervisor){ .fd = -1 };
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
+		sigaddset(&set, passed_on[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
+	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
+		die(EXIT_CANNOT, "signalfd:");
+}
+
+pid_t sup_fork(struct supervisor *s)
+{
+	pid_t parent = getpid();
+
+	if (s->n >= SUP_MAX)
+		die(EXIT_CANNOT, "too many children");
+	pid_t pid = fork();
+	if (pid < 0)
+		die(EXIT_CANNOT, "fork:");
+	if (pid == 0) {
+		setpgid(0, 0);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent) /* it died before prctl */
+			_exit(EXIT_CANNOT);
+		return 0;
+	}
+	/* Both set it, so no signal passed on finds the group missing. */
+	setpgid(pid, pid);
+	s->pid[s->n] = pid;
+	s->done[s->n] = false;
+	s->running++;
+	s->n++;
+	return pid;
+}
+
+void sup_signal(const struct supervisor *s, int i, int sig)
+{
+	if (kill(-s->pid[i], sig) < 0 && !s->done[i])
+		kill(s->pid[i], sig); /* it left its group */
+}
+
+static int reap(struct supervisor *s)
+{
+	int reaped = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		int ws;
+		if (s->done[i] || waitpid(s->pid[i], &ws, WNOHANG) <= 0)
+			continue;
+		s->done[i] = true;
+		s->wstatus[i] = ws;
+		s->status[i] = exit_status_of(ws);
+		s->running--;
+		reaped++;
+	}
+	return reaped;
+}
+
+int sup_handle(struct supervisor *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->fd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGCHLD)
+			continue;
+		s->forwarded = (int)si.ssi_signo;
+		for (int i = 0; i < s->n; i++)
+			sup_signal(s, i, s->forwarded);
+	}
+	return reap(s);
+}
