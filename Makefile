@@ -1,5 +1,5 @@
 # ipcutils. Adding a tool is adding its name to TOOLS.
-TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe
+TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe semwait sempost
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
