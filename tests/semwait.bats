@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # semwait: take permits, hold them for a command, wait for zero, time out.
+# shellcheck disable=SC2016 # commands run in their own shells
 
 load helper
 
@@ -10,6 +11,7 @@ field() { local f=$1; shift; semwait -s "$@" | sed -n "s/^$f: //p"; }
 is_value() { local want=$1; shift; [ "$(value "$@")" = "$want" ]; }
 is_field() { local f=$1 want=$2; shift 2; [ "$(field "$f" "$@")" = "$want" ]; }
 gone() { ! kill -0 "$1" 2>/dev/null; }
+either_gone() { gone "$1" || gone "$2"; }
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 
 @test "semwait takes one permit; -s prints the value and takes nothing" {
@@ -221,7 +223,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	local b=$!
 	sempost -c 2 "$s"
 	# One of them has both; the other still waits for two.
-	wait_until 5 eval 'gone "$a" || gone "$b"'
+	wait_until 5 either_gone "$a" "$b"
 	sempost -c 2 "$s"
 	local st=0
 	wait "$a" || st=$?
