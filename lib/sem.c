@@ -13,8 +13,12 @@
 #include "parse.h"
 #include "sem.h"
 
-/* Where glibc and musl keep a POSIX named semaphore. */
+/* The file of a POSIX named semaphore: glibc's sem.NAME, musl's NAME. */
+#ifdef __GLIBC__
 #define SEM_DIR "/dev/shm/sem."
+#else
+#define SEM_DIR "/dev/shm/"
+#endif
 
 /* semctl's fourth argument: the caller defines it (semctl(2)). */
 union semun {

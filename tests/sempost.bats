@@ -7,6 +7,9 @@ load helper
 
 value() { semwait -s "$@" | sed -n 's/^value: //p'; }
 field() { local f=$1; shift; semwait -s "$@" | sed -n "s/^$f: //p"; }
+# The file of POSIX semaphore $1: glibc's /dev/shm/sem.NAME, musl's /dev/shm/NAME.
+semfile() { if [ -e "/dev/shm/sem.${1#/}" ]; then echo "/dev/shm/sem.${1#/}"; else echo "/dev/shm/${1#/}"; fi; }
+no_sem() { [ ! -e "/dev/shm/sem.${1#/}" ] && [ ! -e "/dev/shm/${1#/}" ]; }
 hexkey() { printf '0x%08x' "$1"; }
 PY=/usr/bin/python3
 
@@ -16,7 +19,7 @@ PY=/usr/bin/python3
 	assert_success
 	assert_output ""
 	[ "$(value "$s")" = 4 ]
-	[ "$(stat -c %a "/dev/shm/sem.${s#/}")" = 600 ]
+	[ "$(stat -c %a "$(semfile "$s")")" = 600 ]
 	sempost -c 4 -k "$k"
 	[ "$(value -k "$k")" = 4 ]
 	[ "$(field mode -k "$k")" = 600 ]
@@ -31,7 +34,7 @@ PY=/usr/bin/python3
 @test "sempost -m sets the mode whatever the umask" {
 	local s k; s=$(posix_name); k=$(sysv_key 2)
 	(umask 077 && sempost -m 644 "$s" && sempost -m 640 -k "$k")
-	[ "$(stat -c %a "/dev/shm/sem.${s#/}")" = 644 ]
+	[ "$(stat -c %a "$(semfile "$s")")" = 644 ]
 	[ "$(field mode -k "$k")" = 640 ]
 	# The same mode again is fine.
 	sempost -m 644 "$s"
@@ -69,7 +72,7 @@ PY=/usr/bin/python3
 	run sempost -E "$s"
 	assert_failure 1
 	assert_output "sempost: $s: no such semaphore"
-	[ ! -e "/dev/shm/sem.${s#/}" ]
+	no_sem "$s"
 	run sempost -E -k "$k"
 	assert_failure 1
 	assert_output "sempost: key $(hexkey "$k"): no such semaphore"
@@ -116,7 +119,7 @@ PY=/usr/bin/python3
 	assert_failure 2
 	run sempost -c -1 "$s"
 	assert_failure 2
-	[ ! -e "/dev/shm/sem.${s#/}" ]
+	no_sem "$s"
 	sempost -c 32767 -k "$k"
 	run sempost -k "$k"
 	assert_failure 1
