@@ -102,6 +102,28 @@ static noreturn void die_of(int sig)
 	_exit(128 + sig);
 }
 
+/*
+ * Permits taken for a command: from here INT, TERM and HUP stay pending
+ * (for the command, or for the parent to forward). One that came while we
+ * took them stops us now, permits given back.
+ */
+static void hold_stops(struct ipcsem *s, const struct opts *o)
+{
+	sigset_t sigs;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	if (!stop_sig)
+		return;
+	if (s->kind == IPC_POSIX) /* System V: the kernel's undo does it */
+		ipcsem_give(s, &o->members, (unsigned)o->count);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	die_of(stop_sig);
+}
+
 /* Take the permits (or wait for zero); exits on timeout or a stop. */
 static void take(struct ipcsem *s, const struct opts *o)
 {
@@ -247,6 +269,7 @@ int main(int argc, char **argv)
 		ipcsem_remove(&s);
 	if (!o.cmd)
 		return 0;
+	hold_stops(&s, &o);
 	if (s.kind == IPC_POSIX)
 		run_posix(&s, &o);
 	/* SEM_UNDO stays with this process through execve: kernel-kept. */

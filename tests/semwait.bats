@@ -216,6 +216,20 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	is_value 1 -k "$k"
 }
 
+@test "semwait retries a wait cut by EINTR; -T still holds" {
+	command -v strace > /dev/null || skip "no strace"
+	local k t0 ms; k=$(sysv_key 16)
+	sempost -k "$k"
+	run strace -f -o /dev/null -e inject=semtimedop:error=EINTR:when=1 semwait -T 2 -k "$k"
+	assert_success
+	is_value 0 -k "$k"
+	t0=$(ms_now)
+	run strace -f -o /dev/null -e inject=semtimedop:error=EINTR:when=1 semwait -T 300ms -k "$k"
+	ms=$(( $(ms_now) - t0 ))
+	assert_failure 124
+	(( ms < 1000 )) || { echo "took ${ms}ms"; false; }
+}
+
 @test "POSIX: two -c 2 takers never split the permits between them" {
 	local s; s=$(posix_name)
 	sempost "$s" && semwait "$s"
