@@ -3,6 +3,7 @@
 # shellcheck disable=SC2016 # commands run in their own shells
 
 load helper
+bats_require_minimum_version 1.5.0
 
 # The value semwait -s reports for TARGET...
 value() { semwait -s "$@" | sed -n 's/^value: //p'; }
