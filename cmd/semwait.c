@@ -232,16 +232,20 @@ static void parse(struct opts *o, int argc, char **argv)
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
-	if (o->t.kind == IPC_NONE && optind < argc && argv[optind][0] != '-')
+	if (o->t.kind == IPC_NONE && optind < argc && strcmp(argv[optind], "--") != 0)
 		ipc_target_name(&o->t, argv[optind++]);
-	else if (optind < argc && strcmp(argv[optind], "--") == 0 && o->t.kind == IPC_NONE)
-		usage_error("no semaphore given before --");
-	if (optind < argc && strcmp(argv[optind], "--") == 0)
+	/* getopt_long has eaten a "--" that came right after the options. */
+	bool dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	if (optind < argc && strcmp(argv[optind], "--") == 0) {
 		optind++;
+		dashes = true;
+	}
+	if (optind < argc && !dashes)
+		usage_error("extra operand '%s' (a COMMAND comes after --)", argv[optind]);
+	if (dashes && optind == argc && o->t.kind != IPC_NONE)
+		usage_error("no COMMAND after --");
 	if (optind < argc)
 		o->cmd = argv + optind;
-	else if (optind > 0 && strcmp(argv[optind - 1], "--") == 0 && o->t.kind != IPC_NONE)
-		usage_error("no COMMAND after --");
 }
 
 int main(int argc, char **argv)

@@ -346,6 +346,9 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	run semwait "$s" --
 	assert_failure 2
 	assert_output --partial "no COMMAND after --"
+	run semwait "$s" extra
+	assert_failure 2
+	assert_output --partial "extra operand 'extra' (a COMMAND comes after --)"
 	is_value 1 "$s"
 }
 
