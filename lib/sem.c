@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -293,10 +294,41 @@ int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,
 	return r;
 }
 
+/*
+ * A set that was never operated on (sem_otime 0) may be one its creator
+ * has not posted yet: at 0 it would pass a barrier it should not. Wait
+ * for the first operation, as semget(2) NOTES say; the window is the
+ * creator's next system call, so a short sleep between looks is enough.
+ */
+static int wait_initialized(struct ipcsem *s, const struct deadline *d,
+			    bool nowait)
+{
+	struct semid_ds ds;
+
+	for (;;) {
+		if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
+			op_failed(s, "read its state");
+		if (ds.sem_otime != 0)
+			return SEMOP_OK;
+		if (nowait)
+			return SEMOP_AGAIN;
+		int64_t ns = deadline_left(d);
+		if (ns == 0)
+			return SEMOP_TIMEOUT;
+		struct timespec ts = { 0, ns < 1000000 ? (long)ns : 1000000 };
+		if (nanosleep(&ts, NULL) < 0)
+			return SEMOP_INTR;
+	}
+}
+
 int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
 		const struct deadline *d, bool nowait)
 {
-	int r = sysv_op(s, m, 0, d, nowait, false);
+	int r = wait_initialized(s, d, nowait);
+
+	if (r != SEMOP_OK)
+		return r;
+	r = sysv_op(s, m, 0, d, nowait, false);
 
 	if (r < 0)
 		op_failed(s, "wait for zero");

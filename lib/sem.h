@@ -76,7 +76,11 @@ int ipcsem_members_span(const struct ipcsem_members *m);
 int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,
 		const struct deadline *d, bool nowait, bool undo);
 
-/* System V: wait until every member is zero. Returns as ipcsem_take. */
+/*
+ * System V: wait until every member is zero, once the set has been
+ * operated on at least once (sem_otime): a set never posted is not yet
+ * initialized. Returns as ipcsem_take.
+ */
 int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
 		const struct deadline *d, bool nowait);
 

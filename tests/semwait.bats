@@ -270,6 +270,26 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	assert_failure 124
 }
 
+@test "semwait -z does not pass a set that was never posted (sem_otime 0)" {
+	/usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null || skip "python3-sysv-ipc not installed"
+	local k; k=$(sysv_key 17)
+	# Made, not yet initialized: what a creator leaves between semget and its first semop.
+	/usr/bin/python3 -c 'import sys, sysv_ipc
+sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
+	is_field last-op 0 -k "$k"
+	run semwait -z -n -k "$k"
+	assert_failure 124
+	run semwait -z -T 100ms -k "$k"
+	assert_failure 124
+	spawn semwait -z -T 5s -k "$k"
+	local pid=$!
+	sempost -k "$k"
+	semwait -k "$k"
+	wait "$pid"
+	run semwait -z -n -k "$k"
+	assert_success
+}
+
 @test "semwait --all-of takes one of each member in one operation, or none" {
 	local k; k=$(sysv_key 10)
 	sempost -k "$k" --all-of 0,1,2
