@@ -140,7 +140,7 @@ void ipcsem_members_arg(struct ipcsem_members *m, const char *opt,
 		uint64_t v;
 
 		if (len >= sizeof buf)
-			len = sizeof buf - 1;
+			usage_error("%s: invalid member '%.*s...'", opt, 16, p);
 		memcpy(buf, p, len);
 		buf[len] = '\0';
 		if (parse_u64(buf, 0, SEM_MEMBERS_MAX * 16 - 1, &v) < 0)

@@ -353,6 +353,10 @@ sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
 	run semwait -k "$k" --all-of 1,1
 	assert_failure 2
 	assert_output --partial "member 1 given twice"
+	run semwait -k "$k" --all-of 0000000000000000000000000000000000000001
+	assert_failure 2
+	run semwait -k "$k" --all-of 0,
+	assert_failure 2
 	run semwait -u "$s" -- true
 	assert_failure 2
 	run semwait -s "$s" -- true
