@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
 # ipcutils. Adding a tool is adding its name to TOOLS.
-TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe duplex ipcls
+TOOLS = mkfifo-x shmput shmcat mqsend mqrecv sigsend sigrecv sockpipe semwait sempost duplex ipcls
 
 # The one place the version is set: --version, man page footers, make dist.
 VERSION = 0.1.0
@@ -94,7 +94,7 @@ bench: all
 	@QUICK=$(QUICK) bash bench/run $(O)
 
 bench-deps:
-	apt-get install -y socat netcat-openbsd hyperfine vde2
+	apt-get install -y socat netcat-openbsd hyperfine vde2 parallel
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR) \

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <limits.h>
+#include <signal.h>
+#include <sys/time.h>
 
 #include "deadline.h"
 #include "parse.h"
@@ -66,4 +68,34 @@ const struct timespec *deadline_realtime(const struct deadline *d,
 	clock_gettime(CLOCK_REALTIME, &now);
 	*buf = ns_ts(ts_ns(&now) > INT64_MAX - left ? INT64_MAX : ts_ns(&now) + left);
 	return buf;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+void deadline_alarm(const struct deadline *d)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { 0 };
+	int64_t ns;
+
+	if (d->forever)
+		return;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
+	ns = deadline_left(d);
+	if (ns < 1000)
+		ns = 1000;
+	it.it_value.tv_sec = ns / NS_PER_SEC;
+	it.it_value.tv_usec = ns % NS_PER_SEC / 1000;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void deadline_alarm_off(void)
+{
+	struct itimerval it = { 0 };
+
+	setitimer(ITIMER_REAL, &it, NULL);
 }

@@ -25,6 +25,13 @@ int deadline_poll_ms(const struct deadline *d);
  */
 const struct timespec *deadline_realtime(const struct deadline *d,
 					 struct timespec *buf);
+/*
+ * For calls that have no timeout of their own (flock, msgsnd): SIGALRM,
+ * with a handler that only interrupts (no SA_RESTART), when d passes.
+ * The call then fails with EINTR. Nothing is armed without a deadline.
+ */
+void deadline_alarm(const struct deadline *d);
+void deadline_alarm_off(void);
 /* The current monotonic time in nanoseconds. */
 int64_t now_ns(void);
 

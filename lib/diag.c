@@ -9,6 +9,7 @@
 #include "diag.h"
 
 const char *progname = "ipcutils";
+int die_fail_status = EXIT_FAIL;
 
 __attribute__((format(printf, 1, 0)))
 static void vwarn(const char *fmt, va_list ap)
@@ -40,7 +41,7 @@ void die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
-	exit(status);
+	exit(status == EXIT_FAIL ? die_fail_status : status);
 }
 
 void usage_error(const char *fmt, ...)

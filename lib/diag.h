@@ -17,6 +17,12 @@ enum {
 };
 
 extern const char *progname;
+/*
+ * The status die() exits with for EXIT_FAIL: a tool about to run a
+ * command sets it to EXIT_CANNOT, so its own failures (a missing object,
+ * permission) are told apart from the command's, as timeout(1) does.
+ */
+extern int die_fail_status;
 
 /*
  * Print "progname: " and the formatted message. A format ending in ':'

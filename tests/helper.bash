@@ -47,7 +47,7 @@ ipc_teardown() {
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	rm -f /dev/shm/"$IPCUT_PREFIX"* /dev/mqueue/"$IPCUT_PREFIX"*
+	rm -f /dev/shm/"$IPCUT_PREFIX"* /dev/shm/sem."$IPCUT_PREFIX"* /dev/mqueue/"$IPCUT_PREFIX"*
 	local kind id rest
 	for kind in m q s; do
 		ipcs -"$kind" | while read -r key id rest; do

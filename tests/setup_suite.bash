@@ -33,8 +33,8 @@ ipc_snapshot() {
 			done
 		done
 		find /dev/shm /dev/mqueue -mindepth 1 -maxdepth 1 2>/dev/null |
-			grep -v '/ipcut-[0-9]*-'
-		find /dev/shm /dev/mqueue -maxdepth 1 -name "ipcut-$IPCUT_RUN-*" 2>/dev/null
+			grep -v '/\(sem\.\)\?ipcut-[0-9]*-'
+		find /dev/shm /dev/mqueue -maxdepth 1 \( -name "ipcut-$IPCUT_RUN-*" -o -name "sem.ipcut-$IPCUT_RUN-*" \) 2>/dev/null
 		find /tmp -maxdepth 1 \( -type p -o -type s \) 2>/dev/null
 	} | sort
 }

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: ISC */
+/* sempost: add permits to a semaphore, creating it if need be. */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "ipcname.h"
+#include "opterr.h"
+#include "parse.h"
+#include "sem.h"
+#include "tool.h"
+
+static const char usage[] =
+	"Usage: sempost [OPTION]... TARGET\n"
+	"Add permits to a semaphore; a missing one is created with value 0 and\n"
+	"then posted, so 'sempost -c 4 /slots' makes a semaphore of 4 permits.\n"
+	"TARGET is a POSIX semaphore NAME or /NAME, or a System V set given by\n"
+	"-k KEY, -i ID or --ftok PATH[:PROJ].\n"
+	"\n"
+	"      --all-of N,...     System V: post to each member N of the set, in\n"
+	"                         one operation; a new set holds them all\n"
+	"  -c, --count N          add N permits (default 1)\n"
+	"  -E, --no-create        fail if the semaphore does not exist\n"
+	"      --ftok PATH[:PROJ] System V set with the key ftok(3) makes\n"
+	"  -h, --help             display this help and exit\n"
+	"  -i, --id ID            existing System V set by identifier\n"
+	"  -k, --key KEY          System V set by key (or 'private': a new one,\n"
+	"                         whose identifier is printed)\n"
+	"  -m, --mode MODE        permissions of a new semaphore (default 600);\n"
+	"                         an existing one of another mode is refused\n"
+	"  -V, --version          output version information and exit\n"
+	"  -x, --exclusive        fail if the semaphore exists\n"
+	"\n"
+	"Exit status: 0 posted, 1 failed, 2 usage error.\n";
+
+enum { OPT_ALLOF = 0x100 };
+
+static const struct option longopts[] = {
+	{ "all-of", required_argument, NULL, OPT_ALLOF },
+	{ "count", required_argument, NULL, 'c' },
+	{ "exclusive", no_argument, NULL, 'x' },
+	IPC_LONGOPT_FTOK,
+	{ "help", no_argument, NULL, 'h' },
+	IPC_LONGOPT_ID,
+	IPC_LONGOPT_KEY,
+	{ "mode", required_argument, NULL, 'm' },
+	{ "no-create", no_argument, NULL, 'E' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 }
+};
+
+static const char optstring[] = ":c:Ehi:k:m:Vx";
+
+struct opts {
+	struct ipc_target t;
+	struct ipcsem_members members;
+	struct ipcsem_create create;
+	const char *allof, *count_arg;
+	uint64_t count;
+};
+
+static void parse(struct opts *o, int argc, char **argv)
+{
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (ipc_target_option(&o->t, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_ALLOF: o->allof = optarg; break;
+		case 'c': o->count_arg = optarg; break;
+		case 'E': o->create.create = false; break;
+		case 'h': print_usage(usage);
+		case 'm':
+			o->create.mode = arg_mode("--mode", optarg) & 0777;
+			o->create.check_mode = true;
+			break;
+		case 'V': print_version();
+		case 'x': o->create.exclusive = true; break;
+		default: usage_bad_option(argc, argv, optstring, opt);
+		}
+	}
+	if (o->t.kind == IPC_NONE && optind < argc)
+		ipc_target_name(&o->t, argv[optind++]);
+	if (optind < argc)
+		usage_error("extra operand '%s'", argv[optind]);
+}
+
+static void check(struct opts *o)
+{
+	ipc_target_require(&o->t);
+	if (o->t.kind == IPC_POSIX && o->allof)
+		usage_error("--all-of is for System V sets; a POSIX semaphore is one value");
+	ipcsem_members_arg(&o->members, "--all-of", o->allof);
+	o->create.nsems = ipcsem_members_span(&o->members);
+	if (o->count_arg)
+		o->count = arg_u64("--count", o->count_arg, 1, ipcsem_max(o->t.kind));
+	if (o->create.exclusive && !o->create.create)
+		usage_error("--exclusive and --no-create exclude each other");
+	if (o->t.id >= 0 && o->create.exclusive)
+		usage_error("--exclusive makes a new semaphore; -i names an existing one");
+	if (o->t.id >= 0)
+		o->create.create = false; /* an identifier names an existing set */
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .count = 1, .create = { .create = true, .mode = 0600 } };
+	struct ipcsem s;
+
+	tool_init("sempost");
+	ipc_target_init(&o.t);
+	parse(&o, argc, argv);
+	check(&o);
+	bool private = o.t.kind == IPC_SYSV && o.t.id < 0 && o.t.key == 0;
+	if (private)
+		need_std(STDOUT_FILENO);
+
+	ipcsem_open(&s, &o.t, &o.create);
+	if (o.create.check_mode)
+		ipcsem_check_mode(&s, o.create.mode);
+	ipcsem_give(&s, &o.members, (unsigned)o.count);
+	if (private)
+		printf("%d\n", s.id);
+	return 0;
+}

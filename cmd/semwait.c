@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: ISC */
+/* semwait: take permits of a semaphore, or hold them while a command runs. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "deadline.h"
+#include "diag.h"
+#include "exec.h"
+#include "ipcname.h"
+#include "opterr.h"
+#include "parse.h"
+#include "sem.h"
+#include "tool.h"
+
+static const char usage[] =
+	"Usage: semwait [OPTION]... TARGET [-- COMMAND [ARG]...]\n"
+	"Take permits of a semaphore: wait until they are free, all at once.\n"
+	"With COMMAND, hold them while it runs and give them back when it ends.\n"
+	"TARGET is a POSIX semaphore NAME or /NAME, or a System V set given by\n"
+	"-k KEY, -i ID or --ftok PATH[:PROJ].\n"
+	"\n"
+	"      --all-of N,...     System V: one permit (or -c) of each member N\n"
+	"                         of the set, all in one operation (default 0)\n"
+	"  -c, --count N          take N permits (default 1), all or none\n"
+	"      --ftok PATH[:PROJ] System V set with the key ftok(3) makes\n"
+	"  -h, --help             display this help and exit\n"
+	"  -i, --id ID            System V set by identifier\n"
+	"  -k, --key KEY          System V set by key\n"
+	"  -n, --nonblock         do not wait: status 124 if they are not free\n"
+	"  -s, --stat             print the value (and who waits), take nothing\n"
+	"  -T, --timeout DURATION wait at most DURATION (status 124)\n"
+	"  -u, --unlink           remove the semaphore afterwards\n"
+	"  -V, --version          output version information and exit\n"
+	"  -z, --zero             System V: wait until the value is 0, take nothing\n"
+	"\n"
+	"Without COMMAND the permits are handed over for good (the P of P/V).\n"
+	"With COMMAND and System V, the kernel gives them back even if the\n"
+	"command is killed (SEM_UNDO); POSIX semaphores have no undo.\n"
+	"\n"
+	"Exit status: 0 taken, 1 failed, 2 usage error, 124 not in time; with\n"
+	"COMMAND its status, 125 if semwait failed first, 126/127 if it could not\n"
+	"run.\n";
+
+enum { OPT_ALLOF = 0x100 };
+
+static const struct option longopts[] = {
+	{ "all-of", required_argument, NULL, OPT_ALLOF },
+	{ "count", required_argument, NULL, 'c' },
+	IPC_LONGOPT_FTOK,
+	{ "help", no_argument, NULL, 'h' },
+	IPC_LONGOPT_ID,
+	IPC_LONGOPT_KEY,
+	{ "nonblock", no_argument, NULL, 'n' },
+	{ "stat", no_argument, NULL, 's' },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "unlink", no_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "zero", no_argument, NULL, 'z' },
+	{ 0 }
+};
+
+static const char optstring[] = "+:c:hi:k:nsT:uVz";
+
+struct opts {
+	struct ipc_target t;
+	struct ipcsem_members members;
+	const char *allof, *count_arg, *timeout_arg;
+	uint64_t count;
+	int64_t timeout;
+	bool nowait, stat, unlink, zero;
+	char **cmd;
+};
+
+/* The signal that cut the wait (INT, TERM, HUP), 0 if none. */
+static volatile sig_atomic_t stop_sig;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+/* INT, TERM and HUP cut a wait (no SA_RESTART) instead of killing us. */
+static void catch_stops(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Die of the signal we were told to stop by, as if never caught. */
+static noreturn void die_of(int sig)
+{
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+/*
+ * Permits taken for a command: from here INT, TERM and HUP stay pending
+ * (for the command, or for the parent to forward). One that came while we
+ * took them stops us now, permits given back.
+ */
+static void hold_stops(struct ipcsem *s, const struct opts *o)
+{
+	sigset_t sigs;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	if (!stop_sig)
+		return;
+	if (s->kind == IPC_POSIX) /* System V: the kernel's undo does it */
+		ipcsem_give(s, &o->members, (unsigned)o->count);
+	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	die_of(stop_sig);
+}
+
+/* Take the permits (or wait for zero); exits on timeout or a stop. */
+static void take(struct ipcsem *s, const struct opts *o)
+{
+	struct deadline d;
+	bool undo = o->cmd && s->kind == IPC_SYSV;
+	int r;
+
+	deadline_start(&d, o->timeout);
+	do
+		r = o->zero ? ipcsem_zero(s, &o->members, &d, o->nowait)
+			    : ipcsem_take(s, &o->members, (unsigned)o->count, &d,
+					  o->nowait, undo);
+	while (r == SEMOP_INTR && !stop_sig);
+	if (stop_sig)
+		die_of(stop_sig);
+	const char *what = o->zero ? "the value is not 0" : "not enough permits free";
+	if (r == SEMOP_AGAIN)
+		die(EXIT_TIMEOUT, "%s: %s", s->label, what);
+	if (r == SEMOP_TIMEOUT)
+		die(EXIT_TIMEOUT, "%s: %s within %s", s->label, what, o->timeout_arg);
+}
+
+/*
+ * POSIX: no undo, so stay the parent. Forward INT, TERM and HUP to the
+ * command, give the permits back when it ends, exit with its status.
+ */
+static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
+{
+	sigset_t sigs;
+	int sig, ws;
+	pid_t pid;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		warn("%s: cannot fork:", o->cmd[0]);
+		ipcsem_give(s, &o->members, (unsigned)o->count);
+		exit(EXIT_CANNOT);
+	}
+	if (pid == 0)
+		exec_command(o->cmd);
+	for (;;) {
+		sig = sigwaitinfo(&sigs, NULL);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		if (waitpid(pid, &ws, WNOHANG) == pid)
+			break;
+	}
+	die_fail_status = EXIT_FAIL; /* the command ran: a failure now is ours */
+	ipcsem_give(s, &o->members, (unsigned)o->count);
+	exit(exit_status_of(ws));
+}
+
+/* Check what the options say together, once the target's kind is known. */
+static void check(struct opts *o)
+{
+	ipc_target_require(&o->t);
+	if (o->t.kind == IPC_POSIX && (o->zero || o->allof))
+		usage_error("%s is for System V sets; a POSIX semaphore is one value",
+			    o->zero ? "--zero" : "--all-of");
+	ipcsem_members_arg(&o->members, "--all-of", o->allof);
+	unsigned max = ipcsem_max(o->t.kind);
+	if (o->count_arg)
+		o->count = arg_u64("--count", o->count_arg, 1, max);
+	if (o->stat && (o->zero || o->cmd))
+		usage_error("--stat takes nothing; it goes with neither --zero nor a COMMAND");
+	if (o->zero && o->count_arg)
+		usage_error("--zero takes nothing; it goes without --count");
+	if (o->zero && o->cmd)
+		usage_error("--zero waits for zero; a COMMAND needs permits taken");
+	if (o->unlink && o->cmd)
+		usage_error("--unlink with a COMMAND would remove the semaphore others wait on");
+}
+
+static void parse(struct opts *o, int argc, char **argv)
+{
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		if (ipc_target_option(&o->t, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_ALLOF: o->allof = optarg; break;
+		case 'c': o->count_arg = optarg; break;
+		case 'h': print_usage(usage);
+		case 'n': o->nowait = true; break;
+		case 's': o->stat = true; break;
+		case 'T':
+			o->timeout = arg_duration("--timeout", optarg);
+			o->timeout_arg = optarg;
+			break;
+		case 'u': o->unlink = true; break;
+		case 'V': print_version();
+		case 'z': o->zero = true; break;
+		default: usage_bad_option(argc, argv, optstring, opt);
+		}
+	}
+	if (o->t.kind == IPC_NONE && optind < argc && strcmp(argv[optind], "--") != 0)
+		ipc_target_name(&o->t, argv[optind++]);
+	/* getopt_long has eaten a "--" that came right after the options. */
+	bool dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+	if (optind < argc && strcmp(argv[optind], "--") == 0) {
+		optind++;
+		dashes = true;
+	}
+	if (optind < argc && !dashes)
+		usage_error("extra operand '%s' (a COMMAND comes after --)", argv[optind]);
+	if (dashes && optind == argc && o->t.kind != IPC_NONE)
+		usage_error("no COMMAND after --");
+	if (optind < argc)
+		o->cmd = argv + optind;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .count = 1, .timeout = -1 };
+	struct ipcsem s;
+
+	tool_init("semwait");
+	ipc_target_init(&o.t);
+	parse(&o, argc, argv);
+	check(&o);
+	if (o.stat)
+		need_std(STDOUT_FILENO);
+	if (o.cmd)
+		die_fail_status = EXIT_CANNOT;
+
+	ipcsem_open(&s, &o.t, NULL);
+	if (o.stat) {
+		ipcsem_stat(&s, &o.members);
+	} else {
+		catch_stops();
+		take(&s, &o);
+	}
+	if (o.unlink)
+		ipcsem_remove(&s);
+	if (!o.cmd)
+		return 0;
+	hold_stops(&s, &o);
+	if (s.kind == IPC_POSIX)
+		run_posix(&s, &o);
+	/* SEM_UNDO stays with this process through execve: kernel-kept. */
+	fflush(NULL);
+	exec_command(o.cmd);
+}

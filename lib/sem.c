@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: ISC */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/sem.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "parse.h"
+#include "sem.h"
+
+/* The file of a POSIX named semaphore: glibc's sem.NAME, musl's NAME. */
+#ifdef __GLIBC__
+#define SEM_DIR "/dev/shm/sem."
+#else
+#define SEM_DIR "/dev/shm/"
+#endif
+
+/* semctl's fourth argument: the caller defines it (semctl(2)). */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+unsigned ipcsem_max(enum ipc_kind kind)
+{
+	return kind == IPC_SYSV ? SEM_SYSV_MAX : (unsigned)SEM_VALUE_MAX;
+}
+
+static const char *limit_name(enum ipc_kind kind)
+{
+	return kind == IPC_SYSV ? "SEMVMX" : "SEM_VALUE_MAX";
+}
+
+static void posix_path(const struct ipcsem *s, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s", SEM_DIR, s->name + 1);
+}
+
+static noreturn void open_failed(const struct ipcsem *s)
+{
+	if (errno == ENOENT)
+		die(EXIT_FAIL, "%s: no such semaphore", s->label);
+	if (errno == EACCES || errno == EPERM)
+		die(EXIT_FAIL, "%s: permission denied", s->label);
+	if (errno == EINVAL && s->kind == IPC_SYSV)
+		die(EXIT_FAIL, "%s: no semaphore set with that identifier", s->label);
+	if (errno == EIDRM)
+		die(EXIT_FAIL, "%s: the semaphore has been removed", s->label);
+	die(EXIT_FAIL, "%s: cannot open semaphore:", s->label);
+}
+
+static void open_posix(struct ipcsem *s, const struct ipcsem_create *c)
+{
+	s->psem = sem_open(s->name, 0);
+	if (s->psem == SEM_FAILED && errno == ENOENT && c && c->create) {
+		mode_t old = umask(0); /* the mode asked, whatever the umask */
+
+		s->psem = sem_open(s->name, O_CREAT | O_EXCL, c->mode, 0);
+		umask(old);
+		if (s->psem != SEM_FAILED)
+			s->created = true;
+		else if (errno == EEXIST) /* made by another meanwhile */
+			s->psem = sem_open(s->name, 0);
+		else
+			die(EXIT_FAIL, "%s: cannot create semaphore:", s->label);
+	}
+	if (s->psem == SEM_FAILED)
+		open_failed(s);
+}
+
+/* Linux starts a new set at zero and we never SETVAL, so there is no
+ * window where another process sees it before it is initialized. */
+static void open_sysv(struct ipcsem *s, const struct ipc_target *t,
+		      const struct ipcsem_create *c)
+{
+	struct semid_ds ds;
+
+	s->id = t->id;
+	if (s->id < 0 && c && c->create) {
+		int flags = IPC_CREAT | (int)(c->mode & 0777);
+
+		if (t->key != IPC_PRIVATE)
+			flags |= IPC_EXCL;
+		s->id = semget(t->key, c->nsems, flags);
+		if (s->id >= 0)
+			s->created = true;
+		else if (errno == ENOSPC)
+			die(EXIT_FAIL, "%s: cannot create: the system's limit of semaphore sets or semaphores is reached (/proc/sys/kernel/sem)",
+			    s->label);
+		else if (errno == EINVAL)
+			die(EXIT_FAIL, "%s: cannot create a set of %d semaphores (the system's limit is in /proc/sys/kernel/sem)",
+			    s->label, c->nsems);
+		else if (errno != EEXIST)
+			die(EXIT_FAIL, "%s: cannot create semaphore:", s->label);
+	}
+	if (s->id < 0 && (s->id = semget(t->key, 0, 0)) < 0)
+		open_failed(s);
+	s->nsems = -1;
+	if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) == 0)
+		s->nsems = (int)ds.sem_nsems;
+	else if (errno != EACCES)
+		open_failed(s);
+}
+
+void ipcsem_open(struct ipcsem *s, const struct ipc_target *t,
+		 const struct ipcsem_create *c)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = t->kind;
+	s->label = t->label;
+	s->name = t->name;
+	s->id = -1;
+	if (t->kind == IPC_POSIX)
+		open_posix(s, c);
+	else
+		open_sysv(s, t, c);
+	if (c && c->exclusive && !s->created)
+		die(EXIT_FAIL, "%s: the semaphore already exists", s->label);
+}
+
+void ipcsem_members_arg(struct ipcsem_members *m, const char *opt,
+			const char *list)
+{
+	char buf[32];
+
+	m->n = 0;
+	if (!list) {
+		m->num[m->n++] = 0;
+		return;
+	}
+	for (const char *p = list;; p++) {
+		size_t len = strcspn(p, ",");
+		uint64_t v;
+
+		if (len >= sizeof buf)
+			usage_error("%s: invalid member '%.*s...'", opt, 16, p);
+		memcpy(buf, p, len);
+		buf[len] = '\0';
+		if (parse_u64(buf, 0, SEM_MEMBERS_MAX * 16 - 1, &v) < 0)
+			usage_error("%s: invalid member '%s' (a number 0 to %d, as semctl numbers them)",
+				    opt, buf, SEM_MEMBERS_MAX * 16 - 1);
+		for (int i = 0; i < m->n; i++)
+			if (m->num[i] == v)
+				usage_error("%s: member %s given twice", opt, buf);
+		if (m->n == SEM_MEMBERS_MAX)
+			usage_error("%s: more than %d members", opt, SEM_MEMBERS_MAX);
+		m->num[m->n++] = (unsigned short)v;
+		p += strcspn(p, ",");
+		if (*p == '\0')
+			break;
+	}
+}
+
+int ipcsem_members_span(const struct ipcsem_members *m)
+{
+	int span = 1;
+
+	for (int i = 0; i < m->n; i++)
+		if (m->num[i] + 1 > span)
+			span = m->num[i] + 1;
+	return span;
+}
+
+static noreturn void op_failed(const struct ipcsem *s, const char *what)
+{
+	if (errno == EIDRM || (s->kind == IPC_SYSV && errno == EINVAL))
+		die(EXIT_FAIL, "%s: the semaphore has been removed", s->label);
+	if (errno == EACCES)
+		die(EXIT_FAIL, "%s: permission denied", s->label);
+	if (errno == EFBIG)
+		die(EXIT_FAIL, "%s: the set has only %d semaphores", s->label, s->nsems);
+	if (errno == E2BIG)
+		die(EXIT_FAIL, "%s: more members than one semop call takes (SEMOPM, /proc/sys/kernel/sem)",
+		    s->label);
+	die(EXIT_FAIL, "%s: cannot %s:", s->label, what);
+}
+
+/* One semtimedop on every member: delta -n, +n or 0 (wait for zero). */
+static int sysv_op(struct ipcsem *s, const struct ipcsem_members *m, int delta,
+		   const struct deadline *d, bool nowait, bool undo)
+{
+	struct sembuf ops[SEM_MEMBERS_MAX];
+	struct timespec ts, *tp = NULL;
+
+	for (int i = 0; i < m->n; i++) {
+		ops[i].sem_num = m->num[i];
+		ops[i].sem_op = (short)delta;
+		ops[i].sem_flg = (short)((nowait ? IPC_NOWAIT : 0) | (undo ? SEM_UNDO : 0));
+	}
+	if (d && !d->forever && !nowait) {
+		int64_t left = deadline_left(d);
+
+		if (left == 0)
+			return SEMOP_TIMEOUT;
+		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+		tp = &ts;
+	}
+	if (semtimedop(s->id, ops, (size_t)m->n, tp) == 0)
+		return SEMOP_OK;
+	if (errno == EAGAIN)
+		return nowait ? SEMOP_AGAIN : SEMOP_TIMEOUT;
+	if (errno == EINTR)
+		return SEMOP_INTR;
+	return -1;
+}
+
+/* POSIX: one permit; errno tells why not. */
+static int posix_take1(struct ipcsem *s, const struct deadline *d, bool nowait)
+{
+	struct timespec ts;
+	const struct timespec *abs = nowait ? NULL : deadline_realtime(d, &ts);
+	int r = nowait ? sem_trywait(s->psem)
+		: abs ? sem_timedwait(s->psem, abs) : sem_wait(s->psem);
+
+	if (r == 0)
+		return SEMOP_OK;
+	if (errno == EAGAIN)
+		return SEMOP_AGAIN;
+	if (errno == ETIMEDOUT)
+		return SEMOP_TIMEOUT;
+	if (errno == EINTR)
+		return SEMOP_INTR;
+	op_failed(s, "take a permit");
+}
+
+/*
+ * Serialize semwait's multi-permit takers on one POSIX semaphore with a
+ * flock on its file: two takers that each hold part of what they need
+ * would wait for each other forever. flock goes with the process, so a
+ * crash never leaves the lock held. -1 if there is no file to lock.
+ */
+static int posix_guard(const struct ipcsem *s, const struct deadline *d,
+		       int *r)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	posix_path(s, path, sizeof path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	deadline_alarm(d);
+	int k = flock(fd, LOCK_EX);
+	int err = errno;
+	deadline_alarm_off();
+	if (k < 0) {
+		close(fd);
+		*r = err == EINTR && deadline_passed(d) ? SEMOP_TIMEOUT : SEMOP_INTR;
+		return -2;
+	}
+	return fd;
+}
+
+static int posix_take(struct ipcsem *s, unsigned n, const struct deadline *d,
+		      bool nowait)
+{
+	int r = SEMOP_OK, fd = -1;
+	unsigned got = 0;
+
+	if (n == 1)
+		return posix_take1(s, d, nowait);
+	if (!nowait && (fd = posix_guard(s, d, &r)) == -2)
+		return r;
+	while (got < n && (r = posix_take1(s, d, nowait)) == SEMOP_OK)
+		got++;
+	if (r != SEMOP_OK)
+		while (got > 0 && sem_post(s->psem) == 0)
+			got--;
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,
+		const struct deadline *d, bool nowait, bool undo)
+{
+	int r;
+
+	if (s->kind == IPC_POSIX)
+		return posix_take(s, n, d, nowait);
+	r = sysv_op(s, m, -(int)n, d, nowait, undo);
+	if (r < 0 && errno == ERANGE)
+		die(EXIT_FAIL, "%s: taking %u permits with undo passes the kernel's limit of %d per process (SEMAEM)",
+		    s->label, n, SEM_SYSV_MAX);
+	if (r < 0)
+		op_failed(s, "take permits");
+	return r;
+}
+
+/*
+ * A set that was never operated on (sem_otime 0) may be one its creator
+ * has not posted yet: at 0 it would pass a barrier it should not. Wait
+ * for the first operation, as semget(2) NOTES say; the window is the
+ * creator's next system call, so a short sleep between looks is enough.
+ */
+static int wait_initialized(struct ipcsem *s, const struct deadline *d,
+			    bool nowait)
+{
+	struct semid_ds ds;
+
+	for (;;) {
+		if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
+			op_failed(s, "read its state");
+		if (ds.sem_otime != 0)
+			return SEMOP_OK;
+		if (nowait)
+			return SEMOP_AGAIN;
+		int64_t ns = deadline_left(d);
+		if (ns == 0)
+			return SEMOP_TIMEOUT;
+		struct timespec ts = { 0, ns < 1000000 ? (long)ns : 1000000 };
+		if (nanosleep(&ts, NULL) < 0)
+			return SEMOP_INTR;
+	}
+}
+
+int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
+		const struct deadline *d, bool nowait)
+{
+	int r = wait_initialized(s, d, nowait);
+
+	if (r != SEMOP_OK)
+		return r;
+	r = sysv_op(s, m, 0, d, nowait, false);
+
+	if (r < 0)
+		op_failed(s, "wait for zero");
+	return r;
+}
+
+static int value_of(struct ipcsem *s, int member)
+{
+	int v = 0;
+
+	if (s->kind == IPC_POSIX ? sem_getvalue(s->psem, &v) < 0
+	    : (v = semctl(s->id, member, GETVAL)) < 0)
+		op_failed(s, "read the value");
+	return v;
+}
+
+static noreturn void overflow(struct ipcsem *s, int member, unsigned n)
+{
+	int v = value_of(s, member);
+
+	die(EXIT_FAIL, "%s: value %d + %u would pass the limit of %u (%s); nothing added",
+	    s->label, v, n, ipcsem_max(s->kind), limit_name(s->kind));
+}
+
+void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
+{
+	if (s->kind == IPC_SYSV) {
+		if (sysv_op(s, m, (int)n, NULL, false, false) == SEMOP_OK)
+			return;
+		if (errno == ERANGE)
+			for (int i = 0; i < m->n; i++)
+				if ((unsigned)value_of(s, m->num[i]) + n > SEM_SYSV_MAX)
+					overflow(s, m->num[i], n);
+		op_failed(s, "add permits");
+	}
+	if ((unsigned)value_of(s, 0) > ipcsem_max(IPC_POSIX) - n)
+		overflow(s, 0, n);
+	for (unsigned i = 0; i < n; i++) {
+		if (sem_post(s->psem) == 0)
+			continue;
+		int err = errno;
+		while (i > 0 && sem_trywait(s->psem) == 0) /* all or none */
+			i--;
+		errno = err;
+		if (errno == EOVERFLOW)
+			overflow(s, 0, n);
+		op_failed(s, "add permits");
+	}
+}
+
+static const char *user(uid_t uid)
+{
+	static char num[32];
+	struct passwd *pw = getpwuid(uid);
+
+	if (pw)
+		return pw->pw_name;
+	snprintf(num, sizeof num, "%u", (unsigned)uid);
+	return num;
+}
+
+/* Its mode and owner: the file of a POSIX one, the set's permissions. */
+static void perm_of(struct ipcsem *s, mode_t *mode, uid_t *uid)
+{
+	if (s->kind == IPC_POSIX) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		posix_path(s, path, sizeof path);
+		if (stat(path, &st) < 0)
+			die(EXIT_FAIL, "%s: cannot read its mode (%s):", s->label, path);
+		*mode = st.st_mode & 07777;
+		*uid = st.st_uid;
+		return;
+	}
+	struct semid_ds ds;
+
+	if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
+		op_failed(s, "read its state");
+	*mode = ds.sem_perm.mode & 0777;
+	*uid = ds.sem_perm.uid;
+}
+
+void ipcsem_check_mode(struct ipcsem *s, mode_t mode)
+{
+	mode_t have;
+	uid_t uid;
+
+	if (s->created)
+		return;
+	perm_of(s, &have, &uid);
+	if (have != mode)
+		die(EXIT_FAIL, "%s: exists with mode %03o, not %03o as -m asks; left as it is",
+		    s->label, (unsigned)have, (unsigned)mode);
+	if (uid != geteuid())
+		die(EXIT_FAIL, "%s: exists and belongs to %s; left as it is",
+		    s->label, user(uid));
+}
+
+void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m)
+{
+	mode_t mode;
+	uid_t uid;
+
+	perm_of(s, &mode, &uid);
+	if (s->kind == IPC_POSIX) {
+		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\nvalue: %d\n",
+		       s->name, (unsigned)mode, user(uid), value_of(s, 0));
+		return;
+	}
+	struct semid_ds ds;
+	int k = m->num[0];
+
+	if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
+		op_failed(s, "read its state");
+	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\nowner: %s\n",
+	       (unsigned)ds.sem_perm.__key, s->id, (unsigned)mode, user(uid));
+	printf("semaphores: %lu\nmember: %d\nvalue: %d\nwaiting: %d\nwaiting-zero: %d\nlast-pid: %d\n",
+	       (unsigned long)ds.sem_nsems, k, value_of(s, k),
+	       semctl(s->id, k, GETNCNT), semctl(s->id, k, GETZCNT),
+	       semctl(s->id, k, GETPID));
+	if (ds.sem_nsems > 1) {
+		fputs("values:", stdout);
+		for (unsigned long i = 0; i < ds.sem_nsems; i++)
+			printf(" %d", value_of(s, (int)i));
+		putchar('\n');
+	}
+	printf("last-op: %lld\n", (long long)ds.sem_otime);
+}
+
+void ipcsem_remove(struct ipcsem *s)
+{
+	int r = s->kind == IPC_POSIX ? sem_unlink(s->name)
+				     : semctl(s->id, 0, IPC_RMID);
+
+	if (r < 0)
+		die(EXIT_FAIL, "%s: cannot remove the semaphore:", s->label);
+}

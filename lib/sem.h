@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Semaphores, POSIX named and System V sets, behind one face: open (or
+ * create) the semaphore a target names, take and give permits with a
+ * deadline, wait for zero, print its state, remove it. Errors name the
+ * semaphore and the limit involved.
+ */
+#ifndef IPCUTILS_SEM_H
+#define IPCUTILS_SEM_H
+
+#include <semaphore.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "deadline.h"
+#include "ipcname.h"
+
+/* System V: the largest value of one semaphore (the kernel's SEMVMX). */
+#define SEM_SYSV_MAX 32767
+/* --all-of: at most this many members of a set in one call. */
+#define SEM_MEMBERS_MAX 64
+
+struct ipcsem {
+	enum ipc_kind kind;
+	const char *label;   /* how messages name it */
+	const char *name;    /* POSIX name, with its slash */
+	sem_t *psem;         /* POSIX */
+	int id;              /* System V identifier */
+	int nsems;           /* System V: semaphores in the set; -1 unknown */
+	bool created;        /* this call made it */
+};
+
+struct ipcsem_create {
+	bool create;         /* make a missing semaphore (value 0) */
+	bool exclusive;      /* refuse an existing one */
+	bool check_mode;     /* refuse an existing one of another mode or owner */
+	mode_t mode;
+	int nsems;           /* System V: semaphores in a new set */
+};
+
+/* The members of a System V set an operation touches (--all-of). */
+struct ipcsem_members {
+	int n;
+	unsigned short num[SEM_MEMBERS_MAX];
+};
+
+enum { SEMOP_OK, SEMOP_AGAIN, SEMOP_TIMEOUT, SEMOP_INTR };
+
+/*
+ * Open the semaphore t names, creating it when c says so (c may be NULL).
+ * Every failure exits 1 with a message naming the semaphore.
+ */
+void ipcsem_open(struct ipcsem *s, const struct ipc_target *t,
+		 const struct ipcsem_create *c);
+
+/* The largest value a semaphore of this kind holds. */
+unsigned ipcsem_max(enum ipc_kind kind);
+
+/*
+ * Parse LIST, comma-separated set member numbers, for option opt: a usage
+ * error on a bad or repeated number. With LIST NULL, member 0 alone.
+ */
+void ipcsem_members_arg(struct ipcsem_members *m, const char *opt,
+			const char *list);
+
+/* The number of semaphores a set needs to hold every member of m. */
+int ipcsem_members_span(const struct ipcsem_members *m);
+
+/*
+ * Take n permits of each member, all or none: waits until d passes unless
+ * nowait. System V: one semop, with SEM_UNDO when undo is set, so the
+ * kernel gives them back when the process ends. POSIX: one by one under
+ * a lock that serializes semwait's own multi-permit takers (no deadlock
+ * between them), permits given back if the wait fails. Returns SEMOP_*;
+ * SEMOP_INTR when a signal cut the wait. Other errors exit 1.
+ */
+int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,
+		const struct deadline *d, bool nowait, bool undo);
+
+/*
+ * System V: wait until every member is zero, once the set has been
+ * operated on at least once (sem_otime): a set never posted is not yet
+ * initialized. Returns as ipcsem_take.
+ */
+int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
+		const struct deadline *d, bool nowait);
+
+/*
+ * Add n permits to each member, all or none. A value that would pass the
+ * kind's maximum exits 1 naming the limit.
+ */
+void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n);
+
+/* Exit 1 unless an existing semaphore has mode and belongs to us. */
+void ipcsem_check_mode(struct ipcsem *s, mode_t mode);
+
+/* Print its state as "key: value" lines on stdout; one is "value: N". */
+void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m);
+
+/* Remove it; exits 1 on failure. */
+void ipcsem_remove(struct ipcsem *s);
+
+#endif

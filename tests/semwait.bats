@@ -1,0 +1,447 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# semwait: take permits, hold them for a command, wait for zero, time out.
+# shellcheck disable=SC2016 # commands run in their own shells
+
+load helper
+bats_require_minimum_version 1.5.0
+
+# The value semwait -s reports for TARGET...
+value() { semwait -s "$@" | sed -n 's/^value: //p'; }
+# Field F of semwait -s for TARGET...
+field() { local f=$1; shift; semwait -s "$@" | sed -n "s/^$f: //p"; }
+is_value() { local want=$1; shift; [ "$(value "$@")" = "$want" ]; }
+is_field() { local f=$1 want=$2; shift 2; [ "$(field "$f" "$@")" = "$want" ]; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+either_gone() { gone "$1" || gone "$2"; }
+# No file for POSIX semaphore $1: glibc's /dev/shm/sem.NAME, musl's /dev/shm/NAME.
+no_sem() { [ ! -e "/dev/shm/sem.${1#/}" ] && [ ! -e "/dev/shm/${1#/}" ]; }
+ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
+
+@test "semwait takes one permit; -s prints the value and takes nothing" {
+	local s; s=$(posix_name)
+	sempost -c 3 "$s"
+	run semwait "$s"
+	assert_success
+	assert_output ""
+	run semwait -s "$s"
+	assert_success
+	assert_line "value: 2"
+	assert_line "kind: posix"
+	assert_line "mode: 600"
+	is_value 2 "$s"
+}
+
+@test "semwait -s on a System V set: value, waiters, last pid" {
+	local k; k=$(sysv_key 1)
+	sempost -k "$k" -c 2
+	run semwait -s -k "$k"
+	assert_success
+	assert_line "value: 2"
+	assert_line "kind: sysv"
+	assert_line "waiting: 0"
+	assert_line "waiting-zero: 0"
+	assert_line --regexp '^last-pid: [1-9][0-9]*$'
+	assert_line --regexp "^key: 0x[0-9a-f]{8}$"
+}
+
+@test "semwait -c N takes all N or none (POSIX and System V)" {
+	local s k; s=$(posix_name); k=$(sysv_key 2)
+	sempost -c 3 "$s"
+	sempost -c 3 -k "$k"
+	run semwait -n -c 4 "$s"
+	assert_failure 124
+	assert_output "semwait: $s: not enough permits free"
+	is_value 3 "$s"
+	run semwait -n -c 4 -k "$k"
+	assert_failure 124
+	is_value 3 -k "$k"
+	semwait -c 3 "$s"
+	semwait -c 3 -k "$k"
+	is_value 0 "$s"
+	is_value 0 -k "$k"
+}
+
+@test "semwait blocks until a permit is posted" {
+	local s k; s=$(posix_name); k=$(sysv_key 3)
+	sempost -c 1 "$s" && semwait "$s"
+	spawn semwait "$s"
+	local p1=$!
+	sempost -k "$k" -c 1 && semwait -k "$k"
+	spawn semwait -k "$k"
+	local p2=$!
+	wait_until 5 is_field waiting 1 -k "$k"
+	kill -0 "$p1"
+	sempost "$s"
+	sempost -k "$k"
+	wait_until 5 gone "$p1"
+	wait_until 5 gone "$p2"
+	is_value 0 "$s"
+	is_value 0 -k "$k"
+}
+
+@test "semwait -T times out within tens of milliseconds, status 124" {
+	local s k t0 ms; s=$(posix_name); k=$(sysv_key 4)
+	sempost "$s" && semwait "$s"
+	sempost -k "$k" && semwait -k "$k"
+	for target in "$s" "-k $k"; do
+		t0=$(ms_now)
+		# shellcheck disable=SC2086 # -k KEY is two words
+		run semwait -T 300ms $target
+		ms=$(( $(ms_now) - t0 ))
+		assert_failure 124
+		assert_output --partial "not enough permits free within 300ms"
+		(( ms >= 300 && ms < 390 )) || { echo "took ${ms}ms"; false; }
+	done
+	t0=$(ms_now)
+	run semwait -T 0.2 -c 2 "$s"
+	ms=$(( $(ms_now) - t0 ))
+	assert_failure 124
+	(( ms >= 200 && ms < 290 )) || { echo "took ${ms}ms"; false; }
+}
+
+@test "semwait -n on an empty semaphore: 124 at once" {
+	local s; s=$(posix_name)
+	sempost "$s" && semwait "$s"
+	run semwait -n "$s"
+	assert_failure 124
+	assert_output "semwait: $s: not enough permits free"
+}
+
+@test "3 permits, 9 concurrent semwait S -- job: never more than 3 at once" {
+	local s k target i pids
+	s=$(posix_name); k=$(sysv_key 5)
+	cat > "$T/job" <<-'EOF'
+	#!/bin/bash
+	# Count the jobs inside at the moment this one entered.
+	touch "$1/in.$$"
+	ls "$1" | grep -c '^in\.' >> "$1/seen"
+	sleep 0.1
+	rm "$1/in.$$"
+	echo done >> "$1/done"
+	EOF
+	chmod +x "$T/job"
+	sempost -c 3 "$s"
+	sempost -c 3 -k "$k"
+	for target in "$s" "-k $k"; do
+		mkdir "$T/r"
+		pids=()
+		for i in 1 2 3 4 5 6 7 8 9; do
+			# shellcheck disable=SC2086 # -k KEY is two words
+			spawn semwait $target -- "$T/job" "$T/r"
+			pids+=("$!")
+		done
+		for i in "${pids[@]}"; do
+			wait "$i"
+		done
+		[ "$(wc -l < "$T/r/done")" -eq 9 ]
+		[ "$(sort -n "$T/r/seen" | tail -1)" -le 3 ]
+		# shellcheck disable=SC2086
+		is_value 3 $target
+		rm -rf "$T/r"
+	done
+}
+
+@test "System V: a holder killed with SIGKILL gives its permit back" {
+	local k; k=$(sysv_key 6)
+	sempost -k "$k"
+	# semwait execs COMMAND: its PID is COMMAND's, the undo goes with it.
+	spawn semwait -k "$k" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+	wait_until 5 test -s "$T/pid"
+	[ "$(cat "$T/pid")" = "$!" ]
+	is_value 0 -k "$k"
+	kill -KILL "$!"
+	wait_until 5 is_value 1 -k "$k"
+	# A command that forks: killing the process semwait became is enough.
+	spawn semwait -k "$k" -- bash -c 'sleep 100; true'
+	wait_until 5 is_value 0 -k "$k"
+	kill -KILL "$!"
+	wait_until 5 is_value 1 -k "$k"
+}
+
+@test "System V: permits held for a command are back when it ends, whatever its status" {
+	local k; k=$(sysv_key 7)
+	sempost -k "$k" -c 2
+	run semwait -c 2 -k "$k" -- sh -c 'exit 3'
+	assert_failure 3
+	is_value 2 -k "$k"
+	run semwait -k "$k" -- sh -c 'kill -TERM $$'
+	assert_failure 143
+	is_value 2 -k "$k"
+}
+
+@test "POSIX: TERM and INT reach the command; semwait posts when it ends" {
+	local s sig st; s=$(posix_name)
+	sempost -c 2 "$s"
+	for sig in TERM INT; do
+		rm -f "$T/pid"
+		spawn semwait -c 2 "$s" -- env --default-signal=INT sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+		local pid=$!
+		wait_until 5 test -s "$T/pid"
+		is_value 0 "$s"
+		kill -"$sig" "$pid"
+		st=0
+		wait "$pid" || st=$?
+		[ "$st" -eq $(( 128 + $(kill -l "$sig") )) ]
+		is_value 2 "$s"
+	done
+}
+
+@test "POSIX: a command's status is semwait's; the permit comes back" {
+	local s; s=$(posix_name)
+	sempost "$s"
+	run semwait "$s" -- sh -c 'echo held; exit 7'
+	assert_failure 7
+	assert_output "held"
+	is_value 1 "$s"
+}
+
+@test "a signal while waiting ends semwait with no permit taken" {
+	local s k; s=$(posix_name); k=$(sysv_key 8)
+	sempost "$s"
+	sempost -k "$k"
+	# -c 2 with one free: POSIX takes one, then waits; it must give it back.
+	spawn semwait -c 2 "$s"
+	local p1=$!
+	spawn semwait -c 2 -k "$k"
+	local p2=$!
+	wait_until 5 is_field waiting 1 -k "$k"
+	wait_until 5 is_value 0 "$s"
+	kill -TERM "$p1" "$p2"
+	local st=0
+	wait "$p1" || st=$?
+	[ "$st" -eq 143 ]
+	st=0
+	wait "$p2" || st=$?
+	[ "$st" -eq 143 ]
+	is_value 1 "$s"
+	is_value 1 -k "$k"
+}
+
+@test "semwait retries a wait cut by EINTR; -T still holds" {
+	command -v strace > /dev/null || skip "no strace"
+	local k t0 ms; k=$(sysv_key 16)
+	sempost -k "$k"
+	run strace -f -o /dev/null -e inject=semtimedop:error=EINTR:when=1 semwait -T 2 -k "$k"
+	assert_success
+	is_value 0 -k "$k"
+	t0=$(ms_now)
+	run strace -f -o /dev/null -e inject=semtimedop:error=EINTR:when=1 semwait -T 300ms -k "$k"
+	ms=$(( $(ms_now) - t0 ))
+	assert_failure 124
+	(( ms < 1000 )) || { echo "took ${ms}ms"; false; }
+}
+
+@test "POSIX: two -c 2 takers never split the permits between them" {
+	local s; s=$(posix_name)
+	sempost "$s" && semwait "$s"
+	spawn semwait -T 5 -c 2 "$s"
+	local a=$!
+	spawn semwait -T 5 -c 2 "$s"
+	local b=$!
+	sempost -c 2 "$s"
+	# One of them has both; the other still waits for two.
+	wait_until 5 either_gone "$a" "$b"
+	sempost -c 2 "$s"
+	local st=0
+	wait "$a" || st=$?
+	[ "$st" -eq 0 ]
+	wait "$b" || st=$?
+	[ "$st" -eq 0 ]
+	is_value 0 "$s"
+}
+
+@test "semwait -z waits until the value is 0: a barrier" {
+	local k; k=$(sysv_key 9)
+	sempost -k "$k" -c 2
+	spawn semwait -z -k "$k"
+	local pid=$!
+	wait_until 5 is_field waiting-zero 1 -k "$k"
+	semwait -k "$k"
+	kill -0 "$pid"
+	semwait -k "$k"
+	wait "$pid"
+	run semwait -z -n -k "$k"
+	assert_success
+	sempost -k "$k"
+	run semwait -z -n -k "$k"
+	assert_failure 124
+	assert_output --partial "the value is not 0"
+	run semwait -z -T 100ms -k "$k"
+	assert_failure 124
+}
+
+@test "semwait -z does not pass a set that was never posted (sem_otime 0)" {
+	/usr/bin/python3 -c 'import sysv_ipc' 2>/dev/null || skip "python3-sysv-ipc not installed"
+	local k; k=$(sysv_key 17)
+	# Made, not yet initialized: what a creator leaves between semget and its first semop.
+	/usr/bin/python3 -c 'import sys, sysv_ipc
+sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
+	is_field last-op 0 -k "$k"
+	run semwait -z -n -k "$k"
+	assert_failure 124
+	run semwait -z -T 100ms -k "$k"
+	assert_failure 124
+	spawn semwait -z -T 5s -k "$k"
+	local pid=$!
+	sempost -k "$k"
+	semwait -k "$k"
+	wait "$pid"
+	run semwait -z -n -k "$k"
+	assert_success
+}
+
+@test "semwait --all-of takes one of each member in one operation, or none" {
+	local k; k=$(sysv_key 10)
+	sempost -k "$k" --all-of 0,1,2
+	is_field values "1 1 1" -k "$k"
+	semwait -k "$k" --all-of 0,2
+	is_field values "0 1 0" -k "$k"
+	run semwait -n -k "$k" --all-of 1,2
+	assert_failure 124
+	is_field values "0 1 0" -k "$k"
+	run semwait -n -k "$k" --all-of 1,3
+	assert_failure 1
+	assert_output "semwait: key $(printf '0x%08x' "$k"): the set has only 3 semaphores"
+	sempost -k "$k" --all-of 0,2
+	run semwait -k "$k" --all-of 0,1,2 -- sh -c 'semwait -s -k "$1" | grep ^values:' sh "$k"
+	assert_success
+	assert_output "values: 0 0 0"
+	is_field values "1 1 1" -k "$k"
+}
+
+@test "semwait -u removes the semaphore afterwards" {
+	local s k; s=$(posix_name); k=$(sysv_key 11)
+	sempost "$s"
+	sempost -k "$k"
+	semwait -u "$s"
+	semwait -u -k "$k"
+	run semwait -s "$s"
+	assert_failure 1
+	assert_output "semwait: $s: no such semaphore"
+	run semwait -s -k "$k"
+	assert_failure 1
+	sempost "$s"
+	semwait -s -u "$s" > /dev/null
+	no_sem "$s"
+}
+
+@test "semwait errors: missing semaphore, bad counts, options that do not fit" {
+	local s k; s=$(posix_name); k=$(sysv_key 12)
+	run semwait -n "$s"
+	assert_failure 1
+	assert_output "semwait: $s: no such semaphore"
+	run semwait -n -k "$k"
+	assert_failure 1
+	assert_output "semwait: key $(printf '0x%08x' "$k"): no such semaphore"
+	run semwait -i 2147483647
+	assert_failure 1
+	assert_output --partial "no semaphore set with that identifier"
+	sempost "$s"
+	run semwait -c 0 "$s"
+	assert_failure 2
+	assert_line --index 1 "Try 'semwait --help'."
+	run semwait -c 32768 -k "$k"
+	assert_failure 2
+	assert_output --partial "32767"
+	run semwait -c 2147483648 "$s"
+	assert_failure 2
+	run semwait -z "$s"
+	assert_failure 2
+	assert_output --partial "--zero is for System V"
+	run semwait --all-of 0,1 "$s"
+	assert_failure 2
+	run semwait -k "$k" --all-of 1,1
+	assert_failure 2
+	assert_output --partial "member 1 given twice"
+	run semwait -k "$k" --all-of 0000000000000000000000000000000000000001
+	assert_failure 2
+	run semwait -k "$k" --all-of 0,
+	assert_failure 2
+	run semwait -u "$s" -- true
+	assert_failure 2
+	run semwait -s "$s" -- true
+	assert_failure 2
+	run semwait -T soon "$s"
+	assert_failure 2
+	run semwait --bogus "$s"
+	assert_failure 2
+	run semwait
+	assert_failure 2
+	run semwait "$s" --
+	assert_failure 2
+	assert_output --partial "no COMMAND after --"
+	run semwait "$s" extra
+	assert_failure 2
+	assert_output --partial "extra operand 'extra' (a COMMAND comes after --)"
+	is_value 1 "$s"
+}
+
+@test "semwait with COMMAND: 125 when semwait fails, 126/127 when it cannot run" {
+	local s k; s=$(posix_name); k=$(sysv_key 13)
+	run semwait "$s" -- true
+	assert_failure 125
+	assert_output "semwait: $s: no such semaphore"
+	sempost "$s"
+	sempost -k "$k"
+	run -127 semwait "$s" -- /nonexistent/cmd
+	assert_failure 127
+	is_value 1 "$s"
+	run -127 semwait -k "$k" -- /nonexistent/cmd
+	assert_failure 127
+	is_value 1 -k "$k"
+	touch "$T/noexec"
+	run semwait "$s" -- "$T/noexec"
+	assert_failure 126
+	run semwait -k "$k" -- "$T/noexec"
+	assert_failure 126
+	is_value 1 "$s"
+	is_value 1 -k "$k"
+}
+
+@test "semwait as an unprivileged user: permission denied, nothing taken" {
+	need_root
+	local s k; s=$(posix_name); k=$(sysv_key 14)
+	sempost -c 2 "$s"
+	sempost -c 2 -k "$k"
+	run as_nobody semwait "$s"
+	assert_failure 1
+	assert_output "semwait: $s: permission denied"
+	run as_nobody semwait -k "$k"
+	assert_failure 1
+	assert_output --partial "permission denied"
+	run as_nobody semwait -u -k "$k"
+	assert_failure 1
+	is_value 2 "$s"
+	is_value 2 -k "$k"
+	sempost -m 666 -k "$(sysv_key 15)"
+	run as_nobody semwait -k "$(sysv_key 15)" -- true
+	assert_success
+	is_value 1 -k "$(sysv_key 15)"
+}
+
+@test "semwait -s to /dev/full fails; closed stdout is named" {
+	local s; s=$(posix_name)
+	sempost "$s"
+	run bash -c "semwait -s '$s' > /dev/full"
+	assert_failure 1
+	assert_output --partial "write error"
+	run bash -c "semwait -s '$s' >&-"
+	assert_failure 1
+	assert_output "semwait: standard output is closed"
+	# Taking needs no stdout.
+	run bash -c "semwait '$s' >&-"
+	assert_success
+}
+
+@test "semwait and sempost: a hand-off between two scripts" {
+	local s; s=$(posix_name)
+	sempost "$s" && semwait "$s"
+	spawn bash -c 'semwait "$1" && echo got > "$2"' sh "$s" "$T/got"
+	local pid=$!
+	[ ! -e "$T/got" ]
+	sempost "$s"
+	wait "$pid"
+	[ "$(cat "$T/got")" = got ]
+	is_value 0 "$s"
+}
