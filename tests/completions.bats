@@ -78,6 +78,25 @@ abstract_listener() {
 	assert_output "sockpipe unix:$T/d/s"
 }
 
+@test "semwait and sempost: POSIX semaphore names in bash, zsh and fish, slash kept" {
+	need_shell zsh
+	local s
+	s=$(posix_name)
+	sempost "$s"
+	run in_shell bash "" "semwait ${s%?}"
+	assert_output "semwait $s "
+	run in_shell zsh zsh "sempost ${s%?}"
+	assert_output "sempost $s "
+	run in_shell zsh zsh "semwait ${s:1:-1}"
+	assert_output "semwait ${s#/} "
+	need_shell fish
+	run in_fish "semwait ${s%?}"
+	assert_output "$s"
+	# shmcat offers shared memory, not the semaphore's sem.NAME file.
+	run in_shell zsh zsh "shmcat ${s%?}"
+	assert_output "shmcat ${s%?}"
+}
+
 # in_fish LINE: the candidates fish offers for LINE, one per line, without
 # their descriptions.
 in_fish() {
