@@ -35,10 +35,17 @@ size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag)
 {
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path) + 1 : 0;
-	int n = snprintf(buf, size, "%.*s.%s.%s.XXXXXXXX", dirlen, path,
-			 path + dirlen, tag);
+	/* ".", ".", "-" and 8 X's around BASE and TAG in one component. */
+	size_t fixed = strlen(tag) + 11;
+	int n;
 
-	if (n < 0 || (size_t)n >= size || strlen(path + dirlen) + strlen(tag) + 11 > NAME_MAX) {
+	if (fixed >= NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return 0;
+	}
+	n = snprintf(buf, size, "%.*s.%.*s.%s-XXXXXXXX", dirlen, path,
+		     (int)(NAME_MAX - fixed), path + dirlen, tag);
+	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return 0;
 	}
