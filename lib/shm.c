@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
@@ -63,15 +64,16 @@ bool shm_option(struct shm *s, int opt, const char *arg)
 	return ipc_target_option(&s->t, opt, arg);
 }
 
-void shm_operand(struct shm *s, const char *arg)
+void shm_operands(struct shm *s, int argc, char **argv, const char *forms)
 {
-	only_one(s);
-	ipc_target_name(&s->t, arg);
-	snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
-}
-
-void shm_require(const struct shm *s, const char *forms)
-{
+	if (optind < argc) {
+		only_one(s);
+		ipc_target_name(&s->t, argv[optind]);
+		snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
+		optind++;
+	}
+	if (optind < argc)
+		usage_error("extra operand '%s'", argv[optind]);
 	if (!s->file && s->t.kind == IPC_NONE)
 		usage_error("no object given; name one: %s", forms);
 }
@@ -357,6 +359,24 @@ int shm_remove(struct shm *s)
 	return shmctl(s->id, IPC_RMID, NULL);
 }
 
+/*
+ * Rename bookkeeping: path and, for a POSIX object, its name. Only memcpy
+ * and strlen, because shm_unclaim runs in a signal handler too.
+ */
+static void set_path(struct shm *s, const char *path)
+{
+	size_t n = strlen(path);
+
+	memmove(s->path, path, n + 1);
+	if (!s->file) {
+		n -= strlen(SHM_DIR);
+		if (n > 250)
+			n = 250;
+		memcpy(s->t.name, s->path + strlen(SHM_DIR), n);
+		s->t.name[n] = '\0';
+	}
+}
+
 int shm_claim(struct shm *s)
 {
 	char dir[PATH_MAX], to[PATH_MAX];
@@ -373,9 +393,7 @@ int shm_claim(struct shm *s)
 		die(EXIT_FAIL, "%s: cannot take it (rename):", s->label);
 	}
 	memcpy(s->home, s->path, sizeof s->home);
-	memcpy(s->path, to, sizeof s->path);
-	if (!s->file)
-		snprintf(s->t.name, sizeof s->t.name, "%.250s", to + strlen(SHM_DIR));
+	set_path(s, to);
 	return 0;
 }
 
@@ -386,9 +404,7 @@ int shm_unclaim(struct shm *s)
 	/* renameat2 by its syscall: musl before 1.2.5 has no wrapper. */
 	if (syscall(SYS_renameat2, AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
 		return -1;
-	memcpy(s->path, s->home, sizeof s->path);
-	if (!s->file)
-		snprintf(s->t.name, sizeof s->t.name, "%.250s", s->home + strlen(SHM_DIR));
+	set_path(s, s->home);
 	s->home[0] = '\0';
 	return 0;
 }
