@@ -10,8 +10,6 @@
 #include "deadline.h"
 #include "tmpname.h"
 
-#define TRIES 100
-
 void tmpname_fill(char *name, size_t nx)
 {
 	static const char chars[] =
@@ -55,7 +53,7 @@ size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag)
 int tmpname_make(char *path, size_t nx, int (*make)(const char *path, void *arg),
 		 void *arg)
 {
-	for (int i = 0; i < TRIES; i++) {
+	for (int i = 0; i < TMPNAME_TRIES; i++) {
 		tmpname_fill(path, nx);
 		int r = make(path, arg);
 		if (r >= 0 || errno != EEXIST)

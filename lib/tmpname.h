@@ -23,10 +23,13 @@ void tmpname_fill(char *name, size_t nx);
  */
 size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag);
 
+/* How many taken names tmpname_make tries before it gives up. */
+#define TMPNAME_TRIES 100
+
 /*
  * Fill the nx X's of path and call make(path, arg) until it returns
  * >= 0 (returned) or fails with another error than EEXIST (-1, errno
- * kept). After 100 taken names, -1 with errno EEXIST.
+ * kept). After TMPNAME_TRIES taken names, -1 with errno EEXIST.
  */
 int tmpname_make(char *path, size_t nx, int (*make)(const char *path, void *arg),
 		 void *arg);
