@@ -232,6 +232,13 @@ static void add_fifo(struct fifos *fs, const char *path, bool made, bool pin)
 	fs->v[fs->n++] = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino, st.st_ctim, fd };
 }
 
+static void free_fifos(struct fifos *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].path);
+	free(fs->v);
+}
+
 /* Remove the FIFOs we made, but only if each is still the one we made. */
 static void remove_fifos(const struct opts *o, struct fifos *fs)
 {
@@ -566,8 +573,10 @@ int main(int argc, char **argv)
 		if (fs.n > first_temp)
 			warn("removed the %zu temporary FIFO%s made before the failure",
 			     fs.n - first_temp, fs.n - first_temp == 1 ? "" : "s");
-		return 1;
+		failed = 1;
+	} else {
+		print_temps(&o, &fs, first_temp);
 	}
-	print_temps(&o, &fs, first_temp);
+	free_fifos(&fs);
 	return failed;
 }
