@@ -381,10 +381,7 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 {
 	int c;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (shm_option(s, c, optarg))
-			continue;
+	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
 		switch (c) {
 		case 'E': o->no_create = true; break;
 		case 'h': print_usage(usage);

@@ -64,6 +64,18 @@ bool shm_option(struct shm *s, int opt, const char *arg)
 	return ipc_target_option(&s->t, opt, arg);
 }
 
+int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
+	       shm_option(s, c, optarg))
+		;
+	return c;
+}
+
 void shm_operands(struct shm *s, int argc, char **argv, const char *forms)
 {
 	if (optind < argc) {

@@ -9,6 +9,7 @@
 #ifndef IPCUTILS_SHM_H
 #define IPCUTILS_SHM_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,13 @@ struct shm {
 void shm_init(struct shm *s);
 /* Take -k, -i, --ftok or -F; false if opt is none of them. */
 bool shm_option(struct shm *s, int opt, const char *arg);
+/*
+ * getopt_long (opterr off, for usage_bad_option) for a tool that names a
+ * target: -k, -i, --ftok and -F go to shm_option; returns the tool's next
+ * option, or -1 when they end.
+ */
+int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
+	       const struct option *longopts);
 /*
  * After getopt_long: take the operand NAME or /NAME at argv[optind], if
  * any, and no other; a usage error unless a target was given (forms lists
