@@ -42,6 +42,10 @@ void ipcfmt_default_cols(struct fmt *f);
 /* Every column: the default for JSON and the detailed view. */
 void ipcfmt_all_cols(struct fmt *f);
 
+/* A user's (group false) or group's name, or the number when it has none
+ * (looked up once per id): for every "owner: NAME" ipcutils prints. */
+const char *ipcfmt_id_name(unsigned id, bool group);
+
 /* Print the n objects in v as f says. */
 void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n);
 
