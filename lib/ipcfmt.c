@@ -27,7 +27,8 @@ const char ipcfmt_col_words[] =
 static const unsigned numeric = 1u << COL_ID | 1u << COL_SIZE | 1u << COL_MESSAGES |
 	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH;
 
-int ipcfmt_col(const char *name, size_t len)
+/* The column a name (any case) stands for, or -1. */
+static int ipcfmt_col(const char *name, size_t len)
 {
 	for (int c = 0; c < COL_N; c++)
 		if (strlen(col_names[c]) == len && strncasecmp(name, col_names[c], len) == 0)

@@ -30,8 +30,6 @@ struct fmt {
 
 /* The column names, in enum order, joined by commas: for messages. */
 extern const char ipcfmt_col_words[];
-/* The column a name (any case) stands for, or -1. */
-int ipcfmt_col(const char *name, size_t len);
 /*
  * A comma-separated list of column names into f. -1 with the unknown name
  * in *bad and *badlen, or -2 when there are too many.
