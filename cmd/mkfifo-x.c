@@ -515,12 +515,48 @@ static int make_named(const struct opts *o, struct fifos *fs)
 	return failed;
 }
 
-/* The temporary FIFOs: -1 at the first that fails. */
-static int make_temps(const struct opts *o, struct fifos *fs)
+/* The temporary FIFOs (with -p, --tmpdir first): -1 at the first that fails. */
+static int make_temps(const struct opts *o, struct fifos *fs, int *failed)
 {
+	if (o->parents) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/", o->tmpdir);
+		if (make_parents(o, dir) < 0)
+			*failed = 1;
+	}
 	for (uint64_t i = 0; i < o->count; i++)
 		if (make_temp(o, fs) < 0)
 			return -1;
+	return 0;
+}
+
+/*
+ * With -r, the signals that stop mkfifo-x are waited for, not delivered:
+ * until the command runs, stopping means cleaning up first; then they are
+ * passed on to it.
+ */
+static void block_signals(sigset_t *sigs)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGHUP);
+	sigaddset(sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, sigs, NULL);
+}
+
+/* Without -r: a batch of temporary FIFOs is all or nothing; print it. */
+static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
+		  bool temp_failed)
+{
+	if (temp_failed) {
+		remove_temps(o, fs, first_temp);
+		if (fs->n > first_temp)
+			warn("removed the %zu temporary FIFO%s made before the failure",
+			     fs->n - first_temp, fs->n - first_temp == 1 ? "" : "s");
+		return 1;
+	}
+	print_temps(o, fs, first_temp);
 	return 0;
 }
 
@@ -529,36 +565,22 @@ int main(int argc, char **argv)
 	struct opts o = { .mode = 0600 };
 	struct fifos fs = { 0 };
 	sigset_t sigs;
-	int failed = 0;
 
 	tool_init("mkfifo-x");
 	parse_args(argc, argv, &o);
 	check_args(&o);
 	if (o.temp && !o.run)
 		need_std(STDOUT_FILENO); /* the paths go there */
-
-	/* Until the command runs, stopping means cleaning up first. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGCHLD);
 	if (o.run) {
-		sigprocmask(SIG_BLOCK, &sigs, NULL);
+		block_signals(&sigs);
 		alloc_fail_status = EXIT_CANNOT;
 	}
 
 	o.mask = umask(0);
 	umask(o.mask);
-	failed = make_named(&o, &fs);
+	int failed = make_named(&o, &fs);
 	size_t first_temp = fs.n;
-	if (o.temp && o.parents) {
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/", o.tmpdir);
-		if (make_parents(&o, dir) < 0)
-			failed = 1;
-	}
-	bool temp_failed = o.temp && make_temps(&o, &fs) < 0;
+	bool temp_failed = o.temp && make_temps(&o, &fs, &failed) < 0;
 
 	if (o.run) {
 		if (failed || temp_failed) {
@@ -567,16 +589,7 @@ int main(int argc, char **argv)
 		}
 		run(&o, &fs, &sigs);
 	}
-	/* A batch of temporary FIFOs is all or nothing. */
-	if (temp_failed) {
-		remove_temps(&o, &fs, first_temp);
-		if (fs.n > first_temp)
-			warn("removed the %zu temporary FIFO%s made before the failure",
-			     fs.n - first_temp, fs.n - first_temp == 1 ? "" : "s");
-		failed = 1;
-	} else {
-		print_temps(&o, &fs, first_temp);
-	}
+	failed |= finish(&o, &fs, first_temp, temp_failed);
 	free_fifos(&fs);
 	return failed;
 }
