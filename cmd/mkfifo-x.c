@@ -13,18 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "deadline.h"
+#include "alloc.h"
 #include "diag.h"
 #include "exec.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
+#include "tmpname.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -33,26 +33,25 @@ static const char usage[] =
 "  or:  mkfifo-x [OPTION]... -r [-t] [NAME]... -- COMMAND [ARG]...\n"
 "Create named pipes (FIFOs), mode 0600 unless -m says otherwise.\n"
 "\n"
-"  -c, --count=N         with -t: make N temporary FIFOs (1 to 4096)\n"
-"  -e, --exist-ok        an existing FIFO is success (its mode set by -m)\n"
-"  -h, --help            show this help and exit\n"
-"  -m, --mode=MODE       octal permissions, applied exactly (default 600)\n"
-"  -p, --parents         make missing parent directories (mode 0700)\n"
-"  -r, --run             run COMMAND with the FIFOs in its environment\n"
-"                        (FIFO, FIFO1..FIFON), remove them when it ends,\n"
-"                        and exit with its status\n"
-"  -t, --temp[=TEMPLATE] make a FIFO with a unique name from TEMPLATE\n"
-"                        (ending in XXXXXX; default fifo.XXXXXX) and\n"
-"                        print its path\n"
-"      --tmpdir=DIR      with -t: make it in DIR, not $TMPDIR or /tmp\n"
-"  -v, --verbose         say what was created and removed (stderr)\n"
-"  -V, --version         show the version and exit\n"
+"  -c, --count N            with -t: make N temporary FIFOs (1 to 4096)\n"
+"  -e, --exist-ok           an existing FIFO is success (its mode set by -m)\n"
+"  -m, --mode MODE          octal permissions, applied exactly (default 600)\n"
+"  -p, --parents            make missing parent directories (mode 0700)\n"
+"  -r, --run                run COMMAND with the FIFOs in its environment\n"
+"                           (FIFO, FIFO1..FIFON), remove them when it ends,\n"
+"                           and exit with its status (125 if mkfifo-x failed\n"
+"                           first, 126/127 if it could not run or was not found)\n"
+"  -t, --temp[=TEMPLATE]    make a FIFO with a unique name from TEMPLATE\n"
+"                           (ending in XXXXXX; default fifo.XXXXXX) and\n"
+"                           print its path\n"
+"      --tmpdir DIR         with -t: make it in DIR, not $TMPDIR or /tmp\n"
+"  -v, --verbose            say what was created and removed (stderr)\n"
+"  -h, --help               display this help and exit\n"
+"  -V, --version            output version information and exit\n"
 "\n"
-"Exit status: 0 all made, 1 some failed, 2 usage error; with -r the\n"
-"command's status, 125 if mkfifo-x failed first, 126/127 if it could not\n"
-"run or was not found.\n";
+"Exit status: 0 all made, 1 some failed, 2 usage error; with -r, see --run.\n";
 
-enum { OPT_TMPDIR = 0x100, MAX_COUNT = 4096, MAX_TRIES = 100 };
+enum { OPT_TMPDIR = 0x100, MAX_COUNT = 4096 };
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
@@ -77,10 +76,22 @@ struct fifo {
 	int pin;       /* O_PATH: keeps the inode, so its number is not reused; or -1 */
 };
 
-static bool exist_ok, parents, verbose, mode_given, runcmd;
-static mode_t mode = 0600, mask;
-static struct fifo *fifos;
-static size_t nfifos;
+/* What the FIFOs made or taken so far are, to run with and to remove. */
+struct fifos {
+	struct fifo *v;
+	size_t n;
+};
+
+struct opts {
+	bool exist_ok, parents, verbose, mode_given, run, temp;
+	mode_t mode, mask;           /* -m; the umask */
+	uint64_t count;              /* -c, 1 with -t alone */
+	const char *template, *tmpdir;
+	size_t nx;                   /* the template's trailing X's */
+	char **names;                /* the NAMEs */
+	int nnames;
+	char **cmd;                  /* -r: COMMAND [ARG]... */
+};
 
 /* Long names are usage errors; show the start of one, not 4 KiB of it. */
 static void check_name(const char *name)
@@ -106,19 +117,19 @@ static void check_name(const char *name)
  * the umask but always u+wx (as mkdir -p does), so the next one can be
  * made in it.
  */
-static int make_parents(const char *path)
+static int make_parents(const struct opts *o, const char *path)
 {
 	char buf[PATH_MAX];
 	char *slash;
 	int r = 0;
 
 	snprintf(buf, sizeof buf, "%s", path);
-	umask(mask & ~0300);
+	umask(o->mask & ~0300);
 	for (char *p = buf + 1; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
 		*slash = '\0';
 		if (slash > buf && slash[-1] != '/') {
 			if (mkdir(buf, 0700) == 0) {
-				if (verbose)
+				if (o->verbose)
 					warn("created directory '%s'", buf);
 			} else if (errno != EEXIST) {
 				warn("%s: cannot create directory:", buf);
@@ -128,7 +139,7 @@ static int make_parents(const char *path)
 		}
 		*slash = '/';
 	}
-	umask(mask);
+	umask(o->mask);
 	return r;
 }
 
@@ -151,7 +162,7 @@ static int check_fifo(const char *path, struct stat *st)
  * Set the mode of the FIFO at path exactly, never through a symlink: the
  * check and the change both refuse to follow one.
  */
-static int set_mode(const char *path, struct stat *st)
+static int set_mode(const char *path, mode_t mode, struct stat *st)
 {
 	if (check_fifo(path, st) < 0)
 		return -1;
@@ -172,32 +183,32 @@ static int set_mode(const char *path, struct stat *st)
  * FIFO -2 when mkfifo failed (errno set, unreported): on EEXIST the
  * caller tries another name, else it names the template.
  */
-static int make_fifo(const char *path, bool temp, bool *made)
+static int make_fifo(const struct opts *o, const char *path, bool temp, bool *made)
 {
 	struct stat st;
 
 	*made = false;
-	if (mkfifo(path, mode) < 0) {
+	if (mkfifo(path, o->mode) < 0) {
 		if (temp)
 			return -2;
-		if (errno != EEXIST || !exist_ok) {
+		if (errno != EEXIST || !o->exist_ok) {
 			warn("%s:", path);
 			return -1;
 		}
-		if (mode_given)
-			return set_mode(path, &st);
+		if (o->mode_given)
+			return set_mode(path, o->mode, &st);
 		return check_fifo(path, &st);
 	}
 	*made = true;
 	/* The umask may have taken bits away; set them exactly. */
-	if ((mode & ~mask) != mode || (mode & 07000)) {
-		if (set_mode(path, &st) < 0) {
+	if ((o->mode & ~o->mask) != o->mode || (o->mode & 07000)) {
+		if (set_mode(path, o->mode, &st) < 0) {
 			unlink(path);
 			*made = false;
 			return -1;
 		}
 	}
-	if (verbose)
+	if (o->verbose)
 		warn("created FIFO '%s'", path);
 	return 0;
 }
@@ -207,30 +218,34 @@ static int make_fifo(const char *path, bool temp, bool *made)
  * descriptor (no reader, no writer: the FIFO works as before), so that a
  * FIFO the command makes in its place cannot get the same inode number.
  */
-static void add_fifo(const char *path, bool made, bool pin)
+static void add_fifo(struct fifos *fs, const char *path, bool made, bool pin)
 {
 	struct stat st = { 0 };
-	struct fifo *f;
 	int fd = -1;
 
-	fifos = realloc(fifos, (nfifos + 1) * sizeof *fifos);
-	if (!fifos || !(path = strdup(path)))
-		die(EXIT_CANNOT, "out of memory");
+	fs->v = xreallocarray(fs->v, fs->n + 1, sizeof *fs->v);
+	path = xstrdup(path);
 	if (made && pin)
 		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (made && (fd >= 0 ? fstat(fd, &st) : fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW)) < 0)
 		made = false;
-	f = &fifos[nfifos++];
-	*f = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino, st.st_ctim, fd };
+	fs->v[fs->n++] = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino, st.st_ctim, fd };
+}
+
+static void free_fifos(struct fifos *fs)
+{
+	for (size_t i = 0; i < fs->n; i++)
+		free(fs->v[i].path);
+	free(fs->v);
 }
 
 /* Remove the FIFOs we made, but only if each is still the one we made. */
-static void remove_fifos(void)
+static void remove_fifos(const struct opts *o, struct fifos *fs)
 {
 	struct stat st;
 
-	for (size_t i = 0; i < nfifos; i++) {
-		struct fifo *f = &fifos[i];
+	for (size_t i = 0; i < fs->n; i++) {
+		struct fifo *f = &fs->v[i];
 		if (!f->made)
 			continue;
 		if (fstatat(AT_FDCWD, f->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -244,56 +259,64 @@ static void remove_fifos(void)
 		}
 		if (unlink(f->path) < 0)
 			warn("%s: cannot remove:", f->path);
-		else if (verbose)
+		else if (o->verbose)
 			warn("removed '%s'", f->path);
 		f->made = false;
 	}
 }
 
-/* Replace the trailing X's of name with random letters and digits. */
-static void randomize(char *name, size_t nx)
-{
-	static const char chars[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-	static uint64_t x;
-	unsigned char r[NAME_MAX];
-	char *p = name + strlen(name) - nx;
+/* tmpname_make's make(): one try at a temporary FIFO. */
+struct temp_try {
+	const struct opts *o;
+	bool made, reported;
+};
 
-	if (getrandom(r, nx, GRND_NONBLOCK) != (ssize_t)nx) {
-		/* Very old kernel: an xorshift seeded by the time and the pid. */
-		x ^= (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
-		for (size_t i = 0; i < nx; i++) {
-			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-			r[i] = (unsigned char)x;
-		}
+static int try_temp(const char *path, void *arg)
+{
+	struct temp_try *t = arg;
+	int r = make_fifo(t->o, path, true, &t->made);
+
+	if (r == -1) {
+		t->reported = true;
+		errno = ECANCELED; /* not EEXIST: no other name helps */
 	}
-	for (size_t i = 0; i < nx; i++)
-		p[i] = chars[r[i] % (sizeof chars - 1)];
+	return r < 0 ? -1 : 0;
 }
 
-/* Make one temporary FIFO in dir: new random names until one is free. */
-static int make_temp(const char *dir, const char *template, size_t nx)
+/* Make one temporary FIFO in --tmpdir: new random names until one is free. */
+static int make_temp(const struct opts *o, struct fifos *fs)
 {
 	char path[PATH_MAX];
-	bool made;
+	struct temp_try t = { .o = o };
 
-	for (int i = 0; i < MAX_TRIES; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, template);
-		randomize(path, nx);
-		int r = make_fifo(path, true, &made);
-		if (r == 0) {
-			add_fifo(path, made, runcmd);
-			return 0;
-		}
-		if (r == -1)
-			return -1;
-		if (errno != EEXIST) {
-			warn("%s/%s:", dir, template);
-			return -1;
-		}
+	snprintf(path, sizeof path, "%s/%s", o->tmpdir, o->template);
+	if (tmpname_make(path, o->nx, try_temp, &t) == 0) {
+		add_fifo(fs, path, t.made, o->run);
+		return 0;
 	}
-	warn("%s/%s: no free name after %d tries", dir, template, MAX_TRIES);
+	if (t.reported)
+		return -1;
+	if (errno == EEXIST)
+		warn("%s/%s: no free name after %d tries", o->tmpdir, o->template,
+		     TMPNAME_TRIES);
+	else
+		warn("%s/%s:", o->tmpdir, o->template);
 	return -1;
+}
+
+/* FIFO, FIFO1..FIFON for the command: the paths, in order. */
+static void export_fifos(const struct fifos *fs)
+{
+	char var[32];
+
+	setenv("FIFO", fs->v[0].path, 1);
+	for (size_t i = 0; i < fs->n; i++) {
+		snprintf(var, sizeof var, "FIFO%zu", i + 1);
+		setenv(var, fs->v[i].path, 1);
+	}
+	/* Stale FIFO<N+1>... from an outer mkfifo-x would mislead. */
+	for (size_t i = fs->n + 1; snprintf(var, sizeof var, "FIFO%zu", i), getenv(var); i++)
+		unsetenv(var);
 }
 
 /*
@@ -301,30 +324,23 @@ static int make_temp(const char *dir, const char *template, size_t nx)
  * ends or when we are told to stop. Its status is ours: its exit code, or
  * the same death by a signal.
  */
-static noreturn void run(char **cmd, const sigset_t *sigs)
+static noreturn void run(const struct opts *o, struct fifos *fs, const sigset_t *sigs)
 {
-	char var[32];
 	siginfo_t si;
 	int ws, sig;
 	pid_t pid;
 
-	setenv("FIFO", fifos[0].path, 1);
-	for (size_t i = 0; i < nfifos; i++) {
-		snprintf(var, sizeof var, "FIFO%zu", i + 1);
-		setenv(var, fifos[i].path, 1);
-	}
-	/* Stale FIFO<N+1>... from an outer mkfifo-x would mislead. */
-	for (size_t i = nfifos + 1; snprintf(var, sizeof var, "FIFO%zu", i), getenv(var); i++)
-		unsetenv(var);
+	export_fifos(fs);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		warn("cannot fork:");
-		remove_fifos();
+		remove_fifos(o, fs);
 		exit(EXIT_CANNOT);
 	}
 	if (pid == 0)
-		exec_command(cmd);
+		exec_command(o->cmd);
+	alloc_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
 	for (;;) {
 		sig = sigwaitinfo(sigs, &si);
 		if (sig < 0)
@@ -336,7 +352,7 @@ static noreturn void run(char **cmd, const sigset_t *sigs)
 		if (waitpid(pid, &ws, WNOHANG) == pid)
 			break;
 	}
-	remove_fifos();
+	remove_fifos(o, fs);
 	if (WIFSIGNALED(ws)) {
 		/* No core file of ours for the command's crash. */
 		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
@@ -348,24 +364,26 @@ static noreturn void run(char **cmd, const sigset_t *sigs)
 }
 
 /* Remove the temporary FIFOs (from first on), but never the named ones. */
-static void remove_temps(size_t first)
+static void remove_temps(const struct opts *o, struct fifos *fs, size_t first)
 {
 	for (size_t j = 0; j < first; j++)
-		fifos[j].made = false;
-	remove_fifos();
+		fs->v[j].made = false;
+	remove_fifos(o, fs);
 }
 
 /* Print the temporary paths; ones that cannot be printed are lost: remove them. */
-static void print_temps(size_t first)
+static void print_temps(const struct opts *o, struct fifos *fs, size_t first)
 {
-	for (size_t i = first; i < nfifos; i++) {
-		size_t len = strlen(fifos[i].path);
-		fifos[i].path[len] = '\n';
-		int r = write_all(STDOUT_FILENO, fifos[i].path, len + 1);
-		fifos[i].path[len] = '\0';
+	for (size_t i = first; i < fs->n; i++) {
+		char *path = fs->v[i].path;
+		size_t len = strlen(path);
+
+		path[len] = '\n';
+		int r = write_all(STDOUT_FILENO, path, len + 1);
+		path[len] = '\0';
 		if (r < 0) {
 			int e = errno;
-			remove_temps(first);
+			remove_temps(o, fs, first);
 			errno = e;
 			die_stdout();
 		}
@@ -399,32 +417,31 @@ static size_t check_template(const char *template, const char *tmpdir)
 	if (*tmpdir == '\0')
 		usage_error("--tmpdir: empty directory name");
 	if (strchr(template, '/'))
-		usage_error("-t: template '%s' has a slash; use --tmpdir=DIR for the directory",
+		usage_error("--temp: template '%s' has a slash; use --tmpdir DIR for the directory",
 			    template);
 	if (strlen(template) > NAME_MAX)
-		usage_error("-t: template is %zu bytes; the limit is %d",
+		usage_error("--temp: template is %zu bytes; the limit is %d",
 			    strlen(template), NAME_MAX);
 	for (size_t n = strlen(template); nx < n && template[n - 1 - nx] == 'X'; )
 		nx++;
 	if (nx < 6)
-		usage_error("-t: template '%s' must end in XXXXXX", template);
+		usage_error("--temp: template '%s' must end in XXXXXX", template);
 	if (strlen(tmpdir) + 1 + strlen(template) >= PATH_MAX)
 		usage_error("%.32s...: directory and template are longer than %d bytes",
 			    tmpdir, PATH_MAX - 1);
 	return nx;
 }
 
-int main(int argc, char **argv)
-{
-	static const char optstring[] = ":c:ehm:prt::vV";
-	const char *template = NULL, *tmpdir = NULL;
-	bool temp = false;
-	uint64_t count = 0;
-	char **cmd = NULL;
-	int c, nopt = argc, failed = 0, temp_failed = 0;
+static const char optstring[] = ":c:ehm:prt::vV";
 
-	tool_init("mkfifo-x");
-	/* With -r, the first "--" ends the NAMEs and starts the command. */
+/*
+ * The options into o, up to the first "--" (with -r, it ends the NAMEs
+ * and starts the command; without, NAMEs may follow it too).
+ */
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	int c, nopt = argc;
+
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
 			nopt = i;
@@ -433,101 +450,146 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(nopt, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': count = arg_u64("-c", optarg, 1, MAX_COUNT); break;
-		case 'e': exist_ok = true; break;
+		case 'c': o->count = arg_u64("--count", optarg, 1, MAX_COUNT); break;
+		case 'e': o->exist_ok = true; break;
 		case 'h': print_usage(usage);
-		case 'm': mode = arg_mode("-m", optarg); mode_given = true; break;
-		case 'p': parents = true; break;
-		case 'r': runcmd = true; break;
-		case 't': temp = true; template = optarg; break;
-		case OPT_TMPDIR: tmpdir = optarg; break;
-		case 'v': verbose = true; break;
+		case 'm': o->mode = arg_mode("--mode", optarg); o->mode_given = true; break;
+		case 'p': o->parents = true; break;
+		case 'r': o->run = true; break;
+		case 't': o->temp = true; o->template = optarg; break;
+		case OPT_TMPDIR: o->tmpdir = optarg; break;
+		case 'v': o->verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(nopt, argv, optstring, c);
 		}
 	}
-	char **names = argv + optind;
-	int nnames = nopt - optind;
-	if (runcmd) {
-		cmd = nopt + 1 < argc ? argv + nopt + 1 : NULL;
-		if (!cmd)
-			usage_error("-r: no command after '--'");
+	o->names = argv + optind;
+	o->nnames = nopt - optind;
+	if (o->run) {
+		o->cmd = nopt + 1 < argc ? argv + nopt + 1 : NULL;
+		if (!o->cmd)
+			usage_error("--run: no command after '--'");
 	} else if (nopt < argc) {
-		/* "--" only ended the options: NAMEs may follow it too. */
 		memmove(argv + nopt, argv + nopt + 1, (size_t)(argc - nopt) * sizeof *argv);
-		nnames = argc - 1 - optind;
+		o->nnames = argc - 1 - optind;
 	}
-	if (temp && !template)
-		template = template_from_names(names, &nnames);
-	if (count && !temp)
-		usage_error("-c: counts temporary FIFOs; it needs -t");
-	if (tmpdir && !temp)
-		usage_error("--tmpdir: places temporary FIFOs; it needs -t");
-	if (!temp && nnames == 0)
+}
+
+/* The options together: a usage error for what does not fit; defaults. */
+static void check_args(struct opts *o)
+{
+	if (o->temp && !o->template)
+		o->template = template_from_names(o->names, &o->nnames);
+	if (o->count && !o->temp)
+		usage_error("--count: counts temporary FIFOs; it needs --temp");
+	if (o->tmpdir && !o->temp)
+		usage_error("--tmpdir: places temporary FIFOs; it needs --temp");
+	if (!o->temp && o->nnames == 0)
 		usage_error("missing NAME");
-	for (int i = 0; i < nnames; i++)
-		check_name(names[i]);
+	for (int i = 0; i < o->nnames; i++)
+		check_name(o->names[i]);
+	if (!o->temp)
+		return;
+	if (!o->template)
+		o->template = "fifo.XXXXXX";
+	if (!o->tmpdir && !((o->tmpdir = getenv("TMPDIR")) && *o->tmpdir))
+		o->tmpdir = "/tmp";
+	o->nx = check_template(o->template, o->tmpdir);
+	if (!o->count)
+		o->count = 1;
+}
 
-	size_t nx = 0;
-	if (temp) {
-		if (!template)
-			template = "fifo.XXXXXX";
-		if (!tmpdir && !((tmpdir = getenv("TMPDIR")) && *tmpdir))
-			tmpdir = "/tmp";
-		nx = check_template(template, tmpdir);
-		if (!count)
-			count = 1;
-	}
+/* The named FIFOs: 1 if any failed (the others are made all the same). */
+static int make_named(const struct opts *o, struct fifos *fs)
+{
+	int failed = 0;
 
-	if (temp && !runcmd)
-		need_std(STDOUT_FILENO); /* the paths go there */
-
-	/* Until the command runs, stopping means cleaning up first. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGCHLD);
-	if (runcmd)
-		sigprocmask(SIG_BLOCK, &sigs, NULL);
-
-	mask = umask(0);
-	umask(mask);
-	for (int i = 0; i < nnames; i++) {
+	for (int i = 0; i < o->nnames; i++) {
 		bool made;
-		if ((parents && make_parents(names[i]) < 0)
-		    || make_fifo(names[i], false, &made) < 0)
+		if ((o->parents && make_parents(o, o->names[i]) < 0)
+		    || make_fifo(o, o->names[i], false, &made) < 0)
 			failed = 1;
 		else
-			add_fifo(names[i], made, runcmd);
+			add_fifo(fs, o->names[i], made, o->run);
 	}
-	size_t first_temp = nfifos;
-	if (temp && parents) {
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s/", tmpdir);
-		if (make_parents(dir) < 0)
-			failed = 1;
-	}
-	for (uint64_t i = 0; temp && i < count && !temp_failed; i++)
-		if (make_temp(tmpdir, template, nx) < 0)
-			temp_failed = 1;
+	return failed;
+}
 
-	if (runcmd) {
-		if (failed || temp_failed) {
-			remove_fifos();
-			exit(EXIT_CANNOT);
-		}
-		run(cmd, &sigs);
+/* The temporary FIFOs (with -p, --tmpdir first): -1 at the first that fails. */
+static int make_temps(const struct opts *o, struct fifos *fs, int *failed)
+{
+	if (o->parents) {
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s/", o->tmpdir);
+		if (make_parents(o, dir) < 0)
+			*failed = 1;
 	}
-	/* A batch of temporary FIFOs is all or nothing. */
+	for (uint64_t i = 0; i < o->count; i++)
+		if (make_temp(o, fs) < 0)
+			return -1;
+	return 0;
+}
+
+/*
+ * With -r, the signals that stop mkfifo-x are waited for, not delivered:
+ * until the command runs, stopping means cleaning up first; then they are
+ * passed on to it.
+ */
+static void block_signals(sigset_t *sigs)
+{
+	sigemptyset(sigs);
+	sigaddset(sigs, SIGINT);
+	sigaddset(sigs, SIGTERM);
+	sigaddset(sigs, SIGHUP);
+	sigaddset(sigs, SIGCHLD);
+	sigprocmask(SIG_BLOCK, sigs, NULL);
+}
+
+/* Without -r: a batch of temporary FIFOs is all or nothing; print it. */
+static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
+		  bool temp_failed)
+{
 	if (temp_failed) {
-		remove_temps(first_temp);
-		if (nfifos > first_temp)
+		remove_temps(o, fs, first_temp);
+		if (fs->n > first_temp)
 			warn("removed the %zu temporary FIFO%s made before the failure",
-			     nfifos - first_temp, nfifos - first_temp == 1 ? "" : "s");
+			     fs->n - first_temp, fs->n - first_temp == 1 ? "" : "s");
 		return 1;
 	}
-	print_temps(first_temp);
+	print_temps(o, fs, first_temp);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .mode = 0600 };
+	struct fifos fs = { 0 };
+	sigset_t sigs;
+
+	tool_init("mkfifo-x");
+	parse_args(argc, argv, &o);
+	check_args(&o);
+	if (o.temp && !o.run)
+		need_std(STDOUT_FILENO); /* the paths go there */
+	if (o.run) {
+		block_signals(&sigs);
+		alloc_fail_status = EXIT_CANNOT;
+	}
+
+	o.mask = umask(0);
+	umask(o.mask);
+	int failed = make_named(&o, &fs);
+	size_t first_temp = fs.n;
+	bool temp_failed = o.temp && make_temps(&o, &fs, &failed) < 0;
+
+	if (o.run) {
+		if (failed || temp_failed) {
+			remove_fifos(&o, &fs);
+			exit(EXIT_CANNOT);
+		}
+		run(&o, &fs, &sigs);
+	}
+	failed |= finish(&o, &fs, first_temp, temp_failed);
+	free_fifos(&fs);
 	return failed;
 }

@@ -5,23 +5,23 @@ static const char usage[] =
 	"  or:  shmcat [OPTION]... -k KEY | -i ID | --ftok PATH[:PROJ] | -F PATH\n"
 	"Write the content of a shared memory object to standard output.\n"
 	"\n"
-	"  NAME, /NAME             POSIX shared memory object (/dev/shm/NAME)\n"
-	"  -k, --key KEY           System V segment by key (decimal or 0x hex)\n"
-	"  -i, --id ID             System V segment by identifier, as ipcs shows it\n"
-	"      --ftok PATH[:PROJ]  System V segment by the key ftok(3) makes\n"
-	"  -F, --file PATH         a regular file, mapped like a POSIX object\n"
+	"  NAME, /NAME              POSIX shared memory object (/dev/shm/NAME)\n"
+	"  -k, --key KEY            System V segment by key (decimal or 0x hex)\n"
+	"  -i, --id ID              System V segment by identifier, as ipcs shows it\n"
+	"      --ftok PATH[:PROJ]   System V segment by the key ftok(3) makes\n"
+	"  -F, --file PATH          a regular file, mapped like a POSIX object\n"
 	"\n"
-	"  -f, --follow            write each new version whole as it is put in place\n"
-	"                          (POSIX object or file), until interrupted\n"
-	"  -l, --length LEN        write LEN bytes (K, M, G suffixes) instead of all\n"
-	"  -o, --offset OFF        start at byte OFF\n"
-	"  -s, --stat              print size, mode, owner, times (System V: attach\n"
-	"                          count and pids) as 'key: value' lines, no data\n"
-	"  -T, --timeout DURATION  with -w, give up after DURATION (exit 124)\n"
-	"  -u, --unlink            remove the object once the reader has read it all\n"
-	"  -w, --wait              wait for the object to exist\n"
-	"  -h, --help              display this help and exit\n"
-	"  -V, --version           output version information and exit\n"
+	"  -f, --follow             write each new version whole as it is put in place\n"
+	"                           (POSIX object or file), until interrupted\n"
+	"  -l, --length LEN         write LEN bytes (K, M, G suffixes) instead of all\n"
+	"  -o, --offset OFF         start at byte OFF\n"
+	"  -s, --stat               print size, mode, owner, times (System V: attach\n"
+	"                           count and pids) as 'key: value' lines, no data\n"
+	"  -T, --timeout DURATION   with -w, give up after DURATION (exit 124)\n"
+	"  -u, --unlink             remove the object once the reader has read it all\n"
+	"  -w, --wait               wait for the object to exist\n"
+	"  -h, --help               display this help and exit\n"
+	"  -V, --version            output version information and exit\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error, 124 timed out.\n";
 
@@ -30,7 +30,6 @@ static const char usage[] =
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +39,7 @@ static const char usage[] =
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
@@ -98,37 +98,34 @@ static bool send_fd(struct shm *s, uint64_t off, uint64_t len)
 	return true;
 }
 
-/* The object -u took: given its name back if shmcat fails or is stopped. */
-static struct shm *taken;
-
-static void give_back(void)
+/*
+ * The object -u took gets its name back if shmcat fails or is stopped
+ * before the reader has it all (in a signal handler too: shm_unclaim is
+ * safe there, the message is not).
+ */
+static void give_back(void *arg)
 {
-	if (taken && taken->home[0] && shm_unclaim(taken) < 0)
-		warn("%s: not put back (%s took its name); it is kept as %s", taken->label,
-		     errno == EEXIST ? "a newer object" : "something", taken->path);
-	taken = NULL;
-}
+	struct shm *s = arg;
 
-static void on_signal(int sig)
-{
-	if (taken && taken->home[0])
-		rename(taken->path, taken->home); /* async-signal-safe; best effort */
-	signal(sig, SIG_DFL);
-	raise(sig);
+	if (s->home[0] && shm_unclaim(s) < 0 && !cleanup_in_signal())
+		warn("%s: not put back (%s took its name); it is kept as %s", s->label,
+		     errno == EEXIST ? "a newer object" : "something", s->path);
 }
 
 struct opts {
 	uint64_t off, len;
 	bool wait, unlink_it, have_len, follow, stat;
+	int64_t timeout;  /* -1: none */
 	struct deadline d;
 };
 
 /*
  * Open the object, waiting for it with -w. With -u a POSIX object or file
  * is claimed first: of two takers only one gets it, the other waits on
- * (-w) or finds it missing.
+ * (-w) or finds it missing. Returns the cleanup handle that gives a
+ * claimed object back, else -1.
  */
-static void open_target(struct shm *s, const struct opts *o)
+static int open_target(struct shm *s, const struct opts *o)
 {
 	for (;;) {
 		if (o->wait ? shm_open_wait(s, false, &o->d) : shm_open_existing(s, false)) {
@@ -137,16 +134,17 @@ static void open_target(struct shm *s, const struct opts *o)
 			shm_die_missing(s);
 		}
 		if (!o->unlink_it || !shm_is_fd(s))
-			return;
+			return -1;
 		shm_close(s);
 		if (shm_claim(s) == 0)
 			break;
 		if (!o->wait)
 			shm_die_missing(s);
 	}
-	taken = s;
+	int undo = cleanup_push(give_back, s);
 	if (shm_open_existing(s, false) < 0)
 		die(EXIT_FAIL, "%s: vanished once taken", s->label);
+	return undo;
 }
 
 /* Write [off, off+len) of the object to stdout. */
@@ -163,12 +161,12 @@ static void write_out(struct shm *s, uint64_t off, uint64_t len)
 }
 
 /* -u: remove the object only once the reader has read all of it. */
-static void remove_delivered(struct shm *s)
+static void remove_delivered(struct shm *s, int undo)
 {
 	long unread = wait_read(STDOUT_FILENO);
 
 	if (unread > 0) {
-		give_back();
+		cleanup_pop(undo, true);
 		die(EXIT_FAIL, "%s: the reader left with %ld byte%s unread; the object is kept",
 		    s->label, unread, unread == 1 ? "" : "s");
 	}
@@ -179,7 +177,7 @@ static void remove_delivered(struct shm *s)
 		die(EXIT_FAIL, "%s: cannot remove:", s->label);
 	}
 	s->home[0] = '\0';
-	taken = NULL;
+	cleanup_pop(undo, false);
 }
 
 /* Write the object's range that -o and -l ask for. */
@@ -199,15 +197,16 @@ static void write_range(struct shm *s, const struct opts *o)
 	write_out(s, o->off, len);
 }
 
-static void cat_once(struct shm *s, struct opts *o)
+static void cat_once(struct shm *s, const struct opts *o)
 {
-	open_target(s, o);
+	int undo = open_target(s, o);
+
 	if (o->stat)
 		shm_stat(s);
 	else
 		write_range(s, o);
 	if (o->unlink_it)
-		remove_delivered(s);
+		remove_delivered(s, undo);
 	shm_close(s);
 }
 
@@ -238,59 +237,55 @@ static noreturn void follow(struct shm *s, const struct opts *o)
 
 static const char optstring[] = ":fF:hi:k:l:o:sT:uVw";
 
-int main(int argc, char **argv)
+/* The command line into s and o; a usage error for anything wrong. */
+static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 {
-	struct shm s;
-	struct opts o = { .len = UINT64_MAX };
-	int64_t timeout = -1;
 	int c;
 
-	tool_init("shmcat");
-	shm_init(&s);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (shm_option(&s, c, optarg))
-			continue;
+	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
 		switch (c) {
-		case 'f': o.follow = true; break;
+		case 'f': o->follow = true; break;
 		case 'h': print_usage(usage);
 		case 'l':
-			o.len = arg_size("--length", optarg, INT64_MAX);
-			o.have_len = true;
+			o->len = arg_size("--length", optarg, INT64_MAX);
+			o->have_len = true;
 			break;
-		case 'o': o.off = arg_size("--offset", optarg, INT64_MAX); break;
-		case 's': o.stat = true; break;
-		case 'T': timeout = arg_duration("--timeout", optarg); break;
-		case 'u': o.unlink_it = true; break;
+		case 'o': o->off = arg_size("--offset", optarg, INT64_MAX); break;
+		case 's': o->stat = true; break;
+		case 'T': o->timeout = arg_duration("--timeout", optarg); break;
+		case 'u': o->unlink_it = true; break;
 		case 'V': print_version();
-		case 'w': o.wait = true; break;
+		case 'w': o->wait = true; break;
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (optind < argc)
-		shm_operand(&s, argv[optind++]);
-	if (optind < argc)
-		usage_error("extra operand '%s'", argv[optind]);
-	shm_require(&s, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
-	if (timeout >= 0 && !o.wait)
+	shm_operands(s, argc, argv, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
+	if (o->timeout >= 0 && !o->wait)
 		usage_error("--timeout: only with --wait");
-	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
+	if (!shm_is_fd(s) && s->t.id < 0 && s->t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
-	if (o.follow && !shm_is_fd(&s))
+	if (o->follow && !shm_is_fd(s))
 		usage_error("--follow: only for a POSIX object or a file (a System V segment has no change events)");
-	if (o.follow && timeout >= 0)
+	if (o->follow && o->timeout >= 0)
 		usage_error("--follow: not with --timeout");
-	if (o.follow && (o.unlink_it || o.stat))
-		usage_error("--follow: not with %s", o.stat ? "--stat" : "--unlink");
-	if (o.stat && (o.have_len || o.off))
+	if (o->follow && (o->unlink_it || o->stat))
+		usage_error("--follow: not with %s", o->stat ? "--stat" : "--unlink");
+	if (o->stat && (o->have_len || o->off))
 		usage_error("--stat: not with --length or --offset");
+}
+
+int main(int argc, char **argv)
+{
+	struct shm s;
+	struct opts o = { .len = UINT64_MAX, .timeout = -1 };
+
+	tool_init("shmcat");
+	shm_init(&s);
+	parse_args(argc, argv, &s, &o);
 	need_std(STDOUT_FILENO);
 
-	atexit(give_back);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
-	deadline_start(&o.d, timeout);
+	cleanup_on_signals();
+	deadline_start(&o.d, o.timeout);
 	if (o.follow)
 		follow(&s, &o);
 	cat_once(&s, &o);

@@ -5,31 +5,31 @@ static const char usage[] =
 	"  or:  shmput [OPTION]... -k KEY | -i ID | --ftok PATH[:PROJ] | -F PATH | --new\n"
 	"Store standard input in a shared memory object.\n"
 	"\n"
-	"  NAME, /NAME             POSIX shared memory object (/dev/shm/NAME)\n"
-	"  -k, --key KEY           System V segment by key (decimal, 0x hex, private)\n"
-	"  -i, --id ID             existing System V segment by identifier\n"
-	"      --ftok PATH[:PROJ]  System V segment by the key ftok(3) makes\n"
-	"  -F, --file PATH         a regular file, mapped like a POSIX object\n"
-	"      --new               a new private System V segment (-k private)\n"
+	"  NAME, /NAME              POSIX shared memory object (/dev/shm/NAME)\n"
+	"  -k, --key KEY            System V segment by key (decimal, 0x hex, private)\n"
+	"  -i, --id ID              existing System V segment by identifier\n"
+	"      --ftok PATH[:PROJ]   System V segment by the key ftok(3) makes\n"
+	"  -F, --file PATH          a regular file, mapped like a POSIX object\n"
+	"      --new                a new private System V segment (-k private)\n"
 	"\n"
-	"  -E, --no-create         fail if the object does not exist\n"
-	"  -m, --mode MODE         permissions of a new object, octal (default 600)\n"
-	"  -o, --offset OFF        write at byte OFF, keep the rest (not atomic)\n"
-	"  -p, --print-id          print the System V segment's identifier\n"
-	"  -s, --size SIZE         make it SIZE bytes (K, M, G); pad with zeros\n"
-	"  -x, --exclusive         fail if the object exists\n"
-	"  -h, --help              display this help and exit\n"
-	"  -V, --version           output version information and exit\n"
+	"  -E, --no-create          fail if the object does not exist\n"
+	"  -m, --mode MODE          permissions of a new object, octal (default 600)\n"
+	"  -o, --offset OFF         write at byte OFF, keep the rest (not atomic)\n"
+	"  -p, --print-id           print the System V segment's identifier\n"
+	"  -s, --size SIZE          make it SIZE bytes (K, M, G); pad with zeros\n"
+	"  -x, --exclusive          fail if the object exists\n"
+	"  -h, --help               display this help and exit\n"
+	"  -V, --version            output version information and exit\n"
 	"\n"
 	"A POSIX object or file is replaced atomically: readers see the old\n"
-	"content or the new, never a mix. A System V segment is written in place.\n";
+	"content or the new, never a mix. A System V segment is written in place.\n"
+	"\n"
+	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,13 +41,14 @@ static const char usage[] =
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#include "deadline.h"
+#include "cleanup.h"
 #include "diag.h"
 #include "input.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
 #include "shm.h"
+#include "tmpname.h"
 #include "tool.h"
 
 enum { OPT_NEW = 0x100 };
@@ -69,28 +70,6 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* What to undo if we fail: a temporary object, a segment we created. */
-static char tmp_path[PATH_MAX];
-static volatile sig_atomic_t tmp_live;
-static int new_segment = -1;
-
-static void cleanup(void)
-{
-	if (tmp_live)
-		unlink(tmp_path);
-	tmp_live = 0;
-	if (new_segment >= 0)
-		shmctl(new_segment, IPC_RMID, NULL);
-	new_segment = -1;
-}
-
-static void on_signal(int sig)
-{
-	cleanup();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
 /* Refuse input of total bytes, or (exact false) of more than room bytes. */
 static noreturn void too_big(const char *label, uint64_t total, bool exact, uint64_t room,
 			     const char *what)
@@ -99,51 +78,50 @@ static noreturn void too_big(const char *label, uint64_t total, bool exact, uint
 	    fmt_bytes(exact ? total : room), what, room);
 }
 
-/* A fresh object next to the target, to be renamed into place. */
-static int make_temp(const struct shm *s, mode_t mode)
+/* The fresh object a replacement is written to, removed if shmput fails. */
+struct temp {
+	char path[PATH_MAX];
+	int undo;  /* its cleanup handle */
+};
+
+static int open_temp(const char *path, void *arg)
 {
-	const char *slash = strrchr(s->path, '/');
-	const char *base = slash ? slash + 1 : s->path;
-	int dirlen = slash ? (int)(slash - s->path) : 0;
-	uint64_t r = (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
+	const struct shm *s = arg;
+	int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
-	for (int i = 0; i < 100; i++) {
-		int fd;
+	return s->file ? open(path, flags, 0600) : shm_open(path + strlen(SHM_DIR), flags, 0600);
+}
 
-		snprintf(tmp_path, sizeof tmp_path, "%.*s%s.%.200s.shmput-%08" PRIx64,
-			 dirlen, s->path, slash ? "/" : "", base,
-			 (r + (uint64_t)i * 0x9e3779b97f4a7c15u) & 0xffffffffu);
-		if (s->file)
-			fd = open(tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		else
-			fd = shm_open(tmp_path + strlen(SHM_DIR), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-				      0600);
-		if (fd >= 0) {
-			tmp_live = 1;
-			if (fchmod(fd, mode) < 0)
-				die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)mode);
-			return fd;
-		}
-		if (errno != EEXIST)
-			die(EXIT_FAIL, "%s: cannot create:", s->label);
-	}
-	die(EXIT_FAIL, "%s: cannot make a unique temporary name", s->label);
+/* A fresh object next to the target, to be renamed into place. */
+static int make_temp(const struct shm *s, struct temp *tmp, mode_t mode)
+{
+	size_t nx = tmpname_beside(tmp->path, sizeof tmp->path, s->path, "shmput");
+	int fd = nx ? tmpname_make(tmp->path, nx, open_temp, (void *)s) : -1;
+
+	if (fd < 0 && errno == EEXIST)
+		die(EXIT_FAIL, "%s: cannot make a unique temporary name", s->label);
+	if (fd < 0)
+		die(EXIT_FAIL, "%s: cannot create:", s->label);
+	tmp->undo = cleanup_push(cleanup_unlink, tmp->path);
+	if (fchmod(fd, mode) < 0)
+		die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)mode);
+	return fd;
 }
 
 /* Put the temporary object in place: rename, or link for -x (atomic either way). */
-static void commit(const struct shm *s, bool exclusive)
+static void commit(const struct shm *s, struct temp *tmp, bool exclusive)
 {
 	if (exclusive) {
-		if (link(tmp_path, s->path) < 0) {
+		if (link(tmp->path, s->path) < 0) {
 			if (errno == EEXIST)
 				die(EXIT_FAIL, "%s: already exists", s->label);
 			die(EXIT_FAIL, "%s: cannot create:", s->label);
 		}
-		cleanup();
+		cleanup_pop(tmp->undo, true);
 	} else {
-		if (rename(tmp_path, s->path) < 0)
+		if (rename(tmp->path, s->path) < 0)
 			die(EXIT_FAIL, "%s: cannot replace:", s->label);
-		tmp_live = 0;
+		cleanup_pop(tmp->undo, false);
 	}
 }
 
@@ -200,13 +178,14 @@ static void put_replace(struct shm *s, const struct opts *o)
 {
 	int64_t known = input_size();
 	mode_t mode;
+	struct temp tmp;
 	struct area a = { .fd = -1, .label = s->label };
 	size_t got, max = room_for(s, o, SIZE_MAX / 2);
 
 	check_replace(s, o, &mode);
 	if (known > (int64_t)max)
 		too_big(s->label, (uint64_t)known, true, max, "--size is");
-	a.fd = make_temp(s, mode);
+	a.fd = make_temp(s, &tmp, mode);
 	if (known > 0 && copy_in(a.fd, s->label, (size_t)known))
 		got = (size_t)known;
 	else if ((got = slurp(&a, 0, max, known > 0 ? (size_t)known : 0)) > max)
@@ -216,7 +195,7 @@ static void put_replace(struct shm *s, const struct opts *o)
 	/* Sparse: -s sets the size; only the input's bytes take pages. */
 	if (ftruncate(a.fd, (off_t)(o->sized ? o->size : got)) < 0)
 		die(EXIT_FAIL, "%s: cannot set its size:", s->label);
-	commit(s, o->exclusive);
+	commit(s, &tmp, o->exclusive);
 	close(a.fd);
 }
 
@@ -286,20 +265,26 @@ static uint64_t sysv_limit(void)
 	return max;
 }
 
+/* A segment shmput made and must not leave behind if it fails. */
+static void remove_segment(void *id)
+{
+	shmctl(*(int *)id, IPC_RMID, NULL);
+}
+
 /*
  * Make the segment of size bytes. When another process makes it first,
- * its segment is the one written.
+ * its segment is the one written. Returns the cleanup handle of one made
+ * here, else -1.
  */
-static void create_sysv(struct shm *s, const struct opts *o, uint64_t size)
+static int create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 {
 	if (size == 0)
 		die(EXIT_FAIL, o->sized ? "%s: --size 0: a System V segment cannot be empty"
 		    : "%s: the input is empty, and a System V segment cannot be", s->label);
 	s->id = shmget(s->t.key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)o->mode);
 	if (s->id >= 0) {
-		new_segment = s->id;
 		s->size = (size_t)size;
-		return;
+		return cleanup_push(remove_segment, &s->id);
 	}
 	if (errno != EEXIST || o->exclusive || shm_open_existing(s, true) < 0) {
 		if (errno == EEXIST)
@@ -309,6 +294,7 @@ static void create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 	if (o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
 		    s->label, fmt_bytes(s->size), o->size);
+	return -1;
 }
 
 /* Zero [p, p+n) of a segment: whole pages are given back, not touched. */
@@ -328,9 +314,10 @@ static void zero_range(char *p, size_t n)
 /*
  * System V: written in place; a missing segment is made with the input's
  * size. Input of unknown size is held first, so nothing is made or
- * written unless all of it fits.
+ * written unless all of it fits. Returns the cleanup handle of a segment
+ * it made, else -1.
  */
-static void put_sysv(struct shm *s, const struct opts *o)
+static int put_sysv(struct shm *s, const struct opts *o)
 {
 	bool private = s->t.id < 0 && s->t.key == IPC_PRIVATE;
 	bool exists = !private && shm_open_existing(s, true) == 0;
@@ -339,6 +326,7 @@ static void put_sysv(struct shm *s, const struct opts *o)
 	struct area seg = { .fd = -1, .fixed = true, .label = s->label };
 	const char *what = o->off ? "from the offset the segment has room for" : "the segment holds";
 	size_t got = known > 0 ? (size_t)known : 0, room;
+	int undo = -1;
 
 	if (exists && o->exclusive)
 		die(EXIT_FAIL, "%s: already exists", s->label);
@@ -360,7 +348,7 @@ static void put_sysv(struct shm *s, const struct opts *o)
 	if (known < 0 && (got = slurp(&hold, 0, room, 0)) > room)
 		too_big(s->label, got, false, room, what);
 	if (!exists) {
-		create_sysv(s, o, o->sized ? o->size : o->off + got);
+		undo = create_sysv(s, o, o->sized ? o->size : o->off + got);
 		if (o->off > s->size || got > s->size - o->off)
 			die(EXIT_FAIL, "%s: input is %s; the segment another process made meanwhile is %s",
 			    s->label, fmt_bytes(got), fmt_bytes(s->size));
@@ -383,66 +371,65 @@ static void put_sysv(struct shm *s, const struct opts *o)
 		memcpy((char *)s->addr + o->off, hold.p, got);
 	if (!o->patch && room > got)
 		zero_range((char *)s->addr + o->off + got, room - got);
+	return undo;
 }
 
 static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
+
+/* The command line into s and o; a usage error for anything wrong. */
+static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
+{
+	int c;
+
+	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
+		switch (c) {
+		case 'E': o->no_create = true; break;
+		case 'h': print_usage(usage);
+		case 'm':
+			o->mode = arg_mode("--mode", optarg) & 0777;
+			o->have_mode = true;
+			break;
+		case OPT_NEW: shm_option(s, 'k', "private"); break;
+		case 'o':
+			o->off = arg_size("--offset", optarg, INT64_MAX);
+			o->patch = true;
+			break;
+		case 'p': o->print_id = true; break;
+		case 's':
+			o->size = arg_size("--size", optarg, INT64_MAX);
+			o->sized = true;
+			break;
+		case 'V': print_version();
+		case 'x': o->exclusive = true; break;
+		default: usage_bad_option(argc, argv, optstring, c);
+		}
+	}
+	shm_operands(s, argc, argv, "NAME, -k KEY, -i ID, --ftok PATH, -F PATH or --new");
+	if (o->exclusive && o->no_create)
+		usage_error("--exclusive and --no-create exclude each other");
+	if (o->print_id && shm_is_fd(s))
+		usage_error("--print-id: only for System V segments");
+	/* A new private segment is found only by its id: say it, as ipcmk does. */
+	if (!shm_is_fd(s) && s->t.id < 0 && s->t.key == IPC_PRIVATE)
+		o->print_id = true;
+}
 
 int main(int argc, char **argv)
 {
 	struct shm s;
 	struct opts o = { .mode = 0600 };
-	int c;
+	int undo = -1;
 
 	tool_init("shmput");
 	shm_init(&s);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (shm_option(&s, c, optarg))
-			continue;
-		switch (c) {
-		case 'E': o.no_create = true; break;
-		case 'h': print_usage(usage);
-		case 'm':
-			o.mode = arg_mode("--mode", optarg) & 0777;
-			o.have_mode = true;
-			break;
-		case OPT_NEW: shm_option(&s, 'k', "private"); break;
-		case 'o':
-			o.off = arg_size("--offset", optarg, INT64_MAX);
-			o.patch = true;
-			break;
-		case 'p': o.print_id = true; break;
-		case 's':
-			o.size = arg_size("--size", optarg, INT64_MAX);
-			o.sized = true;
-			break;
-		case 'V': print_version();
-		case 'x': o.exclusive = true; break;
-		default: usage_bad_option(argc, argv, optstring, c);
-		}
-	}
-	if (optind < argc)
-		shm_operand(&s, argv[optind++]);
-	if (optind < argc)
-		usage_error("extra operand '%s'", argv[optind]);
-	shm_require(&s, "NAME, -k KEY, -i ID, --ftok PATH, -F PATH or --new");
-	if (o.exclusive && o.no_create)
-		usage_error("--exclusive and --no-create exclude each other");
-	if (o.print_id && shm_is_fd(&s))
-		usage_error("--print-id: only for System V segments");
-	/* A new private segment is found only by its id: say it, as ipcmk does. */
-	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
-		o.print_id = true;
+	parse_args(argc, argv, &s, &o);
 	need_std(STDIN_FILENO);
 	if (o.print_id)
 		need_std(STDOUT_FILENO);
 
-	atexit(cleanup);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGHUP, on_signal);
+	cleanup_on_signals();
 	if (!shm_is_fd(&s))
-		put_sysv(&s, &o);
+		undo = put_sysv(&s, &o);
 	else if (o.patch)
 		put_patch(&s, &o);
 	else
@@ -455,7 +442,7 @@ int main(int argc, char **argv)
 		if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 			die_stdout();
 	}
-	new_segment = -1;
+	cleanup_pop(undo, false);
 	shm_close(&s);
 	return 0;
 }

@@ -13,7 +13,7 @@ static struct {
 	void (*fn)(void *);
 	void *arg;
 } actions[MAX_ACTIONS];
-static volatile sig_atomic_t running;
+static volatile sig_atomic_t running, in_signal;
 
 static void run_at_exit(void)
 {
@@ -39,6 +39,8 @@ int cleanup_push(void (*fn)(void *), void *arg)
 
 void cleanup_pop(int handle, bool run)
 {
+	if (handle < 0)
+		return;
 	void (*fn)(void *) = actions[handle].fn;
 
 	actions[handle].fn = NULL;
@@ -56,8 +58,14 @@ void cleanup_run(void)
 	running = 0;
 }
 
+bool cleanup_in_signal(void)
+{
+	return in_signal;
+}
+
 static void on_fatal(int sig)
 {
+	in_signal = 1;
 	cleanup_run();
 	signal(sig, SIG_DFL);
 	raise(sig); /* blocked while this handler runs: delivered on return */

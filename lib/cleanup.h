@@ -16,8 +16,12 @@
  * shm_unlink, mq_unlink, shmctl, close, kill). At most 16 at once.
  */
 int cleanup_push(void (*fn)(void *), void *arg);
-/* Forget the action (the thing was handed over), running it first if run. */
+/* Forget the action (the thing was handed over), running it first if run.
+ * A handle of -1 (nothing was pushed) is ignored. */
 void cleanup_pop(int handle, bool run);
+/* True while the actions run for a fatal signal: an action that reports
+ * what it could not do at exit keeps quiet then (stdio is not safe). */
+bool cleanup_in_signal(void);
 /* Run every registered action now, newest first, and forget them. */
 void cleanup_run(void);
 

@@ -18,7 +18,7 @@ enum { STEP = 64 << 20 };
  * Grow the mapping to len bytes (and the object under it first), or, if
  * the file system has no room for that, to need bytes.
  */
-void area_resize(struct area *a, size_t len, size_t need)
+static void area_resize(struct area *a, size_t len, size_t need)
 {
 	char *p;
 

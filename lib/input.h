@@ -19,12 +19,6 @@ struct area {
 	const char *label;
 };
 
-/*
- * Grow the mapping to len bytes (and the object under it first), or, if
- * the file system has no room for that, to need bytes.
- */
-void area_resize(struct area *a, size_t len, size_t need);
-
 /* stdin's remaining size if it is a regular file, else -1. */
 int64_t input_size(void);
 

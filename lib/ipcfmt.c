@@ -27,7 +27,8 @@ const char ipcfmt_col_words[] =
 static const unsigned numeric = 1u << COL_ID | 1u << COL_SIZE | 1u << COL_MESSAGES |
 	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH;
 
-int ipcfmt_col(const char *name, size_t len)
+/* The column a name (any case) stands for, or -1. */
+static int ipcfmt_col(const char *name, size_t len)
 {
 	for (int c = 0; c < COL_N; c++)
 		if (strlen(col_names[c]) == len && strncasecmp(name, col_names[c], len) == 0)
@@ -141,8 +142,7 @@ static void sb_json_str(struct sb *s, const char *t)
 	sb_printf(s, "\"");
 }
 
-/* User and group names, looked up once per id. */
-static const char *id_name(unsigned id, bool group)
+const char *ipcfmt_id_name(unsigned id, bool group)
 {
 	static struct { unsigned id; bool group; char name[64]; } cache[64];
 	static unsigned used;
@@ -257,8 +257,8 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 			sb_printf(s, "-");
 		break;
 	case COL_ID: text_num(s, o->id, sysv, false); break;
-	case COL_OWNER: sb_word(s, id_name(o->uid, false)); break;
-	case COL_GROUP: sb_word(s, id_name(o->gid, true)); break;
+	case COL_OWNER: sb_word(s, ipcfmt_id_name(o->uid, false)); break;
+	case COL_GROUP: sb_word(s, ipcfmt_id_name(o->gid, true)); break;
 	case COL_MODE: sb_printf(s, "%04o", o->mode); break;
 	case COL_SIZE: text_num(s, o->size, o->size >= 0, !f->bytes); break;
 	case COL_MESSAGES: text_num(s, o->messages, is_queue(o), false); break;
@@ -369,7 +369,7 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 		struct fmt plain = { .bytes = true };
 		text_cell(&t, &plain, o, c);
 		sb_json_str(s, c == COL_OWNER || c == COL_GROUP ?
-			    id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
+			    ipcfmt_id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
 		free(t.p);
 	}
 	}

@@ -30,8 +30,6 @@ struct fmt {
 
 /* The column names, in enum order, joined by commas: for messages. */
 extern const char ipcfmt_col_words[];
-/* The column a name (any case) stands for, or -1. */
-int ipcfmt_col(const char *name, size_t len);
 /*
  * A comma-separated list of column names into f. -1 with the unknown name
  * in *bad and *badlen, or -2 when there are too many.
@@ -41,6 +39,10 @@ int ipcfmt_cols_parse(struct fmt *f, const char *s, const char **bad, size_t *ba
 void ipcfmt_default_cols(struct fmt *f);
 /* Every column: the default for JSON and the detailed view. */
 void ipcfmt_all_cols(struct fmt *f);
+
+/* A user's (group false) or group's name, or the number when it has none
+ * (looked up once per id): for every "owner: NAME" ipcutils prints. */
+const char *ipcfmt_id_name(unsigned id, bool group);
 
 /* Print the n objects in v as f says. */
 void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include "io.h"
 #include "parse.h"
 #include "pidfile.h"
+#include "tmpname.h"
 
 pid_t pidfile_read(const char *path)
 {
@@ -46,46 +46,36 @@ pid_t pidfile_read(const char *path)
 	return (pid_t)pid;
 }
 
+static int create(const char *path, void *arg)
+{
+	(void)arg;
+	return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+}
+
 int pidfile_write(const char *path, pid_t pid)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	char *tmp = malloc(strlen(path) + 16);
-	char buf[32];
-	int fd, saved;
+	char tmp[PATH_MAX], buf[32];
+	size_t nx = tmpname_beside(tmp, sizeof tmp, path, "pidfile");
+	/* Mode 0600: like everything ipcutils creates, not for others. */
+	int fd = nx ? tmpname_make(tmp, nx, create, NULL) : -1;
 
-	if (!tmp)
-		return -1;
-	/* ".NAME.XXXXXX" beside path: rename(2) needs the same file system. */
-	snprintf(tmp, strlen(path) + 16, "%.*s.%s.XXXXXX", (int)dirlen, path,
-		 path + dirlen);
-	fd = mkstemp(tmp);
 	if (fd < 0)
-		goto fail;
-	/* mkstemp's mode 0600: like everything ipcutils creates, not for others. */
+		return -1;
 	int len = snprintf(buf, sizeof buf, "%ld\n", (long)pid);
 	int bad = write_all(fd, buf, (size_t)len) < 0;
-	saved = errno;
+	int saved = errno;
 	if (close(fd) < 0 && !bad) {
+		bad = 1;
+		saved = errno;
+	}
+	if (!bad && rename(tmp, path) < 0) {
 		bad = 1;
 		saved = errno;
 	}
 	if (bad) {
 		unlink(tmp);
 		errno = saved;
-		goto fail;
+		return -1;
 	}
-	if (rename(tmp, path) < 0) {
-		saved = errno;
-		unlink(tmp);
-		errno = saved;
-		goto fail;
-	}
-	free(tmp);
 	return 0;
-fail:
-	saved = errno;
-	free(tmp);
-	errno = saved;
-	return -1;
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "io.h"
+#include "ipcfmt.h"
 #include "shm.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -63,15 +64,28 @@ bool shm_option(struct shm *s, int opt, const char *arg)
 	return ipc_target_option(&s->t, opt, arg);
 }
 
-void shm_operand(struct shm *s, const char *arg)
+int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
 {
-	only_one(s);
-	ipc_target_name(&s->t, arg);
-	snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
+	       shm_option(s, c, optarg))
+		;
+	return c;
 }
 
-void shm_require(const struct shm *s, const char *forms)
+void shm_operands(struct shm *s, int argc, char **argv, const char *forms)
 {
+	if (optind < argc) {
+		only_one(s);
+		ipc_target_name(&s->t, argv[optind]);
+		snprintf(s->path, sizeof s->path, "%s%s", SHM_DIR, s->t.name);
+		optind++;
+	}
+	if (optind < argc)
+		usage_error("extra operand '%s'", argv[optind]);
 	if (!s->file && s->t.kind == IPC_NONE)
 		usage_error("no object given; name one: %s", forms);
 }
@@ -254,17 +268,6 @@ int shm_event_wait(const struct shm *s, int in, int watch_out)
 	}
 }
 
-static const char *user_name(uid_t uid)
-{
-	static char num[32];
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		return pw->pw_name;
-	snprintf(num, sizeof num, "%u", (unsigned)uid);
-	return num;
-}
-
 /* "time: 2026-11-26T04:32:09.123456789Z" */
 static void print_time(const char *key, time_t sec, long nsec)
 {
@@ -286,7 +289,7 @@ void shm_stat(struct shm *s)
 			die(EXIT_FAIL, "%s: cannot stat:", s->label);
 		printf("name: %s\nkind: %s\nsize: %zu\nmode: %03o\nowner: %s\n",
 		       s->file ? s->path : s->t.name, s->file ? "file" : "posix",
-		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, user_name(st.st_uid));
+		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, ipcfmt_id_name(st.st_uid, false));
 		print_time("modified", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 		print_time("changed", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 		print_time("accessed", st.st_atim.tv_sec, st.st_atim.tv_nsec);
@@ -296,7 +299,7 @@ void shm_stat(struct shm *s)
 		die(EXIT_FAIL, "%s: cannot stat:", s->label);
 	printf("key: 0x%08x\nid: %d\nkind: sysv\nsize: %zu\nmode: %03o\nowner: %s\n",
 	       (unsigned)ds.shm_perm.__key, s->id, (size_t)ds.shm_segsz,
-	       (unsigned)ds.shm_perm.mode & 0777, user_name(ds.shm_perm.uid));
+	       (unsigned)ds.shm_perm.mode & 0777, ipcfmt_id_name(ds.shm_perm.uid, false));
 	printf("attached: %lu\ncreator-pid: %d\nlast-pid: %d\n", (unsigned long)ds.shm_nattch,
 	       (int)ds.shm_cpid, (int)ds.shm_lpid);
 	print_time("changed", ds.shm_ctime, 0);
@@ -357,6 +360,24 @@ int shm_remove(struct shm *s)
 	return shmctl(s->id, IPC_RMID, NULL);
 }
 
+/*
+ * Rename bookkeeping: path and, for a POSIX object, its name. Only memcpy
+ * and strlen, because shm_unclaim runs in a signal handler too.
+ */
+static void set_path(struct shm *s, const char *path)
+{
+	size_t n = strlen(path);
+
+	memmove(s->path, path, n + 1);
+	if (!s->file) {
+		n -= strlen(SHM_DIR);
+		if (n > 250)
+			n = 250;
+		memcpy(s->t.name, s->path + strlen(SHM_DIR), n);
+		s->t.name[n] = '\0';
+	}
+}
+
 int shm_claim(struct shm *s)
 {
 	char dir[PATH_MAX], to[PATH_MAX];
@@ -373,9 +394,7 @@ int shm_claim(struct shm *s)
 		die(EXIT_FAIL, "%s: cannot take it (rename):", s->label);
 	}
 	memcpy(s->home, s->path, sizeof s->home);
-	memcpy(s->path, to, sizeof s->path);
-	if (!s->file)
-		snprintf(s->t.name, sizeof s->t.name, "%.250s", to + strlen(SHM_DIR));
+	set_path(s, to);
 	return 0;
 }
 
@@ -386,9 +405,7 @@ int shm_unclaim(struct shm *s)
 	/* renameat2 by its syscall: musl before 1.2.5 has no wrapper. */
 	if (syscall(SYS_renameat2, AT_FDCWD, s->path, AT_FDCWD, s->home, RENAME_NOREPLACE) < 0)
 		return -1;
-	memcpy(s->path, s->home, sizeof s->path);
-	if (!s->file)
-		snprintf(s->t.name, sizeof s->t.name, "%.250s", s->home + strlen(SHM_DIR));
+	set_path(s, s->home);
 	s->home[0] = '\0';
 	return 0;
 }

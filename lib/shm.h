@@ -9,6 +9,7 @@
 #ifndef IPCUTILS_SHM_H
 #define IPCUTILS_SHM_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,10 +39,19 @@ struct shm {
 void shm_init(struct shm *s);
 /* Take -k, -i, --ftok or -F; false if opt is none of them. */
 bool shm_option(struct shm *s, int opt, const char *arg);
-/* Take the operand NAME or /NAME. */
-void shm_operand(struct shm *s, const char *arg);
-/* A usage error unless a target was given; forms lists the tool's. */
-void shm_require(const struct shm *s, const char *forms);
+/*
+ * getopt_long (opterr off, for usage_bad_option) for a tool that names a
+ * target: -k, -i, --ftok and -F go to shm_option; returns the tool's next
+ * option, or -1 when they end.
+ */
+int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
+	       const struct option *longopts);
+/*
+ * After getopt_long: take the operand NAME or /NAME at argv[optind], if
+ * any, and no other; a usage error unless a target was given (forms lists
+ * the tool's ways of naming one).
+ */
+void shm_operands(struct shm *s, int argc, char **argv, const char *forms);
 
 /* POSIX object or file: backed by a file descriptor. */
 static inline bool shm_is_fd(const struct shm *s)
@@ -93,7 +103,8 @@ int shm_remove(struct shm *s);
  */
 int shm_claim(struct shm *s);
 /* Give a claimed object its name back, unless a newer object took the
- * name meanwhile: then -1 with errno EEXIST, and s->path says where it is. */
+ * name meanwhile: then -1 with errno EEXIST, and s->path says where it is.
+ * Async-signal-safe, for a cleanup action. */
 int shm_unclaim(struct shm *s);
 
 /*

@@ -10,8 +10,6 @@
 #include "deadline.h"
 #include "tmpname.h"
 
-#define TRIES 100
-
 void tmpname_fill(char *name, size_t nx)
 {
 	static const char chars[] =
@@ -35,10 +33,17 @@ size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag)
 {
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path) + 1 : 0;
-	int n = snprintf(buf, size, "%.*s.%s.%s.XXXXXXXX", dirlen, path,
-			 path + dirlen, tag);
+	/* ".", ".", "-" and 8 X's around BASE and TAG in one component. */
+	size_t fixed = strlen(tag) + 11;
+	int n;
 
-	if (n < 0 || (size_t)n >= size || strlen(path + dirlen) + strlen(tag) + 11 > NAME_MAX) {
+	if (fixed >= NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return 0;
+	}
+	n = snprintf(buf, size, "%.*s.%.*s.%s-XXXXXXXX", dirlen, path,
+		     (int)(NAME_MAX - fixed), path + dirlen, tag);
+	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return 0;
 	}
@@ -48,7 +53,7 @@ size_t tmpname_beside(char *buf, size_t size, const char *path, const char *tag)
 int tmpname_make(char *path, size_t nx, int (*make)(const char *path, void *arg),
 		 void *arg)
 {
-	for (int i = 0; i < TRIES; i++) {
+	for (int i = 0; i < TMPNAME_TRIES; i++) {
 		tmpname_fill(path, nx);
 		int r = make(path, arg);
 		if (r >= 0 || errno != EEXIST)

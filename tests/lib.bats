@@ -307,7 +307,7 @@ Try 'libtest --help'."
 		local pid=$!
 		wait_until 5 test -s "$T/name"
 		name=$(<"$T/name")
-		[[ $name == "$T/.target.libtest."???????? ]]
+		[[ $name == "$T/.target.libtest-"???????? ]]
 		[ -f "$name" ]
 		kill -"$sig" "$pid"
 		local st=0

@@ -293,7 +293,7 @@ start_waiting() {
 @test "-r needs a command after --" {
 	run mkfifo-x -t -r
 	assert_failure 2
-	assert_output $'mkfifo-x: -r: no command after \'--\'\nTry \'mkfifo-x --help\'.'
+	assert_output $'mkfifo-x: --run: no command after \'--\'\nTry \'mkfifo-x --help\'.'
 	run mkfifo-x -t -r --
 	assert_failure 2
 	run listing "$TMPDIR"
@@ -317,18 +317,18 @@ start_waiting() {
 		["--verbose -vq a"]="invalid option -- 'q'"
 		["a --mode=600 -m"]="option '-m' needs an argument"
 		["a --exist-ok=1"]="option '--exist-ok' takes no argument"
-		["a -m 8"]="-m: invalid mode '8' (octal digits, e.g. 600)"
-		["a -m 17777"]="-m: mode '17777' is out of range (at most 7777)"
-		["-t -c 0"]="-c: '0' is out of range (1 to 4096)"
-		["-t -c 4097"]="-c: '4097' is out of range (1 to 4096)"
-		["-t -c x"]="-c: invalid number 'x'"
-		["-c 2 a"]="-c: counts temporary FIFOs; it needs -t"
-		["--tmpdir=. a"]="--tmpdir: places temporary FIFOs; it needs -t"
+		["a -m 8"]="--mode: invalid mode '8' (octal digits, e.g. 600)"
+		["a -m 17777"]="--mode: mode '17777' is out of range (at most 7777)"
+		["-t -c 0"]="--count: '0' is out of range (1 to 4096)"
+		["-t -c 4097"]="--count: '4097' is out of range (1 to 4096)"
+		["-t -c x"]="--count: invalid number 'x'"
+		["-c 2 a"]="--count: counts temporary FIFOs; it needs --temp"
+		["--tmpdir=. a"]="--tmpdir: places temporary FIFOs; it needs --temp"
 		["-t --tmpdir="]="--tmpdir: empty directory name"
-		["-ta/b.XXXXXX"]="-t: template 'a/b.XXXXXX' has a slash; use --tmpdir=DIR for the directory"
-		["-tfifo.XXXXX"]="-t: template 'fifo.XXXXX' must end in XXXXXX"
-		["--temp=XXXXXXy"]="-t: template 'XXXXXXy' must end in XXXXXX"
-		["-t$long"]="-t: template is 256 bytes; the limit is 255"
+		["-ta/b.XXXXXX"]="--temp: template 'a/b.XXXXXX' has a slash; use --tmpdir DIR for the directory"
+		["-tfifo.XXXXX"]="--temp: template 'fifo.XXXXX' must end in XXXXXX"
+		["--temp=XXXXXXy"]="--temp: template 'XXXXXXy' must end in XXXXXX"
+		["-t$long"]="--temp: template is 256 bytes; the limit is 255"
 		["-v"]="missing NAME"
 		["a $long"]="$long: component '${long:0:32}...' is 256 bytes; the limit is 255"
 	)

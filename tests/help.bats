@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# Every tool's --help reads alike: the same -h and -V lines, descriptions
+# in one column, one spelling of option arguments, a "Usage: NAME" first
+# line and an "Exit status:" last line. A failure names every tool and
+# line that breaks a rule, so one run shows all that is left to fix.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+tools() {
+	sed -n 's/^TOOLS = //p' "$BATS_TEST_DIRNAME/../Makefile"
+}
+
+# The column descriptions start at: the 28th character, as in these two.
+HELP_LINE='  -h, --help               display this help and exit'
+VERSION_LINE='  -V, --version            output version information and exit'
+COL=27  # spaces before a description (or a continuation line)
+
+# help_problems TOOL: one line per rule TOOL's --help breaks.
+help_problems() {
+	local t=$1 text line prev='' opt desc n i
+	local -a lines
+	text=$("$t" --help) || { echo "$t: --help exits $?"; return; }
+	mapfile -t lines <<<"$text"
+	n=${#lines[@]}
+	[[ ${lines[0]} == "Usage: $t "* ]] || echo "$t: first line: ${lines[0]}"
+	[[ ${lines[n - 1]} == "Exit status:"* ]] || echo "$t: last line: ${lines[n - 1]}"
+	grep -qxF -- "$HELP_LINE" <<<"$text" || echo "$t: no line '$HELP_LINE'"
+	grep -qxF -- "$VERSION_LINE" <<<"$text" || echo "$t: no line '$VERSION_LINE'"
+	for ((i = 0; i < n; i++)); do
+		line=${lines[i]}
+		if [[ $line =~ ^(\ \ -[[:alnum:]],\ |\ \ \ \ \ \ )(--[[:alnum:]-]+[^ ]*( [^ ]+)*)(\ +)?(.*)$ ]]; then
+			opt=${BASH_REMATCH[2]}
+			desc=${BASH_REMATCH[5]}
+			# --key KEY, not --key=KEY; an optional one is --temp[=TEMPLATE].
+			[[ $opt =~ --[[:alnum:]-]+= ]] && echo "$t: '=' in '$opt': $line"
+			if [ -z "$desc" ]; then
+				# Too long: the description is on the next line, in the column.
+				[[ ${lines[i + 1]} =~ ^\ {$COL}[^\ ] ]] ||
+					echo "$t: no description in column $((COL + 1)) after: $line"
+			else
+				local head=${line%"$desc"}
+				[ "${#head}" -eq "$COL" ] ||
+					echo "$t: description at column $((${#head} + 1)), not $((COL + 1)): $line"
+			fi
+			prev=option
+		elif [[ $prev == option && $line =~ ^\ {8,}[^\ -] ]]; then
+			# A continuation of an option's description.
+			[[ $line =~ ^\ {$COL}[^\ ] ]] ||
+				echo "$t: continuation not in column $((COL + 1)): $line"
+		else
+			prev=''
+		fi
+	done
+}
+
+@test "every tool's --help: -h and -V lines, one column, --key KEY, Usage: and Exit status:" {
+	local t problems=''
+	for t in $(tools); do
+		problems+=$(help_problems "$t")$'\n'
+	done
+	problems=$(grep -v '^$' <<<"$problems" || true)
+	[ -z "$problems" ] || { printf '%s\n' "$problems"; false; }
+}
