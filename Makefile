@@ -106,7 +106,8 @@ install: all
 	install -m 644 completions/zsh/_* $(DESTDIR)$(ZSHCOMPDIR)/
 	install -m 644 completions/fish/*.fish $(DESTDIR)$(FISHCOMPDIR)/
 	install -m 644 $(BATSLIB) $(DESTDIR)$(BATSLIBDIR)/bats-ipcutils/
-	echo '$(PREFIX)' > $(O)/.install-prefix
+	# What uninstall will remove from: a staged install (DESTDIR) is not one.
+	[ -n '$(DESTDIR)' ] || echo '$(PREFIX)' > $(O)/.install-prefix
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(TOOLS:%=$(DESTDIR)$(MANDIR)/man1/%.1) \
