@@ -55,3 +55,19 @@ tools() {
 	assert_success
 	refute_output --partial "not ok"
 }
+
+@test "make uninstall removes what make install put in place, without PREFIX again" {
+	local top=$BATS_TEST_DIRNAME/.. rec
+	rec=$top/build/.install-prefix
+	[ -f "$rec" ] && cp "$rec" "$T/saved"
+	make -s -C "$top" install PREFIX="$T/p" >/dev/null
+	[ -x "$T/p/bin/mqsend" ]
+	# A staged install (a package build) is not what uninstall removes from.
+	make -s -C "$top" install DESTDIR="$T/stage" PREFIX=/usr >/dev/null
+	run make -s -C "$top" uninstall
+	if [ -f "$T/saved" ]; then cp "$T/saved" "$rec"; else rm -f "$rec"; fi
+	assert_success
+	[ ! -e "$T/p/bin/mqsend" ]
+	[ ! -e "$T/p/share/man/man1/mqsend.1" ]
+	[ -x "$T/stage/usr/bin/mqsend" ]
+}
