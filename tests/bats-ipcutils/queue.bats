@@ -35,8 +35,10 @@ teardown() { ipc_teardown; }
 @test "assert_queue_length and wait_for_queue" {
 	q=$(ipc_name)
 	(sleep 0.2; mqsend "$q" a b c) &
+	local writer=$!
 	wait_for_queue "$q"
-	wait
+	# By PID: a bare wait also waits for bats' BATS_TEST_TIMEOUT watchdog.
+	wait "$writer"
 	assert_queue_length "$q" 3
 	run assert_queue_length "$q" 2
 	[ "$status" -eq 1 ]
