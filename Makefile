@@ -58,6 +58,11 @@ $(O)/bench/%: bench/%.c $(O)/libipcutils.a $(O)/.flags
 check:
 	@TOOLS='$(TOOLS)' bash tests/check.sh
 
+# Each libFuzzer harness in tests/fuzz/ for FUZZ_SECONDS (make check: a few).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@bash tests/fuzz/run $(FUZZ_SECONDS)
+
 demo: all
 	@bash demo/run $(O)
 
@@ -81,5 +86,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all check demo bench bench-deps install uninstall clean FORCE
+.PHONY: all check fuzz demo bench bench-deps install uninstall clean FORCE
 .SUFFIXES:

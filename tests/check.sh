@@ -44,7 +44,7 @@ suite() {
 
 shell_files() {
 	git ls-files -- '*.sh' '*.bash' '*.bats' 'completions/*' '.ci/run' \
-		'bench/run' 'demo/run' 2>/dev/null | sort -u
+		'bench/run' 'demo/run' 'tests/fuzz/run' 2>/dev/null | sort -u
 }
 
 SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
@@ -74,7 +74,13 @@ mandoc_lint() {
 }
 stage mandoc mandoc_lint
 stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
-suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+# The fuzzers, a few seconds each after replaying their committed inputs.
+if command -v clang >/dev/null; then
+	stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-10}"
+else
+	summary+=("check: fuzz: skipped (no clang)")
+fi
 stage demo timeout 300 bash demo/run build
 stage bench-quick env QUICK=1 timeout 600 bash bench/run build
 
