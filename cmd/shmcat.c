@@ -129,6 +129,7 @@ int main(int argc, char **argv)
 	if (!shm_is_fd(&s) && s.t.id < 0 && s.t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
 
+	need_std(STDOUT_FILENO);
 	deadline_start(&d, timeout);
 	if (wait ? shm_open_wait(&s, false, &d) : shm_open_existing(&s, false)) {
 		if (errno == ETIMEDOUT)
