@@ -73,6 +73,31 @@ mandoc_lint() {
 	[ -z "$out" ]
 }
 stage mandoc mandoc_lint
+# Debian's man uses groff: every page must render there without a warning
+# and say the same words as under mandoc (hyphenation and the NAME dash
+# aside), and no heading may start with a word that is an mdoc macro
+# (".Ss No data lost" sets "data lost" under both).
+man_words() { # man_words FORMATTER... < PAGE: the body's words, one a line
+	"$@" 2>/dev/null | col -bx | sed '1d;$d' |
+		sed -e ':a' -e '/‐$/{N;s/‐\n *//;ba' -e '}' \
+			-e ':b' -e '/[[:alpha:]]-$/{N;s/-\n */-/;bb' -e '}' |
+		tr -s '[:space:]' '\n' | sed 's/^[–—]$/-/'
+}
+groff_render() {
+	local f rc=0
+	for f in man/*.[1-8]; do
+		groff -mandoc -Tutf8 -ww -z "$f" 2>&1 | grep . && rc=1
+		diff <(man_words mandoc -Tutf8 < "$f") <(man_words groff -mandoc -Tutf8 < "$f") > "$LOG/groff.diff" ||
+			{ echo "$f: mandoc and groff set different words:"; head -20 "$LOG/groff.diff"; rc=1; }
+	done
+	grep -nE '^\.S[hs] (Ad|An|Ar|Cm|Dv|Em|Er|Ev|Fl|Fn|Ic|Li|Nm|No|Ns|Op|Pa|Pq|Ql|Sy|Va|Xr) ' man/*.[1-8] && rc=1
+	return "$rc"
+}
+if command -v groff >/dev/null; then
+	stage groff groff_render
+else
+	summary+=("check: groff: skipped (no groff)")
+fi
 stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
 suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 # The fuzzers, a few seconds each after replaying their committed inputs.

@@ -22,6 +22,23 @@ tools() {
 	[ "${#missing[@]}" -eq 0 ] || { printf '%s\n' "${missing[@]}"; false; }
 }
 
+# The usage text mirrors the SYNOPSIS: as both formatters set it, so a
+# macro that swallows the rest of its line (Op, Bq) shows.
+@test "every tool's SYNOPSIS renders as its usage text says, under mandoc and groff" {
+	local top=$BATS_TEST_DIRNAME/.. t fmt bad=()
+	for t in $(tools); do
+		for fmt in "mandoc -Tutf8" "groff -mandoc -Tutf8"; do
+			# shellcheck disable=SC2086 # the formatter and its options
+			diff <($fmt "$top/man/$t.1" 2>/dev/null | col -bx |
+				sed -n '/^SYNOPSIS/,/^[A-Z]/{/^ /s/^ *//p}' |
+				sed -E 's/\[([A-Z]+) \.\.\.\]/[\1].../g; s/([A-Z]) \.\.\./\1.../g') \
+				<("$t" --help | sed -n 's/^Usage: //p; s/^  or:  //p') ||
+				bad+=("$t: ${fmt%% *}")
+		done
+	done
+	[ "${#bad[@]}" -eq 0 ] || { printf 'SYNOPSIS differs from usage: %s\n' "${bad[@]}"; false; }
+}
+
 @test "every tool ships with a man page, completion, tests and README section" {
 	local top=$BATS_TEST_DIRNAME/.. t missing=()
 	for t in $(tools); do
