@@ -12,16 +12,16 @@ passed=0
 failed=0
 
 stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
-	local name=$1 rc
+	local name=$1 rc t0=$SECONDS
 	shift
 	printf '== %s\n' "$name"
 	"$@" > >(tee "$LOG/$name.log") 2>&1
 	rc=$?
 	wait
 	if [ "$rc" -eq 0 ]; then
-		summary+=("check: $name: ok")
+		summary+=("check: $name: ok, $((SECONDS - t0)) s")
 	else
-		summary+=("check: $name: FAILED (see $LOG/$name.log)")
+		summary+=("check: $name: FAILED after $((SECONDS - t0)) s (see $LOG/$name.log)")
 		failed_stages=$((failed_stages + 1))
 	fi
 	return "$rc"
