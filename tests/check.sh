@@ -76,7 +76,8 @@ stage mandoc mandoc_lint
 # Debian's man uses groff: every page must render there without a warning
 # and say the same words as under mandoc (hyphenation and the NAME dash
 # aside), and no heading may start with a word that is an mdoc macro
-# (".Ss No data lost" sets "data lost" under both).
+# (".Ss No data lost" sets "data lost" under both); the footer says
+# "ipcutils VERSION" and the date.
 man_words() { # man_words FORMATTER... < PAGE: the body's words, one a line
 	"$@" 2>/dev/null | col -bx | sed '1d;$d' |
 		sed -e ':a' -e '/‐$/{N;s/‐\n *//;ba' -e '}' \
@@ -91,6 +92,17 @@ groff_render() {
 			{ echo "$f: mandoc and groff set different words:"; head -20 "$LOG/groff.diff"; rc=1; }
 	done
 	grep -nE '^\.S[hs] (Ad|An|Ar|Cm|Dv|Em|Er|Ev|Fl|Fn|Ic|Li|Nm|No|Ns|Op|Pa|Pq|Ql|Sy|Va|Xr) ' man/*.[1-8] && rc=1
+	# The footer names ipcutils and its version, and a real date.
+	local version foot
+	grep -nF ".Dd \$Mdocdate" man/*.[1-8] && rc=1
+	version=$(sed -n 's/^VERSION = //p' Makefile)
+	for f in man/*.[1-8]; do
+		for foot in "$(mandoc -Tutf8 "$f" | col -bx | tail -1)" \
+			"$(groff -mandoc -Tutf8 "$f" 2>/dev/null | col -bx | grep . | tail -1)"; do
+			[[ $foot == "ipcutils $version "* && $foot != *Mdocdate* ]] ||
+				{ echo "$f: footer '$foot' does not start with 'ipcutils $version'"; rc=1; }
+		done
+	done
 	return "$rc"
 }
 if command -v groff >/dev/null; then
