@@ -87,6 +87,11 @@ $(BATSLIB): bats/ipcutils/load.bash
 check:
 	@TOOLS='$(TOOLS)' bash tests/check.sh
 
+# Each libFuzzer harness in tests/fuzz/ for FUZZ_SECONDS (make check: a few).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@bash tests/fuzz/run $(FUZZ_SECONDS)
+
 demo: all
 	@bash demo/run $(O)
 
@@ -126,5 +131,5 @@ dist:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check demo bench bench-deps install uninstall dist clean FORCE
+.PHONY: all check fuzz demo bench bench-deps install uninstall dist clean FORCE
 .SUFFIXES:

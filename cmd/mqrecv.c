@@ -294,6 +294,7 @@ int main(int argc, char **argv)
 	if (follow && count_set)
 		usage_error("--count and --follow exclude each other");
 
+	need_std(STDOUT_FILENO);
 	msgq_open(&q, &t, false, true, NULL);
 	if (stat_only) {
 		msgq_stat(&q);

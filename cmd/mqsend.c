@@ -156,6 +156,8 @@ int main(int argc, char **argv)
 	if (framing && optind < argc)
 		usage_error("-0 and -a frame standard input; MESSAGE arguments are messages as they are");
 
+	if (optind == argc)
+		need_std(STDIN_FILENO);
 	msgq_open(&q, &t, true, nowait, &c);
 	if (t.kind == IPC_SYSV && t.id < 0 && t.key == 0) /* -k private */
 		printf("%d\n", q.id);

@@ -121,6 +121,7 @@ int main(int argc, char **argv)
 		sigaddset(&set, sig);
 	}
 
+	need_std(STDOUT_FILENO);
 	/*
 	 * Block first, then restore the default action: a signal ignored by
 	 * our parent (SIG_IGN survives exec) would be discarded, not queued.

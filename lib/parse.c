@@ -135,6 +135,23 @@ int parse_size(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * The nanoseconds in the fraction digits [p, end) of a unit of u ns,
+ * rounded down, exactly for any number of digits: from the last digit
+ * up, t = (d * u + t) / 10 keeps t below u, and flooring at each step
+ * floors the whole.
+ */
+static int64_t frac_ns(const char *p, const char *end, int64_t u)
+{
+	int64_t t = 0;
+
+	while (end > p) {
+		end--;
+		t = ((*end - '0') * u + t) / 10;
+	}
+	return t;
+}
+
 int parse_duration(const char *s, int64_t *ns)
 {
 	static const struct { const char *name; int64_t ns; } units[] = {
@@ -174,16 +191,12 @@ int parse_duration(const char *s, int64_t *ns)
 		errno = ERANGE;
 		return -1;
 	}
-	int64_t v = (int64_t)whole * u, scale = u;
-	for (const char *q = frac; q && q < unit; q++) {
-		scale /= 10;
-		v += (*q - '0') * scale;
-	}
-	if (v < 0) {
+	int64_t part = frac ? frac_ns(frac, unit, u) : 0;
+	if ((int64_t)whole * u > INT64_MAX - part) {
 		errno = ERANGE;
 		return -1;
 	}
-	*ns = v;
+	*ns = (int64_t)whole * u + part;
 	return 0;
 }
 

@@ -97,6 +97,11 @@ static int skip(struct rec_reader *r, size_t *len)
 int rec_read(struct rec_reader *r, char **rec, size_t *len)
 {
 	*rec = NULL;
+	/* A buffer from the first call on: NULL + 0 is undefined in C. */
+	if (!r->buf) {
+		r->cap = REC_BLOCK;
+		r->buf = xrealloc(NULL, r->cap);
+	}
 	for (;;) {
 		char *base = r->buf + r->start;
 		size_t avail = r->end - r->start;

@@ -13,16 +13,16 @@ passed=0
 failed=0
 
 stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
-	local name=$1 rc
+	local name=$1 rc t0=$SECONDS
 	shift
 	printf '== %s\n' "$name"
 	"$@" > >(tee "$LOG/$name.log") 2>&1
 	rc=$?
 	wait
 	if [ "$rc" -eq 0 ]; then
-		summary+=("check: $name: ok")
+		summary+=("check: $name: ok, $((SECONDS - t0)) s")
 	else
-		summary+=("check: $name: FAILED (see $LOG/$name.log)")
+		summary+=("check: $name: FAILED after $((SECONDS - t0)) s (see $LOG/$name.log)")
 		failed_stages=$((failed_stages + 1))
 	fi
 	return "$rc"
@@ -48,11 +48,11 @@ shell_files() {
 	if [ ! -e .git ]; then
 		find . -path ./build -prune -o -type f \( -name '*.sh' -o -name '*.bash' -o \
 			-name '*.bats' -o -path './completions/*' -o -path './.ci/*' -o \
-			-path ./bench/run -o -path ./demo/run \) -print | sed 's|^\./||' | sort -u
+			-path ./bench/run -o -path ./demo/run -o -path ./tests/fuzz/run \) -print | sed 's|^\./||' | sort -u
 		return
 	fi
 	git ls-files -- '*.sh' '*.bash' '*.bats' 'completions/*' '.ci/*' \
-		'bench/run' 'demo/run' 2>/dev/null | sort -u
+		'bench/run' 'demo/run' 'tests/fuzz/run' 2>/dev/null | sort -u
 }
 
 SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
@@ -81,8 +81,51 @@ mandoc_lint() {
 	[ -z "$out" ]
 }
 stage mandoc mandoc_lint
+# Debian's man uses groff: every page must render there without a warning
+# and say the same words as under mandoc (hyphenation and the NAME dash
+# aside), and no heading may start with a word that is an mdoc macro
+# (".Ss No data lost" sets "data lost" under both); the footer says
+# "ipcutils VERSION" and the date.
+man_words() { # man_words FORMATTER... < PAGE: the body's words, one a line
+	"$@" 2>/dev/null | col -bx | sed '1d;$d' |
+		sed -e ':a' -e '/‐$/{N;s/‐\n *//;ba' -e '}' \
+			-e ':b' -e '/[[:alpha:]]-$/{N;s/-\n */-/;bb' -e '}' |
+		tr -s '[:space:]' '\n' | sed 's/^[–—]$/-/'
+}
+groff_render() {
+	local f rc=0
+	for f in man/*.[1-8]; do
+		groff -mandoc -Tutf8 -ww -z "$f" 2>&1 | grep . && rc=1
+		diff <(man_words mandoc -Tutf8 < "$f") <(man_words groff -mandoc -Tutf8 < "$f") > "$LOG/groff.diff" ||
+			{ echo "$f: mandoc and groff set different words:"; head -20 "$LOG/groff.diff"; rc=1; }
+	done
+	grep -nE '^\.S[hs] (Ad|An|Ar|Cm|Dv|Em|Er|Ev|Fl|Fn|Ic|Li|Nm|No|Ns|Op|Pa|Pq|Ql|Sy|Va|Xr) ' man/*.[1-8] && rc=1
+	# The footer names ipcutils and its version, and a real date.
+	local version foot
+	grep -nF ".Dd \$Mdocdate" man/*.[1-8] && rc=1
+	version=$(sed -n 's/^VERSION = //p' Makefile)
+	for f in man/*.[1-8]; do
+		for foot in "$(mandoc -Tutf8 "$f" | col -bx | tail -1)" \
+			"$(groff -mandoc -Tutf8 "$f" 2>/dev/null | col -bx | grep . | tail -1)"; do
+			[[ $foot == "ipcutils $version "* && $foot != *Mdocdate* ]] ||
+				{ echo "$f: footer '$foot' does not start with 'ipcutils $version'"; rc=1; }
+		done
+	done
+	return "$rc"
+}
+if command -v groff >/dev/null; then
+	stage groff groff_render
+else
+	summary+=("check: groff: skipped (no groff)")
+fi
 stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
-suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+# The fuzzers, a few seconds each after replaying their committed inputs.
+if command -v clang >/dev/null; then
+	stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-10}"
+else
+	summary+=("check: fuzz: skipped (no clang)")
+fi
 stage demo timeout 300 bash demo/run build
 stage bench-quick env QUICK=1 timeout 600 bash bench/run build
 

@@ -93,6 +93,30 @@ Try 'libtest --help'."
 	assert_line --index 0 "libtest: --timeout: duration '9999999999999h' is too long"
 }
 
+# Regression (fuzzing): the sum overflowed int64 in the fraction loop (UB,
+# seen under -fsanitize=undefined), and m/h lost every fractional digit
+# past ~10 (0.00000000009m gave 0).
+@test "durations: the edge of int64 and long fractions of m and h are exact" {
+	local big
+	for big in 2562047.9h 9223372036.854775808 153722867.3m 9223372036854.775808ms; do
+		run libtest duration "$big"
+		assert_failure 2
+		assert_line --index 0 "libtest: --timeout: duration '$big' is too long"
+	done
+	run libtest duration 9223372036.854775807
+	assert_output 9223372036854775807
+	run libtest duration 2562047.788015215h
+	assert_output 9223372036854774000
+	run libtest duration 0.00000000009m
+	assert_output 5
+	run libtest duration 0.000000000001h
+	assert_output 3
+	run libtest duration 0.99999999999999999999999999999999h
+	assert_output 3599999999999
+	run libtest duration 1.000000000000000000000000000000000000001
+	assert_output 1000000000
+}
+
 @test "deadline: waits as long as it is told, woken by poll" {
 	run libtest deadline 150ms
 	assert_success

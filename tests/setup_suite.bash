@@ -19,8 +19,12 @@ teardown_suite() {
 	rm -rf "${IPCUT_DIR:?}"
 }
 
-# Every System V object and POSIX object, one per line, but those of
-# other runs of the suite (their keys and names carry another run number).
+# The IPC objects and files this run of the suite made and did not remove,
+# one per line: System V objects whose key is in the run's range (see
+# sysv_key), POSIX objects and files under /tmp whose name holds the run's
+# prefix (tools' temporary names such as .ipcut-R-N-1.shmput-XXXX too),
+# and FIFOs and sockets under the suite's directory. Objects other
+# programs make meanwhile are none of its business.
 ipc_snapshot() {
 	local kind key id rest
 	{
@@ -28,14 +32,13 @@ ipc_snapshot() {
 			ipcs -"$kind" | while read -r key id rest; do
 				[[ $key == 0x* && $id =~ ^[0-9]+$ ]] || continue
 				# Keys of the form 0x4RRxxxxx belong to suite run RR.
-				(( (key >> 30) == 1 && ((key >> 22) & 255) != IPCUT_RUN )) && continue
+				(( (key >> 30) == 1 && ((key >> 22) & 255) == IPCUT_RUN )) || continue
 				echo "sysv-$kind $key $id"
 			done
 		done
-		find /dev/shm /dev/mqueue -mindepth 1 -maxdepth 1 2>/dev/null |
-			grep -v '/\(sem\.\)\?ipcut-[0-9]*-'
-		find /dev/shm /dev/mqueue -maxdepth 1 \( -name "ipcut-$IPCUT_RUN-*" -o -name "sem.ipcut-$IPCUT_RUN-*" \) 2>/dev/null
-		find /tmp -maxdepth 1 \( -type p -o -type s \) 2>/dev/null
+		find /dev/shm /dev/mqueue /tmp -mindepth 1 -maxdepth 1 \
+			-name "*ipcut-$IPCUT_RUN-*" 2>/dev/null
+		find "$IPCUT_DIR" \( -type p -o -type s \) 2>/dev/null
 	} | sort
 }
 export -f ipc_snapshot

@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: ISC
+# Every EXAMPLES block of every man page (man/*.[1-8], so new pages are
+# picked up as they land) and every shell code block of README.md is run
+# as written, as root, each in a scratch directory of its own and in its
+# own IPC, mount, network and PID namespaces: /dev/shm, /dev/mqueue,
+# /tmp, /run, /var/log and /var/lib are empty (an example writes only
+# there and in its directory), only loopback exists, and every process
+# the block started dies with it. So examples keep their plain names
+# (/jobs, 0x1234, tcp::9000) and still leave nothing behind.
+#
+# A block passes when it exits 0 within $LIMIT seconds and writes nothing
+# on stderr. An example declares, in comment lines just before its block:
+#   man page: .\" example-setup: CODE    README: <!-- example-setup: CODE -->
+#     shell code run first, in the same shell (make a file the example
+#     reads, define a stand-in function for a command of the reader's own
+#     such as make-report, start a server it talks to); may repeat
+#   example-expect: ERE     a line of its standard output must match this
+#                           extended regular expression; may repeat
+#   example-status: N       the status it must end with, not 0
+#   example-stderr: ERE     a line its standard error must match, instead
+#                           of being empty; may repeat
+#   example-skip: WHY       not run (say why: a terminal, the network)
+# README code blocks are fenced (```sh, ```bash or a bare ```) or
+# indented by four spaces.
+# Lines starting with "$ " in a block are commands shown with a prompt:
+# the prompt is dropped; the other lines of such a block are their output
+# and must match it.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+LIMIT=30
+
+# extract FILE: each block as DIR/N.sh, with DIR/N.meta holding its
+# directives and where it came from, in $T/ex.
+extract() {
+	local file=$1 kind=man
+	[[ $file == *.md ]] && kind=md
+	awk -v kind="$kind" -v file="$file" -v dir="$T/ex" '
+	function unesc(s) {
+		gsub(/\\\(aq/, "\047", s); gsub(/\\\(dq/, "\"", s)
+		gsub(/\\-/, "-", s); gsub(/\\&/, "", s); gsub(/\\e/, "\\", s)
+		return s
+	}
+	function directive(s) {
+		sub(/^(\.\\" |<!-- )/, "", s); sub(/ -->$/, "", s)
+		meta = meta s "\n"
+	}
+	function start() { n++; inblock = 1; body = ""; where = file ":" FNR }
+	function finish() {
+		f = sprintf("%s/%s.%03d", dir, base, n)
+		printf "%s", body > (f ".sh"); close(f ".sh")
+		printf "from: %s\n%s", where, meta > (f ".meta"); close(f ".meta")
+		inblock = 0; meta = ""
+	}
+	BEGIN { base = file; sub(/.*\//, "", base) }
+	kind == "man" && /^\.Sh / { inex = ($0 ~ /^\.Sh EXAMPLES/); meta = ""; next }
+	kind == "man" && inex && /^\.\\" example-/ { directive($0); next }
+	kind == "man" && inex && /^\.Bd -literal/ { start(); next }
+	kind == "man" && inblock && /^\.Ed/ { finish(); next }
+	kind == "man" && inblock { body = body unesc($0) "\n"; next }
+	kind == "md" && /^<!-- example-.* -->$/ { directive($0); next }
+	kind == "md" && fence && /^```$/ { finish(); fence = 0; next }
+	kind == "md" && fence { body = body $0 "\n"; next }
+	kind == "md" && /^```(sh|bash|shell)?$/ { start(); fence = 1; next }
+	kind == "md" && /^```/ { other = !other; next }
+	kind == "md" && other { next }
+	kind == "md" && inblock && /^(    .*)?$/ { body = body substr($0, 5) "\n"; next }
+	kind == "md" && inblock { finish() }
+	kind == "md" && blank && /^    / { start(); body = substr($0, 5) "\n"; next }
+	kind == "md" { blank = ($0 == "") }
+	END { if (inblock) finish() }
+	' "$file"
+}
+
+# meta FILE KEY: the values of directive example-KEY, one per line.
+meta() {
+	sed -n "s/^example-$2: //p" "$1"
+}
+
+# run_example BASE: run $T/ex/BASE.sh; a line for each way it failed.
+run_example() {
+	local ex=$T/ex/$1 dir=$T/run/$1 want status line
+	mkdir -p "$dir"
+	# "$ cmd" lines are the commands, the others the output they show.
+	if grep -q '^\$ ' "$ex.sh"; then
+		sed -n 's/^\$ //p' "$ex.sh" > "$ex.cmd"
+		grep -v '^\$ ' "$ex.sh" > "$ex.shown" || true
+	else
+		cp "$ex.sh" "$ex.cmd"
+		: > "$ex.shown"
+	fi
+	{
+		meta "$ex.meta" setup
+		cat "$ex.cmd"
+	} > "$dir/script"
+	status=0
+	# shellcheck disable=SC2016 # the inner shell's variables
+	timeout -s KILL "$LIMIT" unshare --ipc --mount --net --pid --fork --mount-proc \
+		bash -c 'cd "$1" || exit 99
+			for m in /dev/shm /tmp /run /var/log /var/lib; do mount -t tmpfs -o mode=1777 tmpfs $m || exit 99; done
+			mount -t mqueue mqueue /dev/mqueue && ip link set lo up || exit 99
+			# A root login: a runtime directory, and temporary files in /tmp.
+			mkdir -m 0700 -p /run/user/0 && export XDG_RUNTIME_DIR=/run/user/0
+			unset TMPDIR
+			exec bash script' example "$dir" \
+		< /dev/null > "$dir/out" 2> "$dir/err" || status=$?
+	want=$(meta "$ex.meta" status)
+	[ "$status" -eq "${want:-0}" ] ||
+		echo "status $status, not ${want:-0}"
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$dir/out" || echo "no line '$line' on stdout"
+	done < <(cat "$ex.shown")
+	while IFS= read -r line; do
+		grep -qxE -- "$line" "$dir/out" || echo "no line matching '$line' on stdout"
+	done < <(meta "$ex.meta" expect)
+	if [ -n "$(meta "$ex.meta" stderr)" ]; then
+		while IFS= read -r line; do
+			grep -qxE -- "$line" "$dir/err" || echo "no line matching '$line' on stderr"
+		done < <(meta "$ex.meta" stderr)
+	elif [ -s "$dir/err" ]; then
+		echo "stderr: $(head -c 600 "$dir/err")"
+	fi
+}
+
+@test "examples: every man page's EXAMPLES and the README's code blocks run as written" {
+	local top=$BATS_TEST_DIRNAME/.. f ex why bad=() n=0
+	[ "$(id -u)" -eq 0 ] || skip "needs root for the namespaces examples run in"
+	mkdir -p "$T/ex"
+	# EXAMPLES_ONLY=PATTERN runs only the pages whose path holds it.
+	for f in "$top"/man/*.[1-8] "$top/README.md"; do
+		[[ $f == *"${EXAMPLES_ONLY:-}"* ]] && extract "$f"
+	done
+	for ex in "$T"/ex/*.sh; do
+		ex=$(basename "$ex" .sh)
+		[ -z "$(meta "$T/ex/$ex.meta" skip)" ] || continue
+		n=$((n + 1))
+		why=$(run_example "$ex")
+		[ -z "$why" ] || bad+=("$(sed -n 's/^from: //p' "$T/ex/$ex.meta"): $why")
+	done
+	echo "# $n examples run" >&3
+	[ -n "${EXAMPLES_ONLY:-}" ] || [ "$n" -gt 20 ]
+	[ "${#bad[@]}" -eq 0 ] || { printf '%s\n\n' "${bad[@]}"; false; }
+}
