@@ -93,6 +93,30 @@ row_sockpipe() {
 	endless=(sockpipe -a "unix-dgram:$d/dg") endless_ok="1"
 }
 
+row_semwait() {
+	sempost "$q"
+	cmd=(semwait -n "$q") io="" input=""
+	arg=(semwait -n @ARG@)
+	endless=()
+}
+row_sempost() {
+	cmd=(sempost "$q") io="" input=""
+	arg=(sempost @ARG@)
+	endless=()
+}
+# duplex's own stdin and stdout are not the commands' channels.
+row_duplex() {
+	cmd=(duplex true "=" true) io="" input=""
+	arg=(duplex -g @ARG@ true "=" true)
+	endless=()
+}
+row_ipcls() {
+	printf data | shmput "$q"
+	cmd=(ipcls --name "$q") io="out" input=""
+	arg=(ipcls -o @ARG@)
+	endless=()
+}
+
 # fresh TOOL: a new object name, key and directory, then TOOL's row.
 fresh() {
 	q=$(posix_name)
