@@ -340,7 +340,7 @@ static noreturn void run(const struct opts *o, struct fifos *fs, const sigset_t 
 	}
 	if (pid == 0)
 		exec_command(o->cmd);
-	alloc_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
+	die_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
 	for (;;) {
 		sig = sigwaitinfo(sigs, &si);
 		if (sig < 0)
@@ -573,7 +573,7 @@ int main(int argc, char **argv)
 		need_std(STDOUT_FILENO); /* the paths go there */
 	if (o.run) {
 		block_signals(&sigs);
-		alloc_fail_status = EXIT_CANNOT;
+		die_fail_status = EXIT_CANNOT;
 	}
 
 	o.mask = umask(0);
