@@ -145,9 +145,13 @@ static noreturn void run_side(const struct opts *o, int i, int in, int out)
 
 static void start(const struct opts *o, struct supervisor *s, struct plumbing *pl)
 {
-	for (int i = 0; i < 2; i++)
-		if (sup_fork(s) == 0)
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = sup_fork(s);
+		if (pid < 0)
+			die(EXIT_CANNOT, "fork:");
+		if (pid == 0)
 			run_side(o, i, pl->in[i], pl->out[i]);
+	}
 	for (int i = 0; i < 2; i++) {
 		close(pl->in[i]);
 		if (pl->out[i] != pl->in[i])
@@ -243,7 +247,8 @@ static int run(const struct opts *o)
 	if (o->trace && (tap.fd = open(o->trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				       0600)) < 0)
 		die(EXIT_CANNOT, "%s:", o->trace);
-	sup_init(&s);
+	if (sup_init(&s, SUP_GROUPS) < 0)
+		die(EXIT_CANNOT, "signalfd:");
 	plumb(o, &pl);
 	start(o, &s, &pl);
 	supervise(o, &s, &pl, &tap);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -15,6 +14,7 @@
 #include "opterr.h"
 #include "parse.h"
 #include "sem.h"
+#include "supervise.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -153,39 +153,15 @@ static void take(struct ipcsem *s, const struct opts *o)
  */
 static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 {
-	sigset_t sigs;
-	int sig, ws;
-	pid_t pid;
+	struct supervisor sup;
+	int ws = -1;
 
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	if (sup_init(&sup, 0) < 0)
+		warn("signalfd:");
+	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
-		ipcsem_give(s, &o->members, (unsigned)o->count);
-		exit(EXIT_CANNOT);
-	}
-	if (pid == 0)
-		exec_command(o->cmd);
-	for (;;) {
-		sig = sigwaitinfo(&sigs, NULL);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		if (waitpid(pid, &ws, WNOHANG) == pid)
-			break;
-	}
-	die_fail_status = EXIT_FAIL; /* the command ran: a failure now is ours */
 	ipcsem_give(s, &o->members, (unsigned)o->count);
-	exit(exit_status_of(ws));
+	exit(ws < 0 ? EXIT_CANNOT : exit_status_of(ws));
 }
 
 /* Check what the options say together, once the target's kind is known. */
