@@ -247,7 +247,7 @@ static int posix_guard(const struct ipcsem *s, const struct deadline *d,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	deadline_alarm(d);
+	deadline_alarm(d, 0);
 	int k = flock(fd, LOCK_EX);
 	int err = errno;
 	deadline_alarm_off();
