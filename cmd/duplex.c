@@ -292,37 +292,44 @@ static void split_commands(struct opts *o, int argc, char **argv)
 	o->cmd[1] = &argv[sep + 1];
 }
 
-int main(int argc, char **argv)
+/* The options into o, then the two commands. */
+static void parse(struct opts *o, int argc, char **argv)
 {
-	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
 	int c;
 
-	tool_init("duplex");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o.fds = true; break;
-		case 'g': o.grace_ns = arg_duration("--grace", optarg); o.grace_text = optarg; break;
+		case 'f': o->fds = true; break;
+		case 'g': o->grace_ns = arg_duration("--grace", optarg); o->grace_text = optarg; break;
 		case 'h': print_usage(usage);
 		case 'p':
 			if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0)
 				usage_error("--pty: '%s' is not A (COMMAND1) or B (COMMAND2)", optarg);
-			o.pty = optarg[0] == 'A' ? 0 : 1;
+			o->pty = optarg[0] == 'A' ? 0 : 1;
 			break;
 		case 'S':
 			if (!*optarg)
 				usage_error("--separator: the separator cannot be empty");
-			o.sep = optarg;
+			o->sep = optarg;
 			break;
-		case 's': o.status_fd = status_fd_arg(optarg); break;
-		case 't': o.trace = optarg; break;
-		case 'v': o.verbose = true; break;
+		case 's': o->status_fd = status_fd_arg(optarg); break;
+		case 't': o->trace = optarg; break;
+		case 'v': o->verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (o.fds && o.pty >= 0)
+	if (o->fds && o->pty >= 0)
 		usage_error("--fds and --pty cannot go together: a pty is standard input and output");
-	split_commands(&o, argc, argv);
+	split_commands(o, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
+
+	tool_init("duplex");
+	parse(&o, argc, argv);
 	return run(&o);
 }
