@@ -26,25 +26,26 @@
 static const char usage[] =
 "Usage: duplex [OPTION]... COMMAND1 [ARG]... = COMMAND2 [ARG]...\n"
 "Run both commands, COMMAND1's output into COMMAND2's input and COMMAND2's\n"
-"output into COMMAND1's input, both ways at once. The status is COMMAND1's\n"
-"if it failed, else COMMAND2's.\n"
+"output into COMMAND1's input, both ways at once.\n"
 "\n"
-"  -f, --fds               leave the commands' standard input and output\n"
-"                          alone: each reads the other on fd 6, writes on fd 7\n"
-"  -g, --grace DURATION    once one command has ended, TERM the other after\n"
-"                          DURATION, then KILL after DURATION more\n"
-"  -h, --help              display this help and exit\n"
-"  -p, --pty A|B           give COMMAND1 (A) or COMMAND2 (B) a pseudo-terminal\n"
-"                          for its input and output\n"
-"  -S, --separator WORD    WORD separates the commands instead of '='\n"
-"  -s, --status-fd N       write both statuses to file descriptor N at the end\n"
-"  -t, --trace FILE        write a transcript of both directions to FILE\n"
-"  -v, --verbose           say on standard error how each command ended\n"
-"  -V, --version           output version information and exit\n"
+"  -f, --fds                leave the commands' standard input and output\n"
+"                           alone: each reads the other on fd 6, writes on fd 7\n"
+"  -g, --grace DURATION     once one command has ended, TERM the other after\n"
+"                           DURATION, then KILL after DURATION more\n"
+"  -h, --help               display this help and exit\n"
+"  -p, --pty A|B            give COMMAND1 (A) or COMMAND2 (B) a pseudo-terminal\n"
+"                           for its input and output\n"
+"  -S, --separator WORD     WORD separates the commands instead of '='\n"
+"  -s, --status-fd N        write both statuses to file descriptor N at the end\n"
+"  -t, --trace FILE         write a transcript of both directions to FILE\n"
+"  -v, --verbose            say on standard error how each command ended\n"
+"  -V, --version            output version information and exit\n"
 "\n"
-"Exit status: COMMAND1's if not 0, else COMMAND2's (128+N: killed by\n"
-"signal N); 125 if duplex itself fails, 126 if a command cannot run,\n"
-"127 if it is not found, 2 for a usage error.\n";
+"The status is COMMAND1's if not 0, else COMMAND2's (128+N: killed by\n"
+"signal N); 125 if duplex itself fails, 126 if a command cannot run, 127 if\n"
+"it is not found.\n"
+"\n"
+"Exit status: a command's (see above), 2 usage error, 125 duplex failed.\n";
 
 static const char optstring[] = "+:fg:hp:S:s:t:vV";
 
@@ -144,9 +145,13 @@ static noreturn void run_side(const struct opts *o, int i, int in, int out)
 
 static void start(const struct opts *o, struct supervisor *s, struct plumbing *pl)
 {
-	for (int i = 0; i < 2; i++)
-		if (sup_fork(s) == 0)
+	for (int i = 0; i < 2; i++) {
+		pid_t pid = sup_fork(s);
+		if (pid < 0)
+			die(EXIT_CANNOT, "fork:");
+		if (pid == 0)
 			run_side(o, i, pl->in[i], pl->out[i]);
+	}
 	for (int i = 0; i < 2; i++) {
 		close(pl->in[i]);
 		if (pl->out[i] != pl->in[i])
@@ -242,7 +247,8 @@ static int run(const struct opts *o)
 	if (o->trace && (tap.fd = open(o->trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				       0600)) < 0)
 		die(EXIT_CANNOT, "%s:", o->trace);
-	sup_init(&s);
+	if (sup_init(&s, SUP_GROUPS) < 0)
+		die(EXIT_CANNOT, "signalfd:");
 	plumb(o, &pl);
 	start(o, &s, &pl);
 	supervise(o, &s, &pl, &tap);
@@ -286,37 +292,44 @@ static void split_commands(struct opts *o, int argc, char **argv)
 	o->cmd[1] = &argv[sep + 1];
 }
 
-int main(int argc, char **argv)
+/* The options into o, then the two commands. */
+static void parse(struct opts *o, int argc, char **argv)
 {
-	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
 	int c;
 
-	tool_init("duplex");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o.fds = true; break;
-		case 'g': o.grace_ns = arg_duration("--grace", optarg); o.grace_text = optarg; break;
+		case 'f': o->fds = true; break;
+		case 'g': o->grace_ns = arg_duration("--grace", optarg); o->grace_text = optarg; break;
 		case 'h': print_usage(usage);
 		case 'p':
 			if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0)
 				usage_error("--pty: '%s' is not A (COMMAND1) or B (COMMAND2)", optarg);
-			o.pty = optarg[0] == 'A' ? 0 : 1;
+			o->pty = optarg[0] == 'A' ? 0 : 1;
 			break;
 		case 'S':
 			if (!*optarg)
 				usage_error("--separator: the separator cannot be empty");
-			o.sep = optarg;
+			o->sep = optarg;
 			break;
-		case 's': o.status_fd = status_fd_arg(optarg); break;
-		case 't': o.trace = optarg; break;
-		case 'v': o.verbose = true; break;
+		case 's': o->status_fd = status_fd_arg(optarg); break;
+		case 't': o->trace = optarg; break;
+		case 'v': o->verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (o.fds && o.pty >= 0)
+	if (o->fds && o->pty >= 0)
 		usage_error("--fds and --pty cannot go together: a pty is standard input and output");
-	split_commands(&o, argc, argv);
+	split_commands(o, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
+
+	tool_init("duplex");
+	parse(&o, argc, argv);
 	return run(&o);
 }

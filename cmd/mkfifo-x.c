@@ -8,22 +8,19 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "diag.h"
-#include "exec.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
+#include "supervise.h"
 #include "tmpname.h"
 #include "tool.h"
 
@@ -324,43 +321,16 @@ static void export_fifos(const struct fifos *fs)
  * ends or when we are told to stop. Its status is ours: its exit code, or
  * the same death by a signal.
  */
-static noreturn void run(const struct opts *o, struct fifos *fs, const sigset_t *sigs)
+static noreturn void run(const struct opts *o, struct fifos *fs, struct supervisor *sup)
 {
-	siginfo_t si;
-	int ws, sig;
-	pid_t pid;
-
 	export_fifos(fs);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	int ws = sup_run(sup, o->cmd);
+	if (ws < 0)
 		warn("cannot fork:");
-		remove_fifos(o, fs);
-		exit(EXIT_CANNOT);
-	}
-	if (pid == 0)
-		exec_command(o->cmd);
-	alloc_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
-	for (;;) {
-		sig = sigwaitinfo(sigs, &si);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		if (waitpid(pid, &ws, WNOHANG) == pid)
-			break;
-	}
 	remove_fifos(o, fs);
-	if (WIFSIGNALED(ws)) {
-		/* No core file of ours for the command's crash. */
-		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		signal(WTERMSIG(ws), SIG_DFL);
-		sigprocmask(SIG_UNBLOCK, sigs, NULL);
-		raise(WTERMSIG(ws));
-	}
-	exit(exit_status_of(ws));
+	if (ws < 0)
+		exit(EXIT_CANNOT);
+	sup_exit_as(ws);
 }
 
 /* Remove the temporary FIFOs (from first on), but never the named ones. */
@@ -530,21 +500,6 @@ static int make_temps(const struct opts *o, struct fifos *fs, int *failed)
 	return 0;
 }
 
-/*
- * With -r, the signals that stop mkfifo-x are waited for, not delivered:
- * until the command runs, stopping means cleaning up first; then they are
- * passed on to it.
- */
-static void block_signals(sigset_t *sigs)
-{
-	sigemptyset(sigs);
-	sigaddset(sigs, SIGINT);
-	sigaddset(sigs, SIGTERM);
-	sigaddset(sigs, SIGHUP);
-	sigaddset(sigs, SIGCHLD);
-	sigprocmask(SIG_BLOCK, sigs, NULL);
-}
-
 /* Without -r: a batch of temporary FIFOs is all or nothing; print it. */
 static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
 		  bool temp_failed)
@@ -564,7 +519,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .mode = 0600 };
 	struct fifos fs = { 0 };
-	sigset_t sigs;
+	struct supervisor sup;
 
 	tool_init("mkfifo-x");
 	parse_args(argc, argv, &o);
@@ -572,8 +527,14 @@ int main(int argc, char **argv)
 	if (o.temp && !o.run)
 		need_std(STDOUT_FILENO); /* the paths go there */
 	if (o.run) {
-		block_signals(&sigs);
-		alloc_fail_status = EXIT_CANNOT;
+		/*
+		 * The signals that stop mkfifo-x are waited for, not delivered:
+		 * until the command runs, stopping means cleaning up first; then
+		 * they are passed on to it.
+		 */
+		if (sup_init(&sup, 0) < 0)
+			die(EXIT_CANNOT, "signalfd:");
+		die_fail_status = EXIT_CANNOT;
 	}
 
 	o.mask = umask(0);
@@ -587,7 +548,7 @@ int main(int argc, char **argv)
 			remove_fifos(&o, &fs);
 			exit(EXIT_CANNOT);
 		}
-		run(&o, &fs, &sigs);
+		run(&o, &fs, &sup);
 	}
 	failed |= finish(&o, &fs, first_temp, temp_failed);
 	free_fifos(&fs);

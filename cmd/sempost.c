@@ -18,26 +18,24 @@ static const char usage[] =
 	"TARGET is a POSIX semaphore NAME or /NAME, or a System V set given by\n"
 	"-k KEY, -i ID or --ftok PATH[:PROJ].\n"
 	"\n"
-	"      --all-of N,...     System V: post to each member N of the set, in\n"
-	"                         one operation; a new set holds them all\n"
-	"  -c, --count N          add N permits (default 1)\n"
-	"  -E, --no-create        fail if the semaphore does not exist\n"
-	"      --ftok PATH[:PROJ] System V set with the key ftok(3) makes\n"
-	"  -h, --help             display this help and exit\n"
-	"  -i, --id ID            existing System V set by identifier\n"
-	"  -k, --key KEY          System V set by key (or 'private': a new one,\n"
-	"                         whose identifier is printed)\n"
-	"  -m, --mode MODE        permissions of a new semaphore (default 600);\n"
-	"                         an existing one of another mode is refused\n"
-	"  -V, --version          output version information and exit\n"
-	"  -x, --exclusive        fail if the semaphore exists\n"
+	"      --all-of N,...       System V: post to each member N of the set, in\n"
+	"                           one operation; a new set holds them all\n"
+	"  -c, --count N            add N permits (default 1)\n"
+	"  -E, --no-create          fail if the semaphore does not exist\n"
+	"      --ftok PATH[:PROJ]   System V set with the key ftok(3) makes\n"
+	"  -h, --help               display this help and exit\n"
+	"  -i, --id ID              existing System V set by identifier\n"
+	"  -k, --key KEY            System V set by key (or 'private': a new one,\n"
+	"                           whose identifier is printed)\n"
+	"  -m, --mode MODE          permissions of a new semaphore (default 600);\n"
+	"                           an existing one of another mode is refused\n"
+	"  -V, --version            output version information and exit\n"
+	"  -x, --exclusive          fail if the semaphore exists\n"
 	"\n"
 	"Exit status: 0 posted, 1 failed, 2 usage error.\n";
 
-enum { OPT_ALLOF = 0x100 };
-
 static const struct option longopts[] = {
-	{ "all-of", required_argument, NULL, OPT_ALLOF },
+	IPCSEM_LONGOPT_ALLOF,
 	{ "count", required_argument, NULL, 'c' },
 	{ "exclusive", no_argument, NULL, 'x' },
 	IPC_LONGOPT_FTOK,
@@ -53,11 +51,8 @@ static const struct option longopts[] = {
 static const char optstring[] = ":c:Ehi:k:m:Vx";
 
 struct opts {
-	struct ipc_target t;
-	struct ipcsem_members members;
+	struct ipcsem_args sem; /* the target, --all-of, -c */
 	struct ipcsem_create create;
-	const char *allof, *count_arg;
-	uint64_t count;
 };
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -66,11 +61,9 @@ static void parse(struct opts *o, int argc, char **argv)
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (ipc_target_option(&o->t, opt, optarg))
+		if (ipcsem_args_option(&o->sem, opt, optarg))
 			continue;
 		switch (opt) {
-		case OPT_ALLOF: o->allof = optarg; break;
-		case 'c': o->count_arg = optarg; break;
 		case 'E': o->create.create = false; break;
 		case 'h': print_usage(usage);
 		case 'm':
@@ -82,46 +75,41 @@ static void parse(struct opts *o, int argc, char **argv)
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
-	if (o->t.kind == IPC_NONE && optind < argc)
-		ipc_target_name(&o->t, argv[optind++]);
+	if (o->sem.t.kind == IPC_NONE && optind < argc)
+		ipc_target_name(&o->sem.t, argv[optind++]);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
 }
 
 static void check(struct opts *o)
 {
-	ipc_target_require(&o->t);
-	if (o->t.kind == IPC_POSIX && o->allof)
-		usage_error("--all-of is for System V sets; a POSIX semaphore is one value");
-	ipcsem_members_arg(&o->members, "--all-of", o->allof);
-	o->create.nsems = ipcsem_members_span(&o->members);
-	if (o->count_arg)
-		o->count = arg_u64("--count", o->count_arg, 1, ipcsem_max(o->t.kind));
+	ipcsem_args_check(&o->sem);
+	o->create.nsems = ipcsem_members_span(&o->sem.members);
 	if (o->create.exclusive && !o->create.create)
 		usage_error("--exclusive and --no-create exclude each other");
-	if (o->t.id >= 0 && o->create.exclusive)
+	if (o->sem.t.id >= 0 && o->create.exclusive)
 		usage_error("--exclusive makes a new semaphore; -i names an existing one");
-	if (o->t.id >= 0)
+	if (o->sem.t.id >= 0)
 		o->create.create = false; /* an identifier names an existing set */
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .count = 1, .create = { .create = true, .mode = 0600 } };
+	struct opts o = { .create = { .create = true, .mode = 0600 } };
 	struct ipcsem s;
 
 	tool_init("sempost");
-	ipc_target_init(&o.t);
+	ipcsem_args_init(&o.sem);
 	parse(&o, argc, argv);
 	check(&o);
-	bool private = o.t.kind == IPC_SYSV && o.t.id < 0 && o.t.key == 0;
+	bool private = o.sem.t.kind == IPC_SYSV && o.sem.t.id < 0 && o.sem.t.key == 0;
 	if (private)
 		need_std(STDOUT_FILENO);
 
-	ipcsem_open(&s, &o.t, &o.create);
+	ipcsem_open(&s, &o.sem.t, &o.create);
 	if (o.create.check_mode)
 		ipcsem_check_mode(&s, o.create.mode);
-	ipcsem_give(&s, &o.members, (unsigned)o.count);
+	ipcsem_give(&s, &o.sem.members, (unsigned)o.sem.count);
 	if (private)
 		printf("%d\n", s.id);
 	return 0;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -15,6 +14,7 @@
 #include "opterr.h"
 #include "parse.h"
 #include "sem.h"
+#include "supervise.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -24,32 +24,30 @@ static const char usage[] =
 	"TARGET is a POSIX semaphore NAME or /NAME, or a System V set given by\n"
 	"-k KEY, -i ID or --ftok PATH[:PROJ].\n"
 	"\n"
-	"      --all-of N,...     System V: one permit (or -c) of each member N\n"
-	"                         of the set, all in one operation (default 0)\n"
-	"  -c, --count N          take N permits (default 1), all or none\n"
-	"      --ftok PATH[:PROJ] System V set with the key ftok(3) makes\n"
-	"  -h, --help             display this help and exit\n"
-	"  -i, --id ID            System V set by identifier\n"
-	"  -k, --key KEY          System V set by key\n"
-	"  -n, --nonblock         do not wait: status 124 if they are not free\n"
-	"  -s, --stat             print the value (and who waits), take nothing\n"
-	"  -T, --timeout DURATION wait at most DURATION (status 124)\n"
-	"  -u, --unlink           remove the semaphore afterwards\n"
-	"  -V, --version          output version information and exit\n"
-	"  -z, --zero             System V: wait until the value is 0, take nothing\n"
+	"      --all-of N,...       System V: one permit (or -c) of each member N\n"
+	"                           of the set, all in one operation (default 0)\n"
+	"  -c, --count N            take N permits (default 1), all or none\n"
+	"      --ftok PATH[:PROJ]   System V set with the key ftok(3) makes\n"
+	"  -h, --help               display this help and exit\n"
+	"  -i, --id ID              System V set by identifier\n"
+	"  -k, --key KEY            System V set by key\n"
+	"  -n, --nonblock           do not wait: status 124 if they are not free\n"
+	"  -s, --stat               print the value (and who waits), take nothing\n"
+	"  -T, --timeout DURATION   wait at most DURATION (status 124)\n"
+	"  -u, --unlink             remove the semaphore afterwards\n"
+	"  -V, --version            output version information and exit\n"
+	"  -z, --zero               System V: wait until the value is 0, take nothing\n"
 	"\n"
 	"Without COMMAND the permits are handed over for good (the P of P/V).\n"
 	"With COMMAND and System V, the kernel gives them back even if the\n"
-	"command is killed (SEM_UNDO); POSIX semaphores have no undo.\n"
+	"command is killed (SEM_UNDO); POSIX semaphores have no undo. The status\n"
+	"is then COMMAND's: 125 if semwait failed first, 126/127 if COMMAND could\n"
+	"not run or was not found.\n"
 	"\n"
-	"Exit status: 0 taken, 1 failed, 2 usage error, 124 not in time; with\n"
-	"COMMAND its status, 125 if semwait failed first, 126/127 if it could not\n"
-	"run.\n";
-
-enum { OPT_ALLOF = 0x100 };
+	"Exit status: 0 taken, 1 failed, 2 usage error, 124 not in time.\n";
 
 static const struct option longopts[] = {
-	{ "all-of", required_argument, NULL, OPT_ALLOF },
+	IPCSEM_LONGOPT_ALLOF,
 	{ "count", required_argument, NULL, 'c' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
@@ -67,10 +65,8 @@ static const struct option longopts[] = {
 static const char optstring[] = "+:c:hi:k:nsT:uVz";
 
 struct opts {
-	struct ipc_target t;
-	struct ipcsem_members members;
-	const char *allof, *count_arg, *timeout_arg;
-	uint64_t count;
+	struct ipcsem_args sem; /* the target, --all-of, -c */
+	const char *timeout_arg;
 	int64_t timeout;
 	bool nowait, stat, unlink, zero;
 	char **cmd;
@@ -120,7 +116,7 @@ static void hold_stops(struct ipcsem *s, const struct opts *o)
 	if (!stop_sig)
 		return;
 	if (s->kind == IPC_POSIX) /* System V: the kernel's undo does it */
-		ipcsem_give(s, &o->members, (unsigned)o->count);
+		ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
 	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
 	die_of(stop_sig);
 }
@@ -134,8 +130,8 @@ static void take(struct ipcsem *s, const struct opts *o)
 
 	deadline_start(&d, o->timeout);
 	do
-		r = o->zero ? ipcsem_zero(s, &o->members, &d, o->nowait)
-			    : ipcsem_take(s, &o->members, (unsigned)o->count, &d,
+		r = o->zero ? ipcsem_zero(s, &o->sem.members, &d, o->nowait)
+			    : ipcsem_take(s, &o->sem.members, (unsigned)o->sem.count, &d,
 					  o->nowait, undo);
 	while (r == SEMOP_INTR && !stop_sig);
 	if (stop_sig)
@@ -153,55 +149,27 @@ static void take(struct ipcsem *s, const struct opts *o)
  */
 static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 {
-	sigset_t sigs;
-	int sig, ws;
-	pid_t pid;
+	struct supervisor sup;
+	int ws = -1;
 
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
+	if (sup_init(&sup, 0) < 0)
+		warn("signalfd:");
+	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
-		ipcsem_give(s, &o->members, (unsigned)o->count);
-		exit(EXIT_CANNOT);
-	}
-	if (pid == 0)
-		exec_command(o->cmd);
-	for (;;) {
-		sig = sigwaitinfo(&sigs, NULL);
-		if (sig < 0)
-			continue;
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		if (waitpid(pid, &ws, WNOHANG) == pid)
-			break;
-	}
-	die_fail_status = EXIT_FAIL; /* the command ran: a failure now is ours */
-	ipcsem_give(s, &o->members, (unsigned)o->count);
-	exit(exit_status_of(ws));
+	ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
+	exit(ws < 0 ? EXIT_CANNOT : exit_status_of(ws));
 }
 
 /* Check what the options say together, once the target's kind is known. */
 static void check(struct opts *o)
 {
-	ipc_target_require(&o->t);
-	if (o->t.kind == IPC_POSIX && (o->zero || o->allof))
-		usage_error("%s is for System V sets; a POSIX semaphore is one value",
-			    o->zero ? "--zero" : "--all-of");
-	ipcsem_members_arg(&o->members, "--all-of", o->allof);
-	unsigned max = ipcsem_max(o->t.kind);
-	if (o->count_arg)
-		o->count = arg_u64("--count", o->count_arg, 1, max);
+	ipc_target_require(&o->sem.t);
+	if (o->sem.t.kind == IPC_POSIX && o->zero)
+		usage_error("--zero is for System V sets; a POSIX semaphore is one value");
+	ipcsem_args_check(&o->sem);
 	if (o->stat && (o->zero || o->cmd))
 		usage_error("--stat takes nothing; it goes with neither --zero nor a COMMAND");
-	if (o->zero && o->count_arg)
+	if (o->zero && o->sem.count_arg)
 		usage_error("--zero takes nothing; it goes without --count");
 	if (o->zero && o->cmd)
 		usage_error("--zero waits for zero; a COMMAND needs permits taken");
@@ -215,11 +183,9 @@ static void parse(struct opts *o, int argc, char **argv)
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (ipc_target_option(&o->t, opt, optarg))
+		if (ipcsem_args_option(&o->sem, opt, optarg))
 			continue;
 		switch (opt) {
-		case OPT_ALLOF: o->allof = optarg; break;
-		case 'c': o->count_arg = optarg; break;
 		case 'h': print_usage(usage);
 		case 'n': o->nowait = true; break;
 		case 's': o->stat = true; break;
@@ -233,8 +199,8 @@ static void parse(struct opts *o, int argc, char **argv)
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
-	if (o->t.kind == IPC_NONE && optind < argc && strcmp(argv[optind], "--") != 0)
-		ipc_target_name(&o->t, argv[optind++]);
+	if (o->sem.t.kind == IPC_NONE && optind < argc && strcmp(argv[optind], "--") != 0)
+		ipc_target_name(&o->sem.t, argv[optind++]);
 	/* getopt_long has eaten a "--" that came right after the options. */
 	bool dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
 	if (optind < argc && strcmp(argv[optind], "--") == 0) {
@@ -243,7 +209,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind < argc && !dashes)
 		usage_error("extra operand '%s' (a COMMAND comes after --)", argv[optind]);
-	if (dashes && optind == argc && o->t.kind != IPC_NONE)
+	if (dashes && optind == argc && o->sem.t.kind != IPC_NONE)
 		usage_error("no COMMAND after --");
 	if (optind < argc)
 		o->cmd = argv + optind;
@@ -251,11 +217,11 @@ static void parse(struct opts *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .count = 1, .timeout = -1 };
+	struct opts o = { .timeout = -1 };
 	struct ipcsem s;
 
 	tool_init("semwait");
-	ipc_target_init(&o.t);
+	ipcsem_args_init(&o.sem);
 	parse(&o, argc, argv);
 	check(&o);
 	if (o.stat)
@@ -263,9 +229,9 @@ int main(int argc, char **argv)
 	if (o.cmd)
 		die_fail_status = EXIT_CANNOT;
 
-	ipcsem_open(&s, &o.t, NULL);
+	ipcsem_open(&s, &o.sem.t, NULL);
 	if (o.stat) {
-		ipcsem_stat(&s, &o.members);
+		ipcsem_stat(&s, &o.sem.members);
 	} else {
 		catch_stops();
 		take(&s, &o);

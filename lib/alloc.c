@@ -6,12 +6,10 @@
 #include "alloc.h"
 #include "diag.h"
 
-int alloc_fail_status = EXIT_FAIL;
-
 static void *checked(void *p)
 {
 	if (!p)
-		die(alloc_fail_status, "out of memory");
+		die(EXIT_FAIL, "out of memory");
 	return p;
 }
 

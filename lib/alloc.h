@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: ISC */
-/* Checked allocation: on failure say "out of memory" and exit. */
+/*
+ * Checked allocation: on failure say "out of memory" and exit through
+ * die(EXIT_FAIL), so with die_fail_status (diag.h): a tool about to run a
+ * command exits 125 for it too.
+ */
 #ifndef IPCUTILS_ALLOC_H
 #define IPCUTILS_ALLOC_H
 
 #include <stddef.h>
-
-/*
- * The status an allocation failure exits with: EXIT_FAIL unless a tool
- * that runs a command sets EXIT_CANNOT while it has not run it yet.
- */
-extern int alloc_fail_status;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

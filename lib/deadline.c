@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: ISC */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <sys/time.h>
@@ -75,27 +76,30 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-void deadline_alarm(const struct deadline *d)
+bool deadline_alarm(const struct deadline *d, int tick_ms)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { 0 };
-	int64_t ns;
+	int64_t ns = deadline_left(d);
 
-	if (d->forever)
-		return;
+	if (tick_ms > 0 && ns > (int64_t)tick_ms * (NS_PER_SEC / 1000))
+		ns = (int64_t)tick_ms * (NS_PER_SEC / 1000);
+	if (ns == INT64_MAX)
+		return false;
+	if (ns < 1000)
+		ns = 1000; /* 0 would disarm it */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
-	ns = deadline_left(d);
-	if (ns < 1000)
-		ns = 1000;
-	it.it_value.tv_sec = ns / NS_PER_SEC;
-	it.it_value.tv_usec = ns % NS_PER_SEC / 1000;
+	struct timespec t = ns_ts(ns);
+	struct itimerval it = { .it_value = { t.tv_sec, t.tv_nsec / 1000 } };
 	setitimer(ITIMER_REAL, &it, NULL);
+	return true;
 }
 
 void deadline_alarm_off(void)
 {
 	struct itimerval it = { 0 };
+	int saved = errno;
 
 	setitimer(ITIMER_REAL, &it, NULL);
+	errno = saved;
 }

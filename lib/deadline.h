@@ -26,11 +26,16 @@ int deadline_poll_ms(const struct deadline *d);
 const struct timespec *deadline_realtime(const struct deadline *d,
 					 struct timespec *buf);
 /*
- * For calls that have no timeout of their own (flock, msgsnd): SIGALRM,
- * with a handler that only interrupts (no SA_RESTART), when d passes.
- * The call then fails with EINTR. Nothing is armed without a deadline.
+ * For calls that have no timeout of their own (flock, msgsnd, msgrcv):
+ * SIGALRM, with a handler that only interrupts (no SA_RESTART), when d
+ * passes, or after tick_ms if that is sooner (0: no tick), so a caller
+ * without a deadline can still look around now and then. The call then
+ * fails with EINTR; deadline_passed(d) tells a timeout from a tick or
+ * another signal. Returns whether anything was armed (nothing is without
+ * a deadline or a tick). deadline_alarm_off disarms it and keeps errno,
+ * so the interrupted call's error can be read after it.
  */
-void deadline_alarm(const struct deadline *d);
+bool deadline_alarm(const struct deadline *d, int tick_ms);
 void deadline_alarm_off(void);
 /* The current monotonic time in nanoseconds. */
 int64_t now_ns(void);

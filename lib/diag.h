@@ -18,9 +18,11 @@ enum {
 
 extern const char *progname;
 /*
- * The status die() exits with for EXIT_FAIL: a tool about to run a
- * command sets it to EXIT_CANNOT, so its own failures (a missing object,
- * permission) are told apart from the command's, as timeout(1) does.
+ * The status die() exits with for EXIT_FAIL (xmalloc's "out of memory"
+ * included): a tool about to run a command sets it to EXIT_CANNOT, so its
+ * own failures (a missing object, permission, memory) are told apart from
+ * the command's, as timeout(1) does, and back to EXIT_FAIL once the
+ * command has run.
  */
 extern int die_fail_status;
 

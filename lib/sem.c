@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "ipcfmt.h"
 #include "parse.h"
 #include "sem.h"
 
@@ -124,6 +124,33 @@ void ipcsem_open(struct ipcsem *s, const struct ipc_target *t,
 		open_sysv(s, t, c);
 	if (c && c->exclusive && !s->created)
 		die(EXIT_FAIL, "%s: the semaphore already exists", s->label);
+}
+
+void ipcsem_args_init(struct ipcsem_args *a)
+{
+	*a = (struct ipcsem_args){ .count = 1 };
+	ipc_target_init(&a->t);
+}
+
+bool ipcsem_args_option(struct ipcsem_args *a, int opt, const char *arg)
+{
+	if (opt == IPCSEM_OPT_ALLOF)
+		a->allof = arg;
+	else if (opt == 'c')
+		a->count_arg = arg;
+	else
+		return ipc_target_option(&a->t, opt, arg);
+	return true;
+}
+
+void ipcsem_args_check(struct ipcsem_args *a)
+{
+	ipc_target_require(&a->t);
+	if (a->t.kind == IPC_POSIX && a->allof)
+		usage_error("--all-of is for System V sets; a POSIX semaphore is one value");
+	ipcsem_members_arg(&a->members, "--all-of", a->allof);
+	if (a->count_arg)
+		a->count = arg_u64("--count", a->count_arg, 1, ipcsem_max(a->t.kind));
 }
 
 void ipcsem_members_arg(struct ipcsem_members *m, const char *opt,
@@ -247,7 +274,7 @@ static int posix_guard(const struct ipcsem *s, const struct deadline *d,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	deadline_alarm(d);
+	deadline_alarm(d, 0);
 	int k = flock(fd, LOCK_EX);
 	int err = errno;
 	deadline_alarm_off();
@@ -380,15 +407,10 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
 	}
 }
 
+/* The owner's name, or number: as ipcls shows it. */
 static const char *user(uid_t uid)
 {
-	static char num[32];
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		return pw->pw_name;
-	snprintf(num, sizeof num, "%u", (unsigned)uid);
-	return num;
+	return ipcfmt_id_name((unsigned)uid, false);
 }
 
 /* Its mode and owner: the file of a POSIX one, the set's permissions. */

@@ -10,6 +10,7 @@
 
 #include <semaphore.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "deadline.h"
@@ -65,6 +66,28 @@ void ipcsem_members_arg(struct ipcsem_members *m, const char *opt,
 
 /* The number of semaphores a set needs to hold every member of m. */
 int ipcsem_members_span(const struct ipcsem_members *m);
+
+/* What semwait and sempost both take: the target, --all-of and -c N. */
+struct ipcsem_args {
+	struct ipc_target t;
+	struct ipcsem_members members;
+	const char *allof, *count_arg;
+	uint64_t count;      /* 1 without -c */
+};
+
+#define IPCSEM_OPT_ALLOF 0x1f71
+/* Their long option --all-of; put it in the sorted table. */
+#define IPCSEM_LONGOPT_ALLOF { "all-of", required_argument, NULL, IPCSEM_OPT_ALLOF }
+
+void ipcsem_args_init(struct ipcsem_args *a);
+/* Take a target option, --all-of or -c N ('c'); false if opt is none. */
+bool ipcsem_args_option(struct ipcsem_args *a, int opt, const char *arg);
+/*
+ * Once the options and operands are read: a usage error without a
+ * target, or for --all-of with a POSIX semaphore; then --all-of and -c
+ * are parsed (-c up to the kind's maximum).
+ */
+void ipcsem_args_check(struct ipcsem_args *a);
 
 /*
  * Take n permits of each member, all or none: waits until d passes unless

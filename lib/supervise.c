@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 
@@ -12,38 +16,43 @@
 
 static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
 
-void sup_init(struct supervisor *s)
+int sup_init(struct supervisor *s, int flags)
 {
 	sigset_t set;
 
-	*s = (struct supervisor){ .fd = -1 };
+	*s = (struct supervisor){ .fd = -1, .flags = flags };
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
 		sigaddset(&set, passed_on[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
 	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
-		die(EXIT_CANNOT, "signalfd:");
+		return -1;
+	return 0;
 }
 
 pid_t sup_fork(struct supervisor *s)
 {
 	pid_t parent = getpid();
+	bool groups = s->flags & SUP_GROUPS;
 
 	if (s->n >= SUP_MAX)
 		die(EXIT_CANNOT, "too many children");
 	pid_t pid = fork();
 	if (pid < 0)
-		die(EXIT_CANNOT, "fork:");
+		return -1;
 	if (pid == 0) {
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent) /* it died before prctl */
-			_exit(EXIT_CANNOT);
+		if (groups) {
+			setpgid(0, 0);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent) /* it died before prctl */
+				_exit(EXIT_CANNOT);
+		}
 		return 0;
 	}
 	/* Both set it, so no signal passed on finds the group missing. */
-	setpgid(pid, pid);
+	if (groups)
+		setpgid(pid, pid);
 	s->pid[s->n] = pid;
 	s->done[s->n] = false;
 	s->running++;
@@ -53,7 +62,10 @@ pid_t sup_fork(struct supervisor *s)
 
 void sup_signal(const struct supervisor *s, int i, int sig)
 {
-	if (kill(-s->pid[i], sig) < 0 && !s->done[i])
+	if (!(s->flags & SUP_GROUPS)) {
+		if (!s->done[i]) /* reaped, its PID may be another's */
+			kill(s->pid[i], sig);
+	} else if (kill(-s->pid[i], sig) < 0 && !s->done[i])
 		kill(s->pid[i], sig); /* it left its group */
 }
 
@@ -86,4 +98,39 @@ int sup_handle(struct supervisor *s)
 			sup_signal(s, i, s->forwarded);
 	}
 	return reap(s);
+}
+
+int sup_run(struct supervisor *s, char *const argv[])
+{
+	fflush(NULL);
+	pid_t pid = sup_fork(s);
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		exec_command(argv);
+	die_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
+	int i = s->n - 1;
+	while (!s->done[i]) {
+		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			die(EXIT_FAIL, "poll:");
+		sup_handle(s);
+	}
+	return s->wstatus[i];
+}
+
+void sup_exit_as(int wstatus)
+{
+	if (WIFSIGNALED(wstatus)) {
+		int sig = WTERMSIG(wstatus);
+		sigset_t set;
+
+		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		raise(sig);
+	}
+	exit(exit_status_of(wstatus));
 }

@@ -1,48 +1,75 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Supervising commands run as children: each in a process group of its
- * own, so a signal reaches what it starts too. INT, TERM and HUP that
- * reach the tool are passed on to every group; they and SIGCHLD arrive
- * through one descriptor, which poll(2) waits on with everything else the
- * tool waits for. A child also gets SIGKILL if the tool dies without
- * passing anything on (SIGKILL, a crash): no command is left behind.
+ * Supervising commands run as children, the one home for it: INT, TERM
+ * and HUP that reach the tool are passed on to the children; they and
+ * SIGCHLD arrive through one descriptor, which poll(2) waits on with
+ * everything else the tool waits for. Blocked from sup_init on, a signal
+ * that comes before a child runs is passed on once it does.
+ *
+ * With SUP_GROUPS each child runs in a process group of its own, so a
+ * signal reaches what it starts too, and gets SIGKILL if the tool dies
+ * without passing anything on (SIGKILL, a crash): no command is left
+ * behind. Without it a child stays in the tool's group (the terminal's
+ * foreground one: it can read the terminal, ^C reaches it) and signals
+ * go to the child alone.
  */
 #ifndef IPCUTILS_SUPERVISE_H
 #define IPCUTILS_SUPERVISE_H
 
 #include <stdbool.h>
+#include <stdnoreturn.h>
 #include <sys/types.h>
 
 #define SUP_MAX 4
 
+enum { SUP_GROUPS = 1 };
+
 struct supervisor {
 	int fd;              /* signalfd: readable when a signal is pending */
+	int flags;           /* SUP_GROUPS or 0 */
 	int n;               /* children started */
 	int running;         /* children not yet reaped */
-	pid_t pid[SUP_MAX];  /* also the child's process group */
+	pid_t pid[SUP_MAX];  /* with SUP_GROUPS also the child's process group */
 	bool done[SUP_MAX];
 	int status[SUP_MAX]; /* as a shell reports it (128+N for signal N) */
 	int wstatus[SUP_MAX]; /* as wait(2) gave it */
 	int forwarded;       /* the last signal passed on, 0 if none */
 };
 
-/* Block the signals and open the descriptor; exits 125 on failure. */
-void sup_init(struct supervisor *s);
+/* Block the signals and open the descriptor; -1 (errno set) if it cannot. */
+int sup_init(struct supervisor *s, int flags);
 
 /*
- * fork(2) a child in a new process group, child s->n. Returns 0 in the
- * child (its signals still blocked: exec_command unblocks them), its
- * PID in the parent, as fork does. Exits 125 if it cannot fork.
+ * fork(2) child s->n. Returns 0 in the child (its signals still blocked:
+ * exec_command unblocks them), its PID in the parent, -1 (errno set) if
+ * it cannot fork, as fork does.
  */
 pid_t sup_fork(struct supervisor *s);
 
 /*
- * Act on what is pending: pass INT, TERM and HUP on to every group, and
+ * Act on what is pending: pass INT, TERM and HUP on to every child, and
  * reap children that ended. Returns the number reaped.
  */
 int sup_handle(struct supervisor *s);
 
-/* Send sig to child i's process group (what is left of it). */
+/*
+ * Send sig to child i; with SUP_GROUPS to its process group, what is left
+ * of it even once the child itself has ended.
+ */
 void sup_signal(const struct supervisor *s, int i, int sig);
+
+/*
+ * Run argv (exec_command) as a child and wait for it to end, passing
+ * signals on; returns its wait(2) status, or -1 (errno set) if it cannot
+ * fork. Once the command runs, the tool's own failures are its own again:
+ * die_fail_status goes back to EXIT_FAIL (diag.h).
+ */
+int sup_run(struct supervisor *s, char *const argv[]);
+
+/*
+ * End as the child ended: exit with its status, or die of the same
+ * signal (without a core file of our own for its crash).
+ */
+noreturn void sup_exit_as(int wstatus);
 
 #endif
