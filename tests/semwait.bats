@@ -80,7 +80,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	is_value 0 -k "$k"
 }
 
-@test "semwait -T times out within tens of milliseconds, status 124" {
+@test "semwait -T waits its whole time, then 124 (not early, and not much later)" {
 	local s k t0 ms; s=$(posix_name); k=$(sysv_key 4)
 	sempost "$s" && semwait "$s"
 	sempost -k "$k" && semwait -k "$k"
@@ -91,13 +91,15 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 		ms=$(( $(ms_now) - t0 ))
 		assert_failure 124
 		assert_output --partial "not enough permits free within 300ms"
-		(( ms >= 300 && ms < 390 )) || { echo "took ${ms}ms"; false; }
+		# The lower bound is the contract; the upper one only catches a wait
+		# that ignores the deadline (a loaded CI machine under ASan is slow).
+		(( ms >= 300 && ms < 2300 )) || { echo "took ${ms}ms"; false; }
 	done
 	t0=$(ms_now)
 	run semwait -T 0.2 -c 2 "$s"
 	ms=$(( $(ms_now) - t0 ))
 	assert_failure 124
-	(( ms >= 200 && ms < 290 )) || { echo "took ${ms}ms"; false; }
+	(( ms >= 200 && ms < 2200 )) || { echo "took ${ms}ms"; false; }
 }
 
 @test "semwait -n on an empty semaphore: 124 at once" {
@@ -229,7 +231,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	run strace -f -o /dev/null -e inject=semtimedop:error=EINTR:when=1 semwait -T 300ms -k "$k"
 	ms=$(( $(ms_now) - t0 ))
 	assert_failure 124
-	(( ms < 1000 )) || { echo "took ${ms}ms"; false; }
+	(( ms >= 300 && ms < 2300 )) || { echo "took ${ms}ms"; false; }
 }
 
 @test "POSIX: two -c 2 takers never split the permits between them" {
