@@ -114,11 +114,19 @@ static pid_t arg_pid(const char *opt, const char *s)
 	return (pid_t)v;
 }
 
-/* Pin a process with a pidfd before anything else is done to it. */
-static bool pin(struct target *t)
+/*
+ * Pin a process with a pidfd before anything else is done to it. Without
+ * one (no pidfd_open, a thread ID, or no descriptor left) kill(2) is used
+ * as kill(1) does: a thread ID signals its process. Waiting on a process
+ * needs its pidfd when descriptors run out, so that one fails, named.
+ */
+static bool pin(struct target *t, bool wait)
 {
 	t->fd = sys_pidfd_open(t->pid);
-	if (t->fd >= 0 || errno == ENOSYS)
+	/* A thread ID: EINVAL, or ENOENT on some kernels. */
+	if (t->fd >= 0 || errno == ENOSYS || errno == EINVAL || errno == ENOENT)
+		return true;
+	if ((errno == EMFILE || errno == ENFILE) && !wait)
 		return true;
 	if (errno == ESRCH)
 		warn("%s: no such process", t->label);
@@ -209,7 +217,8 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 		if (deadline_passed(&dl)) {
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting)
-					warn("%s: still running after %s", t[i].label, tstr);
+					warn("%s: still running after %s%s", t[i].label,
+					     tstr, duration_unit(tstr));
 			free(pfd);
 			return EXIT_TIMEOUT;
 		}
@@ -217,8 +226,8 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 			killed = true;
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting) {
-					warn("%s: still running after %s; sending KILL",
-					     t[i].label, kstr);
+					warn("%s: still running after %s%s; sending KILL",
+					     t[i].label, kstr, duration_unit(kstr));
 					if (!send_sig(&t[i], SIGKILL, false, 0))
 						t[i].waiting = false;
 				}
@@ -241,7 +250,7 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 	return 0;
 }
 
-/* -l: every signal, or each operand converted. */
+/* -l: every signal, or each operand converted, all checked first. */
 static int list(char **args, int n)
 {
 	char name[SIG_NAME_MAX];
@@ -250,8 +259,10 @@ static int list(char **args, int n)
 		for (int sig = 1; sig <= SIGRTMAX; sig++)
 			if (sig_named(sig))
 				printf("%d %s\n", sig, sig_name(sig, name));
+	for (int i = 0; i < n; i++)
+		arg_signal(NULL, args[i], 0);
 	for (int i = 0; i < n; i++) {
-		int sig = arg_signal(NULL, args[i], 0);
+		int sig = sig_parse(args[i]);
 
 		if (args[i][0] >= '0' && args[i][0] <= '9')
 			puts(sig_name(sig, name));
@@ -282,6 +293,9 @@ int main(int argc, char **argv)
 			if (t[n].pid == 1)
 				usage_error("--group: process group 1 is refused: kill(2) "
 					    "would read -1 as every process");
+			if (t[n].pid == getpgrp())
+				usage_error("--group: process group %d is sigsend's own process group; "
+					    "it would signal itself", (int)t[n].pid);
 			t[n].group = true;
 			t[n].fd = -1;
 			snprintf(t[n].label, sizeof t->label, "process group %d", (int)t[n].pid);
@@ -314,8 +328,10 @@ int main(int argc, char **argv)
 			usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (listing)
+	if (listing) {
+		free(t);
 		return list(argv + optind, argc - optind);
+	}
 	for (int i = optind; i < argc; i++) {
 		t[n].pid = arg_pid(NULL, argv[i]);
 		snprintf(t[n].label, sizeof t->label, "process %s", argv[i]);
@@ -347,7 +363,7 @@ int main(int argc, char **argv)
 			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
 				 (int)t[i].pid);
 		}
-		if (!t[i].group && !pin(&t[i])) {
+		if (!t[i].group && !pin(&t[i], wait)) {
 			t[i].pid = 0;
 			status = EXIT_FAIL;
 		}
@@ -365,5 +381,6 @@ int main(int argc, char **argv)
 		if (status == 0)
 			status = w;
 	}
+	free(t);
 	return status;
 }
