@@ -1,6 +1,7 @@
 /* mqrecv: receive messages from a POSIX or System V message queue. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -66,19 +67,24 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* Messages go one at a time, each after the reader took the last, at first. */
-#define SLOW_START 16
 #define TICK_MS 250
+/* How long a put-back waits for room in a full queue. */
+#define PUTBACK_NS (5 * NS_PER_SEC)
+/* A reader that empties the pipe within this is keeping up: batch more. */
+#define KEEPS_UP_NS 1000000
 
-struct pending { size_t off, len; long prio; };
+struct pending { size_t rec, off, len; long prio; }; /* rec: where its framing starts */
 
 static struct msgq q;
 static struct rec_writer w;
 static struct pending *pend;   /* the messages queued in w, in order */
 static size_t npend, pendcap;
-static size_t inpipe;          /* paced: bytes of the message last written */
-static bool pipe_out, paced, nowait, show_prio;
-static int pipe_size;          /* stdout's pipe size before pacing */
+static size_t inflight;        /* pipe: bytes of the last batch, maybe unread */
+static size_t nflight;         /* and its messages, still in pend */
+static int64_t written_at;     /* when it was written */
+static size_t limit = 1;       /* pipe: messages per batch */
+static bool pipe_out, nowait, show_prio;
+static int pipe_size;          /* stdout's pipe size, to restore */
 static long type;
 static int64_t timeout = -1;
 static uint64_t got;           /* messages written out */
@@ -90,71 +96,120 @@ static void on_stop(int sig)
 	stop = sig;
 }
 
-/* Put back queued messages from index i on, say so, and fail on stdout. */
+/* Put back the queued messages i to j, say how many, and how many are lost. */
+static void put_back(size_t i, size_t j, size_t partly)
+{
+	struct deadline d;
+	size_t back = 0, n = j - i + partly;
+	int err = 0;
+
+	deadline_start(&d, PUTBACK_NS);
+	for (; i < j; i++) {
+		if (msgq_putback(&q, w.buf + pend[i].off, pend[i].len, pend[i].prio, &d))
+			back++;
+		else if (!err)
+			err = errno;
+	}
+	if (n == 0)
+		return;
+	if (back == n)
+		warn("%s: %zu message%s put back into the queue", q.label, back,
+		     back == 1 ? "" : "s");
+	else
+		warn("%s: %zu message%s put back into the queue; %zu lost (%s)", q.label,
+		     back, back == 1 ? "" : "s", n - back, partly && !err
+		     ? "the reader read part of it" : strerror(err ? err : EAGAIN));
+}
+
+/*
+ * The reader left: the bytes of the last batch that it did not read are
+ * still in the pipe. Read them back through /proc/self/fd/1 (possible now
+ * that no reader holds the pipe) and put back the messages they hold,
+ * with those never written. A message the reader took a part of is lost.
+ */
+static void reclaim(void)
+{
+	char buf[2 * PIPE_BUF];
+	ssize_t r = 0;
+	int fd = open("/proc/self/fd/1", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	size_t i, from = inflight, unread;
+	size_t term = w.term != REC_RAW;
+	size_t n = npend > 0 ? npend : nflight;
+
+	if (fd >= 0) {
+		r = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	unread = r > 0 ? (size_t)r : 0;
+	if (unread > 0 && unread <= inflight
+	    && memcmp(buf, w.buf + inflight - unread, unread) == 0)
+		from = inflight - unread;
+	else if (unread > 0) /* not our bytes, or not only ours */
+		warn("standard output: %zu unread bytes in the pipe were not this "
+		     "mqrecv's last batch; lost", unread);
+	for (i = 0; i < n && pend[i].off + pend[i].len + term <= from; i++)
+		;
+	bool partly = i < n && pend[i].rec < from;
+	put_back(i + partly, n, partly);
+}
+
+/* Nothing more can go out: put back what is queued from i on, and fail. */
 static noreturn void undeliverable(size_t i)
 {
 	int err = errno;
-	size_t back = 0, n = npend - i;
 
-	for (; i < npend; i++)
-		back += msgq_putback(&q, w.buf + pend[i].off, pend[i].len, pend[i].prio);
-	if (n > 0)
-		warn("%s: %zu message%s put back into the queue%s", q.label, back,
-		     back == 1 ? "" : "s", back < n ? "; the others are lost" : "");
+	if (pipe_out && err == EPIPE)
+		reclaim();
+	else
+		put_back(i, npend, 0);
 	errno = err;
 	die_stdout();
 }
 
-static void set_pipe_size(int size)
-{
-	if (fcntl(1, F_SETPIPE_SZ, size) < 0)
-		paced = false;
-}
-
 /*
- * Paced: the one message in the pipe was read, or the reader went away
- * without reading it and it goes back.
+ * Pipe: wait until the reader has emptied it (POLLOUT on a one-page pipe),
+ * so that what a leaving reader did not read is at most one batch, and a
+ * slow reader holds at most one message besides the one it works on. A
+ * reader that keeps up gets twice as many next time, one that does not half.
  */
 static void wait_drained(void)
 {
 	struct pollfd p = { .fd = 1, .events = POLLOUT };
-	int unread = 0;
 
 	while (poll(&p, 1, -1) < 0)
 		if (errno != EINTR)
 			die(EXIT_FAIL, "standard output: poll:");
-	if (p.revents & POLLERR) {
-		ioctl(1, FIONREAD, &unread);
+	if (p.revents & (POLLERR | POLLHUP)) {
 		errno = EPIPE;
-		if ((size_t)unread >= inpipe) { /* still in w.buf */
-			got--;
-			npend = 1;
-		}
 		undeliverable(0);
 	}
-	inpipe = 0;
-	if (got >= SLOW_START) { /* the reader keeps up: batch freely */
-		set_pipe_size(pipe_size);
-		paced = false;
-	}
+	if (now_ns() - written_at < KEEPS_UP_NS)
+		limit = limit * 2 > 4096 ? 4096 : limit * 2;
+	else if (limit > 1)
+		limit /= 2;
+	inflight = 0;
+	nflight = 0;
 }
 
 static void flush_batch(void)
 {
 	size_t done, i;
 
+	if (w.len == 0)
+		return;
 	if (rec_flush_some(&w, &done) < 0) {
-		for (i = 0; i < npend; i++) {
-			size_t end = pend[i].off + pend[i].len + (w.term != REC_RAW);
-			if (end > done)
+		for (i = 0; i < npend; i++)
+			if (pend[i].off + pend[i].len + (w.term != REC_RAW) > done)
 				break;
-		}
-		got += i;
+		inflight = done;
 		undeliverable(i);
 	}
 	got += npend;
-	if (paced && npend > 0)
-		inpipe = done;
+	if (pipe_out) { /* kept until the reader has read them */
+		inflight = done;
+		nflight = npend;
+		written_at = now_ns();
+	}
 	npend = 0;
 }
 
@@ -227,7 +282,7 @@ static void add(const char *p, size_t len, long prio)
 	size_t hl = show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
 	size_t need = hl + len + 2;
 
-	if (w.len + need > w.cap)
+	if (w.len + need > w.cap && !pipe_out)
 		flush_batch();
 	rec_writer_reserve(&w, need);
 	if (npend == pendcap) {
@@ -236,8 +291,9 @@ static void add(const char *p, size_t len, long prio)
 		if (!pend)
 			die(EXIT_FAIL, "out of memory");
 	}
+	size_t rec = w.len;
 	rec_append(&w, head, hl);
-	pend[npend++] = (struct pending){ w.len, len, prio };
+	pend[npend++] = (struct pending){ rec, w.len, len, prio };
 	rec_write(&w, p, len);
 }
 
@@ -302,10 +358,9 @@ int main(int argc, char **argv)
 	}
 	rec_writer_init(&w, 1, term);
 	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (pipe_out && (follow || count > 1) && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0) {
-		paced = true;
-		set_pipe_size(4096);
-	}
+	if (pipe_out && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0
+	    && fcntl(1, F_SETPIPE_SZ, PIPE_BUF) < 0)
+		pipe_size = 0;
 	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&stopsigs);
@@ -321,7 +376,7 @@ int main(int argc, char **argv)
 		bool first = npend == 0;
 
 		if (first) {
-			if (inpipe > 0)
+			if (inflight > 0)
 				wait_drained();
 			if (stop)
 				break;
@@ -332,17 +387,25 @@ int main(int argc, char **argv)
 			deadline_start(&d, timeout);
 		}
 		r = take(&p, &len, &prio, first && !nowait, &d);
-		if (r == MSGQ_AGAIN && !first)
+		if (r == MSGQ_AGAIN && !first) {
 			flush_batch(); /* before waiting */
-		else if (r != MSGQ_OK)
+			continue;
+		}
+		if (r != MSGQ_OK)
 			break;
-		else
-			add(p, len, prio);
-		if (paced)
+		/* A pipe takes a batch in one write of at most PIPE_BUF: atomic. */
+		if (pipe_out && npend > 0 && w.len + len + 32 > PIPE_BUF) {
+			flush_batch();
+			wait_drained();
+		}
+		add(p, len, prio);
+		if (pipe_out && npend >= limit)
 			flush_batch();
 	}
 	flush_batch();
-	if (paced)
+	if (inflight > 0 && !stop)
+		wait_drained(); /* the last batch too: a reader may leave without it */
+	if (pipe_size > 0)
 		fcntl(1, F_SETPIPE_SZ, pipe_size);
 	if (stop && !follow) { /* interrupted: end as the signal would */
 		signal(stop, SIG_DFL);

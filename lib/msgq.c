@@ -85,6 +85,11 @@ static void arm_alarm(const struct deadline *d, int tick_ms)
 		ns = 1000;
 	it.it_value.tv_sec = ns / 1000000000;
 	it.it_value.tv_usec = ns % 1000000000 / 1000;
+	/*
+	 * Then again every millisecond: an expiry that comes before the call
+	 * starts interrupts nothing, and the next one cuts the wait short.
+	 */
+	it.it_interval.tv_usec = 1000;
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -227,15 +232,8 @@ static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
 	}
 	/* A message longer than the queue's byte limit would wait forever. */
 	q->msgsize = ds.msg_qbytes < msgmax ? ds.msg_qbytes : msgmax;
-	if (send) {
-		q->can_send = true;
-	} else {
-		struct ipc_perm *p = &ds.msg_perm;
-		uid_t u = geteuid();
-
-		q->can_send = u == 0 || ((p->uid == u || p->cuid == u)
-					 ? (p->mode & 0200) : (p->mode & 0002));
-	}
+	/* Whether a message can go back is the kernel's to say: try it. */
+	q->can_send = true;
 	/* Receive: a message may be up to the system's msgmax. */
 	reserve(q, send ? q->msgsize : (msgmax > q->msgsize ? msgmax : q->msgsize));
 }
@@ -283,14 +281,20 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 	}
 	reserve(q, len);
 	memcpy(q->buf, &prio, sizeof prio);
-	memcpy(q->buf + sizeof(long), p, len);
+	if (p != q->buf + sizeof(long))
+		memmove(q->buf + sizeof(long), p, len);
 	bool timed = !nowait && (!d->forever || tick_ms > 0);
-	if (timed) {
+	int r = timed ? msgsnd(q->id, q->buf, len, IPC_NOWAIT) : -1;
+	if (r == 0)
+		return MSGQ_OK;
+	if (timed) { /* -T 0 tried once above */
+		if (errno != EAGAIN)
+			io_failed(q, "send");
 		if (deadline_passed(d))
 			return MSGQ_TIMEOUT;
 		arm_alarm(d, tick_ms);
 	}
-	int r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
+	r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
 	int err = errno;
 	if (timed)
 		disarm_alarm();
@@ -325,13 +329,17 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	}
 	for (;;) {
 		bool timed = !nowait && (!d->forever || tick_ms > 0);
+		/* A timed wait tries once without waiting: -T 0 takes what is there. */
+		ssize_t n = timed ? msgrcv(q->id, q->buf, q->cap, type, IPC_NOWAIT) : -1;
 
-		if (timed) {
+		if (n < 0 && timed && errno == ENOMSG) {
 			if (deadline_passed(d))
 				return MSGQ_TIMEOUT;
 			arm_alarm(d, tick_ms);
+			n = msgrcv(q->id, q->buf, q->cap, type, 0);
+		} else if (!timed) {
+			n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
 		}
-		ssize_t n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
 		int err = errno;
 		if (timed)
 			disarm_alarm();
@@ -356,29 +364,40 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	}
 }
 
-bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio)
+bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
+		  const struct deadline *d)
 {
-	struct deadline d;
 	int r;
 
 	if (!q->can_send) {
-		warn("%s: no permission to put a message back", q->label);
+		errno = EACCES;
 		return false;
 	}
-	deadline_start(&d, -1);
 	if (q->kind == IPC_POSIX) {
-		r = mq_send(q->mqd, p, len, (unsigned)prio);
-		if (r < 0)
-			warn("%s: cannot put a message back:", q->label);
+		struct timespec ts;
+		const struct timespec *abs = deadline_realtime(d, &ts);
+
+		/* The descriptor is non-blocking: wait for room with a deadline. */
+		int fl = fcntl(q->mqd, F_GETFL);
+		struct mq_attr a = { .mq_flags = 0 }, old;
+		if (fl >= 0 && (fl & O_NONBLOCK))
+			mq_setattr(q->mqd, &a, &old);
+		do
+			r = abs ? mq_timedsend(q->mqd, p, len, (unsigned)prio, abs)
+				: mq_send(q->mqd, p, len, (unsigned)prio);
+		while (r < 0 && errno == EINTR && !deadline_passed(d));
+		if (fl >= 0 && (fl & O_NONBLOCK)) {
+			int err = errno;
+			a.mq_flags = O_NONBLOCK;
+			mq_setattr(q->mqd, &a, &old);
+			errno = err;
+		}
 		return r == 0;
 	}
-	reserve(q, len);
-	memcpy(q->buf, &prio, sizeof prio);
-	memmove(q->buf + sizeof(long), p, len);
-	r = msgsnd(q->id, q->buf, len, IPC_NOWAIT);
-	if (r < 0)
-		warn("%s: cannot put a message back:", q->label);
-	return r == 0;
+	do
+		r = msgq_send(q, p, len, prio, d, false, 0);
+	while (r == MSGQ_INTR && !deadline_passed(d));
+	return r == MSGQ_OK;
 }
 
 static const char *user(uid_t uid)

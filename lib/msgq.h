@@ -64,8 +64,12 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	      const struct deadline *d, bool nowait, int tick_ms);
 
-/* Put a message back without waiting; false (with a warning) if it cannot. */
-bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio);
+/*
+ * Put a message back, waiting for room until d passes; false with errno
+ * set if it cannot (the caller counts and says what was lost).
+ */
+bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
+		  const struct deadline *d);
 
 /* Print the queue's attributes as "key: value" lines on stdout. */
 void msgq_stat(struct msgq *q);
