@@ -220,6 +220,26 @@ static bool reader_gone(void)
 	return pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
+/*
+ * An idle POSIX queue may have been unlinked, and perhaps made again: then
+ * nobody can send to ours any more. Compare /dev/mqueue/NAME with it.
+ */
+static void check_replaced(void)
+{
+	char path[NAME_MAX + 16];
+	struct stat mine, now;
+
+	snprintf(path, sizeof path, "/dev/mqueue%s", q.name);
+	if (fstat(q.mqd, &mine) < 0)
+		return;
+	if (stat(path, &now) == 0 && now.st_ino == mine.st_ino && now.st_dev == mine.st_dev)
+		return;
+	if (errno == ENOENT && stat("/dev/mqueue", &now) < 0)
+		return; /* no mqueue file system here: nothing to compare */
+	die(EXIT_FAIL, "%s: the queue was removed%s; stopping", q.label,
+	    errno == ENOENT ? "" : " (a new one has its name)");
+}
+
 /* Wait for a POSIX queue to have a message, the deadline, or a signal. */
 static int wait_posix(const struct deadline *d)
 {
@@ -233,11 +253,12 @@ static int wait_posix(const struct deadline *d)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return MSGQ_INTR;
 	}
-	if (!d->forever) {
-		int64_t left = deadline_left(d);
-		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
-		tp = &ts;
-	}
+	int64_t left = deadline_left(d);
+	bool tick = left > (int64_t)TICK_MS * 1000000;
+	if (tick)
+		left = (int64_t)TICK_MS * 1000000;
+	ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+	tp = &ts;
 	r = ppoll(p, pipe_out ? 2 : 1, tp, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno != EINTR)
@@ -245,6 +266,10 @@ static int wait_posix(const struct deadline *d)
 	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
 		errno = EPIPE;
 		undeliverable(npend);
+	}
+	if (r == 0 && tick) {
+		check_replaced();
+		return MSGQ_INTR; /* look around, then wait again */
 	}
 	if (r == 0)
 		return MSGQ_TIMEOUT;
@@ -417,7 +442,8 @@ int main(int argc, char **argv)
 		die(EXIT_TIMEOUT, "%s: no message waiting", q.label);
 	}
 	if (got == 0 && r == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: no message within %s", q.label, timeout_arg);
+		die(EXIT_TIMEOUT, "%s: no message within %s%s", q.label, timeout_arg,
+		    duration_unit(timeout_arg));
 	if (unlink_after)
 		msgq_remove(&q);
 	return 0;

@@ -131,7 +131,7 @@ static noreturn void posix_create_failed(const struct msgq *q,
 			long s = a ? a->mq_msgsize : proc_long(MQ_PROC "msgsize_default", 8192);
 
 			close(fd);
-			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld",
+			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld, and the user's other queues count too",
 			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s);
 		}
 		if (fd >= 0)
@@ -157,6 +157,25 @@ static noreturn void open_failed(const struct msgq *q)
 	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
 }
 
+static const char *user(uid_t uid);
+
+/* -x and -m for a queue that exists: refuse it, nothing sent. */
+static void check_existing(const struct msgq *q, const struct msgq_create *c,
+			   mode_t mode, uid_t uid)
+{
+	char want[64];
+
+	if (!c || q->created)
+		return;
+	if (c->exclusive)
+		die(EXIT_FAIL, "%s: exists already (--exclusive); nothing sent", q->label);
+	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) && uid == geteuid()))
+		return;
+	snprintf(want, sizeof want, "%s", user(geteuid()));
+	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing sent",
+	    q->label, (unsigned)mode & 0777, user(uid), (unsigned)c->mode & 0777, want);
+}
+
 static void open_posix(struct msgq *q, bool send, bool nonblock,
 		       const struct msgq_create *c)
 {
@@ -166,7 +185,9 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 	int base = send ? O_WRONLY : O_RDONLY;
 
 	/* Read-write when allowed: a receiver may have to put a message back. */
-	q->mqd = mq_open(q->name, O_RDWR | flags);
+	q->mqd = c && c->exclusive ? (mqd_t)-1 : mq_open(q->name, O_RDWR | flags);
+	if (c && c->exclusive)
+		errno = ENOENT;
 	if (q->mqd == (mqd_t)-1 && errno == EACCES)
 		q->mqd = mq_open(q->name, base | flags);
 	else if (q->mqd != (mqd_t)-1)
@@ -183,6 +204,8 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 		if (q->mqd != (mqd_t)-1) {
 			q->created = q->can_send = true;
 			fchmod(q->mqd, c->mode); /* whatever the umask */
+		} else if (errno == EEXIST && c->exclusive) {
+			check_existing(q, c, 0, 0);
 		} else if (errno == EEXIST) { /* made by another meanwhile */
 			q->mqd = mq_open(q->name, base | flags);
 		} else {
@@ -196,6 +219,10 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 	if (mq_getattr(q->mqd, &attr) < 0)
 		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
 	q->msgsize = (size_t)attr.mq_msgsize;
+	q->limit = "mq_msgsize";
+	struct stat st;
+	if (!q->created && c && c->mode_set && fstat(q->mqd, &st) == 0)
+		check_existing(q, c, st.st_mode, st.st_uid);
 }
 
 static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
@@ -224,14 +251,21 @@ static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
 				    q->label, proc_long(MSG_PROC "msgmni", 32000), MSG_PROC);
 			else if (errno != EEXIST)
 				die(EXIT_FAIL, "%s: cannot create message queue:", q->label);
+			else if (c->exclusive)
+				check_existing(q, c, 0, 0);
 		}
 		if (q->id < 0 && (q->id = msgget(t->key, need)) < 0)
 			open_failed(q);
 		if (msgctl(q->id, IPC_STAT, &ds) < 0)
 			ds.msg_qbytes = msgmax;
+		else
+			check_existing(q, c, ds.msg_perm.mode, ds.msg_perm.uid);
 	}
 	/* A message longer than the queue's byte limit would wait forever. */
 	q->msgsize = ds.msg_qbytes < msgmax ? ds.msg_qbytes : msgmax;
+	q->limit = ds.msg_qbytes < msgmax
+		? "the queue's byte limit msg_qbytes; msgmnb, " MSG_PROC "msgmnb, for new queues"
+		: "msgmax, " MSG_PROC "msgmax";
 	/* Whether a message can go back is the kernel's to say: try it. */
 	q->can_send = true;
 	/* Receive: a message may be up to the system's msgmax. */
@@ -400,6 +434,25 @@ bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
 	return r == MSGQ_OK;
 }
 
+/* Text for a "key: value" line: control characters and backslash escaped. */
+static void put_escaped(const char *key, const char *s)
+{
+	fputs(key, stdout);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('\n');
+}
+
 static const char *user(uid_t uid)
 {
 	static char num[32];
@@ -419,8 +472,9 @@ void msgq_stat(struct msgq *q)
 
 		if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
 			die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
-		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\n",
-		       q->name, (unsigned)st.st_mode & 07777, user(st.st_uid));
+		put_escaped("name: ", q->name);
+		printf("kind: posix\nmode: %03o\n", (unsigned)st.st_mode & 07777);
+		put_escaped("owner: ", user(st.st_uid));
 		printf("max-msgs: %ld\nmsg-size: %ld\nmessages: %ld\n",
 		       a.mq_maxmsg, a.mq_msgsize, a.mq_curmsgs);
 		return;
@@ -429,9 +483,9 @@ void msgq_stat(struct msgq *q)
 
 	if (msgctl(q->id, IPC_STAT, &ds) < 0)
 		open_failed(q);
-	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\nowner: %s\n",
-	       (unsigned)ds.msg_perm.__key, q->id, (unsigned)ds.msg_perm.mode & 0777,
-	       user(ds.msg_perm.uid));
+	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\n",
+	       (unsigned)ds.msg_perm.__key, q->id, (unsigned)ds.msg_perm.mode & 0777);
+	put_escaped("owner: ", user(ds.msg_perm.uid));
 	printf("max-bytes: %lu\nmsg-size: %zu\nmessages: %lu\nbytes: %lu\n",
 	       (unsigned long)ds.msg_qbytes, q->msgsize, (unsigned long)ds.msg_qnum,
 	       (unsigned long)ds.__msg_cbytes);

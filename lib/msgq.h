@@ -21,6 +21,7 @@ struct msgq {
 	mqd_t mqd;          /* POSIX */
 	int id;             /* System V identifier */
 	size_t msgsize;     /* the largest message it takes */
+	const char *limit;  /* what sets msgsize, for messages */
 	bool can_send;      /* opened for writing (mqrecv: to put back) */
 	bool created;       /* this call made it */
 	char *buf;          /* System V: mtype + text; POSIX: text */
@@ -29,6 +30,8 @@ struct msgq {
 
 struct msgq_create {
 	bool create;        /* make a missing queue */
+	bool exclusive;     /* fail if it exists (-x) */
+	bool mode_set;      /* -m given: an existing queue must have this mode and our uid */
 	mode_t mode;
 	long maxmsg;        /* POSIX attributes; 0: the system's default */
 	long msgsize;
@@ -40,7 +43,8 @@ enum { MSGQ_OK, MSGQ_AGAIN, MSGQ_TIMEOUT, MSGQ_INTR };
  * Open the queue t names: for sending (send true) or receiving (then also
  * for sending when allowed, to put messages back). POSIX descriptors are
  * opened non-blocking when nonblock is true. Creates it when c says so.
- * Every failure exits 1 with a message naming the queue and the limit.
+ * Every failure exits 1 with a message naming the queue and the limit,
+ * among them an existing queue that c->exclusive or c->mode_set refuse.
  */
 void msgq_open(struct msgq *q, const struct ipc_target *t, bool send,
 	       bool nonblock, const struct msgq_create *c);

@@ -105,7 +105,7 @@ four"
 	SECONDS=0
 	run mqrecv -T 0.2 "$q"
 	assert_failure 124
-	assert_output "mqrecv: $q: no message within 0.2"
+	assert_output "mqrecv: $q: no message within 0.2s"
 	k=$(sysv_key 1)
 	mqsend -k "$k" x
 	mqrecv -k "$k" >/dev/null
@@ -410,10 +410,8 @@ b"
 	local line
 	line=$(printf '%0300d' 0)
 	spawn bash -c "for i in \$(seq 4000); do echo \"\$i $line\"; done | mqsend -k $k"
-	local producer=$!
 	wait_until 10 bash -c "[ \"\$(mqrecv -s -k $k 2>/dev/null | sed -n 's/^messages: //p')\" -gt 0 ]"
 	{ for i in 1 2 3 4; do mqrecv -f -k "$k" -T 3 & done; wait; } | cat > "$T/out"
-	! kill -0 "$producer" 2>/dev/null
 	run grep -cvE "^[0-9]+ $line\$" "$T/out"
 	assert_output 0
 	run wc -l < "$T/out"
@@ -437,4 +435,27 @@ b"
 		echo "worker $i: $n"
 		(( n <= 30 ))
 	done
+}
+
+@test "issue 10.14: -s escapes control characters in what it prints" {
+	q="$(qn 1)"$'\nmessages: 999'
+	mqsend "$q" x
+	run mqrecv -s "$q"
+	assert_success
+	assert_line "name: $(qn 1)\\nmessages: 999"
+	refute_line "messages: 999"
+	mqrecv -s -u "$q" >/dev/null
+}
+
+@test "issue 10.14: -f notices its POSIX queue was removed and made again" {
+	q=$(qn 1)
+	mqsend "$q" a
+	spawn bash -c "mqrecv -f '$q' > '$T/out' 2> '$T/err'; echo \$? > '$T/st'"
+	wait_until 10 test -s "$T/out"
+	mqrecv -s -u "$q" >/dev/null
+	mqsend "$q" b
+	wait_until 10 test -s "$T/st"
+	assert_equal "$(cat "$T/st")" 1
+	run cat "$T/err"
+	assert_output "mqrecv: $q: the queue was removed (a new one has its name); stopping"
 }
