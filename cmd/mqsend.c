@@ -115,10 +115,10 @@ static noreturn void too_big(uint64_t n, size_t len)
 /* -a: the whole input, refused as soon as it passes the message size. */
 static void send_all(void)
 {
-	char *buf = malloc(q.msgsize + 1);
+	static char *buf; /* static: still reachable when a failure exits */
 	ssize_t n;
 
-	if (!buf)
+	if (!(buf = malloc(q.msgsize + 1)))
 		die(EXIT_FAIL, "out of memory");
 	n = read_full(STDIN_FILENO, buf, q.msgsize + 1);
 	if (n < 0)
@@ -128,6 +128,7 @@ static void send_all(void)
 		    q.label, q.msgsize, q.msgsize, q.limit);
 	send_one(buf, (size_t)n);
 	free(buf);
+	buf = NULL;
 }
 
 static const char optstring[] = ":0aEhi:k:m:np:T:t:Vx";

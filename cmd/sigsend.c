@@ -173,6 +173,55 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
 	return false;
 }
 
+/* Is the process stopped (state T or t in /proc/PID/stat)? */
+static bool stopped(pid_t pid)
+{
+	char path[64], buf[512];
+	FILE *f;
+	char *p = NULL;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	if (fgets(buf, sizeof buf, f))
+		p = strrchr(buf, ')');
+	fclose(f);
+	return p && (p[2] == 'T' || p[2] == 't');
+}
+
+/*
+ * Send sig to every pinned target; with wait, mark those to wait for.
+ * -s 0 -w waits without permission to signal, as pidwait does (the pidfd
+ * says whether it exists); a stopped target that is waited for gets CONT
+ * after the signal, or it could not act on it and exit.
+ */
+static int send_all(struct target *t, int n, int sig, bool queued, int value, bool wait)
+{
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].pid == 0)
+			continue;
+		if (sig == 0 && wait && t[i].fd >= 0) {
+			t[i].waiting = true;
+			continue;
+		}
+		if (sig == 0 && wait && kill(t[i].pid, 0) < 0 && errno == EPERM) {
+			t[i].waiting = true;
+			continue;
+		}
+		if (!send_sig(&t[i], sig, queued, value)) {
+			status = EXIT_FAIL;
+			continue;
+		}
+		t[i].waiting = wait;
+		if (wait && sig != 0 && sig != SIGKILL && sig != SIGCONT && !t[i].group
+		    && stopped(t[i].pid))
+			send_one(&t[i], SIGCONT, false, 0);
+	}
+	return status;
+}
+
 /* Has t exited? For a target without a pidfd: is it gone? */
 static bool gone(const struct target *t)
 {
@@ -368,14 +417,8 @@ int main(int argc, char **argv)
 			status = EXIT_FAIL;
 		}
 	}
-	for (int i = 0; i < n; i++) {
-		if (t[i].pid == 0)
-			continue;
-		if (send_sig(&t[i], sig, queued, value))
-			t[i].waiting = wait;
-		else
-			status = EXIT_FAIL;
-	}
+	if (send_all(t, n, sig, queued, value, wait) != 0)
+		status = EXIT_FAIL;
 	if (wait) {
 		int w = wait_all(t, n, timeout, tstr, kill_after, kstr);
 		if (status == 0)

@@ -476,3 +476,32 @@ time.sleep(60)' "$T/tid"
 	ASAN_OPTIONS=detect_leaks=1 run sigsend -l TERM
 	refute_output --partial "LeakSanitizer"
 }
+
+@test "beyond: -s 0 -w waits for a process it may not signal, as pidwait does" {
+	need_root
+	spawn sleep 60
+	local pid=$!
+	cd "$T"
+	spawn setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- sigsend -s 0 -w "$pid"
+	local waiter=$!
+	# Ready once it holds the pidfd (setpriv execs sigsend in place).
+	wait_until 5 bash -c "ls -l /proc/$waiter/fd 2>/dev/null | grep -q pidfd"
+	kill "$pid"
+	wait_until 5 bash -c "! kill -0 $waiter 2>/dev/null"
+	waitst "$waiter"
+	assert_equal "$STATUS" 0
+	run as_nobody sigsend -s TERM -w 1
+	assert_failure 1
+	assert_output "sigsend: process 1: permission denied"
+}
+
+@test "beyond: -w sends CONT after the signal to a stopped target" {
+	spawn sleep 60
+	local pid=$!
+	kill -STOP "$pid"
+	wait_until 5 bash -c "[ \"\$(ps -o stat= -p $pid | cut -c1)\" = T ]"
+	run timeout 10 sigsend -w -T 5 "$pid"
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+}
