@@ -34,12 +34,14 @@ static const char usage[] =
 	"      --ftok PATH[:PROJ] System V queue with the key ftok(3) makes\n"
 	"  -h, --help             show this help and exit\n"
 	"  -i, --id ID            System V queue by identifier\n"
+	"      --json             with -s: one JSON object\n"
 	"  -k, --key KEY          System V queue by key\n"
 	"  -n, --nonblock         do not wait: an empty queue gives status 124,\n"
 	"                         or with -c or -f ends the drain\n"
 	"  -P, --show-priority    write each message's priority or type and a tab first\n"
 	"  -r, --raw              write messages with nothing after them\n"
-	"  -s, --stat             print the queue's attributes; take no message\n"
+	"  -s, --stat             print the queue's attributes, as ipcs -q -i does;\n"
+	"                         take no message\n"
 	"  -T, --timeout DURATION wait at most DURATION for each message\n"
 	"  -t, --type N           System V: 0 any (default), N>0 that type,\n"
 	"                         N<0 the lowest type up to -N\n"
@@ -48,12 +50,15 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 received, 1 failed, 2 usage error, 124 nothing in time.\n";
 
+enum { OPT_JSON = 0x100 };
+
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "follow", no_argument, NULL, 'f' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
+	{ "json", no_argument, NULL, OPT_JSON },
 	IPC_LONGOPT_KEY,
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "null", no_argument, NULL, '0' },
@@ -331,6 +336,7 @@ int main(int argc, char **argv)
 	struct stat st;
 	uint64_t count = 1;
 	bool follow = false, count_set = false, stat_only = false, unlink_after = false;
+	bool json = false;
 	const char *timeout_arg = NULL;
 	int term = '\n', opt, r = MSGQ_OK;
 
@@ -352,6 +358,7 @@ int main(int argc, char **argv)
 		case 'P': show_prio = true; break;
 		case 'r': term = REC_RAW; break;
 		case 's': stat_only = true; break;
+		case OPT_JSON: json = true; break;
 		case 'T':
 			timeout = arg_duration("--timeout", optarg);
 			timeout_arg = optarg;
@@ -373,10 +380,12 @@ int main(int argc, char **argv)
 		usage_error("--type is for System V queues");
 	if (follow && count_set)
 		usage_error("--count and --follow exclude each other");
+	if (json && !stat_only)
+		usage_error("--json is for --stat");
 
 	msgq_open(&q, &t, false, true, NULL);
 	if (stat_only) {
-		msgq_stat(&q);
+		msgq_stat(&q, json);
 		if (unlink_after)
 			msgq_remove(&q);
 		return 0;

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -434,23 +436,61 @@ bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
 	return r == MSGQ_OK;
 }
 
-/* Text for a "key: value" line: control characters and backslash escaped. */
-static void put_escaped(const char *key, const char *s)
+/*
+ * The attributes, as "key: value" lines or one JSON object. Strings are
+ * escaped either way, so a name with a newline cannot forge a line.
+ */
+struct kv { bool json; int n; };
+
+static void kv_key(struct kv *o, const char *key)
 {
-	fputs(key, stdout);
+	if (o->json)
+		printf("%s\"%s\":", o->n++ ? "," : "{", key);
+	else
+		printf("%s: ", key);
+}
+
+static void kv_str(struct kv *o, const char *key, const char *s)
+{
+	kv_key(o, key);
+	if (o->json)
+		putchar('"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", stdout);
+		if (*p == '\\' || (o->json && *p == '"'))
+			printf("\\%c", *p);
 		else if (*p == '\n')
 			fputs("\\n", stdout);
 		else if (*p == '\t')
 			fputs("\\t", stdout);
 		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
+			printf(o->json ? "\\u%04x" : "\\x%02x", *p);
 		else
 			putchar(*p);
 	}
-	putchar('\n');
+	fputs(o->json ? "\"" : "\n", stdout);
+}
+
+static void kv_num(struct kv *o, const char *key, long long v)
+{
+	kv_key(o, key);
+	printf(o->json ? "%lld" : "%lld\n", v);
+}
+
+/* A time as ISO 8601 UTC, or "never" for 0 (as ipcs says "Not set"). */
+static void kv_time(struct kv *o, const char *key, time_t t)
+{
+	char buf[32] = "never";
+	struct tm tm;
+
+	if (t != 0 && gmtime_r(&t, &tm))
+		strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kv_str(o, key, buf);
+}
+
+static void kv_end(struct kv *o)
+{
+	if (o->json)
+		puts(o->n ? "}" : "{}");
 }
 
 static const char *user(uid_t uid)
@@ -464,31 +504,75 @@ static const char *user(uid_t uid)
 	return num;
 }
 
-void msgq_stat(struct msgq *q)
+static const char *group(gid_t gid)
 {
-	if (q->kind == IPC_POSIX) {
-		struct mq_attr a;
-		struct stat st;
+	static char num[32];
+	struct group *gr = getgrgid(gid);
 
-		if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
-			die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
-		put_escaped("name: ", q->name);
-		printf("kind: posix\nmode: %03o\n", (unsigned)st.st_mode & 07777);
-		put_escaped("owner: ", user(st.st_uid));
-		printf("max-msgs: %ld\nmsg-size: %ld\nmessages: %ld\n",
-		       a.mq_maxmsg, a.mq_msgsize, a.mq_curmsgs);
-		return;
-	}
+	if (gr)
+		return gr->gr_name;
+	snprintf(num, sizeof num, "%u", (unsigned)gid);
+	return num;
+}
+
+static void stat_posix(struct msgq *q, struct kv *o)
+{
+	struct mq_attr a;
+	struct stat st;
+	char mode[8];
+
+	if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
+		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
+	snprintf(mode, sizeof mode, "%03o", (unsigned)st.st_mode & 07777);
+	kv_str(o, "name", q->name);
+	kv_str(o, "kind", "posix");
+	kv_str(o, "mode", mode);
+	kv_str(o, "owner", user(st.st_uid));
+	kv_str(o, "group", group(st.st_gid));
+	kv_num(o, "max-msgs", a.mq_maxmsg);
+	kv_num(o, "msg-size", a.mq_msgsize);
+	kv_num(o, "messages", a.mq_curmsgs);
+	/* The kernel stamps the queue's inode at each send and receive. */
+	kv_time(o, "last-change", st.st_mtime);
+}
+
+static void stat_sysv(struct msgq *q, struct kv *o)
+{
 	struct msqid_ds ds;
+	char key[16], mode[8];
 
 	if (msgctl(q->id, IPC_STAT, &ds) < 0)
 		open_failed(q);
-	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\n",
-	       (unsigned)ds.msg_perm.__key, q->id, (unsigned)ds.msg_perm.mode & 0777);
-	put_escaped("owner: ", user(ds.msg_perm.uid));
-	printf("max-bytes: %lu\nmsg-size: %zu\nmessages: %lu\nbytes: %lu\n",
-	       (unsigned long)ds.msg_qbytes, q->msgsize, (unsigned long)ds.msg_qnum,
-	       (unsigned long)ds.__msg_cbytes);
+	snprintf(key, sizeof key, "0x%08x", (unsigned)ds.msg_perm.__key);
+	snprintf(mode, sizeof mode, "%03o", (unsigned)ds.msg_perm.mode & 0777);
+	kv_str(o, "key", key);
+	kv_num(o, "id", q->id);
+	kv_str(o, "kind", "sysv");
+	kv_str(o, "mode", mode);
+	kv_str(o, "owner", user(ds.msg_perm.uid));
+	kv_str(o, "group", group(ds.msg_perm.gid));
+	kv_str(o, "creator", user(ds.msg_perm.cuid));
+	kv_str(o, "creator-group", group(ds.msg_perm.cgid));
+	kv_num(o, "max-bytes", (long long)ds.msg_qbytes);
+	kv_num(o, "msg-size", (long long)q->msgsize);
+	kv_num(o, "messages", (long long)ds.msg_qnum);
+	kv_num(o, "bytes", (long long)ds.__msg_cbytes);
+	kv_time(o, "last-send", ds.msg_stime);
+	kv_time(o, "last-receive", ds.msg_rtime);
+	kv_time(o, "last-change", ds.msg_ctime);
+	kv_num(o, "last-sender-pid", ds.msg_lspid);
+	kv_num(o, "last-receiver-pid", ds.msg_lrpid);
+}
+
+void msgq_stat(struct msgq *q, bool json)
+{
+	struct kv o = { .json = json };
+
+	if (q->kind == IPC_POSIX)
+		stat_posix(q, &o);
+	else
+		stat_sysv(q, &o);
+	kv_end(&o);
 }
 
 void msgq_remove(struct msgq *q)

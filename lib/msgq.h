@@ -75,8 +75,11 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
 		  const struct deadline *d);
 
-/* Print the queue's attributes as "key: value" lines on stdout. */
-void msgq_stat(struct msgq *q);
+/*
+ * Print the queue's attributes on stdout, as ipcs -q -i does: "key: value"
+ * lines, or one JSON object on one line when json is true.
+ */
+void msgq_stat(struct msgq *q, bool json);
 
 /* Remove the queue; exits 1 on failure. */
 void msgq_remove(struct msgq *q);

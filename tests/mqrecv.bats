@@ -182,13 +182,15 @@ four"
 	mqsend --max-msgs 4 --msg-size 128 "$q" a b
 	run mqrecv -s "$q"
 	assert_success
-	assert_output "name: $q
+	assert_output --regexp "^name: $q
 kind: posix
 mode: 600
 owner: root
+group: root
 max-msgs: 4
 msg-size: 128
-messages: 2"
+messages: 2
+last-change: [0-9-]+T[0-9:]+Z$"
 	run mqrecv -u -c 2 "$q"
 	assert_output "a
 b"
@@ -458,4 +460,25 @@ b"
 	assert_equal "$(cat "$T/st")" 1
 	run cat "$T/err"
 	assert_output "mqrecv: $q: the queue was removed (a new one has its name); stopping"
+}
+
+@test "beyond: -s shows what ipcs -q -i shows; --json for scripts" {
+	k=$(sysv_key 1)
+	mqsend -k "$k" hello
+	run mqrecv -s -k "$k"
+	assert_line "creator: root"
+	assert_line "creator-group: root"
+	assert_line --regexp "^last-send: [0-9-]+T[0-9:]+Z$"
+	assert_line "last-receive: never"
+	assert_line --regexp "^last-sender-pid: [1-9][0-9]*$"
+	assert_line "last-receiver-pid: 0"
+	run bash -c "mqrecv -s --json -k $k | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); print(d[\"messages\"], d[\"kind\"], d[\"last-receive\"])'"
+	assert_output "1 sysv never"
+	q="$(qn 1)"$'\n"x'
+	mqsend "$q" a
+	run bash -c "mqrecv -s --json \"\$1\" | /usr/bin/python3 -c 'import json, sys; print(repr(json.load(sys.stdin)[\"name\"]))'" _ "$q"
+	assert_output "'$(qn 1)\\n\"x'"
+	mqrecv -s -u "$q" >/dev/null
+	run mqrecv --json -k "$k"
+	assert_failure 2
 }
