@@ -34,6 +34,8 @@ static const char usage[] =
 "                              FILE atomically; removed at exit\n"
 "  -T, --timeout DURATION      give up after DURATION (status 124 if fewer than\n"
 "                              N signals came; with -f, if none came)\n"
+"  -v, --verbose               end each line with code=WHO: user (kill),\n"
+"                              queue (sigqueue), kernel, timer, mesgq, tkill\n"
 "  -V, --version               print the version and exit\n"
 "\n"
 "SIG is a name (USR1, SIGUSR1, usr1), a number, RTMIN+N or RTMAX-N.\n"
@@ -45,11 +47,28 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "pidfile", required_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
 
 static const char *pidfile;
+static bool verbose;
+
+/* Who made the signal, from si_code, as the code= field says it. */
+static const char *code_name(int code)
+{
+	switch (code) {
+	case SI_USER: return "user";       /* kill(2) */
+	case SI_QUEUE: return "queue";     /* sigqueue(3) */
+	case SI_TIMER: return "timer";     /* a POSIX timer */
+	case SI_MESGQ: return "mesgq";     /* mq_notify(3) */
+	case SI_ASYNCIO: return "asyncio";
+	case SI_SIGIO: return "sigio";
+	case SI_TKILL: return "tkill";     /* tgkill(2), raise(3) */
+	default: return "kernel";          /* SI_KERNEL, and faults, children, ... */
+	}
+}
 
 /* The pidfile names this process only while it runs. */
 static void remove_pidfile(void)
@@ -70,6 +89,9 @@ static void print(const siginfo_t *si)
 	if (si->si_code == SI_QUEUE)
 		n += snprintf(line + n, sizeof line - (size_t)n, " value=%d",
 			      si->si_value.sival_int);
+	if (verbose)
+		n += snprintf(line + n, sizeof line - (size_t)n, " code=%s",
+			      code_name(si->si_code));
 	line[n++] = '\n';
 	if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 		die_stdout();
@@ -165,7 +187,7 @@ static kset waited_set(char **args, int n)
 	return set;
 }
 
-static const char optstring[] = ":c:fhp:T:V";
+static const char optstring[] = ":c:fhp:T:Vv";
 
 int main(int argc, char **argv)
 {
@@ -193,6 +215,7 @@ int main(int argc, char **argv)
 			tstr = optarg;
 			break;
 		case 'V': print_version();
+		case 'v': verbose = true; break;
 		default:
 			usage_bad_option(argc, argv, optstring, c);
 		}

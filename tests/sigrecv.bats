@@ -232,3 +232,14 @@ Try 'sigrecv --help'."
 	run sigrecv -T 100ms USR1
 	assert_output "sigrecv: no signal within 100ms"
 }
+
+@test "beyond: -v adds code= (user, queue, kernel, tkill...) after the other fields" {
+	receiver -v -c 2 USR1 USR2
+	kill -USR1 "$RECV"
+	sigsend -s USR2 -q 7 "$RECV"
+	waitst "$RECV"
+	assert_equal "$STATUS" 0
+	run cat "$T/recv.out"
+	assert_line --index 0 "USR1 pid=$$ uid=0 code=user"
+	assert_line --index 1 --regexp "^USR2 pid=[0-9]+ uid=0 value=7 code=queue$"
+}
