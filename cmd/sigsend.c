@@ -37,6 +37,9 @@ static const char usage[] =
 "  -s, --signal SIG            TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
 "                              RTMAX-N; 0 only checks the process may be signalled\n"
 "  -T, --timeout DURATION      give up waiting after DURATION (status 124)\n"
+"  -T, --timeout DURATION SIG  a step, as util-linux kill: DURATION after the\n"
+"                              last signal, send SIG to survivors; repeatable,\n"
+"                              implies --wait (SIG a name, not a number)\n"
 "  -V, --version               print the version and exit\n"
 "  -w, --wait                  wait until every process has exited\n"
 "\n"
@@ -57,6 +60,14 @@ static const struct option longopts[] = {
 	{ "wait", no_argument, NULL, 'w' },
 	{ 0 }
 };
+
+/* Escalation: DURATION after the last signal, survivors get sig. */
+struct step {
+	int64_t ns;
+	const char *str;
+	int sig;
+};
+#define MAX_STEPS 16
 
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
@@ -222,6 +233,24 @@ static int send_all(struct target *t, int n, int sig, bool queued, int value, bo
 	return status;
 }
 
+/* One step of escalation: the survivors get its signal (with CONT if stopped). */
+static void escalate(struct target *t, int n, const struct step *st)
+{
+	char name[SIG_NAME_MAX];
+
+	sig_name(st->sig, name);
+	for (int i = 0; i < n; i++) {
+		if (!t[i].waiting)
+			continue;
+		warn("%s: still running after %s%s; sending %s", t[i].label, st->str,
+		     duration_unit(st->str), name);
+		if (!send_sig(&t[i], st->sig, false, 0))
+			t[i].waiting = false;
+		else if (st->sig != SIGKILL && st->sig != SIGCONT && stopped(t[i].pid))
+			send_one(&t[i], SIGCONT, false, 0);
+	}
+}
+
 /* Has t exited? For a target without a pidfd: is it gone? */
 static bool gone(const struct target *t)
 {
@@ -234,16 +263,17 @@ static bool gone(const struct target *t)
  * the timeout passed first, naming each survivor.
  */
 static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
-		    int64_t kill_after, const char *kstr)
+		    const struct step *steps, int nsteps)
 {
 	struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
 	struct deadline dl, ka;
-	bool killed = kill_after < 0;
+	int next = 0;
+	bool killed = nsteps == 0;
 
 	if (!pfd)
 		die(EXIT_FAIL, "out of memory");
 	deadline_start(&dl, timeout);
-	deadline_start(&ka, kill_after);
+	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
 	for (;;) {
 		int np = 0, left = 0, ms;
 		bool fallback = false;
@@ -272,14 +302,11 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 			return EXIT_TIMEOUT;
 		}
 		if (!killed && deadline_passed(&ka)) {
-			killed = true;
-			for (int i = 0; i < n; i++)
-				if (t[i].waiting) {
-					warn("%s: still running after %s%s; sending KILL",
-					     t[i].label, kstr, duration_unit(kstr));
-					if (!send_sig(&t[i], SIGKILL, false, 0))
-						t[i].waiting = false;
-				}
+			escalate(t, n, &steps[next]);
+			if (++next == nsteps)
+				killed = true;
+			else
+				deadline_start(&ka, steps[next].ns);
 			continue;
 		}
 		ms = deadline_poll_ms(&dl);
@@ -297,6 +324,12 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 	}
 	free(pfd);
 	return 0;
+}
+
+/* A SIG operand after --timeout DURATION: a name, never a number (a PID). */
+static bool is_signal_name(const char *s)
+{
+	return (s[0] < '0' || s[0] > '9') && s[0] != '-' && sig_parse(s) > 0;
 }
 
 /* -l: every signal, or each operand converted, all checked first. */
@@ -328,8 +361,10 @@ int main(int argc, char **argv)
 	struct target *t = calloc((size_t)argc, sizeof *t);
 	int sig = SIGTERM, n = 0, c, value = 0, status = 0;
 	bool listing = false, queued = false, wait = false;
-	int64_t timeout = -1, kill_after = -1;
-	const char *tstr = NULL, *kstr = NULL;
+	int64_t timeout = -1;
+	const char *tstr = NULL;
+	struct step steps[MAX_STEPS];
+	int nsteps = 0;
 
 	tool_init("sigsend");
 	if (!t)
@@ -352,8 +387,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h': print_usage(usage);
 		case 'k':
-			kill_after = arg_duration("--kill-after", optarg);
-			kstr = optarg;
+			if (nsteps == MAX_STEPS)
+				usage_error("--kill-after: at most %d steps", MAX_STEPS);
+			steps[nsteps++] = (struct step){ arg_duration("--kill-after", optarg),
+							 optarg, SIGKILL };
 			wait = true;
 			break;
 		case 'l': listing = true; break;
@@ -366,6 +403,15 @@ int main(int argc, char **argv)
 			break;
 		case 's': sig = arg_signal("--signal", optarg, 0); break;
 		case 'T':
+			/* --timeout DURATION SIG: util-linux kill's escalation step. */
+			if (optind < argc && is_signal_name(argv[optind])) {
+				if (nsteps == MAX_STEPS)
+					usage_error("--timeout: at most %d steps", MAX_STEPS);
+				steps[nsteps++] = (struct step){ arg_duration("--timeout", optarg),
+					optarg, arg_signal("--timeout", argv[optind++], 1) };
+				wait = true;
+				break;
+			}
 			timeout = arg_duration("--timeout", optarg);
 			tstr = optarg;
 			break;
@@ -420,7 +466,7 @@ int main(int argc, char **argv)
 	if (send_all(t, n, sig, queued, value, wait) != 0)
 		status = EXIT_FAIL;
 	if (wait) {
-		int w = wait_all(t, n, timeout, tstr, kill_after, kstr);
+		int w = wait_all(t, n, timeout, tstr, steps, nsteps);
 		if (status == 0)
 			status = w;
 	}

@@ -505,3 +505,24 @@ time.sleep(60)' "$T/tid"
 	waitst "$pid"
 	assert_equal "$STATUS" 143
 }
+
+@test "beyond: --timeout DURATION SIG steps escalate, as util-linux kill does" {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'trap "" TERM HUP; echo ready > "$1"; exec sleep 60' _ "$T/ign.ready"
+	local pid=$!
+	wait_until 5 test -s "$T/ign.ready"
+	run sigsend -s TERM --timeout 100ms HUP --timeout 100ms KILL "$pid"
+	assert_success
+	assert_output "sigsend: process $pid: still running after 100ms; sending HUP
+sigsend: process $pid: still running after 100ms; sending KILL"
+	waitst "$pid"
+	assert_equal "$STATUS" 137
+	spawn sleep 60
+	pid=$!
+	run sigsend "$pid" -T 5 QUIT -w
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+	run sigsend -T 1 1
+	assert_failure 2
+}
