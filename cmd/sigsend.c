@@ -332,6 +332,46 @@ static bool is_signal_name(const char *s)
 	return (s[0] < '0' || s[0] > '9') && s[0] != '-' && sig_parse(s) > 0;
 }
 
+/*
+ * util-linux kill's steps, --timeout DURATION SIG: before getopt_long sees
+ * argv, each SIG name that follows a --timeout DURATION is taken out and
+ * kept beside its DURATION (getopt_long's reordering differs between C
+ * libraries, so it cannot be skipped during the parse).
+ */
+static struct { const char *dur, *sig; } marks[MAX_STEPS];
+static int nmarks;
+
+static int take_steps(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *dur = NULL;
+		int at = i + 1;
+
+		if (strcmp(argv[i], "-T") == 0 || strcmp(argv[i], "--timeout") == 0)
+			dur = at < argc ? argv[at++] : NULL;
+		else if (strncmp(argv[i], "--timeout=", 10) == 0)
+			dur = argv[i] + 10;
+		else if (strncmp(argv[i], "-T", 2) == 0)
+			dur = argv[i] + 2;
+		if (!dur || at >= argc || !is_signal_name(argv[at]) || nmarks == MAX_STEPS)
+			continue;
+		marks[nmarks].dur = dur;
+		marks[nmarks++].sig = argv[at];
+		memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
+		argc--;
+	}
+	return argc;
+}
+
+/* The SIG of the step whose DURATION is the string dur, or NULL. */
+static const char *step_sig(const char *dur)
+{
+	for (int i = 0; i < nmarks; i++)
+		if (marks[i].dur == dur)
+			return marks[i].sig;
+	return NULL;
+}
+
 /* -l: every signal, or each operand converted, all checked first. */
 static int list(char **args, int n)
 {
@@ -367,6 +407,7 @@ int main(int argc, char **argv)
 	int nsteps = 0;
 
 	tool_init("sigsend");
+	argc = take_steps(argc, argv);
 	if (!t)
 		die(EXIT_FAIL, "out of memory");
 	opterr = 0;
@@ -403,12 +444,11 @@ int main(int argc, char **argv)
 			break;
 		case 's': sig = arg_signal("--signal", optarg, 0); break;
 		case 'T':
-			/* --timeout DURATION SIG: util-linux kill's escalation step. */
-			if (optind < argc && is_signal_name(argv[optind])) {
+			if (step_sig(optarg)) { /* --timeout DURATION SIG */
 				if (nsteps == MAX_STEPS)
 					usage_error("--timeout: at most %d steps", MAX_STEPS);
 				steps[nsteps++] = (struct step){ arg_duration("--timeout", optarg),
-					optarg, arg_signal("--timeout", argv[optind++], 1) };
+					optarg, sig_parse(step_sig(optarg)) };
 				wait = true;
 				break;
 			}
