@@ -327,13 +327,82 @@ static void add(const char *p, size_t len, long prio)
 	rec_write(&w, p, len);
 }
 
+/* Standard output: a pipe shrinks to one page while mqrecv writes (see
+ * wait_drained); INT and TERM end the loop after what is in hand. */
+static void setup_output(int term)
+{
+	struct stat st;
+	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
+
+	rec_writer_init(&w, 1, term);
+	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
+	if (pipe_out && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0
+	    && fcntl(1, F_SETPIPE_SZ, PIPE_BUF) < 0)
+		pipe_size = 0;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGINT);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * Receive count messages, or until stopped with follow: the first of each
+ * batch waits as the options say, the rest are what is there now. Returns
+ * how the last take ended (MSGQ_OK, MSGQ_AGAIN, MSGQ_TIMEOUT, MSGQ_INTR).
+ */
+static int receive(uint64_t count, bool follow)
+{
+	struct deadline d;
+	int r = MSGQ_OK;
+
+	while (!stop && (follow || got + npend < count)) {
+		char *p;
+		size_t len;
+		long prio;
+		bool first = npend == 0;
+
+		if (first) {
+			if (inflight > 0)
+				wait_drained();
+			if (stop)
+				break;
+			if (reader_gone()) {
+				errno = EPIPE;
+				undeliverable(npend);
+			}
+			deadline_start(&d, timeout);
+		}
+		r = take(&p, &len, &prio, first && !nowait, &d);
+		if (r == MSGQ_AGAIN && !first) {
+			flush_batch(); /* before waiting */
+			continue;
+		}
+		if (r != MSGQ_OK)
+			break;
+		/* A pipe takes a batch in one write of at most PIPE_BUF: atomic. */
+		if (pipe_out && npend > 0 && w.len + len + 32 > PIPE_BUF) {
+			flush_batch();
+			wait_drained();
+		}
+		add(p, len, prio);
+		if (pipe_out && npend >= limit)
+			flush_batch();
+	}
+	flush_batch();
+	if (inflight > 0 && !stop)
+		wait_drained(); /* the last batch too: a reader may leave without it */
+	if (pipe_size > 0)
+		fcntl(1, F_SETPIPE_SZ, pipe_size);
+	return r;
+}
+
 static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
 
 int main(int argc, char **argv)
 {
 	struct ipc_target t;
-	struct deadline d;
-	struct stat st;
 	uint64_t count = 1;
 	bool follow = false, count_set = false, stat_only = false, unlink_after = false;
 	bool json = false;
@@ -383,6 +452,7 @@ int main(int argc, char **argv)
 	if (json && !stat_only)
 		usage_error("--json is for --stat");
 
+	need_std(STDOUT_FILENO);
 	msgq_open(&q, &t, false, true, NULL);
 	if (stat_only) {
 		msgq_stat(&q, json);
@@ -390,57 +460,8 @@ int main(int argc, char **argv)
 			msgq_remove(&q);
 		return 0;
 	}
-	rec_writer_init(&w, 1, term);
-	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (pipe_out && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0
-	    && fcntl(1, F_SETPIPE_SZ, PIPE_BUF) < 0)
-		pipe_size = 0;
-	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stopsigs);
-	sigaddset(&stopsigs, SIGINT);
-	sigaddset(&stopsigs, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	while (!stop && (follow || got + npend < count)) {
-		char *p;
-		size_t len;
-		long prio;
-		bool first = npend == 0;
-
-		if (first) {
-			if (inflight > 0)
-				wait_drained();
-			if (stop)
-				break;
-			if (reader_gone()) {
-				errno = EPIPE;
-				undeliverable(npend);
-			}
-			deadline_start(&d, timeout);
-		}
-		r = take(&p, &len, &prio, first && !nowait, &d);
-		if (r == MSGQ_AGAIN && !first) {
-			flush_batch(); /* before waiting */
-			continue;
-		}
-		if (r != MSGQ_OK)
-			break;
-		/* A pipe takes a batch in one write of at most PIPE_BUF: atomic. */
-		if (pipe_out && npend > 0 && w.len + len + 32 > PIPE_BUF) {
-			flush_batch();
-			wait_drained();
-		}
-		add(p, len, prio);
-		if (pipe_out && npend >= limit)
-			flush_batch();
-	}
-	flush_batch();
-	if (inflight > 0 && !stop)
-		wait_drained(); /* the last batch too: a reader may leave without it */
-	if (pipe_size > 0)
-		fcntl(1, F_SETPIPE_SZ, pipe_size);
+	setup_output(term);
+	r = receive(count, follow);
 	if (stop && !follow) { /* interrupted: end as the signal would */
 		signal(stop, SIG_DFL);
 		raise(stop);
