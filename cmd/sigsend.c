@@ -394,6 +394,56 @@ static int list(char **args, int n)
 	return 0;
 }
 
+/* -g PGID: a group target; 1 and our own group are refused. */
+static void add_group(struct target *t, const char *arg)
+{
+	t->pid = arg_pid("--group", arg);
+	if (t->pid == 1)
+		usage_error("--group: process group 1 is refused: kill(2) "
+			    "would read -1 as every process");
+	if (t->pid == getpgrp())
+		usage_error("--group: process group %d is sigsend's own process group; "
+			    "it would signal itself", (int)t->pid);
+	t->group = true;
+	t->fd = -1;
+	snprintf(t->label, sizeof t->label, "process group %d", (int)t->pid);
+}
+
+static void add_step(struct step *steps, int *n, const char *opt, const char *arg, int sig)
+{
+	if (*n == MAX_STEPS)
+		usage_error("%s: at most %d steps", opt, MAX_STEPS);
+	steps[(*n)++] = (struct step){ arg_duration(opt, arg), arg, sig };
+}
+
+/*
+ * Pin every process first, so none of them can be replaced meanwhile. A
+ * pidfile is read just before: it names a process at this moment. A
+ * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
+ */
+static int pin_all(struct target *t, int n, bool wait)
+{
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].file) {
+			t[i].pid = pidfile_read(t[i].file);
+			if (t[i].pid < 0) {
+				t[i].pid = 0;
+				status = EXIT_FAIL;
+				continue;
+			}
+			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
+				 (int)t[i].pid);
+		}
+		if (!t[i].group && !pin(&t[i], wait)) {
+			t[i].pid = 0;
+			status = EXIT_FAIL;
+		}
+	}
+	return status;
+}
+
 static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
 
 int main(int argc, char **argv)
@@ -413,25 +463,10 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'g':
-			t[n].pid = arg_pid("--group", optarg);
-			if (t[n].pid == 1)
-				usage_error("--group: process group 1 is refused: kill(2) "
-					    "would read -1 as every process");
-			if (t[n].pid == getpgrp())
-				usage_error("--group: process group %d is sigsend's own process group; "
-					    "it would signal itself", (int)t[n].pid);
-			t[n].group = true;
-			t[n].fd = -1;
-			snprintf(t[n].label, sizeof t->label, "process group %d", (int)t[n].pid);
-			n++;
-			break;
+		case 'g': add_group(&t[n++], optarg); break;
 		case 'h': print_usage(usage);
 		case 'k':
-			if (nsteps == MAX_STEPS)
-				usage_error("--kill-after: at most %d steps", MAX_STEPS);
-			steps[nsteps++] = (struct step){ arg_duration("--kill-after", optarg),
-							 optarg, SIGKILL };
+			add_step(steps, &nsteps, "--kill-after", optarg, SIGKILL);
 			wait = true;
 			break;
 		case 'l': listing = true; break;
@@ -445,10 +480,8 @@ int main(int argc, char **argv)
 		case 's': sig = arg_signal("--signal", optarg, 0); break;
 		case 'T':
 			if (step_sig(optarg)) { /* --timeout DURATION SIG */
-				if (nsteps == MAX_STEPS)
-					usage_error("--timeout: at most %d steps", MAX_STEPS);
-				steps[nsteps++] = (struct step){ arg_duration("--timeout", optarg),
-					optarg, sig_parse(step_sig(optarg)) };
+				add_step(steps, &nsteps, "--timeout", optarg,
+					 sig_parse(step_sig(optarg)));
 				wait = true;
 				break;
 			}
@@ -465,6 +498,7 @@ int main(int argc, char **argv)
 	}
 	if (listing) {
 		free(t);
+		need_std(STDOUT_FILENO);
 		return list(argv + optind, argc - optind);
 	}
 	for (int i = optind; i < argc; i++) {
@@ -483,26 +517,7 @@ int main(int argc, char **argv)
 			usage_error("--value: sigqueue(3) signals one process, not %s", t[i].label);
 	}
 
-	/*
-	 * Pin every process first, so none of them can be replaced meanwhile.
-	 * A pidfile is read just before: it names a process at this moment.
-	 */
-	for (int i = 0; i < n; i++) {
-		if (t[i].file) {
-			t[i].pid = pidfile_read(t[i].file);
-			if (t[i].pid < 0) {
-				t[i].pid = 0;
-				status = EXIT_FAIL;
-				continue;
-			}
-			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
-				 (int)t[i].pid);
-		}
-		if (!t[i].group && !pin(&t[i], wait)) {
-			t[i].pid = 0;
-			status = EXIT_FAIL;
-		}
-	}
+	status = pin_all(t, n, wait);
 	if (send_all(t, n, sig, queued, value, wait) != 0)
 		status = EXIT_FAIL;
 	if (wait) {
