@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "opterr.h"
 #include "parse.h"
 #include "pidfile.h"
+#include "proc.h"
 #include "signame.h"
 #include "tool.h"
 
@@ -78,27 +78,7 @@ struct target {
 	bool waiting;              /* signalled, not yet seen to exit */
 };
 
-static int sys_pidfd_open(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
-static int sys_pidfd_send_signal(int fd, int sig, siginfo_t *info)
-{
-#ifdef SYS_pidfd_send_signal
-	return (int)syscall(SYS_pidfd_send_signal, fd, sig, info, 0);
-#else
-	(void)fd, (void)sig, (void)info;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
 /*
  * A PID or PGID argument: decimal, positive. 0, -1 and -N are refused with
@@ -133,7 +113,7 @@ static pid_t arg_pid(const char *opt, const char *s)
  */
 static bool pin(struct target *t, bool wait)
 {
-	t->fd = sys_pidfd_open(t->pid);
+	t->fd = proc_pidfd_open(t->pid);
 	/* A thread ID: EINVAL, or ENOENT on some kernels. */
 	if (t->fd >= 0 || errno == ENOSYS || errno == EINVAL || errno == ENOENT)
 		return true;
@@ -154,7 +134,7 @@ static int send_one(const struct target *t, int sig, bool queued, int value)
 		siginfo_t si;
 
 		if (!queued)
-			return sys_pidfd_send_signal(t->fd, sig, NULL);
+			return proc_pidfd_signal(t->fd, sig, NULL);
 		/* What sigqueue(3) fills in, so the receiver sees the same. */
 		memset(&si, 0, sizeof si);
 		si.si_signo = sig;
@@ -162,7 +142,7 @@ static int send_one(const struct target *t, int sig, bool queued, int value)
 		si.si_pid = getpid();
 		si.si_uid = getuid();
 		si.si_value.sival_int = value;
-		return sys_pidfd_send_signal(t->fd, sig, &si);
+		return proc_pidfd_signal(t->fd, sig, &si);
 	}
 	if (queued)
 		return sigqueue(t->pid, sig, (union sigval){ .sival_int = value });
@@ -184,21 +164,6 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
 	return false;
 }
 
-/* Is the process stopped (state T or t in /proc/PID/stat)? */
-static bool stopped(pid_t pid)
-{
-	char path[64], buf[512];
-	FILE *f;
-	char *p = NULL;
-
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return false;
-	if (fgets(buf, sizeof buf, f))
-		p = strrchr(buf, ')');
-	fclose(f);
-	return p && (p[2] == 'T' || p[2] == 't');
-}
 
 /*
  * Send sig to every pinned target; with wait, mark those to wait for.
@@ -227,7 +192,7 @@ static int send_all(struct target *t, int n, int sig, bool queued, int value, bo
 		}
 		t[i].waiting = wait;
 		if (wait && sig != 0 && sig != SIGKILL && sig != SIGCONT && !t[i].group
-		    && stopped(t[i].pid))
+		    && proc_stopped(t[i].pid))
 			send_one(&t[i], SIGCONT, false, 0);
 	}
 	return status;
@@ -246,7 +211,7 @@ static void escalate(struct target *t, int n, const struct step *st)
 		     duration_unit(st->str), name);
 		if (!send_sig(&t[i], st->sig, false, 0))
 			t[i].waiting = false;
-		else if (st->sig != SIGKILL && st->sig != SIGCONT && stopped(t[i].pid))
+		else if (st->sig != SIGKILL && st->sig != SIGCONT && proc_stopped(t[i].pid))
 			send_one(&t[i], SIGCONT, false, 0);
 	}
 }
