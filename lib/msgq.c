@@ -133,8 +133,12 @@ static noreturn void posix_create_failed(const struct msgq *q,
 			long s = a ? a->mq_msgsize : proc_long(MQ_PROC "msgsize_default", 8192);
 
 			close(fd);
-			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld, and the user's other queues count too",
-			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s);
+			/* Alone it would fit: the user's other queues use the budget. */
+			bool others = rl.rlim_cur != RLIM_INFINITY
+				&& (unsigned long long)(n * s) < (unsigned long long)rl.rlim_cur;
+			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld%s",
+			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s,
+			    others ? ", and this user's other queues already use part of it" : "");
 		}
 		if (fd >= 0)
 			close(fd);

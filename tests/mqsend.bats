@@ -336,3 +336,12 @@ four_by_four() {
 	assert_failure 1
 	assert_output --partial "(msgmax, /proc/sys/kernel/msgmax; 0 sent)"
 }
+
+@test "issue 10.12: RLIMIT_MSGQUEUE: the user's other queues are named when they use the budget" {
+	need_root
+	cd "$T"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run as_nobody bash -c 'ulimit -q 20000 && mqsend --max-msgs 2 --msg-size 8K "$1" x && mqsend --max-msgs 2 --msg-size 4K "$2" y' _ "$(qn 1)" "$(qn 2)"
+	assert_failure 1
+	assert_output --partial "a queue of 2 messages of 4096 bytes takes more than 8192, and this user's other queues already use part of it"
+}
