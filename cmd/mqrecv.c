@@ -2,6 +2,7 @@
 /* mqrecv: receive messages from a POSIX or System V message queue. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -34,12 +35,14 @@ static const char usage[] =
 	"      --ftok PATH[:PROJ] System V queue with the key ftok(3) makes\n"
 	"  -h, --help             show this help and exit\n"
 	"  -i, --id ID            System V queue by identifier\n"
+	"      --json             with -s: one JSON object\n"
 	"  -k, --key KEY          System V queue by key\n"
 	"  -n, --nonblock         do not wait: an empty queue gives status 124,\n"
 	"                         or with -c or -f ends the drain\n"
 	"  -P, --show-priority    write each message's priority or type and a tab first\n"
 	"  -r, --raw              write messages with nothing after them\n"
-	"  -s, --stat             print the queue's attributes; take no message\n"
+	"  -s, --stat             print the queue's attributes, as ipcs -q -i does;\n"
+	"                         take no message\n"
 	"  -T, --timeout DURATION wait at most DURATION for each message\n"
 	"  -t, --type N           System V: 0 any (default), N>0 that type,\n"
 	"                         N<0 the lowest type up to -N\n"
@@ -48,12 +51,15 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 received, 1 failed, 2 usage error, 124 nothing in time.\n";
 
+enum { OPT_JSON = 0x100 };
+
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "follow", no_argument, NULL, 'f' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
+	{ "json", no_argument, NULL, OPT_JSON },
 	IPC_LONGOPT_KEY,
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "null", no_argument, NULL, '0' },
@@ -67,19 +73,24 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* Messages go one at a time, each after the reader took the last, at first. */
-#define SLOW_START 16
 #define TICK_MS 250
+/* How long a put-back waits for room in a full queue. */
+#define PUTBACK_NS (5 * NS_PER_SEC)
+/* A reader that empties the pipe within this is keeping up: batch more. */
+#define KEEPS_UP_NS 1000000
 
-struct pending { size_t off, len; long prio; };
+struct pending { size_t rec, off, len; long prio; }; /* rec: where its framing starts */
 
 static struct msgq q;
 static struct rec_writer w;
 static struct pending *pend;   /* the messages queued in w, in order */
 static size_t npend, pendcap;
-static size_t inpipe;          /* paced: bytes of the message last written */
-static bool pipe_out, paced, nowait, show_prio;
-static int pipe_size;          /* stdout's pipe size before pacing */
+static size_t inflight;        /* pipe: bytes of the last batch, maybe unread */
+static size_t nflight;         /* and its messages, still in pend */
+static int64_t written_at;     /* when it was written */
+static size_t limit = 1;       /* pipe: messages per batch */
+static bool pipe_out, nowait, show_prio;
+static int pipe_size;          /* stdout's pipe size, to restore */
 static long type;
 static int64_t timeout = -1;
 static uint64_t got;           /* messages written out */
@@ -91,71 +102,120 @@ static void on_stop(int sig)
 	stop = sig;
 }
 
-/* Put back queued messages from index i on, say so, and fail on stdout. */
+/* Put back the queued messages i to j, say how many, and how many are lost. */
+static void put_back(size_t i, size_t j, size_t partly)
+{
+	struct deadline d;
+	size_t back = 0, n = j - i + partly;
+	int err = 0;
+
+	deadline_start(&d, PUTBACK_NS);
+	for (; i < j; i++) {
+		if (msgq_putback(&q, w.buf + pend[i].off, pend[i].len, pend[i].prio, &d))
+			back++;
+		else if (!err)
+			err = errno;
+	}
+	if (n == 0)
+		return;
+	if (back == n)
+		warn("%s: %zu message%s put back into the queue", q.label, back,
+		     back == 1 ? "" : "s");
+	else
+		warn("%s: %zu message%s put back into the queue; %zu lost (%s)", q.label,
+		     back, back == 1 ? "" : "s", n - back, partly && !err
+		     ? "the reader read part of it" : strerror(err ? err : EAGAIN));
+}
+
+/*
+ * The reader left: the bytes of the last batch that it did not read are
+ * still in the pipe. Read them back through /proc/self/fd/1 (possible now
+ * that no reader holds the pipe) and put back the messages they hold,
+ * with those never written. A message the reader took a part of is lost.
+ */
+static void reclaim(void)
+{
+	char buf[2 * PIPE_BUF];
+	ssize_t r = 0;
+	int fd = open("/proc/self/fd/1", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	size_t i, from = inflight, unread;
+	size_t term = w.term != REC_RAW;
+	size_t n = npend > 0 ? npend : nflight;
+
+	if (fd >= 0) {
+		r = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	unread = r > 0 ? (size_t)r : 0;
+	if (unread > 0 && unread <= inflight
+	    && memcmp(buf, w.buf + inflight - unread, unread) == 0)
+		from = inflight - unread;
+	else if (unread > 0) /* not our bytes, or not only ours */
+		warn("standard output: %zu unread bytes in the pipe were not this "
+		     "mqrecv's last batch; lost", unread);
+	for (i = 0; i < n && pend[i].off + pend[i].len + term <= from; i++)
+		;
+	bool partly = i < n && pend[i].rec < from;
+	put_back(i + partly, n, partly);
+}
+
+/* Nothing more can go out: put back what is queued from i on, and fail. */
 static noreturn void undeliverable(size_t i)
 {
 	int err = errno;
-	size_t back = 0, n = npend - i;
 
-	for (; i < npend; i++)
-		back += msgq_putback(&q, w.buf + pend[i].off, pend[i].len, pend[i].prio);
-	if (n > 0)
-		warn("%s: %zu message%s put back into the queue%s", q.label, back,
-		     back == 1 ? "" : "s", back < n ? "; the others are lost" : "");
+	if (pipe_out && err == EPIPE)
+		reclaim();
+	else
+		put_back(i, npend, 0);
 	errno = err;
 	die_stdout();
 }
 
-static void set_pipe_size(int size)
-{
-	if (fcntl(1, F_SETPIPE_SZ, size) < 0)
-		paced = false;
-}
-
 /*
- * Paced: the one message in the pipe was read, or the reader went away
- * without reading it and it goes back.
+ * Pipe: wait until the reader has emptied it (POLLOUT on a one-page pipe),
+ * so that what a leaving reader did not read is at most one batch, and a
+ * slow reader holds at most one message besides the one it works on. A
+ * reader that keeps up gets twice as many next time, one that does not half.
  */
 static void wait_drained(void)
 {
 	struct pollfd p = { .fd = 1, .events = POLLOUT };
-	int unread = 0;
 
 	while (poll(&p, 1, -1) < 0)
 		if (errno != EINTR)
 			die(EXIT_FAIL, "standard output: poll:");
-	if (p.revents & POLLERR) {
-		ioctl(1, FIONREAD, &unread);
+	if (p.revents & (POLLERR | POLLHUP)) {
 		errno = EPIPE;
-		if ((size_t)unread >= inpipe) { /* still in w.buf */
-			got--;
-			npend = 1;
-		}
 		undeliverable(0);
 	}
-	inpipe = 0;
-	if (got >= SLOW_START) { /* the reader keeps up: batch freely */
-		set_pipe_size(pipe_size);
-		paced = false;
-	}
+	if (now_ns() - written_at < KEEPS_UP_NS)
+		limit = limit * 2 > 4096 ? 4096 : limit * 2;
+	else if (limit > 1)
+		limit /= 2;
+	inflight = 0;
+	nflight = 0;
 }
 
 static void flush_batch(void)
 {
 	size_t done, i;
 
+	if (w.len == 0)
+		return;
 	if (rec_flush_some(&w, &done) < 0) {
-		for (i = 0; i < npend; i++) {
-			size_t end = pend[i].off + pend[i].len + (w.term != REC_RAW);
-			if (end > done)
+		for (i = 0; i < npend; i++)
+			if (pend[i].off + pend[i].len + (w.term != REC_RAW) > done)
 				break;
-		}
-		got += i;
+		inflight = done;
 		undeliverable(i);
 	}
 	got += npend;
-	if (paced && npend > 0)
-		inpipe = done;
+	if (pipe_out) { /* kept until the reader has read them */
+		inflight = done;
+		nflight = npend;
+		written_at = now_ns();
+	}
 	npend = 0;
 }
 
@@ -164,6 +224,26 @@ static bool reader_gone(void)
 	struct pollfd p = { .fd = 1, .events = 0 };
 
 	return pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/*
+ * An idle POSIX queue may have been unlinked, and perhaps made again: then
+ * nobody can send to ours any more. Compare /dev/mqueue/NAME with it.
+ */
+static void check_replaced(void)
+{
+	char path[NAME_MAX + 16];
+	struct stat mine, now;
+
+	snprintf(path, sizeof path, "/dev/mqueue%s", q.name);
+	if (fstat(q.mqd, &mine) < 0)
+		return;
+	if (stat(path, &now) == 0 && now.st_ino == mine.st_ino && now.st_dev == mine.st_dev)
+		return;
+	if (errno == ENOENT && stat("/dev/mqueue", &now) < 0)
+		return; /* no mqueue file system here: nothing to compare */
+	die(EXIT_FAIL, "%s: the queue was removed%s; stopping", q.label,
+	    errno == ENOENT ? "" : " (a new one has its name)");
 }
 
 /* Wait for a POSIX queue to have a message, the deadline, or a signal. */
@@ -179,11 +259,12 @@ static int wait_posix(const struct deadline *d)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return MSGQ_INTR;
 	}
-	if (!d->forever) {
-		int64_t left = deadline_left(d);
-		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
-		tp = &ts;
-	}
+	int64_t left = deadline_left(d);
+	bool tick = left > (int64_t)TICK_MS * 1000000;
+	if (tick)
+		left = (int64_t)TICK_MS * 1000000;
+	ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+	tp = &ts;
 	r = ppoll(p, pipe_out ? 2 : 1, tp, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno != EINTR)
@@ -191,6 +272,10 @@ static int wait_posix(const struct deadline *d)
 	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
 		errno = EPIPE;
 		undeliverable(npend);
+	}
+	if (r == 0 && tick) {
+		check_replaced();
+		return MSGQ_INTR; /* look around, then wait again */
 	}
 	if (r == 0)
 		return MSGQ_TIMEOUT;
@@ -228,7 +313,7 @@ static void add(const char *p, size_t len, long prio)
 	size_t hl = show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
 	size_t need = hl + len + 2;
 
-	if (w.len + need > w.cap)
+	if (w.len + need > w.cap && !pipe_out)
 		flush_batch();
 	rec_writer_reserve(&w, need);
 	if (npend == pendcap) {
@@ -237,9 +322,81 @@ static void add(const char *p, size_t len, long prio)
 		if (!pend)
 			die(EXIT_FAIL, "out of memory");
 	}
+	size_t rec = w.len;
 	rec_append(&w, head, hl);
-	pend[npend++] = (struct pending){ w.len, len, prio };
+	pend[npend++] = (struct pending){ rec, w.len, len, prio };
 	rec_write(&w, p, len);
+}
+
+/* Standard output: a pipe shrinks to one page while mqrecv writes (see
+ * wait_drained); INT and TERM end the loop after what is in hand. */
+static void setup_output(int term)
+{
+	struct stat st;
+	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
+
+	rec_writer_init(&w, 1, term);
+	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
+	if (pipe_out && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0
+	    && fcntl(1, F_SETPIPE_SZ, PIPE_BUF) < 0)
+		pipe_size = 0;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGINT);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * Receive count messages, or until stopped with follow: the first of each
+ * batch waits as the options say, the rest are what is there now. Returns
+ * how the last take ended (MSGQ_OK, MSGQ_AGAIN, MSGQ_TIMEOUT, MSGQ_INTR).
+ */
+static int receive(uint64_t count, bool follow)
+{
+	struct deadline d;
+	int r = MSGQ_OK;
+
+	while (!stop && (follow || got + npend < count)) {
+		char *p;
+		size_t len;
+		long prio;
+		bool first = npend == 0;
+
+		if (first) {
+			if (inflight > 0)
+				wait_drained();
+			if (stop)
+				break;
+			if (reader_gone()) {
+				errno = EPIPE;
+				undeliverable(npend);
+			}
+			deadline_start(&d, timeout);
+		}
+		r = take(&p, &len, &prio, first && !nowait, &d);
+		if (r == MSGQ_AGAIN && !first) {
+			flush_batch(); /* before waiting */
+			continue;
+		}
+		if (r != MSGQ_OK)
+			break;
+		/* A pipe takes a batch in one write of at most PIPE_BUF: atomic. */
+		if (pipe_out && npend > 0 && w.len + len + 32 > PIPE_BUF) {
+			flush_batch();
+			wait_drained();
+		}
+		add(p, len, prio);
+		if (pipe_out && npend >= limit)
+			flush_batch();
+	}
+	flush_batch();
+	if (inflight > 0 && !stop)
+		wait_drained(); /* the last batch too: a reader may leave without it */
+	if (pipe_size > 0)
+		fcntl(1, F_SETPIPE_SZ, pipe_size);
+	return r;
 }
 
 static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
@@ -247,10 +404,9 @@ static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
 int main(int argc, char **argv)
 {
 	struct ipc_target t;
-	struct deadline d;
-	struct stat st;
 	uint64_t count = 1;
 	bool follow = false, count_set = false, stat_only = false, unlink_after = false;
+	bool json = false;
 	const char *timeout_arg = NULL;
 	int term = '\n', opt, r = MSGQ_OK;
 
@@ -272,6 +428,7 @@ int main(int argc, char **argv)
 		case 'P': show_prio = true; break;
 		case 'r': term = REC_RAW; break;
 		case 's': stat_only = true; break;
+		case OPT_JSON: json = true; break;
 		case 'T':
 			timeout = arg_duration("--timeout", optarg);
 			timeout_arg = optarg;
@@ -293,59 +450,19 @@ int main(int argc, char **argv)
 		usage_error("--type is for System V queues");
 	if (follow && count_set)
 		usage_error("--count and --follow exclude each other");
+	if (json && !stat_only)
+		usage_error("--json is for --stat");
 
 	need_std(STDOUT_FILENO);
 	msgq_open(&q, &t, false, true, NULL);
 	if (stat_only) {
-		msgq_stat(&q);
+		msgq_stat(&q, json);
 		if (unlink_after)
 			msgq_remove(&q);
 		return 0;
 	}
-	rec_writer_init(&w, 1, term);
-	pipe_out = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (pipe_out && (follow || count > 1) && (pipe_size = fcntl(1, F_GETPIPE_SZ)) > 0) {
-		paced = true;
-		set_pipe_size(4096);
-	}
-	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stopsigs);
-	sigaddset(&stopsigs, SIGINT);
-	sigaddset(&stopsigs, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	while (!stop && (follow || got + npend < count)) {
-		char *p;
-		size_t len;
-		long prio;
-		bool first = npend == 0;
-
-		if (first) {
-			if (inpipe > 0)
-				wait_drained();
-			if (stop)
-				break;
-			if (reader_gone()) {
-				errno = EPIPE;
-				undeliverable(npend);
-			}
-			deadline_start(&d, timeout);
-		}
-		r = take(&p, &len, &prio, first && !nowait, &d);
-		if (r == MSGQ_AGAIN && !first)
-			flush_batch(); /* before waiting */
-		else if (r != MSGQ_OK)
-			break;
-		else
-			add(p, len, prio);
-		if (paced)
-			flush_batch();
-	}
-	flush_batch();
-	if (paced)
-		fcntl(1, F_SETPIPE_SZ, pipe_size);
+	setup_output(term);
+	r = receive(count, follow);
 	if (stop && !follow) { /* interrupted: end as the signal would */
 		signal(stop, SIG_DFL);
 		raise(stop);
@@ -356,7 +473,8 @@ int main(int argc, char **argv)
 		die(EXIT_TIMEOUT, "%s: no message waiting", q.label);
 	}
 	if (got == 0 && r == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: no message within %s", q.label, timeout_arg);
+		die(EXIT_TIMEOUT, "%s: no message within %s%s", q.label, timeout_arg,
+		    duration_unit(timeout_arg));
 	if (unlink_after)
 		msgq_remove(&q);
 	return 0;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /* mqsend: send messages to a POSIX or System V message queue. */
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/msg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "deadline.h"
 #include "diag.h"
+#include "io.h"
 #include "ipcname.h"
 #include "msgq.h"
 #include "opterr.h"
@@ -29,7 +32,8 @@ static const char usage[] =
 	"  -i, --id ID            existing System V queue by identifier\n"
 	"  -k, --key KEY          System V queue by key (or 'private': a new one,\n"
 	"                         whose identifier is printed)\n"
-	"  -m, --mode MODE        permissions of a new queue (default 600)\n"
+	"  -m, --mode MODE        permissions of a new queue (default 600); an\n"
+	"                         existing one must have MODE and be ours\n"
 	"      --max-msgs N       a new POSIX queue holds N messages\n"
 	"      --msg-size SIZE    a new POSIX queue takes messages up to SIZE\n"
 	"  -n, --nonblock         fail if the queue is full (status 124)\n"
@@ -37,6 +41,7 @@ static const char usage[] =
 	"  -T, --timeout DURATION wait at most DURATION for room for each message\n"
 	"  -t, --type N           System V message type, at least 1 (default 1)\n"
 	"  -V, --version          show the version and exit\n"
+	"  -x, --exclusive        fail if the queue exists; nothing is sent\n"
 	"\n"
 	"Exit status: 0 sent, 1 failed, 2 usage error, 124 no room in time.\n";
 
@@ -44,6 +49,7 @@ enum { OPT_MAXMSGS = 0x100, OPT_MSGSIZE };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
+	{ "exclusive", no_argument, NULL, 'x' },
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
@@ -67,6 +73,20 @@ static int64_t timeout = -1;
 static const char *timeout_arg;
 static long prio;
 static uint64_t sent;
+static bool private_q;         /* -k private: a queue of our own */
+static bool finished;          /* main returned: keep what was made */
+
+/* A queue this run made and then failed to fill is removed: -k private
+ * always, a named one if nothing reached it. */
+static void remove_made(void)
+{
+	if (!finished && q.created && (private_q || sent == 0)) {
+		if (q.kind == IPC_POSIX)
+			mq_unlink(q.name);
+		else
+			msgctl(q.id, IPC_RMID, NULL);
+	}
+}
 
 /* Send one message, waiting for room as the options say. */
 static void send_one(const char *p, size_t len)
@@ -82,18 +102,37 @@ static void send_one(const char *p, size_t len)
 		die(EXIT_TIMEOUT, "%s: the queue is full; %" PRIu64 " message%s sent",
 		    q.label, sent, sent == 1 ? "" : "s");
 	if (r == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s; %" PRIu64 " message%s sent",
-		    q.label, timeout_arg, sent, sent == 1 ? "" : "s");
+		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s%s; %" PRIu64 " message%s sent",
+		    q.label, timeout_arg, duration_unit(timeout_arg), sent, sent == 1 ? "" : "s");
 	sent++;
 }
 
 static noreturn void too_big(uint64_t n, size_t len)
 {
-	die(EXIT_FAIL, "%s: message %" PRIu64 " is %zu bytes; the queue takes at most %zu (%" PRIu64 " sent)",
-	    q.label, n, len, q.msgsize, sent);
+	die(EXIT_FAIL, "%s: message %" PRIu64 " is %zu bytes; the queue takes at most %zu (%s; %" PRIu64 " sent)",
+	    q.label, n, len, q.msgsize, q.limit, sent);
 }
 
-static const char optstring[] = ":0aEhi:k:m:np:T:t:V";
+/* -a: the whole input, refused as soon as it passes the message size. */
+static void send_all(void)
+{
+	static char *buf; /* static: still reachable when a failure exits */
+	ssize_t n;
+
+	if (!(buf = malloc(q.msgsize + 1)))
+		die(EXIT_FAIL, "out of memory");
+	n = read_full(STDIN_FILENO, buf, q.msgsize + 1);
+	if (n < 0)
+		die(EXIT_FAIL, "standard input: read error:");
+	if ((size_t)n > q.msgsize)
+		die(EXIT_FAIL, "%s: message 1 is more than %zu bytes; the queue takes at most %zu (%s; 0 sent)",
+		    q.label, q.msgsize, q.msgsize, q.limit);
+	send_one(buf, (size_t)n);
+	free(buf);
+	buf = NULL;
+}
+
+static const char optstring[] = ":0aEhi:k:m:np:T:t:Vx";
 
 int main(int argc, char **argv)
 {
@@ -114,7 +153,10 @@ int main(int argc, char **argv)
 		case 'a': delim = REC_WHOLE; framing = true; break;
 		case 'E': c.create = false; break;
 		case 'h': print_usage(usage);
-		case 'm': c.mode = arg_mode("--mode", optarg); break;
+		case 'm':
+			c.mode = arg_mode("--mode", optarg);
+			c.mode_set = true;
+			break;
 		case OPT_MAXMSGS:
 			c.maxmsg = (long)arg_u64("--max-msgs", optarg, 1, 65536);
 			break;
@@ -137,6 +179,7 @@ int main(int argc, char **argv)
 			type_set = true;
 			break;
 		case 'V': print_version();
+		case 'x': c.exclusive = true; break;
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
 	}
@@ -158,9 +201,18 @@ int main(int argc, char **argv)
 
 	if (optind == argc)
 		need_std(STDIN_FILENO);
+	private_q = t.kind == IPC_SYSV && t.id < 0 && t.key == 0;
+	if (private_q)
+		need_std(STDOUT_FILENO);
+	atexit(remove_made);
 	msgq_open(&q, &t, true, nowait, &c);
-	if (t.kind == IPC_SYSV && t.id < 0 && t.key == 0) /* -k private */
-		printf("%d\n", q.id);
+	if (private_q) { /* at once, as sigrecv writes its pidfile: we may block */
+		char id[32];
+		int n = snprintf(id, sizeof id, "%d\n", q.id);
+
+		if (write_all(STDOUT_FILENO, id, (size_t)n) < 0)
+			die_stdout();
+	}
 
 	if (optind < argc) {
 		for (int i = optind; i < argc; i++) {
@@ -170,6 +222,12 @@ int main(int argc, char **argv)
 				too_big((uint64_t)(i - optind + 1), len);
 			send_one(argv[i], len);
 		}
+		finished = true;
+		return 0;
+	}
+	if (delim == REC_WHOLE) {
+		send_all();
+		finished = true;
 		return 0;
 	}
 	struct rec_reader r;
@@ -186,5 +244,6 @@ int main(int argc, char **argv)
 		send_one(rec, len);
 	}
 	rec_reader_free(&r);
+	finished = true;
 	return 0;
 }

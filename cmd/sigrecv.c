@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "deadline.h"
@@ -34,6 +35,8 @@ static const char usage[] =
 "                              FILE atomically; removed at exit\n"
 "  -T, --timeout DURATION      give up after DURATION (status 124 if fewer than\n"
 "                              N signals came; with -f, if none came)\n"
+"  -v, --verbose               end each line with code=WHO: user (kill),\n"
+"                              queue (sigqueue), kernel, timer, mesgq, tkill\n"
 "  -V, --version               print the version and exit\n"
 "\n"
 "SIG is a name (USR1, SIGUSR1, usr1), a number, RTMIN+N or RTMAX-N.\n"
@@ -45,11 +48,28 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "pidfile", required_argument, NULL, 'p' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
 
 static const char *pidfile;
+static bool verbose;
+
+/* Who made the signal, from si_code, as the code= field says it. */
+static const char *code_name(int code)
+{
+	switch (code) {
+	case SI_USER: return "user";       /* kill(2) */
+	case SI_QUEUE: return "queue";     /* sigqueue(3) */
+	case SI_TIMER: return "timer";     /* a POSIX timer */
+	case SI_MESGQ: return "mesgq";     /* mq_notify(3) */
+	case SI_ASYNCIO: return "asyncio";
+	case SI_SIGIO: return "sigio";
+	case SI_TKILL: return "tkill";     /* tgkill(2), raise(3) */
+	default: return "kernel";          /* SI_KERNEL, and faults, children, ... */
+	}
+}
 
 /* The pidfile names this process only while it runs. */
 static void remove_pidfile(void)
@@ -70,12 +90,105 @@ static void print(const siginfo_t *si)
 	if (si->si_code == SI_QUEUE)
 		n += snprintf(line + n, sizeof line - (size_t)n, " value=%d",
 			      si->si_value.sival_int);
+	if (verbose)
+		n += snprintf(line + n, sizeof line - (size_t)n, " code=%s",
+			      code_name(si->si_code));
 	line[n++] = '\n';
 	if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 		die_stdout();
 }
 
-static const char optstring[] = ":c:fhp:T:V";
+/*
+ * Signal sets as the kernel sees them, one bit per signal 1 to 64: the C
+ * library's sigaddset and sigprocmask leave out the signals it keeps for
+ * itself (32 and 33 with glibc, 32 to 34 with musl), and those kill too.
+ */
+typedef uint64_t kset;
+#define KBIT(sig) ((kset)1 << ((sig) - 1))
+#define KSET_BYTES sizeof(kset)
+
+static void kmask(int how, kset set)
+{
+	if (syscall(SYS_rt_sigprocmask, how, &set, NULL, KSET_BYTES) < 0)
+		die(EXIT_FAIL, "cannot block the signals:");
+}
+
+/*
+ * The signals that would kill us by default and so must take the pidfile
+ * with them: every catchable one whose action is the default, except
+ * those a fault raises (they cannot wait while blocked) and those whose
+ * default is to stop, continue or be ignored.
+ */
+static kset deadly_set(kset waited)
+{
+	static const int spare[] = { SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
+		SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGSEGV, SIGBUS, SIGILL,
+		SIGFPE, SIGTRAP, SIGABRT, SIGSYS };
+	kset set = 0;
+
+	for (int sig = 1; sig <= 64; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			continue;
+		set |= KBIT(sig);
+	}
+	for (size_t i = 0; i < sizeof spare / sizeof spare[0]; i++)
+		set &= ~KBIT(spare[i]);
+	return set & ~waited;
+}
+
+/* Die of sig as if we had not caught it, the pidfile removed first. */
+static noreturn void die_of(int sig)
+{
+	remove_pidfile();
+	pidfile = NULL;
+	signal(sig, SIG_DFL);
+	kmask(SIG_UNBLOCK, KBIT(sig));
+	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+	_exit(128 + sig);
+}
+
+/* Wait for one of set: 1, 0 at the deadline, -1 on EINTR. */
+static int wait_one(kset set, siginfo_t *si, const struct deadline *dl)
+{
+	struct timespec ts, *tp = NULL;
+
+	if (!dl->forever) {
+		int64_t left = deadline_left(dl);
+
+		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+		tp = &ts;
+	}
+	if (syscall(SYS_rt_sigtimedwait, &set, si, tp, KSET_BYTES) >= 0)
+		return 1;
+	if (errno == EAGAIN)
+		return 0;
+	if (errno == EINTR)
+		return -1;
+	die(EXIT_FAIL, "cannot wait for a signal:");
+}
+
+/* SIG operands into a set; KILL, STOP and the C library's own refused. */
+static kset waited_set(char **args, int n)
+{
+	kset set = 0;
+
+	for (int i = 0; i < n; i++) {
+		int sig = arg_signal(NULL, args[i], 1);
+
+		if (sig == SIGKILL || sig == SIGSTOP)
+			usage_error("'%s': %s cannot be caught, blocked or waited for",
+				    args[i], sig == SIGKILL ? "KILL" : "STOP");
+		if (!sig_named(sig))
+			usage_error("'%s': the C library reserves signal %d for itself",
+				    args[i], sig);
+		set |= KBIT(sig);
+	}
+	return set;
+}
+
+static const char optstring[] = ":c:fhp:T:Vv";
 
 int main(int argc, char **argv)
 {
@@ -84,7 +197,7 @@ int main(int argc, char **argv)
 	int64_t timeout = -1;
 	const char *tstr = NULL;
 	struct deadline dl;
-	sigset_t set;
+	kset set, deadly = 0;
 	int c;
 
 	tool_init("sigrecv");
@@ -103,6 +216,7 @@ int main(int argc, char **argv)
 			tstr = optarg;
 			break;
 		case 'V': print_version();
+		case 'v': verbose = true; break;
 		default:
 			usage_bad_option(argc, argv, optstring, c);
 		}
@@ -111,26 +225,22 @@ int main(int argc, char **argv)
 		usage_error("--count and --follow exclude each other");
 	if (optind == argc)
 		usage_error("no signal given: name one or more, e.g. USR1");
-	sigemptyset(&set);
-	for (int i = optind; i < argc; i++) {
-		int sig = arg_signal(NULL, argv[i], 1);
-
-		if (sig == SIGKILL || sig == SIGSTOP)
-			usage_error("'%s': %s cannot be caught, blocked or waited for",
-				    argv[i], sig == SIGKILL ? "KILL" : "STOP");
-		sigaddset(&set, sig);
-	}
+	set = waited_set(argv + optind, argc - optind);
+	need_std(STDOUT_FILENO);
 
 	need_std(STDOUT_FILENO);
 	/*
 	 * Block first, then restore the default action: a signal ignored by
 	 * our parent (SIG_IGN survives exec) would be discarded, not queued.
-	 * Only then say we are ready.
+	 * With a pidfile, the signals that would kill us are blocked too and
+	 * waited for, so the pidfile goes before we die of them. Only then
+	 * say we are ready.
 	 */
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
-		die(EXIT_FAIL, "cannot block the signals:");
-	for (int sig = 1; sig <= SIGRTMAX; sig++)
-		if (sigismember(&set, sig) == 1)
+	if (pidfile)
+		deadly = deadly_set(set);
+	kmask(SIG_BLOCK, set | deadly);
+	for (int sig = 1; sig <= 64; sig++)
+		if (set & KBIT(sig))
 			signal(sig, SIG_DFL);
 	if (pidfile) {
 		if (pidfile_write(pidfile, getpid()) < 0)
@@ -141,30 +251,23 @@ int main(int argc, char **argv)
 	deadline_start(&dl, timeout);
 	while (follow || got < count) {
 		siginfo_t si;
-		int r;
+		int r = wait_one(set | deadly, &si, &dl);
 
-		if (timeout >= 0) {
-			int64_t left = deadline_left(&dl);
-			struct timespec ts = { .tv_sec = left / NS_PER_SEC,
-					       .tv_nsec = left % NS_PER_SEC };
-			r = sigtimedwait(&set, &si, &ts);
-		} else {
-			r = sigwaitinfo(&set, &si);
-		}
-		if (r < 0 && errno == EAGAIN)
+		if (r == 0)
 			break;
-		if (r < 0 && errno == EINTR)
-			continue;
 		if (r < 0)
-			die(EXIT_FAIL, "cannot wait for a signal:");
+			continue;
+		if (deadly & KBIT(si.si_signo))
+			die_of(si.si_signo);
 		print(&si);
 		got++;
 	}
 	if (got == 0 || (!follow && got < count)) {
 		if (follow || count == 1)
-			warn("no signal within %s", tstr);
+			warn("no signal within %s%s", tstr, duration_unit(tstr));
 		else
-			warn("%" PRIu64 " of %" PRIu64 " signals within %s", got, count, tstr);
+			warn("%" PRIu64 " of %" PRIu64 " signals within %s%s", got, count,
+			     tstr, duration_unit(tstr));
 		return EXIT_TIMEOUT;
 	}
 	return 0;

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "opterr.h"
 #include "parse.h"
 #include "pidfile.h"
+#include "proc.h"
 #include "signame.h"
 #include "tool.h"
 
@@ -38,6 +38,9 @@ static const char usage[] =
 "  -s, --signal SIG            TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
 "                              RTMAX-N; 0 only checks the process may be signalled\n"
 "  -T, --timeout DURATION      give up waiting after DURATION (status 124)\n"
+"  -T, --timeout DURATION SIG  a step, as util-linux kill: DURATION after the\n"
+"                              last signal, send SIG to survivors; repeatable,\n"
+"                              implies --wait (SIG a name, not a number)\n"
 "  -V, --version               print the version and exit\n"
 "  -w, --wait                  wait until every process has exited\n"
 "\n"
@@ -59,6 +62,14 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
+/* Escalation: DURATION after the last signal, survivors get sig. */
+struct step {
+	int64_t ns;
+	const char *str;
+	int sig;
+};
+#define MAX_STEPS 16
+
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
 	const char *file;          /* -p FILE, read when pinning */
@@ -68,27 +79,7 @@ struct target {
 	bool waiting;              /* signalled, not yet seen to exit */
 };
 
-static int sys_pidfd_open(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
-static int sys_pidfd_send_signal(int fd, int sig, siginfo_t *info)
-{
-#ifdef SYS_pidfd_send_signal
-	return (int)syscall(SYS_pidfd_send_signal, fd, sig, info, 0);
-#else
-	(void)fd, (void)sig, (void)info;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
 /*
  * A PID or PGID argument: decimal, positive. 0, -1 and -N are refused with
@@ -115,11 +106,19 @@ static pid_t arg_pid(const char *opt, const char *s)
 	return (pid_t)v;
 }
 
-/* Pin a process with a pidfd before anything else is done to it. */
-static bool pin(struct target *t)
+/*
+ * Pin a process with a pidfd before anything else is done to it. Without
+ * one (no pidfd_open, a thread ID, or no descriptor left) kill(2) is used
+ * as kill(1) does: a thread ID signals its process. Waiting on a process
+ * needs its pidfd when descriptors run out, so that one fails, named.
+ */
+static bool pin(struct target *t, bool wait)
 {
-	t->fd = sys_pidfd_open(t->pid);
-	if (t->fd >= 0 || errno == ENOSYS)
+	t->fd = proc_pidfd_open(t->pid);
+	/* A thread ID: EINVAL, or ENOENT on some kernels. */
+	if (t->fd >= 0 || errno == ENOSYS || errno == EINVAL || errno == ENOENT)
+		return true;
+	if ((errno == EMFILE || errno == ENFILE) && !wait)
 		return true;
 	if (errno == ESRCH)
 		warn("%s: no such process", t->label);
@@ -136,7 +135,7 @@ static int send_one(const struct target *t, int sig, bool queued, int value)
 		siginfo_t si;
 
 		if (!queued)
-			return sys_pidfd_send_signal(t->fd, sig, NULL);
+			return proc_pidfd_signal(t->fd, sig, NULL);
 		/* What sigqueue(3) fills in, so the receiver sees the same. */
 		memset(&si, 0, sizeof si);
 		si.si_signo = sig;
@@ -144,7 +143,7 @@ static int send_one(const struct target *t, int sig, bool queued, int value)
 		si.si_pid = getpid();
 		si.si_uid = getuid();
 		si.si_value.sival_int = value;
-		return sys_pidfd_send_signal(t->fd, sig, &si);
+		return proc_pidfd_signal(t->fd, sig, &si);
 	}
 	if (queued)
 		return sigqueue(t->pid, sig, (union sigval){ .sival_int = value });
@@ -166,6 +165,58 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
 	return false;
 }
 
+
+/*
+ * Send sig to every pinned target; with wait, mark those to wait for.
+ * -s 0 -w waits without permission to signal, as pidwait does (the pidfd
+ * says whether it exists); a stopped target that is waited for gets CONT
+ * after the signal, or it could not act on it and exit.
+ */
+static int send_all(struct target *t, int n, int sig, bool queued, int value, bool wait)
+{
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].pid == 0)
+			continue;
+		if (sig == 0 && wait && t[i].fd >= 0) {
+			t[i].waiting = true;
+			continue;
+		}
+		if (sig == 0 && wait && kill(t[i].pid, 0) < 0 && errno == EPERM) {
+			t[i].waiting = true;
+			continue;
+		}
+		if (!send_sig(&t[i], sig, queued, value)) {
+			status = EXIT_FAIL;
+			continue;
+		}
+		t[i].waiting = wait;
+		if (wait && sig != 0 && sig != SIGKILL && sig != SIGCONT && !t[i].group
+		    && proc_stopped(t[i].pid))
+			send_one(&t[i], SIGCONT, false, 0);
+	}
+	return status;
+}
+
+/* One step of escalation: the survivors get its signal (with CONT if stopped). */
+static void escalate(struct target *t, int n, const struct step *st)
+{
+	char name[SIG_NAME_MAX];
+
+	sig_name(st->sig, name);
+	for (int i = 0; i < n; i++) {
+		if (!t[i].waiting)
+			continue;
+		warn("%s: still running after %s%s; sending %s", t[i].label, st->str,
+		     duration_unit(st->str), name);
+		if (!send_sig(&t[i], st->sig, false, 0))
+			t[i].waiting = false;
+		else if (st->sig != SIGKILL && st->sig != SIGCONT && proc_stopped(t[i].pid))
+			send_one(&t[i], SIGCONT, false, 0);
+	}
+}
+
 /* Has t exited? For a target without a pidfd: is it gone? */
 static bool gone(const struct target *t)
 {
@@ -178,16 +229,17 @@ static bool gone(const struct target *t)
  * the timeout passed first, naming each survivor.
  */
 static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
-		    int64_t kill_after, const char *kstr)
+		    const struct step *steps, int nsteps)
 {
 	struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
 	struct deadline dl, ka;
-	bool killed = kill_after < 0;
+	int next = 0;
+	bool killed = nsteps == 0;
 
 	if (!pfd)
 		die(EXIT_FAIL, "out of memory");
 	deadline_start(&dl, timeout);
-	deadline_start(&ka, kill_after);
+	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
 	for (;;) {
 		int np = 0, left = 0, ms;
 		bool fallback = false;
@@ -210,19 +262,17 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 		if (deadline_passed(&dl)) {
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting)
-					warn("%s: still running after %s", t[i].label, tstr);
+					warn("%s: still running after %s%s", t[i].label,
+					     tstr, duration_unit(tstr));
 			free(pfd);
 			return EXIT_TIMEOUT;
 		}
 		if (!killed && deadline_passed(&ka)) {
-			killed = true;
-			for (int i = 0; i < n; i++)
-				if (t[i].waiting) {
-					warn("%s: still running after %s; sending KILL",
-					     t[i].label, kstr);
-					if (!send_sig(&t[i], SIGKILL, false, 0))
-						t[i].waiting = false;
-				}
+			escalate(t, n, &steps[next]);
+			if (++next == nsteps)
+				killed = true;
+			else
+				deadline_start(&ka, steps[next].ns);
 			continue;
 		}
 		ms = deadline_poll_ms(&dl);
@@ -242,7 +292,53 @@ static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 	return 0;
 }
 
-/* -l: every signal, or each operand converted. */
+/* A SIG operand after --timeout DURATION: a name, never a number (a PID). */
+static bool is_signal_name(const char *s)
+{
+	return (s[0] < '0' || s[0] > '9') && s[0] != '-' && sig_parse(s) > 0;
+}
+
+/*
+ * util-linux kill's steps, --timeout DURATION SIG: before getopt_long sees
+ * argv, each SIG name that follows a --timeout DURATION is taken out and
+ * kept beside its DURATION (getopt_long's reordering differs between C
+ * libraries, so it cannot be skipped during the parse).
+ */
+static struct { const char *dur, *sig; } marks[MAX_STEPS];
+static int nmarks;
+
+static int take_steps(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *dur = NULL;
+		int at = i + 1;
+
+		if (strcmp(argv[i], "-T") == 0 || strcmp(argv[i], "--timeout") == 0)
+			dur = at < argc ? argv[at++] : NULL;
+		else if (strncmp(argv[i], "--timeout=", 10) == 0)
+			dur = argv[i] + 10;
+		else if (strncmp(argv[i], "-T", 2) == 0)
+			dur = argv[i] + 2;
+		if (!dur || at >= argc || !is_signal_name(argv[at]) || nmarks == MAX_STEPS)
+			continue;
+		marks[nmarks].dur = dur;
+		marks[nmarks++].sig = argv[at];
+		memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
+		argc--;
+	}
+	return argc;
+}
+
+/* The SIG of the step whose DURATION is the string dur, or NULL. */
+static const char *step_sig(const char *dur)
+{
+	for (int i = 0; i < nmarks; i++)
+		if (marks[i].dur == dur)
+			return marks[i].sig;
+	return NULL;
+}
+
+/* -l: every signal, or each operand converted, all checked first. */
 static int list(char **args, int n)
 {
 	char name[SIG_NAME_MAX];
@@ -251,8 +347,10 @@ static int list(char **args, int n)
 		for (int sig = 1; sig <= SIGRTMAX; sig++)
 			if (sig_named(sig))
 				printf("%d %s\n", sig, sig_name(sig, name));
+	for (int i = 0; i < n; i++)
+		arg_signal(NULL, args[i], 0);
 	for (int i = 0; i < n; i++) {
-		int sig = arg_signal(NULL, args[i], 0);
+		int sig = sig_parse(args[i]);
 
 		if (args[i][0] >= '0' && args[i][0] <= '9')
 			puts(sig_name(sig, name));
@@ -262,6 +360,56 @@ static int list(char **args, int n)
 	return 0;
 }
 
+/* -g PGID: a group target; 1 and our own group are refused. */
+static void add_group(struct target *t, const char *arg)
+{
+	t->pid = arg_pid("--group", arg);
+	if (t->pid == 1)
+		usage_error("--group: process group 1 is refused: kill(2) "
+			    "would read -1 as every process");
+	if (t->pid == getpgrp())
+		usage_error("--group: process group %d is sigsend's own process group; "
+			    "it would signal itself", (int)t->pid);
+	t->group = true;
+	t->fd = -1;
+	snprintf(t->label, sizeof t->label, "process group %d", (int)t->pid);
+}
+
+static void add_step(struct step *steps, int *n, const char *opt, const char *arg, int sig)
+{
+	if (*n == MAX_STEPS)
+		usage_error("%s: at most %d steps", opt, MAX_STEPS);
+	steps[(*n)++] = (struct step){ arg_duration(opt, arg), arg, sig };
+}
+
+/*
+ * Pin every process first, so none of them can be replaced meanwhile. A
+ * pidfile is read just before: it names a process at this moment. A
+ * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
+ */
+static int pin_all(struct target *t, int n, bool wait)
+{
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].file) {
+			t[i].pid = pidfile_read(t[i].file);
+			if (t[i].pid < 0) {
+				t[i].pid = 0;
+				status = EXIT_FAIL;
+				continue;
+			}
+			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
+				 (int)t[i].pid);
+		}
+		if (!t[i].group && !pin(&t[i], wait)) {
+			t[i].pid = 0;
+			status = EXIT_FAIL;
+		}
+	}
+	return status;
+}
+
 static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
 
 int main(int argc, char **argv)
@@ -269,29 +417,22 @@ int main(int argc, char **argv)
 	struct target *t = calloc((size_t)argc, sizeof *t);
 	int sig = SIGTERM, n = 0, c, value = 0, status = 0;
 	bool listing = false, queued = false, wait = false;
-	int64_t timeout = -1, kill_after = -1;
-	const char *tstr = NULL, *kstr = NULL;
+	int64_t timeout = -1;
+	const char *tstr = NULL;
+	struct step steps[MAX_STEPS];
+	int nsteps = 0;
 
 	tool_init("sigsend");
+	argc = take_steps(argc, argv);
 	if (!t)
 		die(EXIT_FAIL, "out of memory");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'g':
-			t[n].pid = arg_pid("--group", optarg);
-			if (t[n].pid == 1)
-				usage_error("--group: process group 1 is refused: kill(2) "
-					    "would read -1 as every process");
-			t[n].group = true;
-			t[n].fd = -1;
-			snprintf(t[n].label, sizeof t->label, "process group %d", (int)t[n].pid);
-			n++;
-			break;
+		case 'g': add_group(&t[n++], optarg); break;
 		case 'h': print_usage(usage);
 		case 'k':
-			kill_after = arg_duration("--kill-after", optarg);
-			kstr = optarg;
+			add_step(steps, &nsteps, "--kill-after", optarg, SIGKILL);
 			wait = true;
 			break;
 		case 'l': listing = true; break;
@@ -304,6 +445,12 @@ int main(int argc, char **argv)
 			break;
 		case 's': sig = arg_signal("--signal", optarg, 0); break;
 		case 'T':
+			if (step_sig(optarg)) { /* --timeout DURATION SIG */
+				add_step(steps, &nsteps, "--timeout", optarg,
+					 sig_parse(step_sig(optarg)));
+				wait = true;
+				break;
+			}
 			timeout = arg_duration("--timeout", optarg);
 			tstr = optarg;
 			break;
@@ -315,8 +462,11 @@ int main(int argc, char **argv)
 			usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (listing)
+	if (listing) {
+		free(t);
+		need_std(STDOUT_FILENO);
 		return list(argv + optind, argc - optind);
+	}
 	for (int i = optind; i < argc; i++) {
 		t[n].pid = arg_pid(NULL, argv[i]);
 		snprintf(t[n].label, sizeof t->label, "process %s", argv[i]);
@@ -333,38 +483,14 @@ int main(int argc, char **argv)
 			usage_error("--value: sigqueue(3) signals one process, not %s", t[i].label);
 	}
 
-	/*
-	 * Pin every process first, so none of them can be replaced meanwhile.
-	 * A pidfile is read just before: it names a process at this moment.
-	 */
-	for (int i = 0; i < n; i++) {
-		if (t[i].file) {
-			t[i].pid = pidfile_read(t[i].file);
-			if (t[i].pid < 0) {
-				t[i].pid = 0;
-				status = EXIT_FAIL;
-				continue;
-			}
-			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
-				 (int)t[i].pid);
-		}
-		if (!t[i].group && !pin(&t[i])) {
-			t[i].pid = 0;
-			status = EXIT_FAIL;
-		}
-	}
-	for (int i = 0; i < n; i++) {
-		if (t[i].pid == 0)
-			continue;
-		if (send_sig(&t[i], sig, queued, value))
-			t[i].waiting = wait;
-		else
-			status = EXIT_FAIL;
-	}
+	status = pin_all(t, n, wait);
+	if (send_all(t, n, sig, queued, value, wait) != 0)
+		status = EXIT_FAIL;
 	if (wait) {
-		int w = wait_all(t, n, timeout, tstr, kill_after, kstr);
+		int w = wait_all(t, n, timeout, tstr, steps, nsteps);
 		if (status == 0)
 			status = w;
 	}
+	free(t);
 	return status;
 }

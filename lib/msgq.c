@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -86,6 +88,11 @@ static void arm_alarm(const struct deadline *d, int tick_ms)
 		ns = 1000;
 	it.it_value.tv_sec = ns / 1000000000;
 	it.it_value.tv_usec = ns % 1000000000 / 1000;
+	/*
+	 * Then again every millisecond: an expiry that comes before the call
+	 * starts interrupts nothing, and the next one cuts the wait short.
+	 */
+	it.it_interval.tv_usec = 1000;
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
@@ -127,8 +134,12 @@ static noreturn void posix_create_failed(const struct msgq *q,
 			long s = a ? a->mq_msgsize : proc_long(MQ_PROC "msgsize_default", 8192);
 
 			close(fd);
-			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld",
-			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s);
+			/* Alone it would fit: the user's other queues use the budget. */
+			bool others = rl.rlim_cur != RLIM_INFINITY
+				&& (unsigned long long)(n * s) < (unsigned long long)rl.rlim_cur;
+			die(EXIT_FAIL, "%s: cannot create: this user's queues would exceed RLIMIT_MSGQUEUE, %llu bytes (ulimit -q; limits.conf msgqueue); a queue of %ld messages of %ld bytes takes more than %ld%s",
+			    q->label, (unsigned long long)rl.rlim_cur, n, s, n * s,
+			    others ? ", and this user's other queues already use part of it" : "");
 		}
 		if (fd >= 0)
 			close(fd);
@@ -153,6 +164,25 @@ static noreturn void open_failed(const struct msgq *q)
 	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
 }
 
+static const char *user(uid_t uid);
+
+/* -x and -m for a queue that exists: refuse it, nothing sent. */
+static void check_existing(const struct msgq *q, const struct msgq_create *c,
+			   mode_t mode, uid_t uid)
+{
+	char want[64];
+
+	if (!c || q->created)
+		return;
+	if (c->exclusive)
+		die(EXIT_FAIL, "%s: exists already (--exclusive); nothing sent", q->label);
+	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) && uid == geteuid()))
+		return;
+	snprintf(want, sizeof want, "%s", user(geteuid()));
+	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing sent",
+	    q->label, (unsigned)mode & 0777, user(uid), (unsigned)c->mode & 0777, want);
+}
+
 static void open_posix(struct msgq *q, bool send, bool nonblock,
 		       const struct msgq_create *c)
 {
@@ -162,7 +192,9 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 	int base = send ? O_WRONLY : O_RDONLY;
 
 	/* Read-write when allowed: a receiver may have to put a message back. */
-	q->mqd = mq_open(q->name, O_RDWR | flags);
+	q->mqd = c && c->exclusive ? (mqd_t)-1 : mq_open(q->name, O_RDWR | flags);
+	if (c && c->exclusive)
+		errno = ENOENT;
 	if (q->mqd == (mqd_t)-1 && errno == EACCES)
 		q->mqd = mq_open(q->name, base | flags);
 	else if (q->mqd != (mqd_t)-1)
@@ -179,6 +211,8 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 		if (q->mqd != (mqd_t)-1) {
 			q->created = q->can_send = true;
 			fchmod(q->mqd, c->mode); /* whatever the umask */
+		} else if (errno == EEXIST && c->exclusive) {
+			check_existing(q, c, 0, 0);
 		} else if (errno == EEXIST) { /* made by another meanwhile */
 			q->mqd = mq_open(q->name, base | flags);
 		} else {
@@ -192,6 +226,10 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 	if (mq_getattr(q->mqd, &attr) < 0)
 		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
 	q->msgsize = (size_t)attr.mq_msgsize;
+	q->limit = "mq_msgsize";
+	struct stat st;
+	if (!q->created && c && c->mode_set && fstat(q->mqd, &st) == 0)
+		check_existing(q, c, st.st_mode, st.st_uid);
 }
 
 static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
@@ -220,23 +258,23 @@ static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
 				    q->label, proc_long(MSG_PROC "msgmni", 32000), MSG_PROC);
 			else if (errno != EEXIST)
 				die(EXIT_FAIL, "%s: cannot create message queue:", q->label);
+			else if (c->exclusive)
+				check_existing(q, c, 0, 0);
 		}
 		if (q->id < 0 && (q->id = msgget(t->key, need)) < 0)
 			open_failed(q);
 		if (msgctl(q->id, IPC_STAT, &ds) < 0)
 			ds.msg_qbytes = msgmax;
+		else
+			check_existing(q, c, ds.msg_perm.mode, ds.msg_perm.uid);
 	}
 	/* A message longer than the queue's byte limit would wait forever. */
 	q->msgsize = ds.msg_qbytes < msgmax ? ds.msg_qbytes : msgmax;
-	if (send) {
-		q->can_send = true;
-	} else {
-		struct ipc_perm *p = &ds.msg_perm;
-		uid_t u = geteuid();
-
-		q->can_send = u == 0 || ((p->uid == u || p->cuid == u)
-					 ? (p->mode & 0200) : (p->mode & 0002));
-	}
+	q->limit = ds.msg_qbytes < msgmax
+		? "the queue's byte limit msg_qbytes; msgmnb, " MSG_PROC "msgmnb, for new queues"
+		: "msgmax, " MSG_PROC "msgmax";
+	/* Whether a message can go back is the kernel's to say: try it. */
+	q->can_send = true;
 	/* Receive: a message may be up to the system's msgmax. */
 	reserve(q, send ? q->msgsize : (msgmax > q->msgsize ? msgmax : q->msgsize));
 }
@@ -284,14 +322,20 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 	}
 	reserve(q, len);
 	memcpy(q->buf, &prio, sizeof prio);
-	memcpy(q->buf + sizeof(long), p, len);
+	if (p != q->buf + sizeof(long))
+		memmove(q->buf + sizeof(long), p, len);
 	bool timed = !nowait && (!d->forever || tick_ms > 0);
-	if (timed) {
+	int r = timed ? msgsnd(q->id, q->buf, len, IPC_NOWAIT) : -1;
+	if (r == 0)
+		return MSGQ_OK;
+	if (timed) { /* -T 0 tried once above */
+		if (errno != EAGAIN)
+			io_failed(q, "send");
 		if (deadline_passed(d))
 			return MSGQ_TIMEOUT;
 		arm_alarm(d, tick_ms);
 	}
-	int r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
+	r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
 	int err = errno;
 	if (timed)
 		disarm_alarm();
@@ -326,13 +370,17 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	}
 	for (;;) {
 		bool timed = !nowait && (!d->forever || tick_ms > 0);
+		/* A timed wait tries once without waiting: -T 0 takes what is there. */
+		ssize_t n = timed ? msgrcv(q->id, q->buf, q->cap, type, IPC_NOWAIT) : -1;
 
-		if (timed) {
+		if (n < 0 && timed && errno == ENOMSG) {
 			if (deadline_passed(d))
 				return MSGQ_TIMEOUT;
 			arm_alarm(d, tick_ms);
+			n = msgrcv(q->id, q->buf, q->cap, type, 0);
+		} else if (!timed) {
+			n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
 		}
-		ssize_t n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
 		int err = errno;
 		if (timed)
 			disarm_alarm();
@@ -357,29 +405,97 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	}
 }
 
-bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio)
+bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
+		  const struct deadline *d)
 {
-	struct deadline d;
 	int r;
 
 	if (!q->can_send) {
-		warn("%s: no permission to put a message back", q->label);
+		errno = EACCES;
 		return false;
 	}
-	deadline_start(&d, -1);
 	if (q->kind == IPC_POSIX) {
-		r = mq_send(q->mqd, p, len, (unsigned)prio);
-		if (r < 0)
-			warn("%s: cannot put a message back:", q->label);
+		struct timespec ts;
+		const struct timespec *abs = deadline_realtime(d, &ts);
+
+		/* The descriptor is non-blocking: wait for room with a deadline. */
+		int fl = fcntl(q->mqd, F_GETFL);
+		struct mq_attr a = { .mq_flags = 0 }, old;
+		if (fl >= 0 && (fl & O_NONBLOCK))
+			mq_setattr(q->mqd, &a, &old);
+		do
+			r = abs ? mq_timedsend(q->mqd, p, len, (unsigned)prio, abs)
+				: mq_send(q->mqd, p, len, (unsigned)prio);
+		while (r < 0 && errno == EINTR && !deadline_passed(d));
+		if (fl >= 0 && (fl & O_NONBLOCK)) {
+			int err = errno;
+			a.mq_flags = O_NONBLOCK;
+			mq_setattr(q->mqd, &a, &old);
+			errno = err;
+		}
 		return r == 0;
 	}
-	reserve(q, len);
-	memcpy(q->buf, &prio, sizeof prio);
-	memmove(q->buf + sizeof(long), p, len);
-	r = msgsnd(q->id, q->buf, len, IPC_NOWAIT);
-	if (r < 0)
-		warn("%s: cannot put a message back:", q->label);
-	return r == 0;
+	do
+		r = msgq_send(q, p, len, prio, d, false, 0);
+	while (r == MSGQ_INTR && !deadline_passed(d));
+	return r == MSGQ_OK;
+}
+
+/*
+ * The attributes, as "key: value" lines or one JSON object. Strings are
+ * escaped either way, so a name with a newline cannot forge a line.
+ */
+struct kv { bool json; int n; };
+
+static void kv_key(struct kv *o, const char *key)
+{
+	if (o->json)
+		printf("%s\"%s\":", o->n++ ? "," : "{", key);
+	else
+		printf("%s: ", key);
+}
+
+static void kv_str(struct kv *o, const char *key, const char *s)
+{
+	kv_key(o, key);
+	if (o->json)
+		putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\' || (o->json && *p == '"'))
+			printf("\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf(o->json ? "\\u%04x" : "\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+	fputs(o->json ? "\"" : "\n", stdout);
+}
+
+static void kv_num(struct kv *o, const char *key, long long v)
+{
+	kv_key(o, key);
+	printf(o->json ? "%lld" : "%lld\n", v);
+}
+
+/* A time as ISO 8601 UTC, or "never" for 0 (as ipcs says "Not set"). */
+static void kv_time(struct kv *o, const char *key, time_t t)
+{
+	char buf[32] = "never";
+	struct tm tm;
+
+	if (t != 0 && gmtime_r(&t, &tm))
+		strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kv_str(o, key, buf);
+}
+
+static void kv_end(struct kv *o)
+{
+	if (o->json)
+		puts(o->n ? "}" : "{}");
 }
 
 static const char *user(uid_t uid)
@@ -393,30 +509,75 @@ static const char *user(uid_t uid)
 	return num;
 }
 
-void msgq_stat(struct msgq *q)
+static const char *group(gid_t gid)
 {
-	if (q->kind == IPC_POSIX) {
-		struct mq_attr a;
-		struct stat st;
+	static char num[32];
+	struct group *gr = getgrgid(gid);
 
-		if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
-			die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
-		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\n",
-		       q->name, (unsigned)st.st_mode & 07777, user(st.st_uid));
-		printf("max-msgs: %ld\nmsg-size: %ld\nmessages: %ld\n",
-		       a.mq_maxmsg, a.mq_msgsize, a.mq_curmsgs);
-		return;
-	}
+	if (gr)
+		return gr->gr_name;
+	snprintf(num, sizeof num, "%u", (unsigned)gid);
+	return num;
+}
+
+static void stat_posix(struct msgq *q, struct kv *o)
+{
+	struct mq_attr a;
+	struct stat st;
+	char mode[8];
+
+	if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
+		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
+	snprintf(mode, sizeof mode, "%03o", (unsigned)st.st_mode & 07777);
+	kv_str(o, "name", q->name);
+	kv_str(o, "kind", "posix");
+	kv_str(o, "mode", mode);
+	kv_str(o, "owner", user(st.st_uid));
+	kv_str(o, "group", group(st.st_gid));
+	kv_num(o, "max-msgs", a.mq_maxmsg);
+	kv_num(o, "msg-size", a.mq_msgsize);
+	kv_num(o, "messages", a.mq_curmsgs);
+	/* The kernel stamps the queue's inode at each send and receive. */
+	kv_time(o, "last-change", st.st_mtime);
+}
+
+static void stat_sysv(struct msgq *q, struct kv *o)
+{
 	struct msqid_ds ds;
+	char key[16], mode[8];
 
 	if (msgctl(q->id, IPC_STAT, &ds) < 0)
 		open_failed(q);
-	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\nowner: %s\n",
-	       (unsigned)ds.msg_perm.__key, q->id, (unsigned)ds.msg_perm.mode & 0777,
-	       user(ds.msg_perm.uid));
-	printf("max-bytes: %lu\nmsg-size: %zu\nmessages: %lu\nbytes: %lu\n",
-	       (unsigned long)ds.msg_qbytes, q->msgsize, (unsigned long)ds.msg_qnum,
-	       (unsigned long)ds.__msg_cbytes);
+	snprintf(key, sizeof key, "0x%08x", (unsigned)ds.msg_perm.__key);
+	snprintf(mode, sizeof mode, "%03o", (unsigned)ds.msg_perm.mode & 0777);
+	kv_str(o, "key", key);
+	kv_num(o, "id", q->id);
+	kv_str(o, "kind", "sysv");
+	kv_str(o, "mode", mode);
+	kv_str(o, "owner", user(ds.msg_perm.uid));
+	kv_str(o, "group", group(ds.msg_perm.gid));
+	kv_str(o, "creator", user(ds.msg_perm.cuid));
+	kv_str(o, "creator-group", group(ds.msg_perm.cgid));
+	kv_num(o, "max-bytes", (long long)ds.msg_qbytes);
+	kv_num(o, "msg-size", (long long)q->msgsize);
+	kv_num(o, "messages", (long long)ds.msg_qnum);
+	kv_num(o, "bytes", (long long)ds.__msg_cbytes);
+	kv_time(o, "last-send", ds.msg_stime);
+	kv_time(o, "last-receive", ds.msg_rtime);
+	kv_time(o, "last-change", ds.msg_ctime);
+	kv_num(o, "last-sender-pid", ds.msg_lspid);
+	kv_num(o, "last-receiver-pid", ds.msg_lrpid);
+}
+
+void msgq_stat(struct msgq *q, bool json)
+{
+	struct kv o = { .json = json };
+
+	if (q->kind == IPC_POSIX)
+		stat_posix(q, &o);
+	else
+		stat_sysv(q, &o);
+	kv_end(&o);
 }
 
 void msgq_remove(struct msgq *q)

@@ -22,6 +22,7 @@ struct msgq {
 	mqd_t mqd;          /* POSIX */
 	int id;             /* System V identifier */
 	size_t msgsize;     /* the largest message it takes */
+	const char *limit;  /* what sets msgsize, for messages */
 	bool can_send;      /* opened for writing (mqrecv: to put back) */
 	bool created;       /* this call made it */
 	char *buf;          /* System V: mtype + text; POSIX: text */
@@ -30,6 +31,8 @@ struct msgq {
 
 struct msgq_create {
 	bool create;        /* make a missing queue */
+	bool exclusive;     /* fail if it exists (-x) */
+	bool mode_set;      /* -m given: an existing queue must have this mode and our uid */
 	mode_t mode;
 	long maxmsg;        /* POSIX attributes; 0: the system's default */
 	long msgsize;
@@ -41,7 +44,8 @@ enum { MSGQ_OK, MSGQ_AGAIN, MSGQ_TIMEOUT, MSGQ_INTR };
  * Open the queue t names: for sending (send true) or receiving (then also
  * for sending when allowed, to put messages back). POSIX descriptors are
  * opened non-blocking when nonblock is true. Creates it when c says so.
- * Every failure exits 1 with a message naming the queue and the limit.
+ * Every failure exits 1 with a message naming the queue and the limit,
+ * among them an existing queue that c->exclusive or c->mode_set refuse.
  */
 void msgq_open(struct msgq *q, const struct ipc_target *t, bool send,
 	       bool nonblock, const struct msgq_create *c);
@@ -65,11 +69,18 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 	      const struct deadline *d, bool nowait, int tick_ms);
 
-/* Put a message back without waiting; false (with a warning) if it cannot. */
-bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio);
+/*
+ * Put a message back, waiting for room until d passes; false with errno
+ * set if it cannot (the caller counts and says what was lost).
+ */
+bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
+		  const struct deadline *d);
 
-/* Print the queue's attributes as "key: value" lines on stdout. */
-void msgq_stat(struct msgq *q);
+/*
+ * Print the queue's attributes on stdout, as ipcs -q -i does: "key: value"
+ * lines, or one JSON object on one line when json is true.
+ */
+void msgq_stat(struct msgq *q, bool json);
 
 /* Remove the queue; exits 1 on failure. */
 void msgq_remove(struct msgq *q);

@@ -284,3 +284,10 @@ mode_t arg_mode(const char *opt, const char *s)
 	}
 	return m;
 }
+
+const char *duration_unit(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && ((s[n - 1] >= '0' && s[n - 1] <= '9') || s[n - 1] == '.') ? "s" : "";
+}

@@ -31,4 +31,11 @@ uint64_t arg_size(const char *opt, const char *s, uint64_t max);
 int64_t arg_duration(const char *opt, const char *s);
 mode_t arg_mode(const char *opt, const char *s);
 
+/*
+ * For messages that print a duration as the user gave it: "s" when the
+ * text has no unit ("0.3" is printed "0.3s"), else "". Use "%s%s", s,
+ * duration_unit(s): the user's own text, never a reformatted number.
+ */
+const char *duration_unit(const char *s);
+
 #endif

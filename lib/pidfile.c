@@ -17,10 +17,17 @@ pid_t pidfile_read(const char *path)
 {
 	char buf[32];
 	uint64_t pid;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	/* O_NONBLOCK: a FIFO must not hold us up before it is refused. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0) {
 		warn("%s: cannot open pidfile:", path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		warn("%s: pidfile is not a regular file", path);
 		return -1;
 	}
 	ssize_t n = read_full(fd, buf, sizeof buf - 1);

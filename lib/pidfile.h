@@ -7,7 +7,8 @@
 
 /*
  * Read the PID in path. Returns it, or -1 after printing a message that
- * names the file (missing, unreadable, or not one positive number).
+ * names the file (missing, unreadable, not a regular file, or not one
+ * positive number). A FIFO is refused without waiting for a writer.
  */
 pid_t pidfile_read(const char *path);
 

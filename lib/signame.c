@@ -88,11 +88,10 @@ static int parse_rt(const char *s)
 	if (*s != '\0') {
 		if (*s != (dir > 0 ? '+' : '-'))
 			return 0;
-		if (s[1] < '0' || s[1] > '9' || parse_u64(s + 1, 0, UINT64_MAX, &n) < 0) {
-			if (errno != ERANGE)
-				return 0;
-			n = UINT64_MAX;
-		}
+		if (s[1] == '\0' || strspn(s + 1, "0123456789") != strlen(s + 1))
+			return 0;
+		if (parse_u64(s + 1, 0, UINT64_MAX, &n) < 0)
+			n = UINT64_MAX; /* all digits: only too large */
 	}
 	if (n > (uint64_t)(SIGRTMAX - SIGRTMIN)) {
 		errno = ERANGE;
@@ -107,6 +106,11 @@ int sig_parse(const char *s)
 	int sig;
 
 	if (*s >= '0' && *s <= '9') {
+		/* Decimal only, as bash and procps kill: 0x9 is no signal. */
+		if (strspn(s, "0123456789") != strlen(s)) {
+			errno = EINVAL;
+			return -1;
+		}
 		if (parse_u64(s, 0, (uint64_t)SIGRTMAX, &n) < 0)
 			return -1;
 		return (int)n;

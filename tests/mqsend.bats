@@ -55,7 +55,7 @@ last"
 	assert_line "mode: 640"
 	assert_line "max-msgs: 3"
 	assert_line "msg-size: 100"
-	mqsend --max-msgs 5 -m 666 "$(qn 2)" y
+	mqsend --max-msgs 5 "$(qn 2)" y
 	run mqrecv -s "$(qn 2)"
 	assert_line "mode: 640"
 	assert_line "max-msgs: 3"
@@ -109,18 +109,18 @@ last"
 	mqsend --msg-size 10 "$q" start
 	run mqsend "$q" < <(printf 'ok\n0123456789\n01234567890\nnever\n')
 	assert_failure 1
-	assert_output "mqsend: $q: message 3 is 11 bytes; the queue takes at most 10 (2 sent)"
+	assert_output "mqsend: $q: message 3 is 11 bytes; the queue takes at most 10 (mq_msgsize; 2 sent)"
 	run mqrecv -n -c 10 "$q"
 	assert_output "start
 ok
 0123456789"
 	run mqsend "$q" fine 01234567890
 	assert_failure 1
-	assert_output "mqsend: $q: message 2 is 11 bytes; the queue takes at most 10 (1 sent)"
+	assert_output "mqsend: $q: message 2 is 11 bytes; the queue takes at most 10 (mq_msgsize; 1 sent)"
 	k=$(sysv_key 1)
 	run mqsend -a -k "$k" < <(head -c 9000 /dev/zero)
 	assert_failure 1
-	assert_output "mqsend: key $(printf '0x%08x' "$k"): message 1 is 9000 bytes; the queue takes at most $(cat /proc/sys/kernel/msgmax) (0 sent)"
+	assert_output "mqsend: key $(printf '0x%08x' "$k"): message 1 is more than $(cat /proc/sys/kernel/msgmax) bytes; the queue takes at most $(cat /proc/sys/kernel/msgmax) (msgmax, /proc/sys/kernel/msgmax; 0 sent)"
 }
 
 @test "mqsend: -n on a full queue gives 124 and says how many were sent" {
@@ -140,7 +140,7 @@ ok
 	SECONDS=0
 	run mqsend -T 0.2 "$q" y
 	assert_failure 124
-	assert_output "mqsend: $q: the queue stayed full for 0.2; 0 messages sent"
+	assert_output "mqsend: $q: the queue stayed full for 0.2s; 0 messages sent"
 	k=$(sysv_key 1)
 	head -c 8000 /dev/zero | mqsend -a -k "$k"
 	head -c 8000 /dev/zero | mqsend -a -k "$k"
@@ -279,4 +279,70 @@ four_by_four() {
 	run mqsend -i 2147483647 x
 	assert_failure 1
 	assert_output "mqsend: id 2147483647: no message queue with that identifier"
+}
+
+@test "issue 10.7: -x refuses an existing queue; -m refuses one with another mode or owner" {
+	need_root
+	q=$(qn 1)
+	cd "$T"
+	as_nobody mqsend -m 666 "$q" bait
+	run mqsend -m 600 "$q" secret
+	assert_failure 1
+	assert_output "mqsend: $q: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing sent"
+	run mqsend -x "$q" secret
+	assert_failure 1
+	assert_output "mqsend: $q: exists already (--exclusive); nothing sent"
+	run mqrecv -c 2 -n "$q"
+	assert_output bait
+	k=$(sysv_key 1)
+	as_nobody mqsend -m 666 -k "$k" bait
+	run mqsend -m 600 -k "$k" secret
+	assert_failure 1
+	assert_output --partial "exists with mode 666 and owner nobody, not mode 600 and owner root; nothing sent"
+	run mqsend -x -k "$k" secret
+	assert_failure 1
+	run mqsend -x "$(qn 2)" new
+	assert_success
+	run mqsend -m 600 "$(qn 2)" again
+	assert_success
+}
+
+@test "issue 10.13: -k private prints its id at once and removes the queue when it fails" {
+	head -c 20000 /dev/zero | tr '\0' x > "$T/big"
+	run mqsend -k private -a < "$T/big"
+	assert_failure 1
+	id=${lines[0]}
+	[[ $id =~ ^[0-9]+$ ]]
+	run mqrecv -s -i "$id"
+	assert_failure 1
+	# A full private queue: the id is out before mqsend blocks.
+	head -c 8000 /dev/zero > "$T/8k"
+	{ for i in 1 2 3; do cat "$T/8k"; echo; done; } > "$T/lines"
+	spawn mqsend -k private < "$T/lines" > "$T/id"
+	wait_until 10 test -s "$T/id"
+	ipcrm -q "$(cat "$T/id")"
+}
+
+@test "issue 10.14: -a refuses endless input as soon as it passes the message size" {
+	q=$(qn 1)
+	run timeout 10 mqsend -a "$q" < /dev/zero
+	assert_failure 1
+	assert_output "mqsend: $q: message 1 is more than 8192 bytes; the queue takes at most 8192 (mq_msgsize; 0 sent)"
+}
+
+@test "issue 10.12: System V size limits name msgmax and msgmnb" {
+	k=$(sysv_key 1)
+	head -c 9000 /dev/zero > "$T/big"
+	run mqsend -a -k "$k" < "$T/big"
+	assert_failure 1
+	assert_output --partial "(msgmax, /proc/sys/kernel/msgmax; 0 sent)"
+}
+
+@test "issue 10.12: RLIMIT_MSGQUEUE: the user's other queues are named when they use the budget" {
+	need_root
+	cd "$T"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run as_nobody bash -c 'ulimit -q 20000 && mqsend --max-msgs 2 --msg-size 8K "$1" x && mqsend --max-msgs 2 --msg-size 4K "$2" y' _ "$(qn 1)" "$(qn 2)"
+	assert_failure 1
+	assert_output --partial "a queue of 2 messages of 4096 bytes takes more than 8192, and this user's other queues already use part of it"
 }

@@ -138,7 +138,7 @@ Try 'sigtest --help'."
 	mkdir "$T/d"
 	run sigtest readpid "$T/d"
 	assert_failure 1
-	assert_output "sigtest: $T/d: cannot read pidfile: Is a directory"
+	assert_output "sigtest: $T/d: pidfile is not a regular file"
 }
 
 @test "pidfile: written whole by rename, mode 600 whatever the umask, nothing left over" {

@@ -198,3 +198,49 @@ Try 'sigrecv --help'."
 		assert_equal "$reply" "value=$((i + 100))"
 	done
 }
+
+@test "issue 10.8: a killed sigrecv removes its pidfile and dies of the same signal" {
+	local sig pid
+	# Not INT: a background job of a script starts with INT ignored.
+	for sig in TERM HUP USR2 ALRM 32 33 34; do
+		rm -f "$T/p"
+		spawn sigrecv -f -p "$T/p" USR1
+		pid=$!
+		wait_until 5 test -s "$T/p"
+		kill -"$sig" "$pid"
+		wait_until 5 bash -c "! kill -0 $pid 2>/dev/null"
+		waitst "$pid"
+		[ ! -e "$T/p" ] || { echo "signal $sig left the pidfile"; false; }
+		local num=$sig
+		[[ $sig =~ ^[0-9]+$ ]] || num=$(sigsend -l "$sig")
+		assert_equal "$STATUS" $((128 + num))
+	done
+}
+
+@test "issue 10.8: signals the C library reserves are usage errors" {
+	local s
+	for s in $(seq 32 "$(( $(sigtest rt | cut -d' ' -f1) - 1 ))"); do
+		run timeout 5 sigrecv -T 0.1 "$s"
+		assert_failure 2
+		assert_line --index 0 "sigrecv: '$s': the C library reserves signal $s for itself"
+	done
+}
+
+@test "issue 10.16: the timeout is printed with its unit" {
+	run sigrecv -T 0.1 USR1
+	assert_failure 124
+	assert_output "sigrecv: no signal within 0.1s"
+	run sigrecv -T 100ms USR1
+	assert_output "sigrecv: no signal within 100ms"
+}
+
+@test "beyond: -v adds code= (user, queue, kernel, tkill...) after the other fields" {
+	receiver -v -c 2 USR1 USR2
+	kill -USR1 "$RECV"
+	sigsend -s USR2 -q 7 "$RECV"
+	waitst "$RECV"
+	assert_equal "$STATUS" 0
+	run cat "$T/recv.out"
+	assert_line --index 0 "USR1 pid=$$ uid=0 code=user"
+	assert_line --index 1 --regexp "^USR2 pid=[0-9]+ uid=0 value=7 code=queue$"
+}

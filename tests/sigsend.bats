@@ -305,16 +305,16 @@ Try 'sigsend --help'."
 @test "without pidfd_open (old kernels): kill, sigqueue and a polled wait" {
 	command -v strace >/dev/null || skip "no strace"
 	spawn sleep 60
-	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -w -T 20 "$!"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -w -T 20 "$!"
 	assert_success
 	receiver USR1
-	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -s USR1 -q 5 "$RECV"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -s USR1 -q 5 "$RECV"
 	assert_success
 	wait "$RECV"
 	run cat "$T/recv.out"
 	assert_output --regexp "^USR1 pid=[0-9]+ uid=0 value=5$"
 	term_ignorer
-	run strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -k 100ms "$IGN"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -k 100ms "$IGN"
 	assert_success
 	run sigsend -s 0 "$IGN"
 	assert_failure 1
@@ -380,4 +380,150 @@ Try 'sigsend --help'."
 	run closedpipe sigsend -l
 	assert_failure 1
 	assert_output "sigsend: standard output: write error: Broken pipe"
+}
+
+@test "issue 10.9: signal numbers are decimal only, as in kill(1)" {
+	spawn sleep 60
+	local pid=$!
+	run sigsend -s 0x9 "$pid"
+	assert_failure 2
+	assert_line --index 0 "sigsend: --signal: unknown signal '0x9' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
+	run sigsend -l 0x9
+	assert_failure 2
+	run sigsend -s 0 "$pid"
+	assert_success
+}
+
+@test "issue 11: RTMIN+x is an unknown signal, whatever errno held" {
+	run sigsend -l RTMIN+x
+	assert_failure 2
+	assert_line --index 0 "sigsend: unknown signal 'RTMIN+x' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
+	run sigsend -l RTMIN+99999999999999999999 RTMIN+x
+	assert_failure 2
+	assert_output --partial "is out of range"
+}
+
+@test "issue 10.10: with few descriptors every PID is still signalled, or named" {
+	local pids=() i
+	for i in $(seq 30); do
+		spawn sleep 60
+		pids+=("$!")
+	done
+	run bash -c 'ulimit -n 20; exec sigsend -s 0 "$@"' _ "${pids[@]}"
+	assert_success
+	assert_output ""
+	run bash -c 'ulimit -n 20; exec sigsend "$@"' _ "${pids[@]}"
+	assert_success
+	for i in "${pids[@]}"; do
+		wait_until 5 bash -c "! kill -0 $i 2>/dev/null"
+	done
+}
+
+@test "issue 10.10: a thread ID is signalled as kill(1) does: its process" {
+	/usr/bin/python3 -c 'import threading; print(1)' >/dev/null 2>&1 || skip "no python3"
+	# shellcheck disable=SC2016
+	spawn /usr/bin/python3 -c '
+import threading, time, sys
+e = threading.Event()
+def run():
+    open(sys.argv[1], "w").write(str(threading.get_native_id()))
+    e.wait()
+threading.Thread(target=run, daemon=True).start()
+time.sleep(60)' "$T/tid"
+	local pid=$!
+	wait_until 5 test -s "$T/tid"
+	local tid
+	tid=$(cat "$T/tid")
+	[ "$tid" != "$pid" ]
+	run sigsend "$tid"
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+}
+
+@test "issue 10.11: -l checks every operand before printing anything" {
+	run sigsend -l 0 64 65
+	assert_failure 2
+	refute_line "0"
+	assert_line --index 0 --partial "signal '65' is out of range"
+}
+
+@test "issue 10.11: -p refuses what is not a regular file; -g of its own group is refused" {
+	mkfifo "$T/fifo"
+	run timeout 5 sigsend -p "$T/fifo"
+	assert_failure 1
+	assert_output "sigsend: $T/fifo: pidfile is not a regular file"
+	need_root
+	cd "$T"
+	# shellcheck disable=SC2016
+	run as_nobody setsid bash -c 'sigsend -g "$(ps -o pgid= $$ | tr -d " ")"; echo "status $?"'
+	assert_line "status 2"
+	assert_line --index 0 --partial "is sigsend's own process group"
+}
+
+@test "issue 10.16: durations are printed with their unit" {
+	term_ignorer
+	run sigsend -w -T 0.2 "$IGN"
+	assert_failure 124
+	assert_output "sigsend: process $IGN: still running after 0.2s"
+	run sigsend -w -T 200ms "$IGN"
+	assert_output "sigsend: process $IGN: still running after 200ms"
+}
+
+@test "issue 11: sigsend frees what it allocates (LeakSanitizer)" {
+	spawn sleep 60
+	ASAN_OPTIONS=detect_leaks=1 run sigsend -s 0 "$!" 1
+	refute_output --partial "LeakSanitizer"
+	ASAN_OPTIONS=detect_leaks=1 run sigsend -l TERM
+	refute_output --partial "LeakSanitizer"
+}
+
+@test "beyond: -s 0 -w waits for a process it may not signal, as pidwait does" {
+	need_root
+	spawn sleep 60
+	local pid=$!
+	cd "$T"
+	spawn setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- sigsend -s 0 -w "$pid"
+	local waiter=$!
+	# Ready once it holds the pidfd (setpriv execs sigsend in place).
+	wait_until 5 bash -c "ls -l /proc/$waiter/fd 2>/dev/null | grep -q pidfd"
+	kill "$pid"
+	wait_until 5 bash -c "! kill -0 $waiter 2>/dev/null"
+	waitst "$waiter"
+	assert_equal "$STATUS" 0
+	run as_nobody sigsend -s TERM -w 1
+	assert_failure 1
+	assert_output "sigsend: process 1: permission denied"
+}
+
+@test "beyond: -w sends CONT after the signal to a stopped target" {
+	spawn sleep 60
+	local pid=$!
+	kill -STOP "$pid"
+	wait_until 5 bash -c "[ \"\$(ps -o stat= -p $pid | cut -c1)\" = T ]"
+	run timeout 10 sigsend -w -T 5 "$pid"
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+}
+
+@test "beyond: --timeout DURATION SIG steps escalate, as util-linux kill does" {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'trap "" TERM HUP; echo ready > "$1"; exec sleep 60' _ "$T/ign.ready"
+	local pid=$!
+	wait_until 5 test -s "$T/ign.ready"
+	run sigsend -s TERM --timeout 100ms HUP --timeout 100ms KILL "$pid"
+	assert_success
+	assert_output "sigsend: process $pid: still running after 100ms; sending HUP
+sigsend: process $pid: still running after 100ms; sending KILL"
+	waitst "$pid"
+	assert_equal "$STATUS" 137
+	spawn sleep 60
+	pid=$!
+	run sigsend "$pid" -T 5 QUIT -w
+	assert_success
+	waitst "$pid"
+	assert_equal "$STATUS" 143
+	run sigsend -T 1 1
+	assert_failure 2
 }

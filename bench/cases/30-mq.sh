@@ -21,6 +21,24 @@ RUNS=$(runs 5) bench "mq sysv $n msgs" \
 	"mqsend | mqrecv -f" "mqsend -k $key < $lines & mqrecv -c $n -k $key > /dev/null; wait" \
 	"C msgsnd loop" "mqloop sysv $n" \
 	"FIFO (cat)" "rm -f $fifo; mkfifo $fifo; cat $lines > $fifo & cat $fifo > /dev/null; wait"
+# What "no message lost" costs: on a pipe mqrecv writes a batch of at most
+# PIPE_BUF bytes and takes more only once the reader emptied the pipe.
+# Against the same run into /dev/null (no pipe, no pacing).
+RUNS=$(runs 5) bench "mq sysv pipe $n" \
+	"mqsend | mqrecv -c N | cat" "mqsend -k $key < $lines & mqrecv -c $n -k $key | cat > /dev/null; wait" \
+	"mqsend | mqrecv -c N >null" "mqsend -k $key < $lines & mqrecv -c $n -k $key > /dev/null; wait"
+# Sharing: 4 slow workers (2 ms a job) on J jobs; the goal is that none
+# takes more than 1.5x its fair share. Printed as the largest share / fair.
+j=$(pick 400 40)
+seq "$j" | mqsend -k "$key"
+for i in 1 2 3 4; do
+	mqrecv -f -n -k "$key" | while read -r _; do sleep 0.002; echo; done | wc -l > "$BENCH_DIR/share$i" &
+done
+wait
+max=$(sort -n "$BENCH_DIR"/share? | tail -n 1)
+printf '%-18s %-34s %10s  (goal <= 1.50; shares %s)\n' "mq share $j" "4 slow mqrecv -f workers" \
+	"$(awk -v m="$max" -v j="$j" 'BEGIN { printf "%.2f", m / (j / 4) }')" "$(cat "$BENCH_DIR"/share? | tr '\n' ' ')"
+awk -v m="$max" -v j="$j" 'BEGIN { exit !(m <= 1.5 * j / 4) }' || return 1
 mqrecv -s -u "$q" > /dev/null 2>&1
 mqrecv -s -u -k "$key" > /dev/null 2>&1
 rm -f "$fifo" "$lines"

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Processes held by a pidfd, so a recycled PID is never mistaken for the
+ * process meant: pidfd_open(2) and pidfd_send_signal(2) where the kernel
+ * has them (-1 with ENOSYS otherwise), and a look at a process's state.
+ */
+#ifndef IPCUTILS_PROC_H
+#define IPCUTILS_PROC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* A pidfd for pid, or -1 with errno (ESRCH, EMFILE, EINVAL for a thread ID). */
+int proc_pidfd_open(pid_t pid);
+/* Send sig through a pidfd; info NULL as kill(2), or as sigqueue(3) fills it. */
+int proc_pidfd_signal(int fd, int sig, siginfo_t *info);
+/* Is process pid stopped (state T or t in /proc/PID/stat)? */
+bool proc_stopped(pid_t pid);
+
+#endif
