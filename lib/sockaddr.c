@@ -91,12 +91,18 @@ static int set_inet(struct sock_spec *sp, const char *s, const char **why)
 			*why = "port out of range (0 to 65535)";
 			return -1;
 		}
-	} else if (strspn(port, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(port)
-		   || strlen(port) >= sizeof sp->port) {
+		/* Stored as the number it is: leading zeros need no room. */
+		snprintf(sp->port, sizeof sp->port, "%u", (unsigned)n);
+		return 0;
+	}
+	/* A service name starts with a letter ("80x", "-1", "0x50" are not). */
+	if (!(*port >= 'a' && *port <= 'z')
+	    || strspn(port, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(port)
+	    || strlen(port) >= sizeof sp->port) {
 		*why = "bad port (a number or a service name)";
 		return -1;
 	}
-	strcpy(sp->port, port);
+	memcpy(sp->port, port, strlen(port) + 1);
 	return 0;
 }
 

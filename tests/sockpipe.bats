@@ -46,12 +46,25 @@ children_of() {
 	tcp:[::1]80|missing ':PORT' after ']'
 	udp:h:65536|port out of range (0 to 65535)
 	tcp:h:8_0|bad port (a number or a service name)
+	tcp::-1|bad port (a number or a service name)
+	tcp::0x50|bad port (a number or a service name)
+	tcp:[::1]:80x|bad port (a number or a service name)
 	unix:|empty path
 	abstract:|empty name
 	EOF
 	run sockpipe "unix:/$(printf 'x%.0s' {1..120})"
 	assert_failure 2
 	assert_line --index 0 --partial "path too long (at most 107 bytes)"
+}
+
+@test "a port with many leading zeros is that port (no overflow)" {
+	echo_server tcp::0
+	local port zeros
+	port=$(port_of "$T/port")
+	zeros=$(printf '0%.0s' {1..60})
+	run sockpipe "tcp:127.0.0.1:$zeros$port" <<<"zeros"
+	assert_success
+	assert_output "zeros"
 }
 
 @test "bad options and combinations are usage errors" {
