@@ -26,6 +26,7 @@ struct dir {
 	bool eof;        /* nothing more will be read from from */
 	bool done;
 	bool moved;
+	int err;         /* up: the send error, reported once down has ended */
 	char *buf;
 	size_t off, len; /* read but not yet written */
 };
@@ -46,11 +47,20 @@ static noreturn void fail_read(const struct dir *d)
 	die(EXIT_FAIL, "%s: receive:", opt->label);
 }
 
-static noreturn void fail_write(const struct dir *d)
+/*
+ * A failed write. Down: stdout's error (or the connection's), fatal. Up:
+ * the connection is gone, but a reply may wait before the reset: the send
+ * error is kept, down runs to its end, then the error is reported.
+ */
+static bool write_failed(struct dir *d)
 {
-	if (d->up || conn_errno(errno))
-		die(EXIT_FAIL, "%s: %s:", opt->label, d->up ? "send" : "receive");
-	die_stdout();
+	if (!d->up && conn_errno(errno))
+		die(EXIT_FAIL, "%s: receive:", opt->label);
+	if (!d->up)
+		die_stdout();
+	d->err = errno;
+	d->done = true;
+	return false;
 }
 
 static void copy_mode(struct dir *d)
@@ -89,7 +99,7 @@ static bool unsplice(struct dir *d)
 		if (n <= 0)
 			die(EXIT_FAIL, "pipe:");
 		if (write_all(d->to, d->buf, (size_t)n) < 0)
-			fail_write(d);
+			return write_failed(d);
 		d->len -= (size_t)n;
 	}
 	return true;
@@ -131,7 +141,7 @@ static bool step_via(struct dir *d)
 			}
 			if (errno == EINVAL)
 				return unsplice(d);
-			fail_write(d);
+			return write_failed(d);
 		}
 		d->len -= (size_t)w;
 		moved = true;
@@ -176,9 +186,7 @@ static bool step(struct dir *d)
 				copy_mode(d); /* this pair cannot splice */
 				return false;
 			}
-			if (d->up || conn_errno(errno))
-				fail_write(d);
-			die_stdout();
+			return write_failed(d);
 		}
 		return moved;
 	}
@@ -207,7 +215,7 @@ static bool step(struct dir *d)
 				d->want_out = true;
 				return moved;
 			}
-			fail_write(d);
+			return write_failed(d);
 		}
 		d->off += (size_t)w;
 		d->len -= (size_t)w;
@@ -224,6 +232,15 @@ static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 	pd[(*n)++] = d;
 }
 
+/* Milliseconds poll may wait before -i expires: 0 when it has. */
+static int idle_ms(const struct relay_opts *o, int64_t last)
+{
+	if (o->idle_ns < 0)
+		return -1;
+	int64_t left = last + o->idle_ns - now_ns();
+	return left > 0 ? (int)((left + 999999) / 1000000) : 0;
+}
+
 int relay(int sock, int in, int out, const struct relay_opts *o)
 {
 	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0 };
@@ -237,21 +254,13 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	for (;;) {
 		struct pollfd p[2];
 		struct dir *pd[2];
-		int n = 0, timeout = -1;
+		int n = 0;
 
-		if (down.eof) {
-			/*
-			 * The peer is done: send what was read and what the input
-			 * holds ready (a file, a pipe's contents), then stop
-			 * rather than wait for input that may never come.
-			 */
-			if (o->quit_on_eof)
-				break;
-			if (!up.eof && up.len == 0 && !up.want_out && wait_fd(in, POLLIN, 0) == 0)
-				up.eof = true;
-			if (up.eof && up.len == 0)
-				break;
-		}
+		/*
+		 * A peer's EOF ends only what it sends: input keeps going to
+		 * it until input's own end (then SHUT_WR), an error, -i or a
+		 * signal. -q stops at input's end without waiting for more.
+		 */
 		if (up.eof && up.len == 0 && !up.done) {
 			up.done = true;
 			if (o->quit_on_eof)
@@ -259,6 +268,8 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 			if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
 				die(EXIT_FAIL, "%s: shutdown:", o->label);
 		}
+		if (up.done && down.eof)
+			break;
 		if (!up.done) {
 			if (up.eof)
 				up.want_out = true;
@@ -266,18 +277,18 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		}
 		if (!down.eof)
 			add(p, pd, &n, &down);
-		if (o->idle_ns >= 0) {
-			int64_t left = last + o->idle_ns - now_ns();
-			if (left <= 0)
-				die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
-			timeout = (int)((left + 999999) / 1000000);
-		}
-		int r = poll(p, (nfds_t)n, timeout);
+		int r = poll(p, (nfds_t)n, idle_ms(o, last));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
+		if (r == 0 && o->idle_ns >= 0 && now_ns() - last >= o->idle_ns)
+			die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
 		for (int i = 0; i < n && r > 0; i++)
 			if (p[i].revents && step(pd[i]))
 				last = now_ns();
+	}
+	if (up.err) {
+		errno = up.err;
+		die(EXIT_FAIL, "%s: send:", o->label);
 	}
 	free(up.buf);
 	free(down.buf);

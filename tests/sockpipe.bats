@@ -117,14 +117,76 @@ done"
 done"
 }
 
-@test "the peer closes first: no hang, status 0, even with input still open" {
-	spawn sockpipe -l -q "unix:$T/s" < /dev/null
+@test "end of stream: the peer closes first, unix: stdin still all sent (64 MiB)" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	run sh -c "head -c 64M /dev/zero | sockpipe 'unix:$T/s'"
+	assert_success
+	run wait "$server"
+	assert_success
+	run wc -c < "$T/out"
+	assert_output 67108864
+}
+
+@test "end of stream: the peer closes first, tcp to nc -N -l: all 20 MiB arrive" {
+	command -v nc >/dev/null || skip "no nc"
+	spawn nc -N -vl 127.0.0.1 0 < /dev/null > "$T/out" 2> "$T/nc"
+	local port
+	port=$(port_of "$T/nc")
+	run sh -c "head -c 20M /dev/zero | sockpipe tcp:127.0.0.1:$port"
+	assert_success
+	wait_until 10 count_is -c "$T/out" 20971520
+}
+
+@test "end of stream: a listener sends all of stdin to a client whose stdin is empty" {
+	seq 1 1000000 > "$T/lines"
+	# stdin a pipe, as in the report
+	spawn sockpipe -l --print-port tcp::0 < <(cat "$T/lines") > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sh -c "sockpipe tcp:127.0.0.1:$port < /dev/null > '$T/got'"
+	assert_success
+	cmp "$T/lines" "$T/got"
+}
+
+@test "end of stream: the peer closes first, with -q: stdin still all sent" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	seq 1 200000 > "$T/lines"
+	run sh -c "cat '$T/lines' | sockpipe -q 'unix:$T/s'"
+	assert_success
+	wait_until 10 count_is -c "$T/out" "$(wc -c < "$T/lines")"
+	cmp "$T/lines" "$T/out"
+}
+
+@test "end of stream: the peer closes first, stdin stays open: sockpipe keeps sending" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
 	wait_until 5 test -S "$T/s"
 	mkfifo "$T/in"
-	spawn sh -c "exec sleep 60 > '$T/in'"
-	run timeout 10 sockpipe "unix:$T/s" < "$T/in"
+	sockpipe "unix:$T/s" < "$T/in" &
+	local client=$!
+	exec 5> "$T/in"
+	echo first >&5
+	wait_until 5 grep -q first "$T/out"
+	echo second >&5
+	wait_until 5 grep -q second "$T/out"
+	exec 5>&-
+	run wait "$client"
 	assert_success
-	assert_output ""
+}
+
+@test "end of stream: a reply that came before a reset is written out (20 runs)" {
+	spawn sockpeer reply 20 > "$T/port"
+	local port i
+	port=$(port_of "$T/port")
+	head -c 4M /dev/zero > "$T/in"
+	for i in $(seq 20); do
+		run sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+		assert_failure 1
+		assert_line --index 0 "reply"
+		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: (send|receive): (Connection reset by peer|Broken pipe)\$"
+	done
 }
 
 @test "-q stops at end of input without waiting for the peer" {
@@ -232,6 +294,15 @@ done"
 	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
 	assert_failure 124
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2"
+}
+
+@test "-i 0: data that is waiting still moves" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	seq 1000 > "$T/in"
+	run sockpipe -i 0 -q "unix:$T/s" < "$T/in"
+	assert_success
+	wait_until 5 count_is -c "$T/out" "$(wc -c < "$T/in")"
 }
 
 @test "IPv6 loopback" {
