@@ -393,6 +393,26 @@ ccc"
 	assert_output "again"
 }
 
+@test "the stale check does not connect to a live listener" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	run sockpipe -l "unix:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	test -S "$T/s"
+	run sockpipe "unix:$T/s" <<<"still listening"
+	assert_success
+	wait_until 5 grep -q "still listening" "$T/out"
+}
+
+@test "the stale check on a listener with a full backlog does not block" {
+	spawn sockpeer hold "$T/h" > "$T/ready"
+	wait_until 5 grep -q ready "$T/ready"
+	run timeout 10 sockpipe -l -T 0.2 "unix:$T/h"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/h: listen: Address already in use"
+}
+
 @test "a file that is not a socket is left untouched" {
 	echo precious > "$T/f"
 	run sockpipe -l "unix:$T/f"
