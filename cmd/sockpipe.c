@@ -415,6 +415,17 @@ static int serve_lines(int lfd)
 	}
 }
 
+/* A name that did not resolve may yet (a container's name appears late). */
+static bool may_resolve_later(int gai)
+{
+	return gai != EAI_SERVICE && gai != EAI_BADFLAGS && gai != EAI_FAMILY
+		&& gai != EAI_SOCKTYPE && gai != EAI_MEMORY;
+}
+
+/*
+ * Connect, with -R retrying until it passes, pausing 10 ms doubling to
+ * 0.5 s between tries; -T bounds the whole wait (124).
+ */
 static int connect_mode(void)
 {
 	struct deadline tdl, rdl;
@@ -426,18 +437,18 @@ static int connect_mode(void)
 		int fd = sock_connect(&addr, &tdl);
 		if (fd >= 0)
 			return addr.type == SOCK_DGRAM ? dgram(fd, false) : stream(fd);
-		if (errno == ETIMEDOUT && !addr.gai && deadline_passed(&tdl))
+		if (deadline_passed(&tdl))
 			die(EXIT_TIMEOUT, "%s: not connected within %s", addr.text, timeout_text);
-		if (retry_ns < 0 || deadline_passed(&rdl) || (addr.gai && addr.gai != EAI_AGAIN)) {
+		if (retry_ns < 0 || deadline_passed(&rdl) || (addr.gai && !may_resolve_later(addr.gai))) {
 			sock_warn(&addr, "connect");
 			exit(EXIT_FAIL);
 		}
-		/* A growing pause between tries: no busy loop, little delay. */
 		int64_t left = deadline_left(&rdl) < deadline_left(&tdl) ? deadline_left(&rdl)
 			: deadline_left(&tdl);
 		int64_t ns = delay < left ? delay : left;
 		struct timespec ts = { .tv_sec = ns / NS_PER_SEC, .tv_nsec = ns % NS_PER_SEC };
-		nanosleep(&ts, NULL);
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			continue;
 		delay = delay * 2 > 500 * 1000000LL ? 500 * 1000000LL : delay * 2;
 	}
 }

@@ -270,6 +270,27 @@ done"
 	assert_output "sockpipe: unix:$T/none: connect: No such file or directory"
 }
 
+@test "-R with -T: -T bounds the whole wait (124), retries back off" {
+	local port
+	port=$(sockpipe -l --print-port -T 0.01 tcp::0 | head -1)
+	run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
+		sockpipe -R 3 -T 0.5 "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 124
+	assert_output "sockpipe: tcp:127.0.0.1:$port: not connected within 0.5"
+	# 10 ms doubling to 0.5 s: about 6 tries in 0.5 s, never thousands.
+	run grep -c 'connect(' "$T/trace"
+	assert [ "$output" -le 12 ]
+}
+
+@test "-R keeps trying a host name that does not resolve yet" {
+	run timeout 10 strace -f -qq -e trace=openat -o "$T/trace" \
+		sockpipe -R 0.3 tcp:ipcut-no-such-host.invalid:80 < /dev/null
+	assert_failure 1
+	assert_output --regexp '^sockpipe: tcp:ipcut-no-such-host\.invalid:80: unknown host or port: '
+	run grep -c '/etc/hosts' "$T/trace"
+	assert [ "$output" -ge 3 ]
+}
+
 @test "-T: connect timeout and accept timeout exit 124" {
 	spawn sockpeer hold "$T/h" > "$T/ready"
 	wait_until 5 grep -q ready "$T/ready"
