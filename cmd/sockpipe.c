@@ -173,12 +173,12 @@ static int dgram(int fd, bool listening)
 	struct sockaddr_storage peer;
 	socklen_t peerlen = 0;
 	bool connected = !listening;
-	size_t max = addr.family == AF_INET6 ? 65527 : 65507;
+	size_t max = sock_family(fd) == AF_INET6 ? 65527 : 65507;
 	size_t cap = 65536;
 	char *buf = malloc(cap);
 	int64_t last = now_ns();
 
-	if (addr.family == AF_UNIX) {
+	if (sock_family(fd) == AF_UNIX) {
 		/* Linux takes a unix datagram of up to the send buffer less 32. */
 		int sndbuf = 0;
 		socklen_t len = sizeof sndbuf;
@@ -200,7 +200,11 @@ static int dgram(int fd, bool listening)
 			ssize_t n = recv(fd, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 			if (n > (ssize_t)cap && (buf = realloc(buf, cap = (size_t)n)) == NULL)
 				die(EXIT_FAIL, "out of memory");
-			/* -l answers its first sender; -lk the latest one. */
+			/*
+			 * -l locks onto its first sender (connected, the kernel drops
+			 * the others' datagrams, as socat and nc -u -l do); -lk
+			 * answers the latest one.
+			 */
 			struct sockaddr_storage from;
 			socklen_t fromlen = sizeof from;
 			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
@@ -209,6 +213,11 @@ static int dgram(int fd, bool listening)
 			if (n >= 0 && listening && (keep || peerlen == 0)) {
 				peer = from;
 				peerlen = fromlen;
+			}
+			if (n >= 0 && listening && !keep && !connected && fromlen > sizeof(sa_family_t)) {
+				if (connect(fd, (struct sockaddr *)&from, fromlen) < 0)
+					die(EXIT_FAIL, "%s: connect to the first sender:", addr.text);
+				connected = true;
 			}
 			if (n >= 0 && (rec_write(&out, buf, (size_t)n) < 0 || rec_flush(&out) < 0))
 				die_stdout();
@@ -281,6 +290,18 @@ static void reap(int *last_status)
 	}
 }
 
+/*
+ * A single-connection listener, once it has its connection, stops
+ * listening: a second client is refused (and retries with -R) rather
+ * than accepted by the kernel and reset later. The socket file goes too.
+ */
+static void stop_listening(int lfd)
+{
+	close(lfd);
+	cleanup();
+	addr.made_file = false;
+}
+
 /* inetd-style: a child running cmd per connection, at most max_conns at once. */
 static int serve_exec(int lfd, char **cmd)
 {
@@ -327,6 +348,8 @@ static int serve_exec(int lfd, char **cmd)
 			served = true;
 		}
 		close(c);
+		if (served && !keep)
+			stop_listening(lfd);
 	}
 }
 
@@ -496,10 +519,7 @@ static int listen_mode(char **cmd, mode_t mode, bool exec)
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
 		die(EXIT_FAIL, "%s: accept:", addr.text);
-	/* One connection: nobody else may connect and wait in vain. */
-	close(lfd);
-	cleanup();
-	addr.made_file = false;
+	stop_listening(lfd);
 	return stream(c);
 }
 
@@ -507,7 +527,8 @@ static const char optstring[] = ":0aehi:klm:qrR:T:V";
 
 int main(int argc, char **argv)
 {
-	bool listening = false, exec = false;
+	bool listening = false, exec = false, mode_given = false, max_given = false;
+	const char *framing = NULL;
 	mode_t mode = 0600;
 	int c;
 
@@ -515,8 +536,8 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case '0': delim = term = '\0'; break;
-		case 'a': delim = REC_WHOLE; break;
+		case '0': delim = term = '\0'; framing = "null"; break;
+		case 'a': delim = REC_WHOLE; framing = "all"; break;
 		case 'e': exec = true; break;
 		case 'h': print_usage(usage);
 		case 'i':
@@ -525,11 +546,14 @@ int main(int argc, char **argv)
 			break;
 		case 'k': keep = true; break;
 		case 'l': listening = true; break;
-		case 'm': mode = arg_mode("--mode", optarg); break;
-		case OPT_MAX_CONNS: max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096); break;
+		case 'm': mode = arg_mode("--mode", optarg); mode_given = true; break;
+		case OPT_MAX_CONNS:
+			max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
+			max_given = true;
+			break;
 		case OPT_PRINT_PORT: print_port = true; break;
 		case 'q': quit = true; break;
-		case 'r': term = REC_RAW; break;
+		case 'r': term = REC_RAW; framing = "raw"; break;
 		case 'R': retry_ns = arg_duration("--retry", optarg); break;
 		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
 		case 'V': print_version();
@@ -552,6 +576,15 @@ int main(int argc, char **argv)
 		usage_error("--print-port needs a tcp or udp address");
 	if (exec && addr.type == SOCK_DGRAM)
 		usage_error("--exec needs a stream address, not %s", addr.text);
+	if (!listening && (mode_given || max_given))
+		usage_error("--%s needs --listen", mode_given ? "mode" : "max-conns");
+	if (framing && addr.type != SOCK_DGRAM)
+		usage_error("--%s is for datagram addresses, not %s", framing, addr.text);
+	/* The streams this run reads and writes must be open. */
+	if (!exec && !(keep && addr.type == SOCK_STREAM))
+		need_std(STDIN_FILENO);
+	if (!exec || print_port)
+		need_std(STDOUT_FILENO);
 	ropt.label = addr.text;
 	ropt.quit_on_eof = quit;
 	owner = getpid();

@@ -452,6 +452,14 @@ int sock_port(int fd)
 	return -1;
 }
 
+int sock_family(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	return getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ? -1 : ss.ss_family;
+}
+
 void sock_warn(const struct sock_spec *sp, const char *what)
 {
 	if (sp->gai && sp->gai != EAI_SYSTEM)

@@ -59,6 +59,8 @@ void sock_unlink(const struct sock_spec *sp);
 
 /* The port a socket is bound to, or -1. */
 int sock_port(int fd);
+/* The address family of a socket (AF_INET6 for udp:[::1]:P), or -1. */
+int sock_family(int fd);
 
 /*
  * Say what went wrong with sp while doing what ("connect", "listen"):

@@ -94,6 +94,34 @@ children_of() {
 	run sockpipe -l -m 999 unix:/x
 	assert_failure 2
 	assert [ ! -e /x ]
+	run sockpipe -m 600 unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode needs --listen"
+	run sockpipe --max-conns 3 unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-conns needs --listen"
+	run sockpipe -a unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --all is for datagram addresses, not unix:/x"
+	run sockpipe -l -0 tcp::0
+	assert_line --index 0 "sockpipe: --null is for datagram addresses, not tcp::0"
+}
+
+@test "a closed standard input or output is an error that names it" {
+	echo_server "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	# In sh -c: run's own capture pipe would fill a closed fd 0.
+	run sh -c "exec sockpipe 'unix:$T/s' <&-"
+	assert_failure 1
+	assert_output "sockpipe: standard input is closed"
+	run bash -c "exec sockpipe 'unix:$T/s' 2>&1 >&- <<<x"
+	assert_failure 1
+	assert_output "sockpipe: standard output is closed"
+	# A log sink needs no input.
+	spawn sh -c "exec sockpipe -lk 'unix:$T/sink' <&- > '$T/log'"
+	wait_until 5 test -S "$T/sink"
+	sockpipe "unix:$T/sink" <<<"line"
+	wait_until 5 grep -q line "$T/log"
 }
 
 @test "request/response: a sockpipe server that answers after EOF" {
@@ -256,6 +284,51 @@ done"
 	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
 	assert_failure 124
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3"
+}
+
+@test "-le: once it has its connection, a second client is refused, not reset later" {
+	spawn sockpipe -le "unix:$T/s" -- cat
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	wait_until 5 test ! -e "$T/s"
+	run timeout 10 sockpipe -R 0.3 "unix:$T/s" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: connect: No such file or directory"
+}
+
+@test "udp -l locks onto its first sender" {
+	spawn sockpipe -l --print-port udp::0 < /dev/null > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	mkfifo "$T/in"
+	sockpipe "udp:127.0.0.1:$port" < "$T/in" &
+	local first=$!
+	exec 5> "$T/in"
+	echo a1 >&5
+	wait_until 5 grep -q a1 "$T/out"
+	# its datagram is dropped (and an ICMP error may reach it)
+	run sockpipe -q "udp:127.0.0.1:$port" <<<"other"
+	echo a2 >&5
+	wait_until 5 grep -q a2 "$T/out"
+	exec 5>&-
+	kill "$first"
+	run cat "$T/out"
+	assert_output "$port
+a1
+a2"
+}
+
+@test "udp over IPv6: a datagram takes at most 65527 bytes" {
+	run sockpipe -l -T 0.01 'udp:[::1]:0'
+	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
+	spawn sockpipe -lk --print-port 'udp:[::1]:0' > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	run sockpipe -q -a "udp:[::1]:$port" < <(head -c 65600 /dev/zero)
+	assert_failure 1
+	assert_output "sockpipe: udp:[::1]:$port: record 1 is 65600 bytes; a datagram takes at most 65527"
 }
 
 @test "--retry connects to a server started later; gives up after DURATION" {
