@@ -201,23 +201,20 @@ static int dgram(int fd, bool listening)
 			if (n > (ssize_t)cap && (buf = realloc(buf, cap = (size_t)n)) == NULL)
 				die(EXIT_FAIL, "out of memory");
 			/*
-			 * -l locks onto its first sender (connected, the kernel drops
-			 * the others' datagrams, as socat and nc -u -l do); -lk
-			 * answers the latest one.
+			 * -l locks onto its first sender: the others' datagrams are
+			 * dropped, as socat and nc -u -l do; -lk answers the latest.
 			 */
 			struct sockaddr_storage from;
 			socklen_t fromlen = sizeof from;
 			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 			if (n < 0 && errno != EAGAIN && errno != EINTR)
 				die(EXIT_FAIL, "%s: receive:", addr.text);
+			if (n >= 0 && listening && !keep && peerlen > 0
+			    && (fromlen != peerlen || memcmp(&from, &peer, fromlen) != 0))
+				continue;
 			if (n >= 0 && listening && (keep || peerlen == 0)) {
 				peer = from;
 				peerlen = fromlen;
-			}
-			if (n >= 0 && listening && !keep && !connected && fromlen > sizeof(sa_family_t)) {
-				if (connect(fd, (struct sockaddr *)&from, fromlen) < 0)
-					die(EXIT_FAIL, "%s: connect to the first sender:", addr.text);
-				connected = true;
 			}
 			if (n >= 0 && (rec_write(&out, buf, (size_t)n) < 0 || rec_flush(&out) < 0))
 				die_stdout();
