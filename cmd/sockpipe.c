@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -270,6 +271,47 @@ missing:
 	return status;
 }
 
+/*
+ * accept4 for a -k server. Out of descriptors (EMFILE, ENFILE) it says so
+ * once and returns -2: the caller stops accepting until a connection ends
+ * (the kernel keeps the others in the backlog), never spinning on it.
+ */
+static int accept_conn(int lfd, int flags)
+{
+	static bool said;
+	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+
+	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+		return c;
+	if (errno != EMFILE && errno != ENFILE) {
+		warn("%s: accept:", addr.text);
+		return -1;
+	}
+	if (!said)
+		warn("%s: accept: %s; waiting for a connection to end", addr.text, strerror(errno));
+	said = true;
+	return -2;
+}
+
+/* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */
+static void cap_conns(bool given)
+{
+	struct rlimit rl;
+	int lowest = fcntl(0, F_DUPFD_CLOEXEC, 0); /* the lowest free descriptor */
+
+	if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	close(lowest);
+	/* a spare pair for the relay pipes of -e -i and a child's pipe */
+	rlim_t room = rl.rlim_cur > (rlim_t)lowest + 3 ? rl.rlim_cur - (rlim_t)lowest - 3 : 1;
+	if (room >= max_conns)
+		return;
+	if (given)
+		warn("--max-conns %u: the descriptor limit (%llu) allows %llu", max_conns,
+		     (unsigned long long)rl.rlim_cur, (unsigned long long)room);
+	max_conns = (unsigned)room;
+}
+
 static void reap(int *last_status)
 {
 	int st;
@@ -311,23 +353,27 @@ static int serve_exec(int lfd, char **cmd)
 	if (!kids)
 		die(EXIT_FAIL, "out of memory");
 	catch(SIGCHLD, on_chld);
-	for (;;) {
+	for (bool full = false;;) {
+		unsigned before = nkids;
 		reap(&status);
 		if (served && !keep && nkids == 0)
 			return status;
-		bool accepting = nkids < max_conns && (keep || !served);
+		full = full && nkids == before;
+		bool accepting = nkids < max_conns && (keep || !served) && !full;
 		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
 				       { .fd = lfd, .events = POLLIN } };
-		if (poll(p, accepting ? 2 : 1, -1) < 0 && errno != EINTR)
+		/* Out of descriptors with no child to end: try again shortly. */
+		int r = poll(p, accepting ? 2 : 1, full && nkids == 0 ? 100 : -1);
+		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
+		if (r == 0)
+			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
-		int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (c < 0) {
-			if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
-				warn("%s: accept:", addr.text);
+		int c = accept_conn(lfd, 0);
+		full = c == -2;
+		if (c < 0)
 			continue;
-		}
 		pid_t pid = fork();
 		if (pid < 0) {
 			warn("fork:");
@@ -356,6 +402,7 @@ struct client {
 	int fd;
 	char *buf;
 	size_t len, cap;
+	int64_t last; /* when it last sent something */
 };
 
 /* Write out c's whole lines; all of it (a newline added) at its end. */
@@ -375,62 +422,87 @@ static void drain(struct client *c, bool end)
 	c->len -= n;
 }
 
+/* Read what client c sent; false once it has ended (closed, error, idle). */
+static bool read_client(struct client *c)
+{
+	if (c->len + 1 >= c->cap) {
+		if (c->cap >= LINE_MAX_BYTES)
+			drain(c, false); /* a line longer than 1 MiB goes in pieces */
+		else if (!(c->buf = realloc(c->buf, c->cap = c->cap ? c->cap * 2 : 65536)))
+			die(EXIT_FAIL, "out of memory");
+	}
+	ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+	if (got > 0) {
+		c->len += (size_t)got;
+		c->last = now_ns();
+		drain(c, false);
+		return true;
+	}
+	if (got < 0 && (errno == EAGAIN || errno == EINTR))
+		return true;
+	if (got < 0)
+		warn("%s: client %d: receive:", addr.text, c->fd);
+	return false;
+}
+
+/* Milliseconds until the first client passes -i (idle per connection). */
+static int next_idle_ms(const struct client *cl, unsigned n)
+{
+	int64_t first = INT64_MAX, now = now_ns();
+
+	if (ropt.idle_ns < 0)
+		return -1;
+	for (unsigned i = 1; i < n; i++)
+		if (cl[i].last + ropt.idle_ns < first)
+			first = cl[i].last + ropt.idle_ns;
+	if (first == INT64_MAX)
+		return -1;
+	return first <= now ? 0 : (int)((first - now + 999999) / 1000000);
+}
+
 /* A log sink: many clients at once, their lines written whole. */
 static int serve_lines(int lfd)
 {
 	struct pollfd *p = calloc(max_conns + 1, sizeof *p);
 	struct client *cl = calloc(max_conns + 1, sizeof *cl);
 	unsigned n = 1;
-	int64_t last = now_ns();
+	bool full = false;
 
 	if (!p || !cl)
 		die(EXIT_FAIL, "out of memory");
 	p[0].fd = lfd;
 	for (;;) {
+		bool accepting = n <= max_conns && !full;
 		for (unsigned i = 0; i < n; i++)
 			p[i].events = POLLIN;
-		int r = poll(p + (n > max_conns), n - (n > max_conns), poll_ms(last + ropt.idle_ns));
+		/* Out of descriptors with no client to end: try again shortly. */
+		int r = poll(p + !accepting, n - !accepting, full && n == 1 ? 100 : next_idle_ms(cl, n));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
-		if (r <= 0)
-			continue;
-		last = now_ns();
+		if (full && n == 1)
+			full = false;
+		int64_t now = now_ns();
 		for (unsigned i = n; i-- > 1;) {
 			struct client *c = &cl[i];
-			if (!p[i].revents)
+			bool idle = ropt.idle_ns >= 0 && now - c->last >= ropt.idle_ns;
+			if (r > 0 && p[i].revents && read_client(c))
 				continue;
-			if (c->len + 1 >= c->cap) {
-				size_t want = c->cap ? c->cap * 2 : 65536;
-				if (c->cap >= LINE_MAX_BYTES) {
-					drain(c, false); /* a line longer than 1 MiB goes in pieces */
-				} else if (!(c->buf = realloc(c->buf, c->cap = want))) {
-					die(EXIT_FAIL, "out of memory");
-				}
-			}
-			ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
-			if (got > 0) {
-				c->len += (size_t)got;
-				drain(c, false);
+			if (!(r > 0 && p[i].revents) && !idle)
 				continue;
-			}
-			if (got < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (got < 0)
-				warn("%s: client %d: receive:", addr.text, c->fd);
 			drain(c, true);
 			close(c->fd);
 			free(c->buf);
 			cl[i] = cl[--n];
 			p[i] = p[n];
+			full = false;
 		}
-		if ((p[0].revents & POLLIN) && n <= max_conns) {
-			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (r > 0 && accepting && (p[0].revents & POLLIN)) {
+			int c = accept_conn(lfd, SOCK_NONBLOCK);
 			if (c >= 0) {
-				cl[n] = (struct client){ .fd = c };
+				cl[n] = (struct client){ .fd = c, .last = now };
 				p[n++].fd = c;
-			} else if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
-				warn("%s: accept:", addr.text);
 			}
+			full = c == -2;
 		}
 	}
 }
@@ -582,6 +654,8 @@ int main(int argc, char **argv)
 		need_std(STDIN_FILENO);
 	if (!exec || print_port)
 		need_std(STDOUT_FILENO);
+	if (listening && keep)
+		cap_conns(max_given);
 	ropt.label = addr.text;
 	ropt.quit_on_eof = quit;
 	owner = getpid();

@@ -331,6 +331,52 @@ a2"
 	assert_output "sockpipe: udp:[::1]:$port: record 1 is 65600 bytes; a datagram takes at most 65527"
 }
 
+@test "-lk out of descriptors: no accept storm, every client served" {
+	spawn bash -c "ulimit -n 16; exec sockpipe -lk 'unix:$T/s' > '$T/log' 2> '$T/err'"
+	wait_until 5 test -S "$T/s"
+	local i pids=()
+	for i in $(seq 30); do
+		# each holds its connection until $T/go appears (at most 10 s)
+		{ echo "client $i"; for _ in $(seq 200); do [ -e "$T/go" ] && break; sleep 0.05; done; } \
+			| sockpipe "unix:$T/s" &
+		pids+=("$!")
+	done
+	wait_until 10 count_is -l "$T/log" 8
+	touch "$T/go"
+	for i in "${pids[@]}"; do wait "$i"; done
+	wait_until 10 count_is -l "$T/log" 30
+	run wc -l < "$T/err"
+	assert [ "$output" -le 1 ]
+}
+
+@test "-lk -i: an idle client is dropped, its slot freed, the server goes on" {
+	spawn sockpipe -lk -i 0.3 --max-conns 1 "unix:$T/s" > "$T/log"
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	run timeout 10 sockpipe "unix:$T/s" <<<"second"
+	assert_success
+	wait_until 5 grep -q second "$T/log"
+	kill -0 "$server"
+}
+
+@test "-lke -i: an idle connection's command is ended, the server goes on" {
+	spawn sockpipe -lke -i 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	wait_until 5 children_of "$server" 1
+	wait_until 5 children_of "$server" 0
+	run timeout 10 sockpipe "unix:$T/s" <<<"hello"
+	assert_success
+	assert_output "got hello"
+	kill -0 "$server"
+}
+
 @test "--retry connects to a server started later; gives up after DURATION" {
 	sockpipe -R 10 "unix:$T/s" <<<"late" > "$T/out" &
 	local client=$!
