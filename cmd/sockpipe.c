@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -312,6 +313,52 @@ static void cap_conns(bool given)
 	max_conns = (unsigned)room;
 }
 
+static pid_t idle_cmd;
+
+static void end_idle_cmd(void)
+{
+	if (idle_cmd > 0)
+		kill(idle_cmd, SIGTERM);
+}
+
+/*
+ * In a connection's child, with -i: the command talks to pipes that this
+ * process relays to the connection, so that -i can end an idle one (the
+ * command gets SIGTERM, the child exits 124). Exits with the command's
+ * status otherwise.
+ */
+static noreturn void run_idle(int c, char **cmd)
+{
+	int to[2], from[2], st;
+	struct relay_opts o = ropt;
+
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+		die(EXIT_CANNOT, "pipe:");
+	if ((idle_cmd = fork()) < 0)
+		die(EXIT_CANNOT, "fork:");
+	if (idle_cmd == 0) {
+		if (dup2(to[0], STDIN_FILENO) < 0 || dup2(from[1], STDOUT_FILENO) < 0)
+			die(EXIT_CANNOT, "dup2:");
+		exec_command(cmd);
+	}
+	close(to[0]);
+	close(from[1]);
+	atexit(end_idle_cmd);
+	if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
+		die(EXIT_FAIL, "%s: fcntl:", addr.text);
+	o.close_out = true;
+	relay(c, from[0], to[1], &o);
+	while (waitpid(idle_cmd, &st, 0) < 0)
+		if (errno != EINTR)
+			die(EXIT_FAIL, "waitpid:");
+	idle_cmd = 0;
+	exit(exit_status_of(st));
+}
+
 static void reap(int *last_status)
 {
 	int st;
@@ -378,6 +425,8 @@ static int serve_exec(int lfd, char **cmd)
 		if (pid < 0) {
 			warn("fork:");
 		} else if (pid == 0) {
+			if (ropt.idle_ns >= 0)
+				run_idle(c, cmd);
 			if (dup2(c, STDIN_FILENO) < 0 || dup2(c, STDOUT_FILENO) < 0)
 				die(EXIT_CANNOT, "dup2:");
 			exec_command(cmd);

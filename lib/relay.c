@@ -270,6 +270,10 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		}
 		if (up.done && down.eof)
 			break;
+		if (down.eof && o->close_out && out >= 0) {
+			close(out);
+			out = -1;
+		}
 		if (!up.done) {
 			if (up.eof)
 				up.want_out = true;

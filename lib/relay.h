@@ -15,6 +15,7 @@ struct relay_opts {
 	bool quit_on_eof;    /* stop at in's end, without waiting for the peer */
 	int64_t idle_ns;     /* stop (124) after this long with nothing moving; <0 never */
 	const char *idle_text; /* the duration as given, for the message */
+	bool close_out;      /* close out once the peer has closed (a command's stdin) */
 };
 
 /*
