@@ -425,6 +425,7 @@ static int serve_exec(int lfd, char **cmd)
 		if (pid < 0) {
 			warn("fork:");
 		} else if (pid == 0) {
+			sock_ucspi_env(c);
 			if (ropt.idle_ns >= 0)
 				run_idle(c, cmd);
 			if (dup2(c, STDIN_FILENO) < 0 || dup2(c, STDOUT_FILENO) < 0)

@@ -4,9 +4,11 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <stdint.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/sysmacros.h>
 #include <sys/socket.h>
@@ -458,6 +460,69 @@ int sock_family(int fd)
 	socklen_t len = sizeof ss;
 
 	return getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ? -1 : ss.ss_family;
+}
+
+static void set_num(const char *name, long n)
+{
+	char b[24];
+
+	snprintf(b, sizeof b, "%ld", n);
+	setenv(name, b, 1);
+}
+
+/* The numeric host and port of a socket address, false if it has none. */
+static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host, char *port)
+{
+	return (ss->ss_family == AF_INET || ss->ss_family == AF_INET6)
+		&& getnameinfo((const struct sockaddr *)ss, len, host, INET6_ADDRSTRLEN + 1,
+			       port, 8, NI_NUMERICHOST | NI_NUMERICSERV) == 0;
+}
+
+void sock_ucspi_env(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN + 1], port[8];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	if (ss.ss_family == AF_UNIX) {
+		struct ucred cr;
+		socklen_t crlen = sizeof cr;
+		setenv("PROTO", "UNIX", 1);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0) {
+			set_num("UNIXREMOTEPID", (long)cr.pid);
+			set_num("UNIXREMOTEUID", (long)cr.uid);
+			set_num("UNIXREMOTEGID", (long)cr.gid);
+		}
+		return;
+	}
+	setenv("PROTO", ss.ss_family == AF_INET6 ? "TCP6" : "TCP", 1);
+	if (numeric(&ss, len, host, port)) {
+		setenv("TCPLOCALIP", host, 1);
+		setenv("TCPLOCALPORT", port, 1);
+	}
+	len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && numeric(&ss, len, host, port)) {
+		setenv("TCPREMOTEIP", host, 1);
+		setenv("TCPREMOTEPORT", port, 1);
+	}
+}
+
+void sock_peer_text(int fd, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN + 1], port[8];
+	struct ucred cr;
+	socklen_t crlen = sizeof cr;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && numeric(&ss, len, host, port))
+		snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+	else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0 && cr.pid > 0)
+		snprintf(buf, size, "pid %ld", (long)cr.pid);
+	else
+		snprintf(buf, size, "a peer");
 }
 
 void sock_warn(const struct sock_spec *sp, const char *what)

@@ -63,6 +63,17 @@ int sock_port(int fd);
 int sock_family(int fd);
 
 /*
+ * Name a connection's peer for a command, in the UCSPI variables that
+ * tcpserver sets: PROTO (TCP, TCP6 or UNIX), TCPREMOTEIP, TCPREMOTEPORT,
+ * TCPLOCALIP, TCPLOCALPORT; on a unix socket the peer's credentials
+ * (SO_PEERCRED) as UNIXREMOTEPID, UNIXREMOTEUID, UNIXREMOTEGID.
+ */
+void sock_ucspi_env(int fd);
+
+/* "IP:PORT" ("[IP]:PORT" for IPv6) of fd's peer, or "pid N" on unix. */
+void sock_peer_text(int fd, char *buf, size_t size);
+
+/*
  * Say what went wrong with sp while doing what ("connect", "listen"):
  * "ADDRESS: unknown host: ..." or "ADDRESS: what: strerror".
  */

@@ -272,6 +272,25 @@ done"
 	wait_until 5 children_of "$server" 0
 }
 
+@test "-e: the command gets the peer in the UCSPI variables" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
+	spawn sockpipe -lke --print-port tcp::0 -- \
+		sh -c 'echo "$PROTO $TCPREMOTEIP $TCPLOCALIP $TCPLOCALPORT"; echo "$TCPREMOTEPORT"' > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_success
+	assert_line --index 0 "TCP 127.0.0.1 127.0.0.1 $port"
+	assert_line --index 1 --regexp '^[0-9]+$'
+	# shellcheck disable=SC2016
+	spawn sockpipe -lke "unix:$T/s" -- \
+		sh -c 'echo "$PROTO $UNIXREMOTEUID $UNIXREMOTEGID $TCPREMOTEIP"; echo "$UNIXREMOTEPID"'
+	wait_until 5 test -S "$T/s"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_line --index 0 "UNIX $(id -u) $(id -g) "
+	assert_line --index 1 --regexp '^[0-9]+$'
+}
+
 @test "--max-conns limits -e to N connections at once" {
 	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
 	wait_until 5 test -S "$T/s"
@@ -362,6 +381,7 @@ a2"
 }
 
 @test "-lke -i: an idle connection's command is ended, the server goes on" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
 	spawn sockpipe -lke -i 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
 	local server=$!
 	wait_until 5 test -S "$T/s"
