@@ -33,7 +33,8 @@ static const char usage[] =
 "  or:  sockpipe -l -e [OPTION]... ADDRESS -- COMMAND [ARG]...\n"
 "Relay standard input to a socket and the socket to standard output, both\n"
 "ways at once. At end of input the sending side is shut down and the reply\n"
-"is read until the peer closes.\n"
+"is read until the peer closes; the peer closing first does not stop the\n"
+"sending.\n"
 "ADDRESS: unix:PATH (or a PATH with a slash), abstract:NAME, unix-dgram:PATH,\n"
 "tcp:HOST:PORT, tcp:[IPV6]:PORT, udp:HOST:PORT; tcp4: tcp6: udp4: udp6: pin\n"
 "the family. Datagram sockets carry one record per datagram.\n"
@@ -43,16 +44,20 @@ static const char usage[] =
 "  -e, --exec              with -l: run COMMAND for each connection, the\n"
 "                          socket as its standard input and output\n"
 "  -h, --help              display this help and exit\n"
-"  -i, --idle DURATION     stop when nothing has moved for DURATION (status 124)\n"
+"  -i, --idle DURATION     stop when nothing has moved for DURATION (status 124);\n"
+"                          with -k, end each connection idle that long\n"
 "  -k, --keep              with -l: serve connections until interrupted\n"
 "  -l, --listen            listen on ADDRESS (loopback unless the host is '*')\n"
 "  -m, --mode MODE         permissions of a unix socket file (default 600)\n"
 "      --max-conns N       with -k: at most N connections at once (default 64)\n"
 "      --print-port        with -l: write the port bound to standard output first\n"
-"  -q, --quit-on-eof       stop at end of input, or at once when the peer closes\n"
+"  -q, --quit-on-eof       stop at end of input, without waiting for the peer\n"
 "  -r, --raw               write received records with no terminator (datagrams)\n"
 "  -R, --retry DURATION    keep trying to connect for up to DURATION\n"
-"  -T, --timeout DURATION  give up (status 124) if not connected within DURATION\n"
+"  -T, --timeout DURATION  give up (status 124) if not connected within DURATION,\n"
+"                          retries included\n"
+"  -v, --verbose           one line per connection on standard error: the peer,\n"
+"                          bytes each way, how it ended\n"
 "  -V, --version           output version information and exit\n";
 
 enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT };
@@ -72,6 +77,7 @@ static const struct option longopts[] = {
 	{ "raw", no_argument, NULL, 'r' },
 	{ "retry", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -121,10 +127,28 @@ static void catch(int sig, void (*fn)(int))
 	sigaction(sig, &sa, NULL);
 }
 
+static bool verbose;
+static char conn_peer[64];
+static struct relay_stats conn_stats;
+static const char *conn_end = "an error (above)";
+
+/* -v: the one line for the connection, also when an error ends it. */
+static void say_conn(void)
+{
+	warn("%s: %s: %llu bytes sent, %llu received, ended by %s", addr.text, conn_peer,
+	     (unsigned long long)conn_stats.sent, (unsigned long long)conn_stats.received, conn_end);
+}
+
 /* Run the relay over a connected stream socket. */
 static int stream(int fd)
 {
+	if (verbose) {
+		sock_peer_text(fd, conn_peer, sizeof conn_peer);
+		ropt.stats = &conn_stats;
+		atexit(say_conn);
+	}
 	relay(fd, STDIN_FILENO, STDOUT_FILENO, &ropt);
+	conn_end = "the end of both streams";
 	close(fd);
 	return 0;
 }
@@ -314,6 +338,7 @@ static void cap_conns(bool given)
 }
 
 static pid_t idle_cmd;
+static char (*kid_peer)[64]; /* -v: each child's peer */
 
 static void end_idle_cmd(void)
 {
@@ -369,8 +394,12 @@ static void reap(int *last_status)
 		continue;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (unsigned i = 0; i < max_conns; i++)
-			if (kids[i] == pid)
+			if (kids[i] == pid) {
 				kids[i] = 0;
+				if (verbose)
+					warn("%s: %s: command exited %d", addr.text, kid_peer[i],
+					     exit_status_of(st));
+			}
 		nkids--;
 		*last_status = exit_status_of(st);
 	}
@@ -397,7 +426,8 @@ static int serve_exec(int lfd, char **cmd)
 	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(EXIT_FAIL, "pipe:");
 	kids = calloc(max_conns, sizeof *kids);
-	if (!kids)
+	kid_peer = calloc(max_conns, sizeof *kid_peer);
+	if (!kids || !kid_peer)
 		die(EXIT_FAIL, "out of memory");
 	catch(SIGCHLD, on_chld);
 	for (bool full = false;;) {
@@ -435,6 +465,8 @@ static int serve_exec(int lfd, char **cmd)
 			for (unsigned i = 0; i < max_conns; i++)
 				if (kids[i] == 0) {
 					kids[i] = pid;
+					if (verbose)
+						sock_peer_text(c, kid_peer[i], sizeof kid_peer[i]);
 					break;
 				}
 			nkids++;
@@ -453,6 +485,9 @@ struct client {
 	char *buf;
 	size_t len, cap;
 	int64_t last; /* when it last sent something */
+	uint64_t got; /* -v: bytes received */
+	const char *end;
+	char peer[64];
 };
 
 /* Write out c's whole lines; all of it (a newline added) at its end. */
@@ -484,12 +519,14 @@ static bool read_client(struct client *c)
 	ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
 	if (got > 0) {
 		c->len += (size_t)got;
+		c->got += (uint64_t)got;
 		c->last = now_ns();
 		drain(c, false);
 		return true;
 	}
 	if (got < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
+	c->end = got < 0 ? "an error (above)" : "the end of its stream";
 	if (got < 0)
 		warn("%s: client %d: receive:", addr.text, c->fd);
 	return false;
@@ -540,6 +577,9 @@ static int serve_lines(int lfd)
 			if (!(r > 0 && p[i].revents) && !idle)
 				continue;
 			drain(c, true);
+			if (verbose)
+				warn("%s: %s: %llu bytes received, ended by %s", addr.text, c->peer,
+				     (unsigned long long)c->got, idle && !c->end ? "-i" : c->end);
 			close(c->fd);
 			free(c->buf);
 			cl[i] = cl[--n];
@@ -550,6 +590,8 @@ static int serve_lines(int lfd)
 			int c = accept_conn(lfd, SOCK_NONBLOCK);
 			if (c >= 0) {
 				cl[n] = (struct client){ .fd = c, .last = now };
+				if (verbose)
+					sock_peer_text(c, cl[n].peer, sizeof cl[n].peer);
 				p[n++].fd = c;
 			}
 			full = c == -2;
@@ -642,7 +684,7 @@ static int listen_mode(char **cmd, mode_t mode, bool exec)
 	return stream(c);
 }
 
-static const char optstring[] = ":0aehi:klm:qrR:T:V";
+static const char optstring[] = ":0aehi:klm:qrR:T:vV";
 
 int main(int argc, char **argv)
 {
@@ -675,6 +717,7 @@ int main(int argc, char **argv)
 		case 'r': term = REC_RAW; framing = "raw"; break;
 		case 'R': retry_ns = arg_duration("--retry", optarg); break;
 		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
+		case 'v': verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}

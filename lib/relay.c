@@ -27,6 +27,7 @@ struct dir {
 	bool done;
 	bool moved;
 	int err;         /* up: the send error, reported once down has ended */
+	uint64_t *count; /* bytes taken from from */
 	char *buf;
 	size_t off, len; /* read but not yet written */
 };
@@ -127,6 +128,7 @@ static bool step_via(struct dir *d)
 			fail_read(d);
 		}
 		d->len = (size_t)n;
+		*d->count += (uint64_t)n;
 		d->moved = moved = true;
 	}
 	while (d->len > 0) {
@@ -166,6 +168,7 @@ static bool step(struct dir *d)
 			ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
 					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n > 0) {
+				*d->count += (uint64_t)n;
 				d->moved = moved = true;
 				d->want_out = false;
 				src_ready = false; /* unknown again: ask the source first */
@@ -204,6 +207,7 @@ static bool step(struct dir *d)
 		}
 		d->off = 0;
 		d->len = (size_t)n;
+		*d->count += (uint64_t)n;
 		moved = true;
 	}
 	while (d->len > 0) {
@@ -243,8 +247,10 @@ static int idle_ms(const struct relay_opts *o, int64_t last)
 
 int relay(int sock, int in, int out, const struct relay_opts *o)
 {
-	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0 };
-	struct dir down = { .from = sock, .to = out };
+	struct relay_stats none = { 0, 0 };
+	struct relay_stats *st = o->stats ? o->stats : &none;
+	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0, .count = &st->sent };
+	struct dir down = { .from = sock, .to = out, .count = &st->received };
 	int64_t last = now_ns();
 
 	opt = o;

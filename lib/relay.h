@@ -10,12 +10,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Bytes moved so far, kept current (read them at exit, after an error). */
+struct relay_stats {
+	uint64_t sent, received;
+};
+
 struct relay_opts {
 	const char *label;   /* names the socket in messages */
 	bool quit_on_eof;    /* stop at in's end, without waiting for the peer */
 	int64_t idle_ns;     /* stop (124) after this long with nothing moving; <0 never */
 	const char *idle_text; /* the duration as given, for the message */
 	bool close_out;      /* close out once the peer has closed (a command's stdin) */
+	struct relay_stats *stats; /* where to count, or NULL */
 };
 
 /*

@@ -291,6 +291,25 @@ done"
 	assert_line --index 1 --regexp '^[0-9]+$'
 }
 
+@test "-v: one line per connection on stderr" {
+	spawn sockpipe -lk -v "unix:$T/s" > "$T/log" 2> "$T/err"
+	wait_until 5 test -S "$T/s"
+	sockpipe "unix:$T/s" <<<"hello"
+	wait_until 5 grep -q 'bytes received' "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: unix:$T/s: pid [0-9]+: 6 bytes received, ended by the end of its stream\$"
+	spawn sockpipe -lke -v --print-port tcp::0 -- cat > "$T/port" 2> "$T/err2"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe -v "tcp:127.0.0.1:$port" <<<"abc"
+	assert_success
+	assert_line --index 0 "abc"
+	assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: 127.0.0.1:$port: 4 bytes sent, 4 received, ended by the end of both streams\$"
+	wait_until 5 grep -q 'command exited 0' "$T/err2"
+	run cat "$T/err2"
+	assert_output --regexp "^sockpipe: tcp::0: 127.0.0.1:[0-9]+: command exited 0\$"
+}
+
 @test "--max-conns limits -e to N connections at once" {
 	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
 	wait_until 5 test -S "$T/s"
