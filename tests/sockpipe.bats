@@ -124,6 +124,19 @@ children_of() {
 	wait_until 5 grep -q line "$T/log"
 }
 
+# The end-of-stream table of man/sockpipe.1, row by row, and its tests:
+#   standard input ends                 request/response: ... answers after EOF
+#   standard input ends, with -q        -q stops at end of input ...
+#   peer closes first                   end of stream: the peer closes first, unix / tcp,
+#                                       a listener sends all of stdin ...
+#   ... standard input stays open       end of stream: ... stdin stays open ...
+#   peer closes first, with -q          end of stream: ... with -q ...
+#   peer resets the connection          a peer that resets the connection is an error
+#   peer closes before reading all      end of stream: a reply that came before a reset ...
+#   nothing moves for -i                -i: nothing moved ...; -lk -i ...; -lke -i ...
+#   standard output fails               standard output errors: /dev/full and a closed pipe
+#   SIGINT, SIGTERM, SIGHUP             unix sockets: ... removed on SIGINT; unix-dgram:
+#                                       ... removed on SIGTERM; end of stream: SIGHUP
 @test "request/response: a sockpipe server that answers after EOF" {
 	spawn sockpipe -l -e "unix:$T/s" -- sh -c 'sleep 0.2; wc -l; echo done'
 	wait_until 5 test -S "$T/s"
@@ -214,6 +227,16 @@ done"
 		assert_line --index 0 "reply"
 		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: (send|receive): (Connection reset by peer|Broken pipe)\$"
 	done
+}
+
+@test "end of stream: SIGHUP removes the socket file, and the signal ends sockpipe" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	kill -HUP "$server"
+	wait_until 5 test ! -e "$T/s"
+	run wait "$server"
+	assert_equal "$status" 129
 }
 
 @test "-q stops at end of input without waiting for the peer" {
