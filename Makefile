@@ -65,7 +65,7 @@ bench: all
 	@QUICK=$(QUICK) bash bench/run $(O)
 
 bench-deps:
-	apt-get install -y socat netcat-openbsd hyperfine
+	apt-get install -y socat netcat-openbsd hyperfine iperf3 ncat ucspi-tcp
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR)
