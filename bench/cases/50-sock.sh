@@ -88,7 +88,7 @@ case $tool in
 sockpipe) srv=(sockpipe -lke "tcp:127.0.0.1:$port" -- cat) ;;
 socat) srv=(socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat) ;;
 ncat) srv=(ncat -lk 127.0.0.1 "$port" -e /bin/cat) ;;
-tcpserver) srv=(tcpserver -HR 127.0.0.1 "$port" cat) ;;
+tcpserver) srv=(tcpserver -HR -l 0 127.0.0.1 "$port" cat) ;;
 esac
 "${srv[@]}" < /dev/null > /dev/null 2>&1 &
 srv_pid=$!
@@ -103,7 +103,7 @@ SERVE
 args=()
 have socat && args+=("socat fork EXEC:cat" "bash $serve socat $port $n")
 have ncat && args+=("ncat -lk -e" "bash $serve ncat $port $n")
-have tcpserver && args+=("tcpserver -HR" "bash $serve tcpserver $port $n")
+have tcpserver && args+=("tcpserver -HR -l0" "bash $serve tcpserver $port $n")
 have ncat || note "no ncat: skipped"
 have tcpserver || note "no tcpserver (ucspi-tcp): skipped"
 RUNS=$(runs 3) bench "conn rate $n" "sockpipe -lke" "bash $serve sockpipe $port $n" "${args[@]}"
