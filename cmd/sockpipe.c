@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -417,6 +418,81 @@ static void stop_listening(int lfd)
 	addr.made_file = false;
 }
 
+/* The environment for a connection's command: ours, the UCSPI names replaced. */
+static char **conn_env(int c)
+{
+	static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
+	static char **env;
+	static size_t cap;
+	size_t n = 0, nenv = 0;
+
+	while (environ[nenv])
+		nenv++;
+	if (cap < nenv + SOCK_UCSPI_N + 1) {
+		cap = nenv + SOCK_UCSPI_N + 1;
+		if (!(env = realloc(env, cap * sizeof *env)))
+			die(EXIT_FAIL, "out of memory");
+	}
+	for (size_t i = 0; i < nenv; i++)
+		if (!sock_ucspi_name(environ[i]))
+			env[n++] = environ[i];
+	for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
+		env[n++] = vars[i];
+	env[n] = NULL;
+	return env;
+}
+
+/*
+ * Start cmd on connection c with posix_spawn (a vfork: nothing to copy,
+ * the connection rate's cost), c as its stdin and stdout, the signals a
+ * command expects. Returns its PID, or -1 with a message and errno.
+ */
+static pid_t spawn_conn(int c, char **cmd)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dfl;
+	pid_t pid;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaddset(&dfl, sig);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, c, STDIN_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, c, STDOUT_FILENO);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dfl);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	int e = posix_spawnp(&pid, cmd[0], &fa, &at, cmd, conn_env(c));
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (e == 0)
+		return pid;
+	errno = e;
+	warn("%s: cannot run:", cmd[0]);
+	errno = e;
+	return -1;
+}
+
+/* With -i: a child that relays for the command (run_idle). */
+static pid_t fork_idle(int c, char **cmd)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		warn("fork:");
+	if (pid == 0) {
+		static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
+		for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
+			putenv(vars[i]);
+		run_idle(c, cmd);
+	}
+	return pid;
+}
+
 /* inetd-style: a child running cmd per connection, at most max_conns at once. */
 static int serve_exec(int lfd, char **cmd)
 {
@@ -451,17 +527,12 @@ static int serve_exec(int lfd, char **cmd)
 		full = c == -2;
 		if (c < 0)
 			continue;
-		pid_t pid = fork();
-		if (pid < 0) {
-			warn("fork:");
-		} else if (pid == 0) {
-			sock_ucspi_env(c);
-			if (ropt.idle_ns >= 0)
-				run_idle(c, cmd);
-			if (dup2(c, STDIN_FILENO) < 0 || dup2(c, STDOUT_FILENO) < 0)
-				die(EXIT_CANNOT, "dup2:");
-			exec_command(cmd);
-		} else {
+		pid_t pid = ropt.idle_ns >= 0 ? fork_idle(c, cmd) : spawn_conn(c, cmd);
+		if (pid < 0 && !keep) {
+			close(c);
+			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;
+		}
+		if (pid > 0) {
 			for (unsigned i = 0; i < max_conns; i++)
 				if (kids[i] == 0) {
 					kids[i] = pid;
@@ -503,7 +574,8 @@ static void drain(struct client *c, bool end)
 		die_stdout();
 	if (n > c->len)
 		n = c->len;
-	memmove(c->buf, c->buf + n, c->len - n);
+	if (c->len > n)
+		memmove(c->buf, c->buf + n, c->len - n);
 	c->len -= n;
 }
 

@@ -462,14 +462,6 @@ int sock_family(int fd)
 	return getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ? -1 : ss.ss_family;
 }
 
-static void set_num(const char *name, long n)
-{
-	char b[24];
-
-	snprintf(b, sizeof b, "%ld", n);
-	setenv(name, b, 1);
-}
-
 /* The numeric host and port of a socket address, false if it has none. */
 static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host, char *port)
 {
@@ -478,35 +470,47 @@ static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host
 			       port, 8, NI_NUMERICHOST | NI_NUMERICSERV) == 0;
 }
 
-void sock_ucspi_env(int fd)
+int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN])
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	char host[INET6_ADDRSTRLEN + 1], port[8];
+	int n = 0;
 
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-		return;
+		return 0;
 	if (ss.ss_family == AF_UNIX) {
 		struct ucred cr;
 		socklen_t crlen = sizeof cr;
-		setenv("PROTO", "UNIX", 1);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "PROTO=UNIX");
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0) {
-			set_num("UNIXREMOTEPID", (long)cr.pid);
-			set_num("UNIXREMOTEUID", (long)cr.uid);
-			set_num("UNIXREMOTEGID", (long)cr.gid);
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEPID=%ld", (long)cr.pid);
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEUID=%ld", (long)cr.uid);
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEGID=%ld", (long)cr.gid);
 		}
-		return;
+		return n;
 	}
-	setenv("PROTO", ss.ss_family == AF_INET6 ? "TCP6" : "TCP", 1);
+	snprintf(vars[n++], SOCK_UCSPI_LEN, "PROTO=%s", ss.ss_family == AF_INET6 ? "TCP6" : "TCP");
 	if (numeric(&ss, len, host, port)) {
-		setenv("TCPLOCALIP", host, 1);
-		setenv("TCPLOCALPORT", port, 1);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPLOCALIP=%s", host);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPLOCALPORT=%s", port);
 	}
 	len = sizeof ss;
 	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && numeric(&ss, len, host, port)) {
-		setenv("TCPREMOTEIP", host, 1);
-		setenv("TCPREMOTEPORT", port, 1);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPREMOTEIP=%s", host);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPREMOTEPORT=%s", port);
 	}
+	return n;
+}
+
+bool sock_ucspi_name(const char *var)
+{
+	static const char *const prefixes[] = { "PROTO=", "TCPREMOTE", "TCPLOCAL", "UNIXREMOTE" };
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+		if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
 }
 
 void sock_peer_text(int fd, char *buf, size_t size)

@@ -66,9 +66,14 @@ int sock_family(int fd);
  * Name a connection's peer for a command, in the UCSPI variables that
  * tcpserver sets: PROTO (TCP, TCP6 or UNIX), TCPREMOTEIP, TCPREMOTEPORT,
  * TCPLOCALIP, TCPLOCALPORT; on a unix socket the peer's credentials
- * (SO_PEERCRED) as UNIXREMOTEPID, UNIXREMOTEUID, UNIXREMOTEGID.
+ * (SO_PEERCRED) as UNIXREMOTEPID, UNIXREMOTEUID, UNIXREMOTEGID. Fills
+ * vars with "NAME=VALUE" strings, returns how many.
  */
-void sock_ucspi_env(int fd);
+#define SOCK_UCSPI_N 5
+#define SOCK_UCSPI_LEN 80
+int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN]);
+/* Whether an environment entry is one of those variables. */
+bool sock_ucspi_name(const char *var);
 
 /* "IP:PORT" ("[IP]:PORT" for IPv6) of fd's peer, or "pid N" on unix. */
 void sock_peer_text(int fd, char *buf, size_t size);
