@@ -453,7 +453,8 @@ a2"
 @test "-R with -T: -T bounds the whole wait (124), retries back off" {
 	local port
 	port=$(sockpipe -l --print-port -T 0.01 tcp::0 | head -1)
-	run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
+	# (LeakSanitizer cannot run under ptrace: off for sanitizer builds)
+	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
 		sockpipe -R 3 -T 0.5 "tcp:127.0.0.1:$port" < /dev/null
 	assert_failure 124
 	assert_output "sockpipe: tcp:127.0.0.1:$port: not connected within 0.5"
@@ -463,7 +464,8 @@ a2"
 }
 
 @test "-R keeps trying a host name that does not resolve yet" {
-	run timeout 10 strace -f -qq -e trace=openat -o "$T/trace" \
+	# (LeakSanitizer cannot run under ptrace: off for sanitizer builds)
+	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=openat -o "$T/trace" \
 		sockpipe -R 0.3 tcp:ipcut-no-such-host.invalid:80 < /dev/null
 	assert_failure 1
 	assert_output --regexp '^sockpipe: tcp:ipcut-no-such-host\.invalid:80: unknown host or port: '
