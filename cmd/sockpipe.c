@@ -454,11 +454,10 @@ static pid_t spawn_conn(int c, char **cmd)
 	sigset_t none, dfl;
 	pid_t pid;
 
+	/* exec resets caught signals; of ours only an ignored SIGPIPE would stay */
 	sigemptyset(&none);
 	sigemptyset(&dfl);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaddset(&dfl, sig);
+	sigaddset(&dfl, SIGPIPE);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, c, STDIN_FILENO);
 	posix_spawn_file_actions_adddup2(&fa, c, STDOUT_FILENO);
