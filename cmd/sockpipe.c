@@ -813,8 +813,8 @@ int main(int argc, char **argv)
 		usage_error("--%s needs --listen", mode_given ? "mode" : "max-conns");
 	if (framing && addr.type != SOCK_DGRAM)
 		usage_error("--%s is for datagram addresses, not %s", framing, addr.text);
-	/* The streams this run reads and writes must be open. */
-	if (!exec && !(keep && addr.type == SOCK_STREAM))
+	/* The streams this run reads and writes must be open (-k needs no input). */
+	if (!exec && !keep)
 		need_std(STDIN_FILENO);
 	if (!exec || print_port)
 		need_std(STDOUT_FILENO);
