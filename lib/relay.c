@@ -269,12 +269,11 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		 */
 		if (up.eof && up.len == 0 && !up.done) {
 			up.done = true;
-			if (o->quit_on_eof)
-				break;
-			if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+			if (!o->quit_on_eof && shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
 				die(EXIT_FAIL, "%s: shutdown:", o->label);
 		}
-		if (up.done && down.eof)
+		/* -q: what was received is written out, nothing more awaited */
+		if (up.done && (down.eof || (o->quit_on_eof && down.len == 0)))
 			break;
 		if (down.eof && o->close_out && out >= 0) {
 			close(out);
