@@ -99,7 +99,7 @@ bench: all
 	@QUICK=$(QUICK) bash bench/run $(O)
 
 bench-deps:
-	apt-get install -y socat netcat-openbsd hyperfine vde2 parallel
+	apt-get install -y socat netcat-openbsd hyperfine vde2 parallel iperf3 ncat ucspi-tcp
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(COMPDIR) \

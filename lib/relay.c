@@ -27,6 +27,8 @@ struct dir {
 	bool eof;        /* nothing more will be read from from */
 	bool done;
 	bool moved;
+	int err;         /* up: the send error, reported once down has ended */
+	uint64_t *count; /* bytes taken from from */
 	char *buf;
 	size_t off, len; /* read but not yet written */
 };
@@ -47,11 +49,20 @@ static noreturn void fail_read(const struct dir *d)
 	die(EXIT_FAIL, "%s: receive:", opt->label);
 }
 
-static noreturn void fail_write(const struct dir *d)
+/*
+ * A failed write. Down: stdout's error (or the connection's), fatal. Up:
+ * the connection is gone, but a reply may wait before the reset: the send
+ * error is kept, down runs to its end, then the error is reported.
+ */
+static bool write_failed(struct dir *d)
 {
-	if (d->up || conn_errno(errno))
-		die(EXIT_FAIL, "%s: %s:", opt->label, d->up ? "send" : "receive");
-	die_stdout();
+	if (!d->up && conn_errno(errno))
+		die(EXIT_FAIL, "%s: receive:", opt->label);
+	if (!d->up)
+		die_stdout();
+	d->err = errno;
+	d->done = true;
+	return false;
 }
 
 static void copy_mode(struct dir *d)
@@ -90,7 +101,7 @@ static bool unsplice(struct dir *d)
 		if (n <= 0)
 			die(EXIT_FAIL, "pipe:");
 		if (write_all(d->to, d->buf, (size_t)n) < 0)
-			fail_write(d);
+			return write_failed(d);
 		d->len -= (size_t)n;
 	}
 	return true;
@@ -118,6 +129,7 @@ static bool step_via(struct dir *d)
 			fail_read(d);
 		}
 		d->len = (size_t)n;
+		*d->count += (uint64_t)n;
 		d->moved = moved = true;
 	}
 	while (d->len > 0) {
@@ -132,7 +144,7 @@ static bool step_via(struct dir *d)
 			}
 			if (errno == EINVAL)
 				return unsplice(d);
-			fail_write(d);
+			return write_failed(d);
 		}
 		d->len -= (size_t)w;
 		moved = true;
@@ -157,6 +169,7 @@ static bool step(struct dir *d)
 			ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
 					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 			if (n > 0) {
+				*d->count += (uint64_t)n;
 				d->moved = moved = true;
 				d->want_out = false;
 				src_ready = false; /* unknown again: ask the source first */
@@ -177,9 +190,7 @@ static bool step(struct dir *d)
 				copy_mode(d); /* this pair cannot splice */
 				return false;
 			}
-			if (d->up || conn_errno(errno))
-				fail_write(d);
-			die_stdout();
+			return write_failed(d);
 		}
 		return moved;
 	}
@@ -197,6 +208,7 @@ static bool step(struct dir *d)
 		}
 		d->off = 0;
 		d->len = (size_t)n;
+		*d->count += (uint64_t)n;
 		moved = true;
 	}
 	while (d->len > 0) {
@@ -208,7 +220,7 @@ static bool step(struct dir *d)
 				d->want_out = true;
 				return moved;
 			}
-			fail_write(d);
+			return write_failed(d);
 		}
 		d->off += (size_t)w;
 		d->len -= (size_t)w;
@@ -225,10 +237,21 @@ static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 	pd[(*n)++] = d;
 }
 
+/* Milliseconds poll may wait before -i expires: 0 when it has. */
+static int idle_ms(const struct relay_opts *o, int64_t last)
+{
+	if (o->idle_ns < 0)
+		return -1;
+	int64_t left = last + o->idle_ns - now_ns();
+	return left > 0 ? (int)((left + 999999) / 1000000) : 0;
+}
+
 int relay(int sock, int in, int out, const struct relay_opts *o)
 {
-	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0 };
-	struct dir down = { .from = sock, .to = out };
+	struct relay_stats none = { 0, 0 };
+	struct relay_stats *st = o->stats ? o->stats : &none;
+	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0, .count = &st->sent };
+	struct dir down = { .from = sock, .to = out, .count = &st->received };
 	int64_t last = now_ns();
 
 	opt = o;
@@ -238,27 +261,24 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	for (;;) {
 		struct pollfd p[2];
 		struct dir *pd[2];
-		int n = 0, timeout = -1;
+		int n = 0;
 
-		if (down.eof) {
-			/*
-			 * The peer is done: send what was read and what the input
-			 * holds ready (a file, a pipe's contents), then stop
-			 * rather than wait for input that may never come.
-			 */
-			if (o->quit_on_eof)
-				break;
-			if (!up.eof && up.len == 0 && !up.want_out && wait_fd(in, POLLIN, 0) == 0)
-				up.eof = true;
-			if (up.eof && up.len == 0)
-				break;
-		}
+		/*
+		 * A peer's EOF ends only what it sends: input keeps going to
+		 * it until input's own end (then SHUT_WR), an error, -i or a
+		 * signal. -q stops at input's end without waiting for more.
+		 */
 		if (up.eof && up.len == 0 && !up.done) {
 			up.done = true;
-			if (o->quit_on_eof)
-				break;
-			if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+			if (!o->quit_on_eof && shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
 				die(EXIT_FAIL, "%s: shutdown:", o->label);
+		}
+		/* -q: what was received is written out, nothing more awaited */
+		if (up.done && (down.eof || (o->quit_on_eof && down.len == 0)))
+			break;
+		if (down.eof && o->close_out && out >= 0) {
+			close(out);
+			out = -1;
 		}
 		if (!up.done) {
 			if (up.eof)
@@ -267,18 +287,18 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		}
 		if (!down.eof)
 			add(p, pd, &n, &down);
-		if (o->idle_ns >= 0) {
-			int64_t left = last + o->idle_ns - now_ns();
-			if (left <= 0)
-				die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
-			timeout = (int)((left + 999999) / 1000000);
-		}
-		int r = poll(p, (nfds_t)n, timeout);
+		int r = poll(p, (nfds_t)n, idle_ms(o, last));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
+		if (r == 0 && o->idle_ns >= 0 && now_ns() - last >= o->idle_ns)
+			die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
 		for (int i = 0; i < n && r > 0; i++)
 			if (p[i].revents && step(pd[i]))
 				last = now_ns();
+	}
+	if (up.err) {
+		errno = up.err;
+		die(EXIT_FAIL, "%s: send:", o->label);
 	}
 	free(up.buf);
 	free(down.buf);

@@ -11,20 +11,28 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Bytes moved so far, kept current (read them at exit, after an error). */
+struct relay_stats {
+	uint64_t sent, received;
+};
+
 struct relay_opts {
 	const char *label;   /* names the socket in messages */
-	bool quit_on_eof;    /* stop at either side's end, without waiting */
+	bool quit_on_eof;    /* stop at in's end, without waiting for the peer */
 	int64_t idle_ns;     /* stop (124) after this long with nothing moving; <0 never */
 	const char *idle_text; /* the duration as given, for the message */
+	bool close_out;      /* close out once the peer has closed (a command's stdin) */
+	struct relay_stats *stats; /* where to count, or NULL */
 };
 
 /*
- * Relay in -> sock and sock -> out until the end of the stream:
- * at in's EOF, shut down sock's sending side and keep receiving until
- * the peer closes; when the peer closes first, stop once what was read
- * from in is sent. Returns 0; an error exits 1 with a message (a
- * failed write to out is the standard output's write error), an idle
- * timeout exits 124. sock must be non-blocking.
+ * Relay in -> sock and sock -> out until the end of the stream: at in's
+ * EOF, shut down sock's sending side (or stop, with quit_on_eof); stop
+ * once that is done and the peer has closed. The peer's close ends only
+ * sock -> out: in is relayed until its own end. Returns 0; an error exits
+ * 1 with a message (a failed send after the reply that waits is written
+ * out; a failed write to out is the standard output's write error), an
+ * idle timeout exits 124. sock must be non-blocking.
  */
 int relay(int sock, int in, int out, const struct relay_opts *o);
 

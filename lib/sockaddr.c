@@ -5,9 +5,13 @@
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdint.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -92,12 +96,18 @@ static int set_inet(struct sock_spec *sp, const char *s, const char **why)
 			*why = "port out of range (0 to 65535)";
 			return -1;
 		}
-	} else if (strspn(port, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(port)
-		   || strlen(port) >= sizeof sp->port) {
+		/* Stored as the number it is: leading zeros need no room. */
+		snprintf(sp->port, sizeof sp->port, "%u", (unsigned)n);
+		return 0;
+	}
+	/* A service name starts with a letter ("80x", "-1", "0x50" are not). */
+	if (!(*port >= 'a' && *port <= 'z')
+	    || strspn(port, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(port)
+	    || strlen(port) >= sizeof sp->port) {
 		*why = "bad port (a number or a service name)";
 		return -1;
 	}
-	strcpy(sp->port, port);
+	memcpy(sp->port, port, strlen(port) + 1);
 	return 0;
 }
 
@@ -258,12 +268,91 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl)
 	return fd;
 }
 
-/* An existing socket file: in use if something answers, else stale. */
+/*
+ * sock_diag(7) for unix sockets, declared here (a stable kernel ABI) since
+ * musl has no <linux/...> headers: a netlink header, the request, each
+ * socket's reply, and its UNIX_DIAG_VFS attribute.
+ */
+enum { NL_SOCK_DIAG = 4, NL_BY_FAMILY = 20, NL_REQUEST = 1, NL_DUMP = 0x300,
+       NL_ERROR = 2, NL_DONE = 3, UD_SHOW_VFS = 2, UD_VFS = 1, TCP_LISTEN_STATE = 10 };
+struct nl_hdr { uint32_t len; uint16_t type, flags; uint32_t seq, pid; };
+struct ud_req { uint8_t family, protocol; uint16_t pad; uint32_t states, ino, show, cookie[2]; };
+struct ud_msg { uint8_t family, type, state, pad; uint32_t ino, cookie[2]; };
+struct nl_attr { uint16_t len, type; };
+struct ud_vfs { uint32_t ino, dev; };
+
+#define NL_ALIGN(n) (((n) + 3u) & ~3u)
+
+/* One reply: 1 if it names the socket file st (inode and device), else 0. */
+static int reply_names(const char *m, uint32_t len, const struct stat *st, int type)
+{
+	const struct ud_msg *u = (const void *)(m + sizeof(struct nl_hdr));
+	uint32_t off = sizeof(struct nl_hdr) + sizeof *u;
+
+	if (len < off || u->type != type)
+		return 0;
+	while (off + sizeof(struct nl_attr) <= len) {
+		const struct nl_attr *a = (const void *)(m + off);
+		if (a->len < sizeof *a || off + a->len > len)
+			break;
+		const struct ud_vfs *v = (const void *)(a + 1);
+		if (a->type == UD_VFS && a->len >= sizeof *a + sizeof *v && v->ino == (uint32_t)st->st_ino
+		    && makedev(v->dev >> 20, v->dev & 0xfffff) == st->st_dev)
+			return 1;
+		off += NL_ALIGN(a->len);
+	}
+	return 0;
+}
+
+/*
+ * 1 if a socket of type listening (stream) or bound (datagram) has the file
+ * st as its name, 0 if none has, -1 if the kernel cannot say. Asked of
+ * sock_diag(7): connecting to find out would be taken, by a live listener,
+ * as its connection (and blocks on a full backlog).
+ */
+static int file_in_use(const struct stat *st, int type)
+{
+	struct { struct nl_hdr h; struct ud_req r; } req = {
+		.h = { .len = sizeof req, .type = NL_BY_FAMILY, .flags = NL_REQUEST | NL_DUMP },
+		.r = { .family = AF_UNIX, .show = UD_SHOW_VFS,
+		       .states = type == SOCK_STREAM ? 1u << TCP_LISTEN_STATE : ~0u },
+	};
+	uint32_t buf[8192 / 4];
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NL_SOCK_DIAG);
+	int found = 0;
+
+	if (fd < 0 || send(fd, &req, sizeof req, 0) < 0)
+		goto fail;
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, 0);
+		if (n <= 0)
+			goto fail;
+		for (uint32_t off = 0; off + sizeof(struct nl_hdr) <= (size_t)n;) {
+			const char *m = (const char *)buf + off;
+			const struct nl_hdr *h = (const void *)m;
+			if (h->len < sizeof *h || off + h->len > (size_t)n || h->type == NL_ERROR)
+				goto fail;
+			if (h->type == NL_DONE) {
+				close(fd);
+				return found;
+			}
+			found |= reply_names(m, h->len, st, type);
+			off += NL_ALIGN(h->len);
+		}
+	}
+fail:
+	if (fd >= 0)
+		close_keep_errno(fd);
+	return -1;
+}
+
+/*
+ * An existing socket file: in use if a socket listens (or is bound) on it,
+ * else stale and removed. If the kernel cannot say, it is left in use.
+ */
 static int clear_stale(const struct sock_spec *sp)
 {
 	struct stat st;
-	struct sockaddr_un a;
-	socklen_t len = unix_addr(sp, &a);
 
 	if (lstat(sp->path, &st) < 0)
 		return errno == ENOENT ? 0 : -1;
@@ -271,18 +360,8 @@ static int clear_stale(const struct sock_spec *sp)
 		errno = EEXIST;
 		return -1;
 	}
-	int fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	int r = connect(fd, (struct sockaddr *)&a, len);
-	int e = errno;
-	close(fd);
-	if (r == 0 || e == EPROTOTYPE) {
+	if (file_in_use(&st, sp->type) != 0) {
 		errno = EADDRINUSE;
-		return -1;
-	}
-	if (e != ECONNREFUSED) {
-		errno = e;
 		return -1;
 	}
 	return unlink(sp->path) < 0 && errno != ENOENT ? -1 : 0;
@@ -374,6 +453,81 @@ int sock_port(int fd)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return -1;
+}
+
+int sock_family(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	return getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ? -1 : ss.ss_family;
+}
+
+/* The numeric host and port of a socket address, false if it has none. */
+static bool numeric(const struct sockaddr_storage *ss, socklen_t len, char *host, char *port)
+{
+	return (ss->ss_family == AF_INET || ss->ss_family == AF_INET6)
+		&& getnameinfo((const struct sockaddr *)ss, len, host, INET6_ADDRSTRLEN + 1,
+			       port, 8, NI_NUMERICHOST | NI_NUMERICSERV) == 0;
+}
+
+int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN])
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN + 1], port[8];
+	int n = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return 0;
+	if (ss.ss_family == AF_UNIX) {
+		struct ucred cr;
+		socklen_t crlen = sizeof cr;
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "PROTO=UNIX");
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0) {
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEPID=%ld", (long)cr.pid);
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEUID=%ld", (long)cr.uid);
+			snprintf(vars[n++], SOCK_UCSPI_LEN, "UNIXREMOTEGID=%ld", (long)cr.gid);
+		}
+		return n;
+	}
+	snprintf(vars[n++], SOCK_UCSPI_LEN, "PROTO=%s", ss.ss_family == AF_INET6 ? "TCP6" : "TCP");
+	if (numeric(&ss, len, host, port)) {
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPLOCALIP=%s", host);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPLOCALPORT=%s", port);
+	}
+	len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && numeric(&ss, len, host, port)) {
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPREMOTEIP=%s", host);
+		snprintf(vars[n++], SOCK_UCSPI_LEN, "TCPREMOTEPORT=%s", port);
+	}
+	return n;
+}
+
+bool sock_ucspi_name(const char *var)
+{
+	static const char *const prefixes[] = { "PROTO=", "TCPREMOTE", "TCPLOCAL", "UNIXREMOTE" };
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+		if (strncmp(var, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+void sock_peer_text(int fd, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char host[INET6_ADDRSTRLEN + 1], port[8];
+	struct ucred cr;
+	socklen_t crlen = sizeof cr;
+
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 && numeric(&ss, len, host, port))
+		snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+	else if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0 && cr.pid > 0)
+		snprintf(buf, size, "pid %ld", (long)cr.pid);
+	else
+		snprintf(buf, size, "a peer");
 }
 
 void sock_warn(const struct sock_spec *sp, const char *what)

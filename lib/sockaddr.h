@@ -60,6 +60,24 @@ void sock_unlink(const struct sock_spec *sp);
 
 /* The port a socket is bound to, or -1. */
 int sock_port(int fd);
+/* The address family of a socket (AF_INET6 for udp:[::1]:P), or -1. */
+int sock_family(int fd);
+
+/*
+ * Name a connection's peer for a command, in the UCSPI variables that
+ * tcpserver sets: PROTO (TCP, TCP6 or UNIX), TCPREMOTEIP, TCPREMOTEPORT,
+ * TCPLOCALIP, TCPLOCALPORT; on a unix socket the peer's credentials
+ * (SO_PEERCRED) as UNIXREMOTEPID, UNIXREMOTEUID, UNIXREMOTEGID. Fills
+ * vars with "NAME=VALUE" strings, returns how many.
+ */
+#define SOCK_UCSPI_N 5
+#define SOCK_UCSPI_LEN 80
+int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN]);
+/* Whether an environment entry is one of those variables. */
+bool sock_ucspi_name(const char *var);
+
+/* "IP:PORT" ("[IP]:PORT" for IPv6) of fd's peer, or "pid N" on unix. */
+void sock_peer_text(int fd, char *buf, size_t size);
 
 /*
  * Say what went wrong with sp while doing what ("connect", "listen"):

@@ -3,6 +3,9 @@
  * sockpeer: misbehaving peers for tests/sockpipe.bats. Not installed.
  *   sockpeer reset       listen on 127.0.0.1:0, print the port, accept one
  *                        connection, wait for data, then reset it (RST)
+ *   sockpeer reply N     listen on 127.0.0.1:0, print the port; N times:
+ *                        accept, read 1 byte, write "reply\n" and close
+ *                        (the unread rest makes the close a reset)
  *   sockpeer hold PATH   listen on a unix socket (or on 127.0.0.1:0 if PATH
  *                        is "tcp", printing the port) with a backlog that is
  *                        already full, print "ready", and wait to be killed
@@ -10,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -46,6 +50,18 @@ int main(int argc, char **argv)
 		close(c);
 		return 0;
 	}
+	if (argc == 3 && strcmp(argv[1], "reply") == 0) {
+		int lfd = tcp_listener(16);
+		char b;
+		fflush(stdout);
+		for (long n = strtol(argv[2], NULL, 10); n > 0; n--) {
+			int c = accept(lfd, NULL, NULL);
+			if (c < 0 || read(c, &b, 1) != 1 || write(c, "reply\n", 6) != 6)
+				die(1, "reply:");
+			close(c);
+		}
+		return 0;
+	}
 	if (argc == 3 && strcmp(argv[1], "hold") == 0) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
@@ -69,5 +85,5 @@ int main(int argc, char **argv)
 		pause();
 		return 0;
 	}
-	usage_error("usage: sockpeer reset | sockpeer hold PATH|tcp");
+	usage_error("usage: sockpeer reset | sockpeer reply N | sockpeer hold PATH|tcp");
 }

@@ -47,12 +47,25 @@ children_of() {
 	tcp:[::1]80|missing ':PORT' after ']'
 	udp:h:65536|port out of range (0 to 65535)
 	tcp:h:8_0|bad port (a number or a service name)
+	tcp::-1|bad port (a number or a service name)
+	tcp::0x50|bad port (a number or a service name)
+	tcp:[::1]:80x|bad port (a number or a service name)
 	unix:|empty path
 	abstract:|empty name
 	EOF
 	run sockpipe "unix:/$(printf 'x%.0s' {1..120})"
 	assert_failure 2
 	assert_line --index 0 --partial "path too long (at most 107 bytes)"
+}
+
+@test "a port with many leading zeros is that port (no overflow)" {
+	echo_server tcp::0
+	local port zeros
+	port=$(port_of "$T/port")
+	zeros=$(printf '0%.0s' {1..60})
+	run sockpipe "tcp:127.0.0.1:$zeros$port" <<<"zeros"
+	assert_success
+	assert_output "zeros"
 }
 
 @test "bad options and combinations are usage errors" {
@@ -82,8 +95,49 @@ children_of() {
 	run sockpipe -l -m 999 unix:/x
 	assert_failure 2
 	assert [ ! -e /x ]
+	run sockpipe -m 600 unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode needs --listen"
+	run sockpipe --max-conns 3 unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-conns needs --listen"
+	run sockpipe -a unix:/x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --all is for datagram addresses, not unix:/x"
+	run sockpipe -l -0 tcp::0
+	assert_line --index 0 "sockpipe: --null is for datagram addresses, not tcp::0"
 }
 
+@test "a closed standard input or output is an error that names it" {
+	echo_server "unix:$T/s"
+	wait_until 5 test -S "$T/s"
+	# In sh -c: run's own capture pipe would fill a closed fd 0.
+	run sh -c "exec sockpipe 'unix:$T/s' <&-"
+	assert_failure 1
+	assert_output "sockpipe: standard input is closed"
+	run bash -c "exec sockpipe 'unix:$T/s' 2>&1 >&- <<<x"
+	assert_failure 1
+	assert_output "sockpipe: standard output is closed"
+	# A log sink needs no input.
+	spawn sh -c "exec sockpipe -lk 'unix:$T/sink' <&- > '$T/log'"
+	wait_until 5 test -S "$T/sink"
+	sockpipe "unix:$T/sink" <<<"line"
+	wait_until 5 grep -q line "$T/log"
+}
+
+# The end-of-stream table of man/sockpipe.1, row by row, and its tests:
+#   standard input ends                 request/response: ... answers after EOF
+#   standard input ends, with -q        -q stops at end of input ...
+#   peer closes first                   end of stream: the peer closes first, unix / tcp,
+#                                       a listener sends all of stdin ...
+#   ... standard input stays open       end of stream: ... stdin stays open ...
+#   peer closes first, with -q          end of stream: ... with -q ...
+#   peer resets the connection          a peer that resets the connection is an error
+#   peer closes before reading all      end of stream: a reply that came before a reset ...
+#   nothing moves for -i                -i: nothing moved ...; -lk -i ...; -lke -i ...
+#   standard output fails               standard output errors: /dev/full and a closed pipe
+#   SIGINT, SIGTERM, SIGHUP             unix sockets: ... removed on SIGINT; unix-dgram:
+#                                       ... removed on SIGTERM; end of stream: SIGHUP
 @test "request/response: a sockpipe server that answers after EOF" {
 	spawn sockpipe -l -e "unix:$T/s" -- sh -c 'sleep 0.2; wc -l; echo done'
 	wait_until 5 test -S "$T/s"
@@ -105,14 +159,85 @@ done"
 done"
 }
 
-@test "the peer closes first: no hang, status 0, even with input still open" {
-	spawn sockpipe -l -q "unix:$T/s" < /dev/null
+@test "end of stream: the peer closes first, unix: stdin still all sent (64 MiB)" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	run sh -c "head -c 64M /dev/zero | sockpipe 'unix:$T/s'"
+	assert_success
+	wait "$server"
+	run wc -c < "$T/out"
+	assert_output 67108864
+}
+
+@test "end of stream: the peer closes first, tcp to nc -N -l: all 20 MiB arrive" {
+	command -v nc >/dev/null || skip "no nc"
+	spawn nc -N -vl 127.0.0.1 0 < /dev/null > "$T/out" 2> "$T/nc"
+	local port
+	port=$(port_of "$T/nc")
+	run sh -c "head -c 20M /dev/zero | sockpipe tcp:127.0.0.1:$port"
+	assert_success
+	wait_until 10 count_is -c "$T/out" 20971520
+}
+
+@test "end of stream: a listener sends all of stdin to a client whose stdin is empty" {
+	seq 1 1000000 > "$T/lines"
+	# stdin a pipe, as in the report
+	spawn sockpipe -l --print-port tcp::0 < <(cat "$T/lines") > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sh -c "sockpipe tcp:127.0.0.1:$port < /dev/null > '$T/got'"
+	assert_success
+	cmp "$T/lines" "$T/got"
+}
+
+@test "end of stream: the peer closes first, with -q: stdin still all sent" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	seq 1 200000 > "$T/lines"
+	run sh -c "cat '$T/lines' | sockpipe -q 'unix:$T/s'"
+	assert_success
+	wait_until 10 count_is -c "$T/out" "$(wc -c < "$T/lines")"
+	cmp "$T/lines" "$T/out"
+}
+
+@test "end of stream: the peer closes first, stdin stays open: sockpipe keeps sending" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
 	wait_until 5 test -S "$T/s"
 	mkfifo "$T/in"
-	spawn sh -c "exec sleep 60 > '$T/in'"
-	run timeout 10 sockpipe "unix:$T/s" < "$T/in"
-	assert_success
-	assert_output ""
+	sockpipe "unix:$T/s" < "$T/in" &
+	local client=$!
+	exec 5> "$T/in"
+	echo first >&5
+	wait_until 5 grep -q first "$T/out"
+	echo second >&5
+	wait_until 5 grep -q second "$T/out"
+	exec 5>&-
+	wait "$client"
+}
+
+@test "end of stream: a reply that came before a reset is written out (20 runs)" {
+	spawn sockpeer reply 20 > "$T/port"
+	local port i
+	port=$(port_of "$T/port")
+	head -c 4M /dev/zero > "$T/in"
+	for i in $(seq 20); do
+		run sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+		assert_failure 1
+		assert_line --index 0 "reply"
+		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: (send|receive): (Connection reset by peer|Broken pipe)\$"
+	done
+}
+
+@test "end of stream: SIGHUP removes the socket file, and the signal ends sockpipe" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	kill -HUP "$server"
+	wait_until 5 test ! -e "$T/s"
+	local st=0
+	wait "$server" || st=$?
+	assert_equal "$st" 129
 }
 
 @test "-q stops at end of input without waiting for the peer" {
@@ -171,6 +296,44 @@ done"
 	wait_until 5 children_of "$server" 0
 }
 
+@test "-e: the command gets the peer in the UCSPI variables" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
+	spawn sockpipe -lke --print-port tcp::0 -- \
+		sh -c 'echo "$PROTO $TCPREMOTEIP $TCPLOCALIP $TCPLOCALPORT"; echo "$TCPREMOTEPORT"' > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_success
+	assert_line --index 0 "TCP 127.0.0.1 127.0.0.1 $port"
+	assert_line --index 1 --regexp '^[0-9]+$'
+	# shellcheck disable=SC2016
+	spawn sockpipe -lke "unix:$T/s" -- \
+		sh -c 'echo "$PROTO $UNIXREMOTEUID $UNIXREMOTEGID $TCPREMOTEIP"; echo "$UNIXREMOTEPID"'
+	wait_until 5 test -S "$T/s"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_line --index 0 "UNIX $(id -u) $(id -g) "
+	assert_line --index 1 --regexp '^[0-9]+$'
+}
+
+@test "-v: one line per connection on stderr" {
+	spawn sockpipe -lk -v "unix:$T/s" > "$T/log" 2> "$T/err"
+	wait_until 5 test -S "$T/s"
+	sockpipe "unix:$T/s" <<<"hello"
+	wait_until 5 grep -q 'bytes received' "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: unix:$T/s: pid [0-9]+: 6 bytes received, ended by the end of its stream\$"
+	spawn sockpipe -lke -v --print-port tcp::0 -- cat > "$T/port" 2> "$T/err2"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe -v "tcp:127.0.0.1:$port" <<<"abc"
+	assert_success
+	assert_line --index 0 "abc"
+	assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: 127.0.0.1:$port: 4 bytes sent, 4 received, ended by the end of both streams\$"
+	wait_until 5 grep -q 'command exited 0' "$T/err2"
+	run cat "$T/err2"
+	assert_output --regexp "^sockpipe: tcp::0: 127.0.0.1:[0-9]+: command exited 0\$"
+}
+
 @test "--max-conns limits -e to N connections at once" {
 	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
 	wait_until 5 test -S "$T/s"
@@ -184,6 +347,98 @@ done"
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3"
 }
 
+@test "-le: once it has its connection, a second client is refused, not reset later" {
+	spawn sockpipe -le "unix:$T/s" -- cat
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	wait_until 5 test ! -e "$T/s"
+	run timeout 10 sockpipe -R 0.3 "unix:$T/s" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: connect: No such file or directory"
+}
+
+@test "udp -l locks onto its first sender" {
+	spawn sockpipe -l --print-port udp::0 < /dev/null > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	mkfifo "$T/in"
+	sockpipe "udp:127.0.0.1:$port" < "$T/in" &
+	local first=$!
+	exec 5> "$T/in"
+	echo a1 >&5
+	wait_until 5 grep -q a1 "$T/out"
+	# its datagram is dropped (and an ICMP error may reach it)
+	run sockpipe -q "udp:127.0.0.1:$port" <<<"other"
+	echo a2 >&5
+	wait_until 5 grep -q a2 "$T/out"
+	exec 5>&-
+	kill "$first"
+	run cat "$T/out"
+	assert_output "$port
+a1
+a2"
+}
+
+@test "udp over IPv6: a datagram takes at most 65527 bytes" {
+	run sockpipe -l -T 0.01 'udp:[::1]:0'
+	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
+	spawn sockpipe -lk --print-port 'udp:[::1]:0' > "$T/out"
+	local port
+	port=$(port_of "$T/out")
+	run sockpipe -q -a "udp:[::1]:$port" < <(head -c 65600 /dev/zero)
+	assert_failure 1
+	assert_output "sockpipe: udp:[::1]:$port: record 1 is 65600 bytes; a datagram takes at most 65527"
+}
+
+@test "-lk out of descriptors: no accept storm, every client served" {
+	spawn bash -c "ulimit -n 16; exec sockpipe -lk 'unix:$T/s' > '$T/log' 2> '$T/err'"
+	wait_until 5 test -S "$T/s"
+	local i pids=()
+	for i in $(seq 30); do
+		# each holds its connection until $T/go appears (at most 10 s)
+		{ echo "client $i"; for _ in $(seq 200); do [ -e "$T/go" ] && break; sleep 0.05; done; } \
+			| sockpipe "unix:$T/s" &
+		pids+=("$!")
+	done
+	wait_until 10 count_is -l "$T/log" 8
+	touch "$T/go"
+	for i in "${pids[@]}"; do wait "$i"; done
+	wait_until 10 count_is -l "$T/log" 30
+	run wc -l < "$T/err"
+	assert [ "$output" -le 1 ]
+}
+
+@test "-lk -i: an idle client is dropped, its slot freed, the server goes on" {
+	spawn sockpipe -lk -i 0.3 --max-conns 1 "unix:$T/s" > "$T/log"
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	run timeout 10 sockpipe "unix:$T/s" <<<"second"
+	assert_success
+	wait_until 5 grep -q second "$T/log"
+	kill -0 "$server"
+}
+
+@test "-lke -i: an idle connection's command is ended, the server goes on" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
+	spawn sockpipe -lke -i 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
+	local server=$!
+	wait_until 5 test -S "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "unix:$T/s" < "$T/in"
+	wait_until 5 children_of "$server" 1
+	wait_until 5 children_of "$server" 0
+	run timeout 10 sockpipe "unix:$T/s" <<<"hello"
+	assert_success
+	assert_output "got hello"
+	kill -0 "$server"
+}
+
 @test "--retry connects to a server started later; gives up after DURATION" {
 	sockpipe -R 10 "unix:$T/s" <<<"late" > "$T/out" &
 	local client=$!
@@ -194,6 +449,29 @@ done"
 	run timeout 10 sockpipe -R 0.3 "unix:$T/none"
 	assert_failure 1
 	assert_output "sockpipe: unix:$T/none: connect: No such file or directory"
+}
+
+@test "-R with -T: -T bounds the whole wait (124), retries back off" {
+	local port
+	port=$(sockpipe -l --print-port -T 0.01 tcp::0 | head -1)
+	# (LeakSanitizer cannot run under ptrace: off for sanitizer builds)
+	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
+		sockpipe -R 3 -T 0.5 "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 124
+	assert_output "sockpipe: tcp:127.0.0.1:$port: not connected within 0.5"
+	# 10 ms doubling to 0.5 s: about 6 tries in 0.5 s, never thousands.
+	run grep -c 'connect(' "$T/trace"
+	assert [ "$output" -le 12 ]
+}
+
+@test "-R keeps trying a host name that does not resolve yet" {
+	# (LeakSanitizer cannot run under ptrace: off for sanitizer builds)
+	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=openat -o "$T/trace" \
+		sockpipe -R 0.3 tcp:ipcut-no-such-host.invalid:80 < /dev/null
+	assert_failure 1
+	assert_output --regexp '^sockpipe: tcp:ipcut-no-such-host\.invalid:80: unknown host or port: '
+	run grep -c '/etc/hosts' "$T/trace"
+	assert [ "$output" -ge 3 ]
 }
 
 @test "-T: connect timeout and accept timeout exit 124" {
@@ -220,6 +498,15 @@ done"
 	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
 	assert_failure 124
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2"
+}
+
+@test "-i 0: data that is waiting still moves" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	seq 1000 > "$T/in"
+	run sockpipe -i 0 -q "unix:$T/s" < "$T/in"
+	assert_success
+	wait_until 5 count_is -c "$T/out" "$(wc -c < "$T/in")"
 }
 
 @test "IPv6 loopback" {
@@ -310,6 +597,26 @@ ccc"
 	assert_output "again"
 }
 
+@test "the stale check does not connect to a live listener" {
+	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
+	wait_until 5 test -S "$T/s"
+	run sockpipe -l "unix:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	test -S "$T/s"
+	run sockpipe "unix:$T/s" <<<"still listening"
+	assert_success
+	wait_until 5 grep -q "still listening" "$T/out"
+}
+
+@test "the stale check on a listener with a full backlog does not block" {
+	spawn sockpeer hold "$T/h" > "$T/ready"
+	wait_until 5 grep -q ready "$T/ready"
+	run timeout 10 sockpipe -l -T 0.2 "unix:$T/h"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/h: listen: Address already in use"
+}
+
 @test "a file that is not a socket is left untouched" {
 	echo precious > "$T/f"
 	run sockpipe -l "unix:$T/f"
@@ -366,8 +673,9 @@ ccc"
 	local server=$!
 	wait_until 5 test -S "$T/s"
 	sockpipe "unix:$T/s" < /dev/null
-	run wait "$server"
-	assert_equal "$status" 3
+	local st=0
+	wait "$server" || st=$?
+	assert_equal "$st" 3
 }
 
 @test "standard output errors: /dev/full and a closed pipe" {

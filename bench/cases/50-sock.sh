@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: ISC
 # shellcheck shell=bash
-# sockpipe: 2 GiB one way over a unix socket and over TCP loopback, through
-# sockpipe, socat (default options, -u), OpenBSD nc and a minimal splice relay
-# (bench/splicerelay.c: the system's limit). Data comes from a pipe and goes
-# to /dev/null; the receiver's own stdin stays open, so no
-# side closes early.
-size=$(pick 2G 4M)
+# sockpipe: 1 GiB one way over a unix socket and over TCP loopback, from a
+# pipe into a pipe, through sockpipe, socat (-u), OpenBSD nc and a minimal
+# splice relay (bench/splicerelay.c: the system's limit); over TCP also
+# iperf3, memory to memory (the loopback's limit). The receiver's stdin is
+# /dev/null (it closes its side at once: the case that once lost data) and
+# bench/countsink checks that every byte arrived: a row that lost data
+# fails the bench. Then the connection rate of an -lke echo server against
+# socat fork, ncat -lk -e and tcpserver: short request/reply connections
+# (bench/connrate checks every reply); the ratio is the rate's.
+size=$(pick 1G 4M)
 xfer=$BENCH_DIR/xfer
 cat > "$xfer" <<'XFER'
 # xfer TOOL unix|tcp SIZE PORT: one transfer; the receiver listens.
@@ -13,7 +17,7 @@ set -eu
 tool=$1 kind=$2 size=$3 port=$4 dir=$BENCH_DIR/$1-$2
 mkdir -p "$dir"
 path=$dir/s
-rm -f "$path" "$dir/hold"
+rm -f "$path"
 if [ "$kind" = unix ]; then
 	addr=unix:$path scat=UNIX-LISTEN:$path ccat=UNIX-CONNECT:$path
 	ncl=(-lU "$path") ncc=(-U "$path")
@@ -26,6 +30,7 @@ sockpipe) recv=(sockpipe -l "$addr") send=(sockpipe "$addr") ;;
 socat) recv=(socat -u "$scat" -) send=(socat -u - "$ccat") ;;
 nc) recv=(nc -d "${ncl[@]}") send=(nc -N "${ncc[@]}") ;;
 splice) recv=(splicerelay recv "$addr") send=(splicerelay send "$addr") ;;
+iperf3) recv=(iperf3 -s -1 -B 127.0.0.1 -p "$port") send=(iperf3 -c 127.0.0.1 -p "$port" -n "$size" -J) ;;
 esac
 # Wait (bounded) until something listens at the address.
 listening() {
@@ -42,23 +47,66 @@ listening() {
 	echo "xfer: nothing listens at $addr" >&2
 	return 1
 }
-mkfifo "$dir/hold"
-exec 3<>"$dir/hold"
-"${recv[@]}" < "$dir/hold" > /dev/null &
+bytes=$(numfmt --from=iec "$size")
+if [ "$tool" = iperf3 ]; then
+	"${recv[@]}" < /dev/null > /dev/null &
+	listening || { kill "$!"; exit 1; }
+	# iperf3 counts for itself: every byte must be sent (its receiver's
+	# count is sampled when the sender ends, so it may show a little less).
+	"${send[@]}" < /dev/null > "$dir/report"
+	wait
+	grep -A9 '"sum_sent"' "$dir/report" | grep -Eq "\"bytes\":[[:space:]]*$bytes," \
+		|| { echo "xfer: iperf3: not all $bytes bytes sent:" >&2; cat "$dir/report" >&2; exit 1; }
+	exit 0
+fi
+"${recv[@]}" < /dev/null | countsink "$bytes" "$tool $kind" &
 listening || { kill "$!"; exit 1; }
 head -c "$size" /dev/zero | "${send[@]}"
-wait
+wait "$!"
 XFER
 # A port the system found free, for every TCP run.
 port=$(sockpipe -l --print-port -T 0.01 tcp::0 2>/dev/null | head -1)
-peers=()
-if have socat; then peers+=("socat -u" "bash $xfer socat KIND $size $port"); else note "no socat: skipped"; fi
-if have nc; then peers+=("nc" "bash $xfer nc KIND $size $port"); else note "no nc: skipped"; fi
 for kind in unix tcp; do
 	args=()
-	for ((i = 0; i < ${#peers[@]}; i += 2)); do
-		args+=("${peers[i]}" "${peers[i+1]/KIND/$kind}")
-	done
-	RUNS=$(runs 5) bench "sock $kind $size" "sockpipe" "bash $xfer sockpipe $kind $size $port" \
-		"${args[@]}" "splice relay" "bash $xfer splice $kind $size $port"
+	have socat && args+=("socat -u" "bash $xfer socat $kind $size $port")
+	have nc && args+=("nc" "bash $xfer nc $kind $size $port")
+	args+=("splice relay" "bash $xfer splice $kind $size $port")
+	[ "$kind" = tcp ] && have iperf3 && args+=("iperf3 (memory)" "bash $xfer iperf3 $kind $size $port")
+	RUNS=$(runs 5) bench "sock $kind $size" "sockpipe" "bash $xfer sockpipe $kind $size $port" "${args[@]}"
 done
+have socat || note "no socat: skipped"
+have nc || note "no nc: skipped"
+have iperf3 || note "no iperf3: skipped"
+
+# Connection rate: N short connections to an echo server (cat per connection).
+n=$(pick 2000 20)
+serve=$BENCH_DIR/serve
+cat > "$serve" <<'SERVE'
+# serve TOOL PORT N: start TOOL's echo server, run N connections, stop it.
+set -eu
+tool=$1 port=$2 n=$3
+case $tool in
+sockpipe) srv=(sockpipe -lke "tcp:127.0.0.1:$port" -- cat) ;;
+socat) srv=(socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat) ;;
+ncat) srv=(ncat -lk 127.0.0.1 "$port" -e /bin/cat) ;;
+tcpserver) srv=(tcpserver -HR -l 0 127.0.0.1 "$port" cat) ;;
+esac
+"${srv[@]}" < /dev/null > /dev/null 2>&1 &
+srv_pid=$!
+trap 'kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1000); do
+	awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
+		/proc/net/tcp && break
+	sleep 0.005
+done
+connrate "$n" "tcp:127.0.0.1:$port"
+SERVE
+args=()
+have socat && args+=("socat fork EXEC:cat" "bash $serve socat $port $n")
+have ncat && args+=("ncat -lk -e" "bash $serve ncat $port $n")
+have tcpserver && args+=("tcpserver -HR -l0" "bash $serve tcpserver $port $n")
+have ncat || note "no ncat: skipped"
+have tcpserver || note "no tcpserver (ucspi-tcp): skipped"
+RUNS=$(runs 3) bench "conn rate $n" "sockpipe -lke" "bash $serve sockpipe $port $n" "${args[@]}"
+# shellcheck disable=SC2154 # set by bench in bench/run
+return "$status"
