@@ -21,11 +21,18 @@
 #   example-stderr: ERE     a line its standard error must match, instead
 #                           of being empty; may repeat
 #   example-skip: WHY       not run (say why: a terminal, the network)
+#   example-file: PATH      the block is a file, not shell (a BATS test):
+#                           after the setup it is written to PATH as is
+#   example-run: CODE       with example-file, the shell code that then
+#                           uses it (bats PATH); may repeat
 # README code blocks are fenced (```sh, ```bash or a bare ```) or
 # indented by four spaces.
 # Lines starting with "$ " in a block are commands shown with a prompt:
 # the prompt is dropped; the other lines of such a block are their output
 # and must match it.
+# The scratch directory keeps its path (under the example's own /tmp), so
+# a tool that makes a path absolute finds it; BATS_LIB_PATH finds the
+# built bats-ipcutils as an installed one would be found.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -81,7 +88,7 @@ meta() {
 
 # run_example BASE: run $T/ex/BASE.sh; a line for each way it failed.
 run_example() {
-	local ex=$T/ex/$1 dir=$T/run/$1 want status line
+	local ex=$T/ex/$1 dir=$T/run/$1 want status line file
 	mkdir -p "$dir"
 	# "$ cmd" lines are the commands, the others the output they show.
 	if grep -q '^\$ ' "$ex.sh"; then
@@ -93,18 +100,29 @@ run_example() {
 	fi
 	{
 		meta "$ex.meta" setup
-		cat "$ex.cmd"
+		file=$(meta "$ex.meta" file)
+		if [ -n "$file" ]; then
+			printf "cat > '%s' <<'IPCUTILS_EXAMPLE_END'\n" "$file"
+			cat "$ex.cmd"
+			echo IPCUTILS_EXAMPLE_END
+			meta "$ex.meta" run
+		else
+			cat "$ex.cmd"
+		fi
 	} > "$dir/script"
 	status=0
 	# shellcheck disable=SC2016 # the inner shell's variables
 	timeout -s KILL "$LIMIT" unshare --ipc --mount --net --pid --fork --mount-proc \
-		bash -c 'cd "$1" || exit 99
+		bash -c 'cd "$1" && mount --bind "$1" /mnt || exit 99
 			for m in /dev/shm /tmp /run /var/log /var/lib; do mount -t tmpfs -o mode=1777 tmpfs $m || exit 99; done
 			mount -t mqueue mqueue /dev/mqueue && ip link set lo up || exit 99
+			# The same path for the scratch directory in the new /tmp.
+			mkdir -p "$1" && mount --move /mnt "$1" && cd "$1" || exit 99
+			export BATS_LIB_PATH=$2/bats:/usr/lib/bats
 			# A root login: a runtime directory, and temporary files in /tmp.
 			mkdir -m 0700 -p /run/user/0 && export XDG_RUNTIME_DIR=/run/user/0
 			unset TMPDIR
-			exec bash script' example "$dir" \
+			exec bash script' example "$dir" "$IPCUTILS_BIN" \
 		< /dev/null > "$dir/out" 2> "$dir/err" || status=$?
 	want=$(meta "$ex.meta" status)
 	[ "$status" -eq "${want:-0}" ] ||
