@@ -424,12 +424,14 @@ b"
 @test "issue 10.6: four slow workers share 80 jobs fairly" {
 	k=$(sysv_key 1)
 	seq 80 | mqsend -k "$k"
-	local i
+	local i pids=()
 	for i in 1 2 3 4; do
 		# The sleep is each job's work, not a wait for anything.
 		mqrecv -f -n -k "$k" | while read -r j; do sleep 0.02; echo "$j" >> "$T/w$i"; done &
+		pids+=("$!")
 	done
-	wait
+	# By PID: a bare wait also waits for bats' BATS_TEST_TIMEOUT watchdog.
+	wait "${pids[@]}"
 	cat "$T"/w* | sort -n > "$T/all"
 	run cat "$T/all"
 	assert_output "$(seq 80)"
