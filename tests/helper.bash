@@ -111,3 +111,9 @@ as_nobody() {
 # A closed pipe on stdout: `run closedpipe CMD...` runs CMD with stdout a
 # pipe whose reader has already exited (tests/closedpipe.c); $output then
 # holds what CMD said on stderr.
+
+# LeakSanitizer cannot work under ptrace: a tool run under strace (to
+# count or inject system calls) in the ASan suite runs without it.
+strace() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 command strace "$@"
+}
