@@ -122,7 +122,7 @@ stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="
 suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 # The fuzzers, a few seconds each after replaying their committed inputs.
 if command -v clang >/dev/null; then
-	stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-10}"
+	stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-6}"
 else
 	summary+=("check: fuzz: skipped (no clang)")
 fi
