@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "diag.h"
@@ -18,6 +23,52 @@ void exec_command(char *const argv[])
 	int status = errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;
 	warn("%s: cannot run:", argv[0]);
 	_exit(status);
+}
+
+/* 0, or the status for a file path names that is missing or cannot run. */
+static int check_file(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return EXIT_NOENT;
+	if (S_ISDIR(st.st_mode)) {
+		errno = EACCES;
+		return EXIT_NOEXEC;
+	}
+	return access(path, X_OK) < 0 ? EXIT_NOEXEC : 0;
+}
+
+/* 0 if some directory of path holds name that can run, else 126 or 127. */
+static int search_path(const char *name, const char *path)
+{
+	char buf[PATH_MAX];
+	int status = EXIT_NOENT;
+
+	for (const char *p = path;; p = strchr(p, ':') + 1) {
+		int n = (int)strcspn(p, ":");
+		snprintf(buf, sizeof buf, "%.*s%s%s", n, n ? p : ".", "/", name);
+		struct stat st;
+		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			status = EXIT_NOEXEC;
+		}
+		if (p[n] == '\0')
+			break;
+	}
+	errno = status == EXIT_NOEXEC ? EACCES : ENOENT;
+	return status;
+}
+
+int exec_check(const char *name)
+{
+	const char *path = getenv("PATH");
+	int status = strchr(name, '/') || !path ? check_file(name) : search_path(name, path);
+
+	if (status != 0)
+		warn("%s: cannot run:", name);
+	return status;
 }
 
 int exit_status_of(int wstatus)

@@ -12,6 +12,14 @@
  */
 noreturn void exec_command(char *const argv[]);
 
+/*
+ * Before a command is run, possibly many times later: 0 if execvp(name)
+ * would find a file it can run (the same PATH search, "." for an empty
+ * entry); otherwise say why as exec_command would and return 127 (not
+ * found) or 126 (found but could not run).
+ */
+int exec_check(const char *name);
+
 /* The exit status a shell would report for a wait(2) status. */
 int exit_status_of(int wstatus);
 
