@@ -64,8 +64,10 @@ static const char usage[] =
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
 "\n"
-"Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; with -e,\n"
-"the command's, 126 if it cannot run, 127 if it is not found.\n";
+"With -e, the status is the command's: 126 if it cannot run, 127 if it is\n"
+"not found.\n"
+"\n"
+"Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
 enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT };
 
