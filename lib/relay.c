@@ -107,53 +107,96 @@ static void unsplice(struct dir *d)
 	}
 }
 
-/* Splice through our own pipe; d->len counts what waits in it. */
-static bool step_via(struct dir *d)
+/*
+ * The two ends of a transfer through our own pipe (d->len counts what
+ * waits in it) or through our buffer (read(2), write(2)).
+ */
+static ssize_t get_spliced(struct dir *d)
 {
-	bool moved = false;
+	return splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
+		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
 
-	if (d->len == 0 && !d->eof) {
-		ssize_t n = splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n == 0) {
-			d->eof = true;
+static ssize_t put_spliced(struct dir *d)
+{
+	return splice(d->via[0], NULL, d->to, NULL, d->len,
+		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+static ssize_t get_copied(struct dir *d)
+{
+	return read(d->from, d->buf, RELAY_BUF);
+}
+
+static ssize_t put_copied(struct dir *d)
+{
+	return write(d->to, d->buf + d->off, d->len);
+}
+
+/* Take one chunk from d->from; false if none came (end, none yet, copy now). */
+static bool fill(struct dir *d, ssize_t (*get)(struct dir *))
+{
+	ssize_t n = get(d);
+
+	if (n == 0) {
+		d->eof = true;
+		return false;
+	}
+	if (n < 0) {
+		if (errno == EINVAL && get == get_spliced && !d->moved) {
+			copy_mode(d); /* cannot splice from this: copy */
 			return false;
 		}
-		if (n < 0) {
-			if (errno == EINVAL && !d->moved) {
-				copy_mode(d); /* cannot splice from this: copy */
-				return false;
-			}
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			fail_read(d);
-		}
-		d->len = (size_t)n;
-		*d->count += (uint64_t)n;
-		d->moved = moved = true;
+		if (errno == EAGAIN || errno == EINTR)
+			return false;
+		fail_read(d);
 	}
+	d->off = 0;
+	d->len = (size_t)n;
+	*d->count += (uint64_t)n;
+	d->moved = true;
+	return true;
+}
+
+/* Write out the d->len bytes that wait; true if any byte moved. */
+static bool flush(struct dir *d, ssize_t (*put)(struct dir *), bool moved)
+{
 	while (d->len > 0) {
-		ssize_t w = splice(d->via[0], NULL, d->to, NULL, d->len,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		ssize_t w = put(d);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			d->want_out = true;
+			return moved;
+		}
+		if (w < 0 && errno == EINVAL && put == put_spliced) {
+			unsplice(d);
+			return !d->done; /* drained, unless that write failed */
+		}
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				d->want_out = true;
-				return moved;
-			}
-			if (errno == EINVAL) {
-				unsplice(d);
-				return !d->done; /* drained, unless that write failed */
-			}
 			write_failed(d);
 			return false;
 		}
+		d->off += (size_t)w;
 		d->len -= (size_t)w;
 		moved = true;
 	}
 	d->want_out = false;
 	return moved;
+}
+
+/* Take a chunk if none waits, then write out what waits. */
+static bool transfer(struct dir *d, ssize_t (*get)(struct dir *),
+		     ssize_t (*put)(struct dir *))
+{
+	bool moved = false;
+
+	if (d->len == 0 && !d->eof) {
+		if (!fill(d, get))
+			return false;
+		moved = true;
+	}
+	return flush(d, put, moved);
 }
 
 /* Splice from one side straight to the other (one of them is a pipe). */
@@ -193,58 +236,17 @@ static bool step_splice(struct dir *d)
 	return moved;
 }
 
-/* read(2) into our buffer and write(2) it out. */
-static bool step_copy(struct dir *d)
-{
-	bool moved = false;
-
-	if (d->len == 0 && !d->eof) {
-		ssize_t n = read(d->from, d->buf, RELAY_BUF);
-		if (n == 0) {
-			d->eof = true;
-			return false;
-		}
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			fail_read(d);
-		}
-		d->off = 0;
-		d->len = (size_t)n;
-		*d->count += (uint64_t)n;
-		moved = true;
-	}
-	while (d->len > 0) {
-		ssize_t w = write(d->to, d->buf + d->off, d->len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				d->want_out = true;
-				return moved;
-			}
-			write_failed(d);
-			return false;
-		}
-		d->off += (size_t)w;
-		d->len -= (size_t)w;
-		moved = true;
-	}
-	d->want_out = false;
-	return moved;
-}
-
 /* Move what can be moved now, the way setup chose; true if any byte moved. */
 static bool step(struct dir *d)
 {
 	if (d->splice && d->via[0] >= 0) {
 		/* Go on while it moves: a poll per chunk costs a core on loopback. */
 		bool moved = false;
-		for (int i = 0; i < 16 && d->splice && step_via(d); i++)
+		for (int i = 0; i < 16 && d->splice && transfer(d, get_spliced, put_spliced); i++)
 			moved = true;
 		return moved;
 	}
-	return d->splice ? step_splice(d) : step_copy(d);
+	return d->splice ? step_splice(d) : transfer(d, get_copied, put_copied);
 }
 
 static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "io.h"
 #include "parse.h"
+#include "tmpname.h"
 #include "sockaddr.h"
 
 static const struct {
@@ -159,8 +160,8 @@ static socklen_t unix_addr(const struct sock_spec *sp, struct sockaddr_un *a)
 	return (socklen_t)sizeof *a;
 }
 
-/* Resolve for connect (passive false) or bind (true); NULL with sp->gai set. */
-static struct addrinfo *resolve(struct sock_spec *sp, bool passive)
+/* Resolve for connect or bind; NULL with sp->gai set. */
+static struct addrinfo *resolve(struct sock_spec *sp)
 {
 	struct addrinfo hints = { .ai_family = sp->family, .ai_socktype = sp->type };
 	struct addrinfo *res = NULL;
@@ -175,7 +176,6 @@ static struct addrinfo *resolve(struct sock_spec *sp, bool passive)
 		host = NULL;
 		hints.ai_flags = AI_PASSIVE;
 	}
-	(void)passive;
 	sp->gai = getaddrinfo(host, sp->port, &hints, &res);
 	if (sp->gai == EAI_SYSTEM && errno == 0)
 		errno = EIO;
@@ -255,7 +255,7 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl)
 		socklen_t len = unix_addr(sp, &a);
 		return connect_one(AF_UNIX, sp->type, (struct sockaddr *)&a, len, dl);
 	}
-	if (!(res = resolve(sp, false)))
+	if (!(res = resolve(sp)))
 		return -1;
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = connect_one(ai->ai_family, ai->ai_socktype, ai->ai_addr, ai->ai_addrlen, dl);
@@ -374,6 +374,19 @@ static int bind_listen(int fd, const struct sockaddr *a, socklen_t len, int type
 	return type == SOCK_STREAM ? listen(fd, backlog) : 0;
 }
 
+/* bind(2) *fd to the temporary path; a name in use is EEXIST, to try another. */
+static int bind_tmp(const char *path, void *fd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	if (bind(*(int *)fd, (struct sockaddr *)&a, sizeof a) == 0)
+		return 0;
+	if (errno == EADDRINUSE)
+		errno = EEXIST;
+	return -1;
+}
+
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 {
 	struct addrinfo *res, *ai;
@@ -393,10 +406,12 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 		 * file can connect at once. link() never replaces a file.
 		 */
 		struct sockaddr_un tmp = a;
-		bool staged = !sp->abstract && snprintf(tmp.sun_path, sizeof tmp.sun_path,
-			"%s.%ld~", sp->path, (long)getpid()) < (int)sizeof tmp.sun_path;
+		size_t nx = sp->abstract ? 0
+			: tmpname_beside(tmp.sun_path, sizeof tmp.sun_path, sp->path, "sock");
+		bool staged = nx > 0;
 		mode_t old = umask(~mode & 0777);
-		int r = bind(fd, (struct sockaddr *)(staged ? &tmp : &a), len);
+		int r = staged ? tmpname_make(tmp.sun_path, nx, bind_tmp, &fd)
+			: bind(fd, (struct sockaddr *)&a, len);
 		umask(old);
 		if (r < 0) {
 			close_keep_errno(fd);
@@ -417,7 +432,7 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 		}
 		return fd;
 	}
-	if (!(res = resolve(sp, true)))
+	if (!(res = resolve(sp)))
 		return -1;
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
