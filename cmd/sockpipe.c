@@ -714,7 +714,7 @@ static bool may_resolve_later(int gai)
 static int connect_mode(struct opts *o)
 {
 	struct deadline tdl, rdl;
-	int64_t delay = 10 * 1000000LL;
+	int64_t delay = NS_PER_SEC / 100;
 
 	deadline_start(&tdl, o->timeout_ns);
 	deadline_start(&rdl, o->retry_ns);
@@ -734,7 +734,7 @@ static int connect_mode(struct opts *o)
 		struct timespec ts = ns_to_timespec(delay < left ? delay : left);
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			continue;
-		delay = delay * 2 > 500 * 1000000LL ? 500 * 1000000LL : delay * 2;
+		delay = delay * 2 > NS_PER_SEC / 2 ? NS_PER_SEC / 2 : delay * 2;
 	}
 }
 

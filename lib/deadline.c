@@ -18,6 +18,12 @@ struct timespec ns_to_timespec(int64_t ns)
 				  .tv_nsec = ns % NS_PER_SEC };
 }
 
+struct timeval ns_to_timeval(int64_t ns)
+{
+	return (struct timeval){ .tv_sec = ns / NS_PER_SEC,
+				 .tv_usec = ns % NS_PER_SEC / 1000 };
+}
+
 int ns_to_poll_ms(int64_t ns)
 {
 	int64_t ms = ns / 1000000 + (ns % 1000000 != 0);
@@ -94,8 +100,7 @@ bool deadline_alarm(const struct deadline *d, int tick_ms)
 		ns = 1000; /* 0 would disarm it */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
-	struct timespec t = ns_to_timespec(ns);
-	struct itimerval it = { .it_value = { t.tv_sec, t.tv_nsec / 1000 } };
+	struct itimerval it = { .it_value = ns_to_timeval(ns) };
 	setitimer(ITIMER_REAL, &it, NULL);
 	return true;
 }

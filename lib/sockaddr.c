@@ -200,8 +200,7 @@ static int connect_one(int family, int type, const struct sockaddr *a, socklen_t
 		return -1;
 	if (family == AF_UNIX) {
 		/* unix connect never waits but for a full backlog: bound it. */
-		int64_t left = deadline_left(dl);
-		struct timeval tv = { .tv_sec = left / NS_PER_SEC, .tv_usec = left % NS_PER_SEC / 1000 };
+		struct timeval tv = ns_to_timeval(deadline_left(dl));
 		sa_family_t autobind = AF_UNIX;
 		if (!dl->forever)
 			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
