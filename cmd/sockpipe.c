@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -429,63 +428,6 @@ static void stop_listening(int lfd, struct opts *o)
 	o->addr.made_file = false;
 }
 
-/* The environment for a connection's command: ours, the UCSPI names replaced. */
-static char **conn_env(int c)
-{
-	static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
-	static char **env;
-	static size_t cap;
-	size_t n = 0, nenv = 0;
-
-	while (environ[nenv])
-		nenv++;
-	if (cap < nenv + SOCK_UCSPI_N + 1) {
-		cap = nenv + SOCK_UCSPI_N + 1;
-		env = xreallocarray(env, cap, sizeof *env);
-	}
-	for (size_t i = 0; i < nenv; i++)
-		if (!sock_ucspi_name(environ[i]))
-			env[n++] = environ[i];
-	for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
-		env[n++] = vars[i];
-	env[n] = NULL;
-	return env;
-}
-
-/*
- * Start cmd on connection c with posix_spawn (a vfork: nothing to copy,
- * the connection rate's cost), c as its stdin and stdout, the signals a
- * command expects. Returns its PID, or -1 with a message and errno.
- */
-static pid_t spawn_conn(int c, char **cmd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	pid_t pid;
-
-	/* exec resets caught signals; of ours only an ignored SIGPIPE would stay */
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, c, STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, c, STDOUT_FILENO);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	int e = posix_spawnp(&pid, cmd[0], &fa, &at, cmd, conn_env(c));
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (e == 0)
-		return pid;
-	errno = e;
-	warn("%s: cannot run:", cmd[0]);
-	errno = e;
-	return -1;
-}
-
 /* With -i: a child that relays for the command (run_idle). */
 static pid_t fork_idle(int c, const struct opts *o)
 {
@@ -558,7 +500,7 @@ static int serve_exec(int lfd, struct opts *o)
 		full = c == -2;
 		if (c < 0)
 			continue;
-		pid_t pid = o->relay.idle_ns >= 0 ? fork_idle(c, o) : spawn_conn(c, o->cmd);
+		pid_t pid = o->relay.idle_ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));
 		if (pid < 0 && !o->keep) {
 			close(c);
 			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;

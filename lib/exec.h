@@ -4,6 +4,7 @@
 #define IPCUTILS_EXEC_H
 
 #include <stdnoreturn.h>
+#include <sys/types.h>
 
 /*
  * In a child: restore the signal dispositions a command expects, then
@@ -19,6 +20,14 @@ noreturn void exec_command(char *const argv[]);
  * found) or 126 (found but could not run).
  */
 int exec_check(const char *name);
+
+/*
+ * Start argv in the background with fd as its standard input and output
+ * and envp as its environment, the signals reset as exec_command does (an
+ * ignored SIGPIPE to default, none blocked). Returns its PID, or -1 with
+ * errno set after saying "NAME: cannot run: ...".
+ */
+pid_t exec_spawn(char *const argv[], int fd, char *const envp[]);
 
 /* The exit status a shell would report for a wait(2) status. */
 int exit_status_of(int wstatus);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "io.h"
 #include "parse.h"
@@ -552,4 +553,26 @@ void sock_warn(const struct sock_spec *sp, const char *what)
 		warn("%s: %s exists and is not a socket; left untouched", sp->text, sp->path);
 	else
 		warn("%s: %s:", sp->text, what);
+}
+
+char **sock_ucspi_env(int fd)
+{
+	static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
+	static char **env;
+	static size_t cap;
+	size_t n = 0, nenv = 0;
+
+	while (environ[nenv])
+		nenv++;
+	if (cap < nenv + SOCK_UCSPI_N + 1) {
+		cap = nenv + SOCK_UCSPI_N + 1;
+		env = xreallocarray(env, cap, sizeof *env);
+	}
+	for (size_t i = 0; i < nenv; i++)
+		if (!sock_ucspi_name(environ[i]))
+			env[n++] = environ[i];
+	for (int i = 0, k = sock_ucspi_vars(fd, vars); i < k; i++)
+		env[n++] = vars[i];
+	env[n] = NULL;
+	return env;
 }
