@@ -576,7 +576,7 @@ static void end_client(struct client *c, bool idle, const struct opts *o)
 	drain(c, true);
 	if (o->verbose)
 		warn("%s: %s: %llu bytes received, ended by %s", o->addr.text, c->peer,
-		     (unsigned long long)c->got, idle && !c->end ? "-i" : c->end);
+		     (unsigned long long)c->got, idle && !c->end ? "--idle" : c->end);
 	close(c->fd);
 	free(c->buf);
 }
