@@ -387,51 +387,58 @@ static int bind_tmp(const char *path, void *fd)
 	return -1;
 }
 
+/* A unix socket, its file (if any) made as sock_listen says. */
+static int listen_unix(struct sock_spec *sp, mode_t mode, int backlog)
+{
+	struct sockaddr_un a, tmp;
+	socklen_t len = unix_addr(sp, &a);
+	int fd;
+
+	if (!sp->abstract && clear_stale(sp) < 0)
+		return -1;
+	if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	/*
+	 * The file is born with its mode, under a name of its own, and
+	 * appears at PATH only once it listens: whoever waits for the
+	 * file can connect at once. link() never replaces a file.
+	 */
+	tmp = a;
+	size_t nx = sp->abstract ? 0
+		: tmpname_beside(tmp.sun_path, sizeof tmp.sun_path, sp->path, "sock");
+	bool staged = nx > 0;
+	mode_t old = umask(~mode & 0777);
+	int r = staged ? tmpname_make(tmp.sun_path, nx, bind_tmp, &fd)
+		: bind(fd, (struct sockaddr *)&a, len);
+	umask(old);
+	if (r < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	sp->made_file = !sp->abstract && !staged;
+	if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
+	    || (staged && link(tmp.sun_path, sp->path) < 0)) {
+		close_keep_errno(fd);
+		if (staged)
+			unlink(tmp.sun_path);
+		sock_unlink(sp);
+		return -1;
+	}
+	if (staged) {
+		unlink(tmp.sun_path);
+		sp->made_file = true;
+	}
+	return fd;
+}
+
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 {
 	struct addrinfo *res, *ai;
 	int fd = -1, one = 1;
 
 	sp->gai = 0;
-	if (sp->family == AF_UNIX) {
-		struct sockaddr_un a;
-		socklen_t len = unix_addr(sp, &a);
-		if (!sp->abstract && clear_stale(sp) < 0)
-			return -1;
-		if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
-			return -1;
-		/*
-		 * The file is born with its mode, under a name of its own, and
-		 * appears at PATH only once it listens: whoever waits for the
-		 * file can connect at once. link() never replaces a file.
-		 */
-		struct sockaddr_un tmp = a;
-		size_t nx = sp->abstract ? 0
-			: tmpname_beside(tmp.sun_path, sizeof tmp.sun_path, sp->path, "sock");
-		bool staged = nx > 0;
-		mode_t old = umask(~mode & 0777);
-		int r = staged ? tmpname_make(tmp.sun_path, nx, bind_tmp, &fd)
-			: bind(fd, (struct sockaddr *)&a, len);
-		umask(old);
-		if (r < 0) {
-			close_keep_errno(fd);
-			return -1;
-		}
-		sp->made_file = !sp->abstract && !staged;
-		if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
-		    || (staged && link(tmp.sun_path, sp->path) < 0)) {
-			close_keep_errno(fd);
-			if (staged)
-				unlink(tmp.sun_path);
-			sock_unlink(sp);
-			return -1;
-		}
-		if (staged) {
-			unlink(tmp.sun_path);
-			sp->made_file = true;
-		}
-		return fd;
-	}
+	if (sp->family == AF_UNIX)
+		return listen_unix(sp, mode, backlog);
 	if (!(res = resolve(sp)))
 		return -1;
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
