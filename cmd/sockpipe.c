@@ -4,10 +4,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <getopt.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
@@ -15,9 +13,10 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "exec.h"
@@ -41,26 +40,33 @@ static const char usage[] =
 "tcp:HOST:PORT, tcp:[IPV6]:PORT, udp:HOST:PORT; tcp4: tcp6: udp4: udp6: pin\n"
 "the family. Datagram sockets carry one record per datagram.\n"
 "\n"
-"  -0, --null              records end with NUL, not newline (datagrams)\n"
-"  -a, --all               the whole input is one record (datagrams)\n"
-"  -e, --exec              with -l: run COMMAND for each connection, the\n"
-"                          socket as its standard input and output\n"
-"  -h, --help              display this help and exit\n"
-"  -i, --idle DURATION     stop when nothing has moved for DURATION (status 124);\n"
-"                          with -k, end each connection idle that long\n"
-"  -k, --keep              with -l: serve connections until interrupted\n"
-"  -l, --listen            listen on ADDRESS (loopback unless the host is '*')\n"
-"  -m, --mode MODE         permissions of a unix socket file (default 600)\n"
-"      --max-conns N       with -k: at most N connections at once (default 64)\n"
-"      --print-port        with -l: write the port bound to standard output first\n"
-"  -q, --quit-on-eof       stop at end of input, without waiting for the peer\n"
-"  -r, --raw               write received records with no terminator (datagrams)\n"
-"  -R, --retry DURATION    keep trying to connect for up to DURATION\n"
-"  -T, --timeout DURATION  give up (status 124) if not connected within DURATION,\n"
-"                          retries included\n"
-"  -v, --verbose           one line per connection on standard error: the peer,\n"
-"                          bytes each way, how it ended\n"
-"  -V, --version           output version information and exit\n";
+"  -0, --null               records end with NUL, not newline (datagrams)\n"
+"  -a, --all                the whole input is one record (datagrams)\n"
+"  -e, --exec               with -l: run COMMAND for each connection, the\n"
+"                           socket as its standard input and output\n"
+"  -h, --help               display this help and exit\n"
+"  -i, --idle DURATION      stop when nothing has moved for DURATION (status\n"
+"                           124); with -k, end each connection idle that long\n"
+"  -k, --keep               with -l: serve connections until interrupted\n"
+"  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
+"  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
+"      --max-conns N        with -k: at most N connections at once (default 64)\n"
+"      --print-port         with -l: write the port bound to standard output\n"
+"                           first\n"
+"  -q, --quit-on-eof        stop at end of input, without waiting for the peer\n"
+"  -r, --raw                write received records with no terminator\n"
+"                           (datagrams)\n"
+"  -R, --retry DURATION     keep trying to connect for up to DURATION\n"
+"  -T, --timeout DURATION   give up (status 124) if not connected within\n"
+"                           DURATION, retries included\n"
+"  -v, --verbose            one line per connection on standard error: the\n"
+"                           peer, bytes each way, how it ended\n"
+"  -V, --version            output version information and exit\n"
+"\n"
+"With -e, the status is the command's: 126 if it cannot run, 127 if it is\n"
+"not found.\n"
+"\n"
+"Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
 enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT };
 
@@ -84,85 +90,75 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-static struct sock_spec addr;
-static struct relay_opts ropt = { .idle_ns = -1 };
-static bool keep, quit, print_port;
-static int delim = '\n', term = '\n';
-static int64_t timeout_ns = -1, retry_ns = -1;
-static const char *timeout_text;
-static pid_t owner;
-static pid_t *kids;
-static unsigned max_conns = 64, nkids;
-static int chld_pipe[2] = { -1, -1 };
+/* What the command line asked for, read by every mode. */
+struct opts {
+	struct sock_spec addr;
+	struct relay_opts relay;  /* label, -q, -i */
+	bool listen, exec, keep, print_port, verbose;
+	bool mode_given, max_given;
+	const char *framing;      /* the datagram-only option given, for its message */
+	int delim, term;          /* record framing (-0, -a, -r) */
+	int64_t timeout_ns, retry_ns;
+	const char *timeout_text;
+	mode_t mode;
+	unsigned max_conns;
+	char **cmd;               /* -e: COMMAND [ARG]... */
+	pid_t owner;              /* the process that removes the socket file */
+};
 
-/* The socket file goes with us, even on SIGINT and SIGTERM. */
-static void cleanup(void)
-{
-	if (getpid() == owner)
-		sock_unlink(&addr);
-}
+static int chld_pipe[2] = { -1, -1 }; /* SIGCHLD's wake-up, for poll */
 
-static void on_signal(int sig)
+/* The socket file goes with us, even on a signal; never with a child. */
+static void unlink_sock(void *arg)
 {
-	cleanup();
-	for (unsigned i = 0; kids && i < max_conns; i++)
-		if (kids[i] > 0)
-			kill(kids[i], SIGTERM);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	struct opts *o = arg;
+
+	if (getpid() == o->owner)
+		sock_unlink(&o->addr);
 }
 
 static void on_chld(int sig)
 {
 	int e = errno;
 	(void)sig;
-	if (write(chld_pipe[1], "", 1) < 0) {
-		/* full: a wake-up is already pending */
-	}
+	(void)!write(chld_pipe[1], "", 1); /* full: a wake-up is already pending */
 	errno = e;
 }
 
-static void catch(int sig, void (*fn)(int))
-{
-	struct sigaction sa = { .sa_handler = fn, .sa_flags = SA_RESTART };
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
-}
+/* -v: the one line for a stream connection, also when an error ends it. */
+struct conn {
+	const struct opts *o;
+	char peer[64];
+	struct relay_stats stats;
+	const char *end;
+};
 
-static bool verbose;
-static char conn_peer[64];
-static struct relay_stats conn_stats;
-static const char *conn_end = "an error (above)";
-
-/* -v: the one line for the connection, also when an error ends it. */
-static void say_conn(void)
+static void say_conn(void *arg)
 {
-	warn("%s: %s: %llu bytes sent, %llu received, ended by %s", addr.text, conn_peer,
-	     (unsigned long long)conn_stats.sent, (unsigned long long)conn_stats.received, conn_end);
+	const struct conn *c = arg;
+
+	if (cleanup_in_signal())
+		return; /* at exit only, as stdio needs */
+	warn("%s: %s: %llu bytes sent, %llu received, ended by %s", c->o->addr.text, c->peer,
+	     (unsigned long long)c->stats.sent, (unsigned long long)c->stats.received, c->end);
 }
 
 /* Run the relay over a connected stream socket. */
-static int stream(int fd)
+static int stream(int fd, const struct opts *o)
 {
-	if (verbose) {
-		sock_peer_text(fd, conn_peer, sizeof conn_peer);
-		ropt.stats = &conn_stats;
-		atexit(say_conn);
+	static struct conn conn = { .end = "an error (above)" };
+	struct relay_opts ro = o->relay;
+
+	if (o->verbose) {
+		conn.o = o;
+		sock_peer_text(fd, conn.peer, sizeof conn.peer);
+		ro.stats = &conn.stats;
+		cleanup_push(say_conn, &conn);
 	}
-	relay(fd, STDIN_FILENO, STDOUT_FILENO, &ropt);
-	conn_end = "the end of both streams";
+	relay(fd, STDIN_FILENO, STDOUT_FILENO, &ro);
+	conn.end = "the end of both streams";
 	close(fd);
 	return 0;
-}
-
-static int poll_ms(int64_t deadline)
-{
-	if (ropt.idle_ns < 0)
-		return -1;
-	int64_t left = deadline - now_ns();
-	if (left <= 0)
-		die(EXIT_TIMEOUT, "%s: nothing moved for %s", addr.text, ropt.idle_text);
-	return (int)((left + 999999) / 1000000);
 }
 
 /* A whole record (or the end) waits in r's buffer: no read would block. */
@@ -172,130 +168,121 @@ static bool buffered(const struct rec_reader *r)
 		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
 }
 
-static void send_record(int fd, struct rec_reader *in, bool connected,
-			const struct sockaddr_storage *peer, socklen_t peerlen, size_t max)
-{
-	char *rec;
-	size_t len;
-	int got = rec_read(in, &rec, &len);
-
-	if (got == REC_TOOBIG)
-		die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
-		    addr.text, (unsigned long long)in->count, len, max);
-	if (got < 0)
-		die(EXIT_FAIL, "standard input: read error:");
-	if (got > 0 && (connected ? send(fd, rec, len, 0)
-			: sendto(fd, rec, len, 0, (const struct sockaddr *)peer, peerlen)) < 0) {
-		if (errno == EMSGSIZE)
-			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
-			    addr.text, (unsigned long long)in->count, len);
-		die(EXIT_FAIL, "%s: send:", addr.text);
-	}
-}
-
-/* Datagrams: each record of stdin is one datagram, each one received a record. */
-static int dgram(int fd, bool listening)
-{
+/* A datagram socket's state: the peer it answers, its buffers. */
+struct dgram {
+	int fd;
+	bool listening, connected;
+	struct sockaddr_storage peer;
+	socklen_t peerlen;        /* 0: no peer yet */
+	char *buf;
+	size_t cap;
+	size_t max;               /* the largest datagram that can be sent */
 	struct rec_reader in;
 	struct rec_writer out;
-	struct sockaddr_storage peer;
-	socklen_t peerlen = 0;
-	bool connected = !listening;
-	size_t max = sock_family(fd) == AF_INET6 ? 65527 : 65507;
-	size_t cap = 65536;
-	char *buf = malloc(cap);
-	int64_t last = now_ns();
+};
 
+/* The largest datagram fd can send. */
+static size_t dgram_max(int fd)
+{
 	if (sock_family(fd) == AF_UNIX) {
 		/* Linux takes a unix datagram of up to the send buffer less 32. */
 		int sndbuf = 0;
 		socklen_t len = sizeof sndbuf;
 		getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
-		max = sndbuf > 32 ? (size_t)sndbuf - 32 : SIZE_MAX;
+		return sndbuf > 32 ? (size_t)sndbuf - 32 : SIZE_MAX;
 	}
-	rec_reader_init(&in, STDIN_FILENO, delim, max);
-	rec_writer_init(&out, STDOUT_FILENO, term);
-	if (!buf)
-		die(EXIT_FAIL, "out of memory");
+	return sock_family(fd) == AF_INET6 ? 65527 : 65507;
+}
+
+static void send_record(struct dgram *d, const struct opts *o)
+{
+	char *rec;
+	size_t len;
+	int got = rec_read(&d->in, &rec, &len);
+
+	if (got == REC_TOOBIG)
+		die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
+		    o->addr.text, (unsigned long long)d->in.count, len, d->max);
+	if (got < 0)
+		die(EXIT_FAIL, "standard input: read error:");
+	if (got > 0 && (d->connected ? send(d->fd, rec, len, 0)
+			: sendto(d->fd, rec, len, 0, (const struct sockaddr *)&d->peer, d->peerlen)) < 0) {
+		if (errno == EMSGSIZE)
+			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
+			    o->addr.text, (unsigned long long)d->in.count, len);
+		die(EXIT_FAIL, "%s: send:", o->addr.text);
+	}
+}
+
+/*
+ * Receive one datagram and write it out as a record. False if it came
+ * from another sender than the one -l answers: dropped, as if not seen.
+ */
+static bool recv_record(struct dgram *d, const struct opts *o)
+{
+	ssize_t n = recv(d->fd, d->buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+
+	if (n > (ssize_t)d->cap)
+		d->buf = xreallocarray(d->buf, d->cap = (size_t)n, 1);
+	/*
+	 * -l locks onto its first sender: the others' datagrams are
+	 * dropped, as socat and nc -u -l do; -lk answers the latest.
+	 */
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof from;
+	n = n < 0 ? n : recvfrom(d->fd, d->buf, d->cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+	if (n < 0 && errno != EAGAIN && errno != EINTR)
+		die(EXIT_FAIL, "%s: receive:", o->addr.text);
+	if (n < 0)
+		return true;
+	if (d->listening && !o->keep && d->peerlen > 0
+	    && (fromlen != d->peerlen || memcmp(&from, &d->peer, fromlen) != 0))
+		return false;
+	if (d->listening && (o->keep || d->peerlen == 0)) {
+		d->peer = from;
+		d->peerlen = fromlen;
+	}
+	if (rec_write(&d->out, d->buf, (size_t)n) < 0 || rec_flush(&d->out) < 0)
+		die_stdout();
+	return true;
+}
+
+/* Datagrams: each record of stdin is one datagram, each one received a record. */
+static int dgram(int fd, bool listening, const struct opts *o)
+{
+	struct dgram d = { .fd = fd, .listening = listening, .connected = !listening,
+			   .cap = 65536, .max = dgram_max(fd) };
+	int64_t last = now_ns();
+
+	d.buf = xmalloc(d.cap);
+	rec_reader_init(&d.in, STDIN_FILENO, o->delim, d.max);
+	rec_writer_init(&d.out, STDOUT_FILENO, o->term);
 	for (;;) {
 		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
 				       { .fd = STDIN_FILENO, .events = POLLIN } };
-		bool can_send = connected || peerlen > 0;
-		int r = poll(p, in.done || !can_send ? 1 : 2, poll_ms(last + ropt.idle_ns));
+		bool can_send = d.connected || d.peerlen > 0;
+		relay_idle_check(&o->relay, last);
+		int r = poll(p, d.in.done || !can_send ? 1 : 2, relay_idle_ms(&o->relay, last));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
 		if (r > 0 && p[0].revents) {
-			ssize_t n = recv(fd, buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-			if (n > (ssize_t)cap && (buf = realloc(buf, cap = (size_t)n)) == NULL)
-				die(EXIT_FAIL, "out of memory");
-			/*
-			 * -l locks onto its first sender: the others' datagrams are
-			 * dropped, as socat and nc -u -l do; -lk answers the latest.
-			 */
-			struct sockaddr_storage from;
-			socklen_t fromlen = sizeof from;
-			n = n < 0 ? n : recvfrom(fd, buf, cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
-			if (n < 0 && errno != EAGAIN && errno != EINTR)
-				die(EXIT_FAIL, "%s: receive:", addr.text);
-			if (n >= 0 && listening && !keep && peerlen > 0
-			    && (fromlen != peerlen || memcmp(&from, &peer, fromlen) != 0))
+			if (!recv_record(&d, o))
 				continue;
-			if (n >= 0 && listening && (keep || peerlen == 0)) {
-				peer = from;
-				peerlen = fromlen;
-			}
-			if (n >= 0 && (rec_write(&out, buf, (size_t)n) < 0 || rec_flush(&out) < 0))
-				die_stdout();
 			last = now_ns();
 		}
-		if (r > 0 && p[1].revents && !in.done) {
+		if (r > 0 && p[1].revents && !d.in.done) {
 			do
-				send_record(fd, &in, connected, &peer, peerlen, max);
-			while (buffered(&in));
+				send_record(&d, o);
+			while (buffered(&d.in));
 			last = now_ns();
 		}
-		if (in.done && quit)
+		if (d.in.done && o->relay.quit_on_eof)
 			break;
 	}
-	rec_reader_free(&in);
-	rec_writer_free(&out);
-	free(buf);
+	rec_reader_free(&d.in);
+	rec_writer_free(&d.out);
+	free(d.buf);
 	return 0;
-}
-
-/* 0 if argv[0] can be run, else the status exec would give, with a message. */
-static int check_command(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-	struct stat st;
-	int status = EXIT_NOENT;
-
-	if (strchr(name, '/') || !path) {
-		if (stat(name, &st) < 0)
-			goto missing;
-		if (S_ISDIR(st.st_mode) || access(name, X_OK) < 0) {
-			errno = S_ISDIR(st.st_mode) ? EACCES : errno;
-			warn("%s: cannot run:", name);
-			return EXIT_NOEXEC;
-		}
-		return 0;
-	}
-	for (const char *p = path;; p = strchr(p, ':') + 1) {
-		int n = (int)strcspn(p, ":");
-		snprintf(buf, sizeof buf, "%.*s%s%s", n, n ? p : ".", "/", name);
-		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			if (access(buf, X_OK) == 0)
-				return 0;
-			status = EXIT_NOEXEC;
-		}
-		if (p[n] == '\0')
-			break;
-	}
-	errno = status == EXIT_NOEXEC ? EACCES : ENOENT;
-missing:
-	warn("%s: cannot run:", name);
-	return status;
 }
 
 /*
@@ -303,7 +290,7 @@ missing:
  * once and returns -2: the caller stops accepting until a connection ends
  * (the kernel keeps the others in the backlog), never spinning on it.
  */
-static int accept_conn(int lfd, int flags)
+static int accept_conn(int lfd, int flags, const struct opts *o)
 {
 	static bool said;
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
@@ -311,41 +298,61 @@ static int accept_conn(int lfd, int flags)
 	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 		return c;
 	if (errno != EMFILE && errno != ENFILE) {
-		warn("%s: accept:", addr.text);
+		warn("%s: accept:", o->addr.text);
 		return -1;
 	}
 	if (!said)
-		warn("%s: accept: %s; waiting for a connection to end", addr.text, strerror(errno));
+		warn("%s: accept: %s; waiting for a connection to end", o->addr.text, strerror(errno));
 	said = true;
 	return -2;
 }
 
 /* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */
-static void cap_conns(bool given)
+static void cap_conns(struct opts *o)
 {
 	struct rlimit rl;
-	int lowest = fcntl(0, F_DUPFD_CLOEXEC, 0); /* the lowest free descriptor */
+	int lowest = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0); /* the lowest free descriptor */
 
 	if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
 		return;
 	close(lowest);
 	/* a spare pair for the relay pipes of -e -i and a child's pipe */
 	rlim_t room = rl.rlim_cur > (rlim_t)lowest + 3 ? rl.rlim_cur - (rlim_t)lowest - 3 : 1;
-	if (room >= max_conns)
+	if (room >= o->max_conns)
 		return;
-	if (given)
-		warn("--max-conns %u: the descriptor limit (%llu) allows %llu", max_conns,
+	if (o->max_given)
+		warn("--max-conns %u: the descriptor limit (%llu) allows %llu", o->max_conns,
 		     (unsigned long long)rl.rlim_cur, (unsigned long long)room);
-	max_conns = (unsigned)room;
+	o->max_conns = (unsigned)room;
 }
 
-static pid_t idle_cmd;
-static char (*kid_peer)[64]; /* -v: each child's peer */
+/* -e: the children running the command, one per connection. */
+struct server {
+	struct opts *o;
+	pid_t *kids;              /* max_conns slots, 0 when free */
+	char (*peer)[64];         /* -v: each child's peer */
+	unsigned n;
+	int status;               /* the last child's exit status */
+};
 
-static void end_idle_cmd(void)
+/* On a fatal signal the connections' commands end with us. */
+static void end_kids(void *arg)
 {
-	if (idle_cmd > 0)
-		kill(idle_cmd, SIGTERM);
+	const struct server *s = arg;
+
+	if (!cleanup_in_signal() || getpid() != s->o->owner)
+		return;
+	for (unsigned i = 0; i < s->o->max_conns; i++)
+		if (s->kids[i] > 0)
+			kill(s->kids[i], SIGTERM);
+}
+
+static void end_pid(void *arg)
+{
+	pid_t *pid = arg;
+
+	if (*pid > 0)
+		kill(*pid, SIGTERM);
 }
 
 /*
@@ -354,10 +361,11 @@ static void end_idle_cmd(void)
  * command gets SIGTERM, the child exits 124). Exits with the command's
  * status otherwise.
  */
-static noreturn void run_idle(int c, char **cmd)
+static noreturn void run_idle(int c, const struct opts *o)
 {
+	static pid_t cmd_pid;
 	int to[2], from[2], st;
-	struct relay_opts o = ropt;
+	struct relay_opts ro = o->relay;
 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -365,28 +373,29 @@ static noreturn void run_idle(int c, char **cmd)
 	signal(SIGCHLD, SIG_DFL);
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
 		die(EXIT_CANNOT, "pipe:");
-	if ((idle_cmd = fork()) < 0)
+	if ((cmd_pid = fork()) < 0)
 		die(EXIT_CANNOT, "fork:");
-	if (idle_cmd == 0) {
+	if (cmd_pid == 0) {
 		if (dup2(to[0], STDIN_FILENO) < 0 || dup2(from[1], STDOUT_FILENO) < 0)
 			die(EXIT_CANNOT, "dup2:");
-		exec_command(cmd);
+		exec_command(o->cmd);
 	}
 	close(to[0]);
 	close(from[1]);
-	atexit(end_idle_cmd);
+	int h = cleanup_push(end_pid, &cmd_pid);
 	if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
-		die(EXIT_FAIL, "%s: fcntl:", addr.text);
-	o.close_out = true;
-	relay(c, from[0], to[1], &o);
-	while (waitpid(idle_cmd, &st, 0) < 0)
+		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
+	ro.close_out = true;
+	relay(c, from[0], to[1], &ro);
+	while (waitpid(cmd_pid, &st, 0) < 0)
 		if (errno != EINTR)
 			die(EXIT_FAIL, "waitpid:");
-	idle_cmd = 0;
+	cleanup_pop(h, false);
 	exit(exit_status_of(st));
 }
 
-static void reap(int *last_status)
+/* Collect the children that ended; SIGCHLD woke us through chld_pipe. */
+static void reap(struct server *s)
 {
 	int st;
 	pid_t pid;
@@ -395,15 +404,15 @@ static void reap(int *last_status)
 	while (read(chld_pipe[0], &c, 1) > 0)
 		continue;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (unsigned i = 0; i < max_conns; i++)
-			if (kids[i] == pid) {
-				kids[i] = 0;
-				if (verbose)
-					warn("%s: %s: command exited %d", addr.text, kid_peer[i],
+		for (unsigned i = 0; i < s->o->max_conns; i++)
+			if (s->kids[i] == pid) {
+				s->kids[i] = 0;
+				if (s->o->verbose)
+					warn("%s: %s: command exited %d", s->o->addr.text, s->peer[i],
 					     exit_status_of(st));
 			}
-		nkids--;
-		*last_status = exit_status_of(st);
+		s->n--;
+		s->status = exit_status_of(st);
 	}
 }
 
@@ -412,73 +421,15 @@ static void reap(int *last_status)
  * listening: a second client is refused (and retries with -R) rather
  * than accepted by the kernel and reset later. The socket file goes too.
  */
-static void stop_listening(int lfd)
+static void stop_listening(int lfd, struct opts *o)
 {
 	close(lfd);
-	cleanup();
-	addr.made_file = false;
-}
-
-/* The environment for a connection's command: ours, the UCSPI names replaced. */
-static char **conn_env(int c)
-{
-	static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
-	static char **env;
-	static size_t cap;
-	size_t n = 0, nenv = 0;
-
-	while (environ[nenv])
-		nenv++;
-	if (cap < nenv + SOCK_UCSPI_N + 1) {
-		cap = nenv + SOCK_UCSPI_N + 1;
-		if (!(env = realloc(env, cap * sizeof *env)))
-			die(EXIT_FAIL, "out of memory");
-	}
-	for (size_t i = 0; i < nenv; i++)
-		if (!sock_ucspi_name(environ[i]))
-			env[n++] = environ[i];
-	for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
-		env[n++] = vars[i];
-	env[n] = NULL;
-	return env;
-}
-
-/*
- * Start cmd on connection c with posix_spawn (a vfork: nothing to copy,
- * the connection rate's cost), c as its stdin and stdout, the signals a
- * command expects. Returns its PID, or -1 with a message and errno.
- */
-static pid_t spawn_conn(int c, char **cmd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none, dfl;
-	pid_t pid;
-
-	/* exec resets caught signals; of ours only an ignored SIGPIPE would stay */
-	sigemptyset(&none);
-	sigemptyset(&dfl);
-	sigaddset(&dfl, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, c, STDIN_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, c, STDOUT_FILENO);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dfl);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	int e = posix_spawnp(&pid, cmd[0], &fa, &at, cmd, conn_env(c));
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (e == 0)
-		return pid;
-	errno = e;
-	warn("%s: cannot run:", cmd[0]);
-	errno = e;
-	return -1;
+	unlink_sock(o);
+	o->addr.made_file = false;
 }
 
 /* With -i: a child that relays for the command (run_idle). */
-static pid_t fork_idle(int c, char **cmd)
+static pid_t fork_idle(int c, const struct opts *o)
 {
 	pid_t pid = fork();
 
@@ -488,64 +439,79 @@ static pid_t fork_idle(int c, char **cmd)
 		static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
 		for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
 			putenv(vars[i]);
-		run_idle(c, cmd);
+		run_idle(c, o);
 	}
 	return pid;
 }
 
-/* inetd-style: a child running cmd per connection, at most max_conns at once. */
-static int serve_exec(int lfd, char **cmd)
+/* Note child pid, started for connection c, in a free slot. */
+static void add_kid(struct server *s, pid_t pid, int c)
 {
-	int status = 0;
-	bool served = false;
+	for (unsigned i = 0; i < s->o->max_conns; i++)
+		if (s->kids[i] == 0) {
+			s->kids[i] = pid;
+			if (s->o->verbose)
+				sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
+			break;
+		}
+	s->n++;
+}
 
+/* Set up the children's table and the SIGCHLD wake-up. */
+static void server_init(struct server *s, struct opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_chld, .sa_flags = SA_RESTART };
+
+	*s = (struct server){ .o = o };
 	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		die(EXIT_FAIL, "pipe:");
-	kids = calloc(max_conns, sizeof *kids);
-	kid_peer = calloc(max_conns, sizeof *kid_peer);
-	if (!kids || !kid_peer)
-		die(EXIT_FAIL, "out of memory");
-	catch(SIGCHLD, on_chld);
+	s->kids = xcalloc(o->max_conns, sizeof *s->kids);
+	s->peer = xcalloc(o->max_conns, sizeof *s->peer);
+	cleanup_push(end_kids, s);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+}
+
+/* inetd-style: a child running cmd per connection, at most max_conns at once. */
+static int serve_exec(int lfd, struct opts *o)
+{
+	static struct server s;
+	bool served = false;
+
+	server_init(&s, o);
 	for (bool full = false;;) {
-		unsigned before = nkids;
-		reap(&status);
-		if (served && !keep && nkids == 0)
-			return status;
-		full = full && nkids == before;
-		bool accepting = nkids < max_conns && (keep || !served) && !full;
+		unsigned before = s.n;
+		reap(&s);
+		if (served && !o->keep && s.n == 0)
+			return s.status;
+		full = full && s.n == before;
+		bool accepting = s.n < o->max_conns && (o->keep || !served) && !full;
 		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
 				       { .fd = lfd, .events = POLLIN } };
 		/* Out of descriptors with no child to end: try again shortly. */
-		int r = poll(p, accepting ? 2 : 1, full && nkids == 0 ? 100 : -1);
+		int r = poll(p, accepting ? 2 : 1, full && s.n == 0 ? 100 : -1);
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
 		if (r == 0)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
-		int c = accept_conn(lfd, 0);
+		int c = accept_conn(lfd, 0, o);
 		full = c == -2;
 		if (c < 0)
 			continue;
-		pid_t pid = ropt.idle_ns >= 0 ? fork_idle(c, cmd) : spawn_conn(c, cmd);
-		if (pid < 0 && !keep) {
+		pid_t pid = o->relay.idle_ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));
+		if (pid < 0 && !o->keep) {
 			close(c);
 			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;
 		}
 		if (pid > 0) {
-			for (unsigned i = 0; i < max_conns; i++)
-				if (kids[i] == 0) {
-					kids[i] = pid;
-					if (verbose)
-						sock_peer_text(c, kid_peer[i], sizeof kid_peer[i]);
-					break;
-				}
-			nkids++;
+			add_kid(&s, pid, c);
 			served = true;
 		}
 		close(c);
-		if (served && !keep)
-			stop_listening(lfd);
+		if (served && !o->keep)
+			stop_listening(lfd, o);
 	}
 }
 
@@ -580,13 +546,13 @@ static void drain(struct client *c, bool end)
 }
 
 /* Read what client c sent; false once it has ended (closed, error, idle). */
-static bool read_client(struct client *c)
+static bool read_client(struct client *c, const struct opts *o)
 {
 	if (c->len + 1 >= c->cap) {
 		if (c->cap >= LINE_MAX_BYTES)
 			drain(c, false); /* a line longer than 1 MiB goes in pieces */
-		else if (!(c->buf = realloc(c->buf, c->cap = c->cap ? c->cap * 2 : 65536)))
-			die(EXIT_FAIL, "out of memory");
+		else
+			c->buf = xreallocarray(c->buf, c->cap = c->cap ? c->cap * 2 : 65536, 1);
 	}
 	ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
 	if (got > 0) {
@@ -600,69 +566,74 @@ static bool read_client(struct client *c)
 		return true;
 	c->end = got < 0 ? "an error (above)" : "the end of its stream";
 	if (got < 0)
-		warn("%s: client %d: receive:", addr.text, c->fd);
+		warn("%s: client %d: receive:", o->addr.text, c->fd);
 	return false;
 }
 
+/* Write out what is left of an ended client and let it go. */
+static void end_client(struct client *c, bool idle, const struct opts *o)
+{
+	drain(c, true);
+	if (o->verbose)
+		warn("%s: %s: %llu bytes received, ended by %s", o->addr.text, c->peer,
+		     (unsigned long long)c->got, idle && !c->end ? "--idle" : c->end);
+	close(c->fd);
+	free(c->buf);
+}
+
 /* Milliseconds until the first client passes -i (idle per connection). */
-static int next_idle_ms(const struct client *cl, unsigned n)
+static int next_idle_ms(const struct client *cl, unsigned n, int64_t idle_ns)
 {
 	int64_t first = INT64_MAX, now = now_ns();
 
-	if (ropt.idle_ns < 0)
+	if (idle_ns < 0)
 		return -1;
 	for (unsigned i = 1; i < n; i++)
-		if (cl[i].last + ropt.idle_ns < first)
-			first = cl[i].last + ropt.idle_ns;
+		if (cl[i].last + idle_ns < first)
+			first = cl[i].last + idle_ns;
 	if (first == INT64_MAX)
 		return -1;
-	return first <= now ? 0 : (int)((first - now + 999999) / 1000000);
+	return first <= now ? 0 : ns_to_poll_ms(first - now);
 }
 
 /* A log sink: many clients at once, their lines written whole. */
-static int serve_lines(int lfd)
+static int serve_lines(int lfd, const struct opts *o)
 {
-	struct pollfd *p = calloc(max_conns + 1, sizeof *p);
-	struct client *cl = calloc(max_conns + 1, sizeof *cl);
+	struct pollfd *p = xcalloc(o->max_conns + 1, sizeof *p);
+	struct client *cl = xcalloc(o->max_conns + 1, sizeof *cl);
+	int64_t idle_ns = o->relay.idle_ns;
 	unsigned n = 1;
 	bool full = false;
 
-	if (!p || !cl)
-		die(EXIT_FAIL, "out of memory");
 	p[0].fd = lfd;
 	for (;;) {
-		bool accepting = n <= max_conns && !full;
+		bool accepting = n <= o->max_conns && !full;
 		for (unsigned i = 0; i < n; i++)
 			p[i].events = POLLIN;
 		/* Out of descriptors with no client to end: try again shortly. */
-		int r = poll(p + !accepting, n - !accepting, full && n == 1 ? 100 : next_idle_ms(cl, n));
+		int r = poll(p + !accepting, n - !accepting,
+			     full && n == 1 ? 100 : next_idle_ms(cl, n, idle_ns));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
 		if (full && n == 1)
 			full = false;
 		int64_t now = now_ns();
 		for (unsigned i = n; i-- > 1;) {
-			struct client *c = &cl[i];
-			bool idle = ropt.idle_ns >= 0 && now - c->last >= ropt.idle_ns;
-			if (r > 0 && p[i].revents && read_client(c))
+			bool idle = idle_ns >= 0 && now - cl[i].last >= idle_ns;
+			if (r > 0 && p[i].revents && read_client(&cl[i], o))
 				continue;
 			if (!(r > 0 && p[i].revents) && !idle)
 				continue;
-			drain(c, true);
-			if (verbose)
-				warn("%s: %s: %llu bytes received, ended by %s", addr.text, c->peer,
-				     (unsigned long long)c->got, idle && !c->end ? "-i" : c->end);
-			close(c->fd);
-			free(c->buf);
+			end_client(&cl[i], idle, o);
 			cl[i] = cl[--n];
 			p[i] = p[n];
 			full = false;
 		}
 		if (r > 0 && accepting && (p[0].revents & POLLIN)) {
-			int c = accept_conn(lfd, SOCK_NONBLOCK);
+			int c = accept_conn(lfd, SOCK_NONBLOCK, o);
 			if (c >= 0) {
 				cl[n] = (struct client){ .fd = c, .last = now };
-				if (verbose)
+				if (o->verbose)
 					sock_peer_text(c, cl[n].peer, sizeof cl[n].peer);
 				p[n++].fd = c;
 			}
@@ -682,147 +653,173 @@ static bool may_resolve_later(int gai)
  * Connect, with -R retrying until it passes, pausing 10 ms doubling to
  * 0.5 s between tries; -T bounds the whole wait (124).
  */
-static int connect_mode(void)
+static int connect_mode(struct opts *o)
 {
 	struct deadline tdl, rdl;
-	int64_t delay = 10 * 1000000LL;
+	int64_t delay = NS_PER_SEC / 100;
 
-	deadline_start(&tdl, timeout_ns);
-	deadline_start(&rdl, retry_ns);
+	deadline_start(&tdl, o->timeout_ns);
+	deadline_start(&rdl, o->retry_ns);
 	for (;;) {
-		int fd = sock_connect(&addr, &tdl);
+		int fd = sock_connect(&o->addr, &tdl);
 		if (fd >= 0)
-			return addr.type == SOCK_DGRAM ? dgram(fd, false) : stream(fd);
+			return o->addr.type == SOCK_DGRAM ? dgram(fd, false, o) : stream(fd, o);
 		if (deadline_passed(&tdl))
-			die(EXIT_TIMEOUT, "%s: not connected within %s", addr.text, timeout_text);
-		if (retry_ns < 0 || deadline_passed(&rdl) || (addr.gai && !may_resolve_later(addr.gai))) {
-			sock_warn(&addr, "connect");
+			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, o->timeout_text);
+		if (o->retry_ns < 0 || deadline_passed(&rdl)
+		    || (o->addr.gai && !may_resolve_later(o->addr.gai))) {
+			sock_warn(&o->addr, "connect");
 			exit(EXIT_FAIL);
 		}
 		int64_t left = deadline_left(&rdl) < deadline_left(&tdl) ? deadline_left(&rdl)
 			: deadline_left(&tdl);
-		int64_t ns = delay < left ? delay : left;
-		struct timespec ts = { .tv_sec = ns / NS_PER_SEC, .tv_nsec = ns % NS_PER_SEC };
+		struct timespec ts = ns_to_timespec(delay < left ? delay : left);
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			continue;
-		delay = delay * 2 > 500 * 1000000LL ? 500 * 1000000LL : delay * 2;
+		delay = delay * 2 > NS_PER_SEC / 2 ? NS_PER_SEC / 2 : delay * 2;
 	}
 }
 
-static int listen_mode(char **cmd, mode_t mode, bool exec)
+/* Without -k: wait (-T bounded) for the one client. */
+static void await_client(int lfd, const struct opts *o)
+{
+	struct deadline dl;
+	int r;
+
+	deadline_start(&dl, o->timeout_ns);
+	while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
+		continue;
+	if (r == 0)
+		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, o->timeout_text);
+	if (r < 0)
+		die(EXIT_FAIL, "poll:");
+}
+
+static int listen_mode(struct opts *o)
 {
 	int st;
 
-	if (exec && (st = check_command(cmd[0])) != 0)
+	if (o->exec && (st = exec_check(o->cmd[0])) != 0)
 		return st;
-	atexit(cleanup);
-	catch(SIGINT, on_signal);
-	catch(SIGTERM, on_signal);
-	catch(SIGHUP, on_signal);
-	int lfd = sock_listen(&addr, mode, SOMAXCONN);
+	cleanup_push(unlink_sock, o);
+	/* INT, TERM and HUP remove the file even where they came ignored
+	 * (a background job's SIGINT): a listener is stopped with them. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	cleanup_on_signals();
+	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
 	if (lfd < 0) {
-		sock_warn(&addr, "listen");
+		sock_warn(&o->addr, "listen");
 		return EXIT_FAIL;
 	}
-	if (print_port) {
+	if (o->print_port) {
 		char b[16];
 		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
 		if (write_all(STDOUT_FILENO, b, (size_t)n) < 0)
 			die_stdout();
 	}
-	if (!keep) {
-		struct deadline dl;
-		int r;
-		deadline_start(&dl, timeout_ns);
-		while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			die(EXIT_TIMEOUT, "%s: no connection within %s", addr.text, timeout_text);
-		if (r < 0)
-			die(EXIT_FAIL, "poll:");
-	}
-	if (addr.type == SOCK_DGRAM)
-		return dgram(lfd, true);
-	if (exec)
-		return serve_exec(lfd, cmd);
+	if (!o->keep)
+		await_client(lfd, o);
+	if (o->addr.type == SOCK_DGRAM)
+		return dgram(lfd, true, o);
+	if (o->exec)
+		return serve_exec(lfd, o);
 	if (fcntl(lfd, F_SETFL, O_NONBLOCK) < 0)
-		die(EXIT_FAIL, "%s: fcntl:", addr.text);
-	if (keep)
-		return serve_lines(lfd);
+		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
+	if (o->keep)
+		return serve_lines(lfd, o);
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
-		die(EXIT_FAIL, "%s: accept:", addr.text);
-	stop_listening(lfd);
-	return stream(c);
+		die(EXIT_FAIL, "%s: accept:", o->addr.text);
+	stop_listening(lfd, o);
+	return stream(c, o);
 }
 
 static const char optstring[] = ":0aehi:klm:qrR:T:vV";
 
-int main(int argc, char **argv)
+static void parse(int argc, char **argv, struct opts *o)
 {
-	bool listening = false, exec = false, mode_given = false, max_given = false;
-	const char *framing = NULL;
-	mode_t mode = 0600;
 	int c;
 
-	tool_init("sockpipe");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case '0': delim = term = '\0'; framing = "null"; break;
-		case 'a': delim = REC_WHOLE; framing = "all"; break;
-		case 'e': exec = true; break;
+		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
+		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
+		case 'e': o->exec = true; break;
 		case 'h': print_usage(usage);
 		case 'i':
-			ropt.idle_ns = arg_duration("--idle", optarg);
-			ropt.idle_text = optarg;
+			o->relay.idle_ns = arg_duration("--idle", optarg);
+			o->relay.idle_text = optarg;
 			break;
-		case 'k': keep = true; break;
-		case 'l': listening = true; break;
-		case 'm': mode = arg_mode("--mode", optarg); mode_given = true; break;
+		case 'k': o->keep = true; break;
+		case 'l': o->listen = true; break;
+		case 'm': o->mode = arg_mode("--mode", optarg); o->mode_given = true; break;
 		case OPT_MAX_CONNS:
-			max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
-			max_given = true;
+			o->max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
+			o->max_given = true;
 			break;
-		case OPT_PRINT_PORT: print_port = true; break;
-		case 'q': quit = true; break;
-		case 'r': term = REC_RAW; framing = "raw"; break;
-		case 'R': retry_ns = arg_duration("--retry", optarg); break;
-		case 'T': timeout_ns = arg_duration("--timeout", optarg); timeout_text = optarg; break;
-		case 'v': verbose = true; break;
+		case OPT_PRINT_PORT: o->print_port = true; break;
+		case 'q': o->relay.quit_on_eof = true; break;
+		case 'r': o->term = REC_RAW; o->framing = "raw"; break;
+		case 'R': o->retry_ns = arg_duration("--retry", optarg); break;
+		case 'T':
+			o->timeout_ns = arg_duration("--timeout", optarg);
+			o->timeout_text = optarg;
+			break;
+		case 'v': o->verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	if (optind >= argc)
 		usage_error("missing ADDRESS");
-	sock_arg(argv[optind++], &addr);
-	char **cmd = argv + optind;
-	if (exec && !*cmd)
+	sock_arg(argv[optind++], &o->addr);
+	o->cmd = argv + optind;
+}
+
+/* Options that do not go together, or not with this address. */
+static void check(const struct opts *o)
+{
+	if (o->exec && !*o->cmd)
 		usage_error("--exec: missing COMMAND after the address");
-	if (!exec && *cmd)
-		usage_error("extra operand '%s' (a command needs --exec)", *cmd);
-	if (!listening && (keep || exec || print_port))
-		usage_error("--%s needs --listen", keep ? "keep" : exec ? "exec" : "print-port");
-	if (listening && retry_ns >= 0)
+	if (!o->exec && *o->cmd)
+		usage_error("extra operand '%s' (a command needs --exec)", *o->cmd);
+	if (!o->listen && (o->keep || o->exec || o->print_port))
+		usage_error("--%s needs --listen", o->keep ? "keep" : o->exec ? "exec" : "print-port");
+	if (o->listen && o->retry_ns >= 0)
 		usage_error("--retry is for connecting, not with --listen");
-	if (print_port && addr.family == AF_UNIX)
+	if (o->print_port && o->addr.family == AF_UNIX)
 		usage_error("--print-port needs a tcp or udp address");
-	if (exec && addr.type == SOCK_DGRAM)
-		usage_error("--exec needs a stream address, not %s", addr.text);
-	if (!listening && (mode_given || max_given))
-		usage_error("--%s needs --listen", mode_given ? "mode" : "max-conns");
-	if (framing && addr.type != SOCK_DGRAM)
-		usage_error("--%s is for datagram addresses, not %s", framing, addr.text);
+	if (o->exec && o->addr.type == SOCK_DGRAM)
+		usage_error("--exec needs a stream address, not %s", o->addr.text);
+	if (!o->listen && (o->mode_given || o->max_given))
+		usage_error("--%s needs --listen", o->mode_given ? "mode" : "max-conns");
+	if (o->framing && o->addr.type != SOCK_DGRAM)
+		usage_error("--%s is for datagram addresses, not %s", o->framing, o->addr.text);
 	/* The streams this run reads and writes must be open (-k needs no input). */
-	if (!exec && !keep)
+	if (!o->exec && !o->keep)
 		need_std(STDIN_FILENO);
-	if (!exec || print_port)
+	if (!o->exec || o->print_port)
 		need_std(STDOUT_FILENO);
-	if (listening && keep)
-		cap_conns(max_given);
-	ropt.label = addr.text;
-	ropt.quit_on_eof = quit;
-	owner = getpid();
-	return listening ? listen_mode(cmd, mode, exec) : connect_mode();
+}
+
+int main(int argc, char **argv)
+{
+	static struct opts o = {
+		.relay = { .idle_ns = -1 },
+		.delim = '\n', .term = '\n',
+		.timeout_ns = -1, .retry_ns = -1,
+		.mode = 0600, .max_conns = 64,
+	};
+
+	tool_init("sockpipe");
+	parse(argc, argv, &o);
+	check(&o);
+	if (o.listen && o.keep)
+		cap_conns(&o);
+	o.relay.label = o.addr.text;
+	o.owner = getpid();
+	return o.listen ? listen_mode(&o) : connect_mode(&o);
 }

@@ -12,10 +12,22 @@ static int64_t ts_ns(const struct timespec *t)
 	return (int64_t)t->tv_sec * NS_PER_SEC + t->tv_nsec;
 }
 
-static struct timespec ns_ts(int64_t ns)
+struct timespec ns_to_timespec(int64_t ns)
 {
 	return (struct timespec){ .tv_sec = ns / NS_PER_SEC,
 				  .tv_nsec = ns % NS_PER_SEC };
+}
+
+struct timeval ns_to_timeval(int64_t ns)
+{
+	return (struct timeval){ .tv_sec = ns / NS_PER_SEC,
+				 .tv_usec = ns % NS_PER_SEC / 1000 };
+}
+
+int ns_to_poll_ms(int64_t ns)
+{
+	int64_t ms = ns / 1000000 + (ns % 1000000 != 0);
+	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
 int64_t now_ns(void)
@@ -32,7 +44,7 @@ void deadline_start(struct deadline *d, int64_t ns)
 	if (!d->forever) {
 		int64_t now = now_ns();
 
-		d->end = ns_ts(ns > INT64_MAX - now ? INT64_MAX : now + ns);
+		d->end = ns_to_timespec(ns > INT64_MAX - now ? INT64_MAX : now + ns);
 	}
 }
 
@@ -53,8 +65,7 @@ int deadline_poll_ms(const struct deadline *d)
 {
 	if (d->forever)
 		return -1;
-	int64_t ms = (deadline_left(d) + 999999) / 1000000;
-	return ms > INT_MAX ? INT_MAX : (int)ms;
+	return ns_to_poll_ms(deadline_left(d));
 }
 
 const struct timespec *deadline_realtime(const struct deadline *d,
@@ -67,7 +78,7 @@ const struct timespec *deadline_realtime(const struct deadline *d,
 		return NULL;
 	left = deadline_left(d);
 	clock_gettime(CLOCK_REALTIME, &now);
-	*buf = ns_ts(ts_ns(&now) > INT64_MAX - left ? INT64_MAX : ts_ns(&now) + left);
+	*buf = ns_to_timespec(ts_ns(&now) > INT64_MAX - left ? INT64_MAX : ts_ns(&now) + left);
 	return buf;
 }
 
@@ -89,8 +100,7 @@ bool deadline_alarm(const struct deadline *d, int tick_ms)
 		ns = 1000; /* 0 would disarm it */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
-	struct timespec t = ns_ts(ns);
-	struct itimerval it = { .it_value = { t.tv_sec, t.tv_nsec / 1000 } };
+	struct itimerval it = { .it_value = ns_to_timeval(ns) };
 	setitimer(ITIMER_REAL, &it, NULL);
 	return true;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/time.h>
 
 struct deadline {
 	bool forever;
@@ -39,5 +40,11 @@ bool deadline_alarm(const struct deadline *d, int tick_ms);
 void deadline_alarm_off(void);
 /* The current monotonic time in nanoseconds. */
 int64_t now_ns(void);
+/* A duration of ns >= 0 nanoseconds as a timespec (nanosleep). */
+struct timespec ns_to_timespec(int64_t ns);
+/* The same as a timeval (SO_SNDTIMEO, setitimer), microseconds cut. */
+struct timeval ns_to_timeval(int64_t ns);
+/* ns >= 0 as milliseconds for poll(2): rounded up, at most INT_MAX. */
+int ns_to_poll_ms(int64_t ns);
 
 #endif

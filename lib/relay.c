@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "deadline.h"
+#include "alloc.h"
 #include "diag.h"
 #include "io.h"
 #include "relay.h"
@@ -31,9 +32,8 @@ struct dir {
 	uint64_t *count; /* bytes taken from from */
 	char *buf;
 	size_t off, len; /* read but not yet written */
+	const struct relay_opts *o;
 };
-
-static const struct relay_opts *opt;
 
 /* Errors that are the connection's, whichever call reported them. */
 static bool conn_errno(int e)
@@ -46,7 +46,7 @@ static noreturn void fail_read(const struct dir *d)
 {
 	if (d->up)
 		die(EXIT_FAIL, "standard input: read error:");
-	die(EXIT_FAIL, "%s: receive:", opt->label);
+	die(EXIT_FAIL, "%s: receive:", d->o->label);
 }
 
 /*
@@ -54,22 +54,21 @@ static noreturn void fail_read(const struct dir *d)
  * the connection is gone, but a reply may wait before the reset: the send
  * error is kept, down runs to its end, then the error is reported.
  */
-static bool write_failed(struct dir *d)
+static void write_failed(struct dir *d)
 {
 	if (!d->up && conn_errno(errno))
-		die(EXIT_FAIL, "%s: receive:", opt->label);
+		die(EXIT_FAIL, "%s: receive:", d->o->label);
 	if (!d->up)
 		die_stdout();
 	d->err = errno;
 	d->done = true;
-	return false;
 }
 
 static void copy_mode(struct dir *d)
 {
 	d->splice = false;
-	if (!d->buf && !(d->buf = malloc(RELAY_BUF)))
-		die(EXIT_FAIL, "out of memory");
+	if (!d->buf)
+		d->buf = xmalloc(RELAY_BUF);
 }
 
 static void setup(struct dir *d)
@@ -93,134 +92,90 @@ static void setup(struct dir *d)
 }
 
 /* The destination takes no splice: copy what waits in the pipe, then copy. */
-static bool unsplice(struct dir *d)
+static void unsplice(struct dir *d)
 {
 	copy_mode(d);
 	while (d->len > 0) {
 		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
 		if (n <= 0)
 			die(EXIT_FAIL, "pipe:");
-		if (write_all(d->to, d->buf, (size_t)n) < 0)
-			return write_failed(d);
+		if (write_all(d->to, d->buf, (size_t)n) < 0) {
+			write_failed(d);
+			return;
+		}
 		d->len -= (size_t)n;
 	}
+}
+
+/*
+ * The two ends of a transfer through our own pipe (d->len counts what
+ * waits in it) or through our buffer (read(2), write(2)).
+ */
+static ssize_t get_spliced(struct dir *d)
+{
+	return splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
+		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+static ssize_t put_spliced(struct dir *d)
+{
+	return splice(d->via[0], NULL, d->to, NULL, d->len,
+		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
+static ssize_t get_copied(struct dir *d)
+{
+	return read(d->from, d->buf, RELAY_BUF);
+}
+
+static ssize_t put_copied(struct dir *d)
+{
+	return write(d->to, d->buf + d->off, d->len);
+}
+
+/* Take one chunk from d->from; false if none came (end, none yet, copy now). */
+static bool fill(struct dir *d, ssize_t (*get)(struct dir *))
+{
+	ssize_t n = get(d);
+
+	if (n == 0) {
+		d->eof = true;
+		return false;
+	}
+	if (n < 0) {
+		if (errno == EINVAL && get == get_spliced && !d->moved) {
+			copy_mode(d); /* cannot splice from this: copy */
+			return false;
+		}
+		if (errno == EAGAIN || errno == EINTR)
+			return false;
+		fail_read(d);
+	}
+	d->off = 0;
+	d->len = (size_t)n;
+	*d->count += (uint64_t)n;
+	d->moved = true;
 	return true;
 }
 
-/* Splice through our own pipe; d->len counts what waits in it. */
-static bool step_via(struct dir *d)
+/* Write out the d->len bytes that wait; true if any byte moved. */
+static bool flush(struct dir *d, ssize_t (*put)(struct dir *), bool moved)
 {
-	bool moved = false;
-
-	if (d->len == 0 && !d->eof) {
-		ssize_t n = splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n == 0) {
-			d->eof = true;
-			return false;
-		}
-		if (n < 0) {
-			if (errno == EINVAL && !d->moved) {
-				copy_mode(d); /* cannot splice from this: copy */
-				return false;
-			}
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			fail_read(d);
-		}
-		d->len = (size_t)n;
-		*d->count += (uint64_t)n;
-		d->moved = moved = true;
-	}
 	while (d->len > 0) {
-		ssize_t w = splice(d->via[0], NULL, d->to, NULL, d->len,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		ssize_t w = put(d);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			d->want_out = true;
+			return moved;
+		}
+		if (w < 0 && errno == EINVAL && put == put_spliced) {
+			unsplice(d);
+			return !d->done; /* drained, unless that write failed */
+		}
 		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				d->want_out = true;
-				return moved;
-			}
-			if (errno == EINVAL)
-				return unsplice(d);
-			return write_failed(d);
-		}
-		d->len -= (size_t)w;
-		moved = true;
-	}
-	d->want_out = false;
-	return moved;
-}
-
-/* Move what can be moved now; true if any byte moved. */
-static bool step(struct dir *d)
-{
-	if (d->splice && d->via[0] >= 0) {
-		/* Go on while it moves: a poll per chunk costs a core on loopback. */
-		bool moved = false;
-		for (int i = 0; i < 16 && d->splice && step_via(d); i++)
-			moved = true;
-		return moved;
-	}
-	if (d->splice) {
-		bool src_ready = !d->want_out, moved = false;
-		for (int i = 0; i < 16; i++) {
-			ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
-					   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n > 0) {
-				*d->count += (uint64_t)n;
-				d->moved = moved = true;
-				d->want_out = false;
-				src_ready = false; /* unknown again: ask the source first */
-				continue;
-			}
-			if (n == 0) {
-				d->eof = true;
-				return moved;
-			}
-			if (errno == EAGAIN) {
-				/* The side we waited on was ready: the other one is not. */
-				d->want_out = src_ready;
-				return moved;
-			}
-			if (errno == EINTR)
-				return moved;
-			if (errno == EINVAL && !d->moved) {
-				copy_mode(d); /* this pair cannot splice */
-				return false;
-			}
-			return write_failed(d);
-		}
-		return moved;
-	}
-	bool moved = false;
-	if (d->len == 0 && !d->eof) {
-		ssize_t n = read(d->from, d->buf, RELAY_BUF);
-		if (n == 0) {
-			d->eof = true;
+			write_failed(d);
 			return false;
-		}
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return false;
-			fail_read(d);
-		}
-		d->off = 0;
-		d->len = (size_t)n;
-		*d->count += (uint64_t)n;
-		moved = true;
-	}
-	while (d->len > 0) {
-		ssize_t w = write(d->to, d->buf + d->off, d->len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN) {
-				d->want_out = true;
-				return moved;
-			}
-			return write_failed(d);
 		}
 		d->off += (size_t)w;
 		d->len -= (size_t)w;
@@ -230,6 +185,70 @@ static bool step(struct dir *d)
 	return moved;
 }
 
+/* Take a chunk if none waits, then write out what waits. */
+static bool transfer(struct dir *d, ssize_t (*get)(struct dir *),
+		     ssize_t (*put)(struct dir *))
+{
+	bool moved = false;
+
+	if (d->len == 0 && !d->eof) {
+		if (!fill(d, get))
+			return false;
+		moved = true;
+	}
+	return flush(d, put, moved);
+}
+
+/* Splice from one side straight to the other (one of them is a pipe). */
+static bool step_splice(struct dir *d)
+{
+	bool src_ready = !d->want_out, moved = false;
+
+	/* Go on while it moves: a poll per chunk costs a core on loopback. */
+	for (int i = 0; i < 16; i++) {
+		ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			*d->count += (uint64_t)n;
+			d->moved = moved = true;
+			d->want_out = false;
+			src_ready = false; /* unknown again: ask the source first */
+			continue;
+		}
+		if (n == 0) {
+			d->eof = true;
+			return moved;
+		}
+		if (errno == EAGAIN) {
+			/* The side we waited on was ready: the other one is not. */
+			d->want_out = src_ready;
+			return moved;
+		}
+		if (errno == EINTR)
+			return moved;
+		if (errno == EINVAL && !d->moved) {
+			copy_mode(d); /* this pair cannot splice */
+			return false;
+		}
+		write_failed(d);
+		return false;
+	}
+	return moved;
+}
+
+/* Move what can be moved now, the way setup chose; true if any byte moved. */
+static bool step(struct dir *d)
+{
+	if (d->splice && d->via[0] >= 0) {
+		/* Go on while it moves: a poll per chunk costs a core on loopback. */
+		bool moved = false;
+		for (int i = 0; i < 16 && d->splice && transfer(d, get_spliced, put_spliced); i++)
+			moved = true;
+		return moved;
+	}
+	return d->splice ? step_splice(d) : transfer(d, get_copied, put_copied);
+}
+
 static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 {
 	p[*n].fd = d->want_out ? d->to : d->from;
@@ -237,24 +256,54 @@ static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 	pd[(*n)++] = d;
 }
 
-/* Milliseconds poll may wait before -i expires: 0 when it has. */
-static int idle_ms(const struct relay_opts *o, int64_t last)
+int relay_idle_ms(const struct relay_opts *o, int64_t last)
 {
 	if (o->idle_ns < 0)
 		return -1;
 	int64_t left = last + o->idle_ns - now_ns();
-	return left > 0 ? (int)((left + 999999) / 1000000) : 0;
+	return left > 0 ? ns_to_poll_ms(left) : 0;
+}
+
+void relay_idle_check(const struct relay_opts *o, int64_t last)
+{
+	if (o->idle_ns >= 0 && now_ns() - last >= o->idle_ns)
+		die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
+}
+
+/* The end of up: shut down the socket's sending side unless -q. */
+static void end_up(struct dir *up, int sock)
+{
+	up->done = true;
+	if (!up->o->quit_on_eof && shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+		die(EXIT_FAIL, "%s: shutdown:", up->o->label);
+}
+
+/* Free what setup made; report a send error kept for after the reply. */
+static void finish(struct dir *up, struct dir *down, bool has_in)
+{
+	if (up->err) {
+		errno = up->err;
+		die(EXIT_FAIL, "%s: send:", up->o->label);
+	}
+	free(up->buf);
+	free(down->buf);
+	for (int i = 0; i < 2; i++) {
+		if (has_in && up->splice && up->via[i] >= 0)
+			close(up->via[i]);
+		if (down->splice && down->via[i] >= 0)
+			close(down->via[i]);
+	}
 }
 
 int relay(int sock, int in, int out, const struct relay_opts *o)
 {
 	struct relay_stats none = { 0, 0 };
 	struct relay_stats *st = o->stats ? o->stats : &none;
-	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0, .count = &st->sent };
-	struct dir down = { .from = sock, .to = out, .count = &st->received };
+	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0,
+			  .count = &st->sent, .o = o };
+	struct dir down = { .from = sock, .to = out, .count = &st->received, .o = o };
 	int64_t last = now_ns();
 
-	opt = o;
 	if (in >= 0)
 		setup(&up);
 	setup(&down);
@@ -268,11 +317,8 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		 * it until input's own end (then SHUT_WR), an error, -i or a
 		 * signal. -q stops at input's end without waiting for more.
 		 */
-		if (up.eof && up.len == 0 && !up.done) {
-			up.done = true;
-			if (!o->quit_on_eof && shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
-				die(EXIT_FAIL, "%s: shutdown:", o->label);
-		}
+		if (up.eof && up.len == 0 && !up.done)
+			end_up(&up, sock);
 		/* -q: what was received is written out, nothing more awaited */
 		if (up.done && (down.eof || (o->quit_on_eof && down.len == 0)))
 			break;
@@ -287,26 +333,15 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		}
 		if (!down.eof)
 			add(p, pd, &n, &down);
-		int r = poll(p, (nfds_t)n, idle_ms(o, last));
+		int r = poll(p, (nfds_t)n, relay_idle_ms(o, last));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
-		if (r == 0 && o->idle_ns >= 0 && now_ns() - last >= o->idle_ns)
-			die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
+		if (r == 0)
+			relay_idle_check(o, last);
 		for (int i = 0; i < n && r > 0; i++)
 			if (p[i].revents && step(pd[i]))
 				last = now_ns();
 	}
-	if (up.err) {
-		errno = up.err;
-		die(EXIT_FAIL, "%s: send:", o->label);
-	}
-	free(up.buf);
-	free(down.buf);
-	for (int i = 0; i < 2; i++) {
-		if (in >= 0 && up.splice && up.via[i] >= 0)
-			close(up.via[i]);
-		if (down.splice && down.via[i] >= 0)
-			close(down.via[i]);
-	}
+	finish(&up, &down, in >= 0);
 	return 0;
 }

@@ -36,4 +36,13 @@ struct relay_opts {
  */
 int relay(int sock, int in, int out, const struct relay_opts *o);
 
+/*
+ * -i, one rule for every loop that waits on a peer: what poll(2) may wait
+ * when something last moved at last (now_ns): -1 without -i, 0 once it
+ * has passed; relay_idle_check exits 124 "LABEL: nothing moved for
+ * DURATION" once it has.
+ */
+int relay_idle_ms(const struct relay_opts *o, int64_t last);
+void relay_idle_check(const struct relay_opts *o, int64_t last);
+
 #endif

@@ -15,9 +15,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "io.h"
 #include "parse.h"
+#include "tmpname.h"
 #include "sockaddr.h"
 
 static const struct {
@@ -159,8 +161,8 @@ static socklen_t unix_addr(const struct sock_spec *sp, struct sockaddr_un *a)
 	return (socklen_t)sizeof *a;
 }
 
-/* Resolve for connect (passive false) or bind (true); NULL with sp->gai set. */
-static struct addrinfo *resolve(struct sock_spec *sp, bool passive)
+/* Resolve for connect or bind; NULL with sp->gai set. */
+static struct addrinfo *resolve(struct sock_spec *sp)
 {
 	struct addrinfo hints = { .ai_family = sp->family, .ai_socktype = sp->type };
 	struct addrinfo *res = NULL;
@@ -175,7 +177,6 @@ static struct addrinfo *resolve(struct sock_spec *sp, bool passive)
 		host = NULL;
 		hints.ai_flags = AI_PASSIVE;
 	}
-	(void)passive;
 	sp->gai = getaddrinfo(host, sp->port, &hints, &res);
 	if (sp->gai == EAI_SYSTEM && errno == 0)
 		errno = EIO;
@@ -200,8 +201,7 @@ static int connect_one(int family, int type, const struct sockaddr *a, socklen_t
 		return -1;
 	if (family == AF_UNIX) {
 		/* unix connect never waits but for a full backlog: bound it. */
-		int64_t left = deadline_left(dl);
-		struct timeval tv = { .tv_sec = left / NS_PER_SEC, .tv_usec = left % NS_PER_SEC / 1000 };
+		struct timeval tv = ns_to_timeval(deadline_left(dl));
 		sa_family_t autobind = AF_UNIX;
 		if (!dl->forever)
 			setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -255,7 +255,7 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl)
 		socklen_t len = unix_addr(sp, &a);
 		return connect_one(AF_UNIX, sp->type, (struct sockaddr *)&a, len, dl);
 	}
-	if (!(res = resolve(sp, false)))
+	if (!(res = resolve(sp)))
 		return -1;
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		fd = connect_one(ai->ai_family, ai->ai_socktype, ai->ai_addr, ai->ai_addrlen, dl);
@@ -374,50 +374,72 @@ static int bind_listen(int fd, const struct sockaddr *a, socklen_t len, int type
 	return type == SOCK_STREAM ? listen(fd, backlog) : 0;
 }
 
+/* bind(2) *fd to the temporary path; a name in use is EEXIST, to try another. */
+static int bind_tmp(const char *path, void *fd)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	if (bind(*(int *)fd, (struct sockaddr *)&a, sizeof a) == 0)
+		return 0;
+	if (errno == EADDRINUSE)
+		errno = EEXIST;
+	return -1;
+}
+
+/* A unix socket, its file (if any) made as sock_listen says. */
+static int listen_unix(struct sock_spec *sp, mode_t mode, int backlog)
+{
+	struct sockaddr_un a, tmp;
+	socklen_t len = unix_addr(sp, &a);
+	int fd;
+
+	if (!sp->abstract && clear_stale(sp) < 0)
+		return -1;
+	if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	/*
+	 * The file is born with its mode, under a name of its own, and
+	 * appears at PATH only once it listens: whoever waits for the
+	 * file can connect at once. link() never replaces a file.
+	 */
+	tmp = a;
+	size_t nx = sp->abstract ? 0
+		: tmpname_beside(tmp.sun_path, sizeof tmp.sun_path, sp->path, "sock");
+	bool staged = nx > 0;
+	mode_t old = umask(~mode & 0777);
+	int r = staged ? tmpname_make(tmp.sun_path, nx, bind_tmp, &fd)
+		: bind(fd, (struct sockaddr *)&a, len);
+	umask(old);
+	if (r < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	sp->made_file = !sp->abstract && !staged;
+	if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
+	    || (staged && link(tmp.sun_path, sp->path) < 0)) {
+		close_keep_errno(fd);
+		if (staged)
+			unlink(tmp.sun_path);
+		sock_unlink(sp);
+		return -1;
+	}
+	if (staged) {
+		unlink(tmp.sun_path);
+		sp->made_file = true;
+	}
+	return fd;
+}
+
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 {
 	struct addrinfo *res, *ai;
 	int fd = -1, one = 1;
 
 	sp->gai = 0;
-	if (sp->family == AF_UNIX) {
-		struct sockaddr_un a;
-		socklen_t len = unix_addr(sp, &a);
-		if (!sp->abstract && clear_stale(sp) < 0)
-			return -1;
-		if ((fd = socket(AF_UNIX, sp->type | SOCK_CLOEXEC, 0)) < 0)
-			return -1;
-		/*
-		 * The file is born with its mode, under a name of its own, and
-		 * appears at PATH only once it listens: whoever waits for the
-		 * file can connect at once. link() never replaces a file.
-		 */
-		struct sockaddr_un tmp = a;
-		bool staged = !sp->abstract && snprintf(tmp.sun_path, sizeof tmp.sun_path,
-			"%s.%ld~", sp->path, (long)getpid()) < (int)sizeof tmp.sun_path;
-		mode_t old = umask(~mode & 0777);
-		int r = bind(fd, (struct sockaddr *)(staged ? &tmp : &a), len);
-		umask(old);
-		if (r < 0) {
-			close_keep_errno(fd);
-			return -1;
-		}
-		sp->made_file = !sp->abstract && !staged;
-		if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
-		    || (staged && link(tmp.sun_path, sp->path) < 0)) {
-			close_keep_errno(fd);
-			if (staged)
-				unlink(tmp.sun_path);
-			sock_unlink(sp);
-			return -1;
-		}
-		if (staged) {
-			unlink(tmp.sun_path);
-			sp->made_file = true;
-		}
-		return fd;
-	}
-	if (!(res = resolve(sp, true)))
+	if (sp->family == AF_UNIX)
+		return listen_unix(sp, mode, backlog);
+	if (!(res = resolve(sp)))
 		return -1;
 	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
 		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
@@ -538,4 +560,26 @@ void sock_warn(const struct sock_spec *sp, const char *what)
 		warn("%s: %s exists and is not a socket; left untouched", sp->text, sp->path);
 	else
 		warn("%s: %s:", sp->text, what);
+}
+
+char **sock_ucspi_env(int fd)
+{
+	static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
+	static char **env;
+	static size_t cap;
+	size_t n = 0, nenv = 0;
+
+	while (environ[nenv])
+		nenv++;
+	if (cap < nenv + SOCK_UCSPI_N + 1) {
+		cap = nenv + SOCK_UCSPI_N + 1;
+		env = xreallocarray(env, cap, sizeof *env);
+	}
+	for (size_t i = 0; i < nenv; i++)
+		if (!sock_ucspi_name(environ[i]))
+			env[n++] = environ[i];
+	for (int i = 0, k = sock_ucspi_vars(fd, vars); i < k; i++)
+		env[n++] = vars[i];
+	env[n] = NULL;
+	return env;
 }

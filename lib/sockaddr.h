@@ -75,6 +75,11 @@ int sock_family(int fd);
 int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN]);
 /* Whether an environment entry is one of those variables. */
 bool sock_ucspi_name(const char *var);
+/*
+ * The environment for a command run on connection fd: environ, the
+ * variables above replaced by fd's. Valid until the next call.
+ */
+char **sock_ucspi_env(int fd);
 
 /* "IP:PORT" ("[IP]:PORT" for IPv6) of fd's peer, or "pid N" on unix. */
 void sock_peer_text(int fd, char *buf, size_t size);
