@@ -72,6 +72,19 @@ static void parse_line(int argc, char **argv)
 	shm_init(&s);
 	parse_args(argc, argv, &s, &o);
 }
+#elif defined(TOOL_sockpipe)
+#include "../../cmd/sockpipe.c"
+static void parse_line(int argc, char **argv)
+{
+	struct opts o = {
+		.relay = { .idle_ns = -1 },
+		.delim = '\n', .term = '\n',
+		.timeout_ns = -1, .retry_ns = -1,
+		.mode = 0600, .max_conns = 64,
+	};
+	parse(argc, argv, &o);
+	check(&o);
+}
 #else
 #error "build with -DTOOL_NAME for a tool this harness knows"
 #endif
