@@ -28,19 +28,21 @@ static const char usage[] =
 "sigsend -q); pid=0 uid=0 for one the kernel sent. Signals not listed keep\n"
 "their default action.\n"
 "\n"
-"  -c, --count N               exit after N signals (default 1)\n"
-"  -f, --follow                go on until killed by a signal not in the list\n"
-"  -h, --help                  print this help and exit\n"
-"  -p, --pidfile FILE          once the signals are blocked, write the PID to\n"
-"                              FILE atomically; removed at exit\n"
-"  -T, --timeout DURATION      give up after DURATION (status 124 if fewer than\n"
-"                              N signals came; with -f, if none came)\n"
-"  -v, --verbose               end each line with code=WHO: user (kill),\n"
-"                              queue (sigqueue), kernel, timer, mesgq, tkill\n"
-"  -V, --version               print the version and exit\n"
+"  -c, --count N            exit after N signals (default 1)\n"
+"  -f, --follow             go on until killed by a signal not in the list\n"
+"  -p, --pidfile FILE       once the signals are blocked, write the PID to\n"
+"                           FILE atomically; removed at exit\n"
+"  -T, --timeout DURATION   give up after DURATION (status 124 if fewer than\n"
+"                           N signals came; with -f, if none came)\n"
+"  -v, --verbose            end each line with code=WHO: user (kill),\n"
+"                           queue (sigqueue), kernel, timer, mesgq, tkill\n"
+"  -h, --help               display this help and exit\n"
+"  -V, --version            output version information and exit\n"
 "\n"
 "SIG is a name (USR1, SIGUSR1, usr1), a number, RTMIN+N or RTMAX-N.\n"
-"DURATION is a number with an optional unit ms, s (default), m or h.\n";
+"DURATION is a number with an optional unit ms, s (default), m or h.\n"
+"\n"
+"Exit status: 0 received, 1 failed, 2 usage error, 124 not all in time.\n";
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
