@@ -90,7 +90,12 @@ bool deadline_alarm(const struct deadline *d, int tick_ms)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
 	struct timespec t = ns_ts(ns);
-	struct itimerval it = { .it_value = { t.tv_sec, t.tv_nsec / 1000 } };
+	/*
+	 * Then again every millisecond: an expiry that comes before the call
+	 * starts interrupts nothing, and the next one cuts the wait short.
+	 */
+	struct itimerval it = { .it_value = { t.tv_sec, t.tv_nsec / 1000 },
+				.it_interval = { 0, 1000 } };
 	setitimer(ITIMER_REAL, &it, NULL);
 	return true;
 }
