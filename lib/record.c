@@ -5,20 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "alloc.h"
 #include "io.h"
 #include "record.h"
 
 #define REC_BLOCK (128 * 1024)
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q)
-		die(EXIT_FAIL, "out of memory (%zu bytes)", n);
-	return q;
-}
 
 void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max)
 {
@@ -34,6 +25,12 @@ void rec_reader_free(struct rec_reader *r)
 	r->buf = NULL;
 }
 
+bool rec_ready(const struct rec_reader *r)
+{
+	return !r->done && (r->eof || (r->delim != REC_WHOLE && r->end > r->start
+		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
+}
+
 /* One read(2) into the free end of the buffer, growing it when full. */
 static int fill(struct rec_reader *r)
 {
@@ -44,7 +41,7 @@ static int fill(struct rec_reader *r)
 	}
 	if (r->end == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : REC_BLOCK;
-		r->buf = xrealloc(r->buf, r->cap);
+		r->buf = xreallocarray(r->buf, r->cap, 1);
 	}
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
@@ -100,7 +97,7 @@ int rec_read(struct rec_reader *r, char **rec, size_t *len)
 	/* A buffer from the first call on: NULL + 0 is undefined in C. */
 	if (!r->buf) {
 		r->cap = REC_BLOCK;
-		r->buf = xrealloc(NULL, r->cap);
+		r->buf = xreallocarray(NULL, r->cap, 1);
 	}
 	for (;;) {
 		char *base = r->buf + r->start;
@@ -144,7 +141,7 @@ void rec_writer_init(struct rec_writer *w, int fd, int term)
 	w->fd = fd;
 	w->term = term;
 	w->cap = REC_BLOCK;
-	w->buf = xrealloc(NULL, w->cap);
+	w->buf = xreallocarray(NULL, w->cap, 1);
 }
 
 void rec_writer_free(struct rec_writer *w)
@@ -184,7 +181,7 @@ int rec_write(struct rec_writer *w, const void *p, size_t n)
 void rec_writer_reserve(struct rec_writer *w, size_t cap)
 {
 	if (cap > w->cap) {
-		w->buf = xrealloc(w->buf, cap);
+		w->buf = xreallocarray(w->buf, cap, 1);
 		w->cap = cap;
 	}
 }

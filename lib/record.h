@@ -37,6 +37,12 @@ void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max);
  */
 int rec_read(struct rec_reader *r, char **rec, size_t *len);
 void rec_reader_free(struct rec_reader *r);
+/*
+ * A whole record (or the end of input) waits in r's buffer: the next
+ * rec_read needs no read(2), so a caller polling the descriptor for the
+ * next record would wait for nothing.
+ */
+bool rec_ready(const struct rec_reader *r);
 
 struct rec_writer {
 	int fd;
