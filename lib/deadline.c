@@ -18,6 +18,11 @@ static struct timespec ns_ts(int64_t ns)
 				  .tv_nsec = ns % NS_PER_SEC };
 }
 
+struct timespec ns_timespec(int64_t ns)
+{
+	return ns_ts(ns);
+}
+
 int64_t now_ns(void)
 {
 	struct timespec t;

@@ -37,6 +37,8 @@ const struct timespec *deadline_realtime(const struct deadline *d,
  */
 bool deadline_alarm(const struct deadline *d, int tick_ms);
 void deadline_alarm_off(void);
+/* ns nanoseconds (>= 0) as a timespec, for the calls that take one. */
+struct timespec ns_timespec(int64_t ns);
 /* The current monotonic time in nanoseconds. */
 int64_t now_ns(void);
 
