@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "deadline.h"
 #include "diag.h"
 #include "opterr.h"
@@ -73,6 +74,23 @@ struct step {
 	int sig;
 };
 #define MAX_STEPS 16
+
+struct target;
+
+struct opts {
+	int sig;
+	bool listing, queued, wait;
+	int value;                 /* -q N */
+	int64_t timeout;           /* -1: none */
+	const char *timeout_arg;   /* as the user wrote it, for messages */
+	struct step steps[MAX_STEPS];
+	int nsteps;
+	/* --timeout DURATION SIG, taken out of argv before the parse */
+	struct { const char *dur, *sig; } marks[MAX_STEPS];
+	int nmarks;
+	struct target *t;          /* PIDs, -p FILEs and -g PGIDs, in order */
+	int n;
+};
 
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
@@ -235,13 +253,11 @@ static bool gone(const struct target *t)
 static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
 		    const struct step *steps, int nsteps)
 {
-	struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
+	struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
 	struct deadline dl, ka;
 	int next = 0;
 	bool killed = nsteps == 0;
 
-	if (!pfd)
-		die(EXIT_FAIL, "out of memory");
 	deadline_start(&dl, timeout);
 	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
 	for (;;) {
@@ -308,10 +324,7 @@ static bool is_signal_name(const char *s)
  * kept beside its DURATION (getopt_long's reordering differs between C
  * libraries, so it cannot be skipped during the parse).
  */
-static struct { const char *dur, *sig; } marks[MAX_STEPS];
-static int nmarks;
-
-static int take_steps(int argc, char **argv)
+static int take_steps(struct opts *o, int argc, char **argv)
 {
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *dur = NULL;
@@ -323,10 +336,10 @@ static int take_steps(int argc, char **argv)
 			dur = argv[i] + 10;
 		else if (strncmp(argv[i], "-T", 2) == 0)
 			dur = argv[i] + 2;
-		if (!dur || at >= argc || !is_signal_name(argv[at]) || nmarks == MAX_STEPS)
+		if (!dur || at >= argc || !is_signal_name(argv[at]) || o->nmarks == MAX_STEPS)
 			continue;
-		marks[nmarks].dur = dur;
-		marks[nmarks++].sig = argv[at];
+		o->marks[o->nmarks].dur = dur;
+		o->marks[o->nmarks++].sig = argv[at];
 		memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
 		argc--;
 	}
@@ -334,11 +347,11 @@ static int take_steps(int argc, char **argv)
 }
 
 /* The SIG of the step whose DURATION is the string dur, or NULL. */
-static const char *step_sig(const char *dur)
+static const char *step_sig(const struct opts *o, const char *dur)
 {
-	for (int i = 0; i < nmarks; i++)
-		if (marks[i].dur == dur)
-			return marks[i].sig;
+	for (int i = 0; i < o->nmarks; i++)
+		if (o->marks[i].dur == dur)
+			return o->marks[i].sig;
 	return NULL;
 }
 
@@ -379,11 +392,12 @@ static void add_group(struct target *t, const char *arg)
 	snprintf(t->label, sizeof t->label, "process group %d", (int)t->pid);
 }
 
-static void add_step(struct step *steps, int *n, const char *opt, const char *arg, int sig)
+static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
 {
-	if (*n == MAX_STEPS)
+	if (o->nsteps == MAX_STEPS)
 		usage_error("%s: at most %d steps", opt, MAX_STEPS);
-	steps[(*n)++] = (struct step){ arg_duration(opt, arg), arg, sig };
+	o->steps[o->nsteps++] = (struct step){ arg_duration(opt, arg), arg, sig };
+	o->wait = true;
 }
 
 /*
@@ -416,85 +430,94 @@ static int pin_all(struct target *t, int n, bool wait)
 
 static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
 
+static void parse_option(struct opts *o, int c, int argc, char **argv)
+{
+	switch (c) {
+	case 'g': add_group(&o->t[o->n++], optarg); break;
+	case 'h': print_usage(usage);
+	case 'k': add_step(o, "--kill-after", optarg, SIGKILL); break;
+	case 'l': o->listing = true; break;
+	case 'p': o->t[o->n++].file = optarg; break;
+	case 'q':
+		o->value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
+		o->queued = true;
+		break;
+	case 's': o->sig = arg_signal("--signal", optarg, 0); break;
+	case 'T':
+		if (step_sig(o, optarg)) { /* --timeout DURATION SIG */
+			add_step(o, "--timeout", optarg, sig_parse(step_sig(o, optarg)));
+			break;
+		}
+		o->timeout = arg_duration("--timeout", optarg);
+		o->timeout_arg = optarg;
+		break;
+	case 'V': print_version();
+	case 'w': o->wait = true; break;
+	default:
+		if (c == '?' && optopt >= '0' && optopt <= '9')
+			usage_error("PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)");
+		usage_bad_option(argc, argv, optstring, c);
+	}
+}
+
+/* Options and targets into o; returns argc once the steps' SIGs are out. */
+static int parse(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	*o = (struct opts){ .sig = SIGTERM, .timeout = -1 };
+	argc = take_steps(o, argc, argv);
+	o->t = xcalloc((size_t)argc, sizeof *o->t);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		parse_option(o, c, argc, argv);
+	if (o->listing)
+		return argc;
+	for (int i = optind; i < argc; i++) {
+		struct target *t = &o->t[o->n++];
+
+		t->pid = arg_pid(NULL, argv[i]);
+		snprintf(t->label, sizeof t->label, "process %s", argv[i]);
+	}
+	return argc;
+}
+
+/* What the options say together: refused before anything is sent. */
+static void check(const struct opts *o)
+{
+	if (o->n == 0)
+		usage_error("no process given: name a PID, -p FILE or -g PGID");
+	if (o->timeout >= 0 && !o->wait)
+		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
+	for (int i = 0; i < o->n; i++) {
+		if (o->t[i].group && o->wait)
+			usage_error("--wait: cannot wait for %s; name its processes", o->t[i].label);
+		if (o->t[i].group && o->queued)
+			usage_error("--value: sigqueue(3) signals one process, not %s", o->t[i].label);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct target *t = calloc((size_t)argc, sizeof *t);
-	int sig = SIGTERM, n = 0, c, value = 0, status = 0;
-	bool listing = false, queued = false, wait = false;
-	int64_t timeout = -1;
-	const char *tstr = NULL;
-	struct step steps[MAX_STEPS];
-	int nsteps = 0;
+	struct opts o;
+	int status;
 
 	tool_init("sigsend");
-	argc = take_steps(argc, argv);
-	if (!t)
-		die(EXIT_FAIL, "out of memory");
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'g': add_group(&t[n++], optarg); break;
-		case 'h': print_usage(usage);
-		case 'k':
-			add_step(steps, &nsteps, "--kill-after", optarg, SIGKILL);
-			wait = true;
-			break;
-		case 'l': listing = true; break;
-		case 'p':
-			t[n++].file = optarg;
-			break;
-		case 'q':
-			value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
-			queued = true;
-			break;
-		case 's': sig = arg_signal("--signal", optarg, 0); break;
-		case 'T':
-			if (step_sig(optarg)) { /* --timeout DURATION SIG */
-				add_step(steps, &nsteps, "--timeout", optarg,
-					 sig_parse(step_sig(optarg)));
-				wait = true;
-				break;
-			}
-			timeout = arg_duration("--timeout", optarg);
-			tstr = optarg;
-			break;
-		case 'V': print_version();
-		case 'w': wait = true; break;
-		default:
-			if (c == '?' && optopt >= '0' && optopt <= '9')
-				usage_error("PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)");
-			usage_bad_option(argc, argv, optstring, c);
-		}
-	}
-	if (listing) {
-		free(t);
+	argc = parse(&o, argc, argv);
+	if (o.listing) {
+		free(o.t);
 		need_std(STDOUT_FILENO);
 		return list(argv + optind, argc - optind);
 	}
-	for (int i = optind; i < argc; i++) {
-		t[n].pid = arg_pid(NULL, argv[i]);
-		snprintf(t[n].label, sizeof t->label, "process %s", argv[i]);
-		n++;
-	}
-	if (n == 0)
-		usage_error("no process given: name a PID, -p FILE or -g PGID");
-	if (timeout >= 0 && !wait)
-		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
-	for (int i = 0; i < n; i++) {
-		if (t[i].group && wait)
-			usage_error("--wait: cannot wait for %s; name its processes", t[i].label);
-		if (t[i].group && queued)
-			usage_error("--value: sigqueue(3) signals one process, not %s", t[i].label);
-	}
-
-	status = pin_all(t, n, wait);
-	if (send_all(t, n, sig, queued, value, wait) != 0)
+	check(&o);
+	status = pin_all(o.t, o.n, o.wait);
+	if (send_all(o.t, o.n, o.sig, o.queued, o.value, o.wait) != 0)
 		status = EXIT_FAIL;
-	if (wait) {
-		int w = wait_all(t, n, timeout, tstr, steps, nsteps);
+	if (o.wait) {
+		int w = wait_all(o.t, o.n, o.timeout, o.timeout_arg, o.steps, o.nsteps);
 		if (status == 0)
 			status = w;
 	}
-	free(t);
+	free(o.t);
 	return status;
 }
