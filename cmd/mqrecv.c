@@ -91,7 +91,7 @@ struct opts {
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
 	long type;
 	int64_t timeout;           /* -1: none */
-	const char *timeout_arg;   /* as the user wrote it, for messages */
+	const char *timeout_text;   /* as the user wrote it, for messages */
 };
 
 /* A receiver: the queue, the records on their way out, and the pipe. */
@@ -432,7 +432,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	case OPT_JSON: o->json = true; break;
 	case 'T':
 		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_arg = optarg;
+		o->timeout_text = optarg;
 		break;
 	case 't': o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 	case 'u': o->unlink_after = true; break;
@@ -482,8 +482,8 @@ static int finish(struct rx *x, int r)
 		die(EXIT_TIMEOUT, "%s: no message waiting", x->q.label);
 	}
 	if (x->got == 0 && r == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: no message within %s%s", x->q.label, o->timeout_arg,
-		    duration_unit(o->timeout_arg));
+		die(EXIT_TIMEOUT, "%s: no message within %s%s", x->q.label, o->timeout_text,
+		    duration_unit(o->timeout_text));
 	if (o->unlink_after)
 		msgq_remove(&x->q);
 	return 0;

@@ -79,7 +79,7 @@ struct opts {
 	bool prio_set, type_set;
 	long prio;                 /* POSIX priority or System V type */
 	int64_t timeout;           /* -1: none */
-	const char *timeout_arg;   /* as the user wrote it, for messages */
+	const char *timeout_text;   /* as the user wrote it, for messages */
 };
 
 /* A run: the queue, what reached it, and whether it is ours alone. */
@@ -121,7 +121,7 @@ static void send_one(struct run *r, const char *p, size_t len)
 		    r->q.label, r->sent, r->sent == 1 ? "" : "s");
 	if (k == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s%s; %" PRIu64 " message%s sent",
-		    r->q.label, o->timeout_arg, duration_unit(o->timeout_arg), r->sent,
+		    r->q.label, o->timeout_text, duration_unit(o->timeout_text), r->sent,
 		    r->sent == 1 ? "" : "s");
 	r->sent++;
 }
@@ -209,7 +209,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		break;
 	case 'T':
 		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_arg = optarg;
+		o->timeout_text = optarg;
 		break;
 	case 't':
 		o->prio = (long)arg_i64("--type", optarg, 1, INT64_MAX);

@@ -60,7 +60,7 @@ struct opts {
 	uint64_t count;
 	bool follow, counted, verbose;
 	int64_t timeout;           /* -1: none */
-	const char *timeout_arg;   /* as the user wrote it, for messages */
+	const char *timeout_text;   /* as the user wrote it, for messages */
 	const char *pidfile;
 };
 
@@ -213,7 +213,7 @@ static kset parse(struct opts *o, int argc, char **argv)
 		case 'p': o->pidfile = optarg; break;
 		case 'T':
 			o->timeout = arg_duration("--timeout", optarg);
-			o->timeout_arg = optarg;
+			o->timeout_text = optarg;
 			break;
 		case 'V': print_version();
 		case 'v': o->verbose = true; break;
@@ -290,10 +290,10 @@ int main(int argc, char **argv)
 	got = receive(&o, set, deadly);
 	if (got == 0 || (!o.follow && got < o.count)) {
 		if (o.follow || o.count == 1)
-			warn("no signal within %s%s", o.timeout_arg, duration_unit(o.timeout_arg));
+			warn("no signal within %s%s", o.timeout_text, duration_unit(o.timeout_text));
 		else
 			warn("%" PRIu64 " of %" PRIu64 " signals within %s%s", got, o.count,
-			     o.timeout_arg, duration_unit(o.timeout_arg));
+			     o.timeout_text, duration_unit(o.timeout_text));
 		return EXIT_TIMEOUT;
 	}
 	return 0;

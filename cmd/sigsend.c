@@ -82,7 +82,7 @@ struct opts {
 	bool listing, queued, wait;
 	int value;                 /* -q N */
 	int64_t timeout;           /* -1: none */
-	const char *timeout_arg;   /* as the user wrote it, for messages */
+	const char *timeout_text;   /* as the user wrote it, for messages */
 	struct step steps[MAX_STEPS];
 	int nsteps;
 	/* --timeout DURATION SIG, taken out of argv before the parse */
@@ -194,8 +194,11 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
  * says whether it exists); a stopped target that is waited for gets CONT
  * after the signal, or it could not act on it and exit.
  */
-static int send_all(struct target *t, int n, int sig, bool queued, int value, bool wait)
+static int send_all(const struct opts *o)
 {
+	struct target *t = o->t;
+	int n = o->n, sig = o->sig;
+	bool wait = o->wait;
 	int status = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -209,7 +212,7 @@ static int send_all(struct target *t, int n, int sig, bool queued, int value, bo
 			t[i].waiting = true;
 			continue;
 		}
-		if (!send_sig(&t[i], sig, queued, value)) {
+		if (!send_sig(&t[i], sig, o->queued, o->value)) {
 			status = EXIT_FAIL;
 			continue;
 		}
@@ -246,44 +249,57 @@ static bool gone(const struct target *t)
 }
 
 /*
+ * The targets still waited for: their pidfds into pfd (*np of them), and
+ * *fallback set when one has none. Returns how many are left.
+ */
+static int watch(struct target *t, int n, struct pollfd *pfd, int *np, bool *fallback)
+{
+	int left = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!t[i].waiting)
+			continue;
+		if (t[i].fd < 0 && gone(&t[i])) {
+			t[i].waiting = false;
+			continue;
+		}
+		left++;
+		if (t[i].fd < 0)
+			*fallback = true;
+		else
+			pfd[(*np)++] = (struct pollfd){ .fd = t[i].fd, .events = POLLIN };
+	}
+	return left;
+}
+
+/*
  * Wait until every signalled target has exited, woken by its pidfd. After
- * kill_after ns (if >= 0) the survivors get KILL. Returns 0, or 124 when
+ * each step's DURATION the survivors get its SIG. Returns 0, or 124 when
  * the timeout passed first, naming each survivor.
  */
-static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
-		    const struct step *steps, int nsteps)
+static int wait_all(const struct opts *o)
 {
+	struct target *t = o->t;
+	int n = o->n, nsteps = o->nsteps;
+	const struct step *steps = o->steps;
 	struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
 	struct deadline dl, ka;
 	int next = 0;
 	bool killed = nsteps == 0;
 
-	deadline_start(&dl, timeout);
+	deadline_start(&dl, o->timeout);
 	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
 	for (;;) {
-		int np = 0, left = 0, ms;
+		int np = 0, ms;
 		bool fallback = false;
 
-		for (int i = 0; i < n; i++) {
-			if (!t[i].waiting)
-				continue;
-			if (t[i].fd < 0 && gone(&t[i])) {
-				t[i].waiting = false;
-				continue;
-			}
-			left++;
-			if (t[i].fd < 0)
-				fallback = true;
-			else
-				pfd[np++] = (struct pollfd){ .fd = t[i].fd, .events = POLLIN };
-		}
-		if (left == 0)
+		if (watch(t, n, pfd, &np, &fallback) == 0)
 			break;
 		if (deadline_passed(&dl)) {
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting)
 					warn("%s: still running after %s%s", t[i].label,
-					     tstr, duration_unit(tstr));
+					     o->timeout_text, duration_unit(o->timeout_text));
 			free(pfd);
 			return EXIT_TIMEOUT;
 		}
@@ -405,8 +421,10 @@ static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
  * pidfile is read just before: it names a process at this moment. A
  * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
  */
-static int pin_all(struct target *t, int n, bool wait)
+static int pin_all(const struct opts *o)
 {
+	struct target *t = o->t;
+	int n = o->n;
 	int status = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -420,7 +438,7 @@ static int pin_all(struct target *t, int n, bool wait)
 			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
 				 (int)t[i].pid);
 		}
-		if (!t[i].group && !pin(&t[i], wait)) {
+		if (!t[i].group && !pin(&t[i], o->wait)) {
 			t[i].pid = 0;
 			status = EXIT_FAIL;
 		}
@@ -449,7 +467,7 @@ static void parse_option(struct opts *o, int c, int argc, char **argv)
 			break;
 		}
 		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_arg = optarg;
+		o->timeout_text = optarg;
 		break;
 	case 'V': print_version();
 	case 'w': o->wait = true; break;
@@ -510,11 +528,11 @@ int main(int argc, char **argv)
 		return list(argv + optind, argc - optind);
 	}
 	check(&o);
-	status = pin_all(o.t, o.n, o.wait);
-	if (send_all(o.t, o.n, o.sig, o.queued, o.value, o.wait) != 0)
+	status = pin_all(&o);
+	if (send_all(&o) != 0)
 		status = EXIT_FAIL;
 	if (o.wait) {
-		int w = wait_all(o.t, o.n, o.timeout, o.timeout_arg, o.steps, o.nsteps);
+		int w = wait_all(&o);
 		if (status == 0)
 			status = w;
 	}
