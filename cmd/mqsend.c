@@ -126,10 +126,11 @@ static void send_one(struct run *r, const char *p, size_t len)
 	r->sent++;
 }
 
-static noreturn void too_big(const struct run *r, uint64_t n, size_t len)
+/* Message n is len bytes (more than len with cut) and cannot go. */
+static noreturn void too_big(const struct run *r, uint64_t n, size_t len, bool cut)
 {
-	die(EXIT_FAIL, "%s: message %" PRIu64 " is %zu bytes; the queue takes at most %zu (%s; %" PRIu64 " sent)",
-	    r->q.label, n, len, r->q.msgsize, r->q.limit, r->sent);
+	die(EXIT_FAIL, "%s: message %" PRIu64 " is %s%zu bytes; the queue takes at most %zu (%s; %" PRIu64 " sent)",
+	    r->q.label, n, cut ? "more than " : "", len, r->q.msgsize, r->q.limit, r->sent);
 }
 
 /* MESSAGE arguments, each as it is. */
@@ -139,7 +140,7 @@ static void send_args(struct run *r, char **args, int n)
 		size_t len = strlen(args[i]);
 
 		if (len > r->q.msgsize)
-			too_big(r, (uint64_t)i + 1, len);
+			too_big(r, (uint64_t)i + 1, len, false);
 		send_one(r, args[i], len);
 	}
 }
@@ -173,7 +174,7 @@ static void send_records(struct run *r)
 	rec_reader_init(&in, STDIN_FILENO, r->o->delim, r->q.msgsize);
 	while ((n = rec_read(&in, &rec, &len)) != 0) {
 		if (n == REC_TOOBIG)
-			too_big(r, in.count, len);
+			too_big(r, in.count, len, in.cut);
 		if (n < 0)
 			die(EXIT_FAIL, "standard input: read error:");
 		send_one(r, rec, len);

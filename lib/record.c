@@ -63,7 +63,13 @@ static int fill(struct rec_reader *r)
 	}
 }
 
-/* Skip the rest of a record too long to hold, counting its bytes. */
+/*
+ * Skip the rest of a record too long to hold, counting its bytes, but no
+ * further than REC_SKIP_MAX past the limit: endless input (/dev/zero) is
+ * refused, not read without end to report a size; r->cut says so.
+ */
+#define REC_SKIP_MAX (1024 * 1024)
+
 static int skip(struct rec_reader *r, size_t *len)
 {
 	size_t total = 0;
@@ -81,6 +87,10 @@ static int skip(struct rec_reader *r, size_t *len)
 		r->start = r->end = 0;
 		if (r->eof)
 			break;
+		if (total - r->max > REC_SKIP_MAX) {
+			r->cut = r->done = true;
+			break;
+		}
 		if (fill(r) < 0)
 			return -1;
 	}
