@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /* mqsend: send messages to a POSIX or System V message queue. */
 #include <getopt.h>
-#include <stdlib.h>
-#include <sys/msg.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/msg.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alloc.h"
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
@@ -24,24 +26,25 @@ static const char usage[] =
 	"TARGET is a POSIX queue NAME or /NAME, or a System V queue given by\n"
 	"-k KEY, -i ID or --ftok PATH[:PROJ]; a missing queue is created.\n"
 	"\n"
-	"  -0, --null             input records end with NUL, not newline\n"
-	"  -a, --all              the whole input is one message (binary safe)\n"
-	"  -E, --no-create        fail if the queue does not exist\n"
-	"      --ftok PATH[:PROJ] System V queue with the key ftok(3) makes\n"
-	"  -h, --help             show this help and exit\n"
-	"  -i, --id ID            existing System V queue by identifier\n"
-	"  -k, --key KEY          System V queue by key (or 'private': a new one,\n"
-	"                         whose identifier is printed)\n"
-	"  -m, --mode MODE        permissions of a new queue (default 600); an\n"
-	"                         existing one must have MODE and be ours\n"
-	"      --max-msgs N       a new POSIX queue holds N messages\n"
-	"      --msg-size SIZE    a new POSIX queue takes messages up to SIZE\n"
-	"  -n, --nonblock         fail if the queue is full (status 124)\n"
-	"  -p, --priority N       POSIX priority, 0 (default) to the system's maximum\n"
-	"  -T, --timeout DURATION wait at most DURATION for room for each message\n"
-	"  -t, --type N           System V message type, at least 1 (default 1)\n"
-	"  -V, --version          show the version and exit\n"
-	"  -x, --exclusive        fail if the queue exists; nothing is sent\n"
+	"  -0, --null               input records end with NUL, not newline\n"
+	"  -a, --all                the whole input is one message (binary safe)\n"
+	"  -E, --no-create          fail if the queue does not exist\n"
+	"      --ftok PATH[:PROJ] System V\n"
+	"                           queue with the key ftok(3) makes\n"
+	"  -i, --id ID              existing System V queue by identifier\n"
+	"  -k, --key KEY            System V queue by key (or 'private': a new one,\n"
+	"                           whose identifier is printed)\n"
+	"  -m, --mode MODE          permissions of a new queue (default 600); an\n"
+	"                           existing one must have MODE and be ours\n"
+	"      --max-msgs N         a new POSIX queue holds N messages\n"
+	"      --msg-size SIZE      a new POSIX queue takes messages up to SIZE\n"
+	"  -n, --nonblock           fail if the queue is full (status 124)\n"
+	"  -p, --priority N         POSIX priority, 0 (default) to the system's maximum\n"
+	"  -T, --timeout DURATION   wait at most DURATION for room for each message\n"
+	"  -t, --type N             System V message type, at least 1 (default 1)\n"
+	"  -x, --exclusive          fail if the queue exists; nothing is sent\n"
+	"  -h, --help               display this help and exit\n"
+	"  -V, --version            output version information and exit\n"
 	"\n"
 	"Exit status: 0 sent, 1 failed, 2 usage error, 124 no room in time.\n";
 
@@ -67,183 +70,232 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-static struct msgq q;
-static bool nowait;
-static int64_t timeout = -1;
-static const char *timeout_arg;
-static long prio;
-static uint64_t sent;
-static bool private_q;         /* -k private: a queue of our own */
-static bool finished;          /* main returned: keep what was made */
+struct opts {
+	struct ipc_target t;
+	struct msgq_create c;
+	int delim;                 /* '\n', '\0' or REC_WHOLE */
+	bool framing;              /* -0 or -a given */
+	bool nowait;
+	bool prio_set, type_set;
+	long prio;                 /* POSIX priority or System V type */
+	int64_t timeout;           /* -1: none */
+	const char *timeout_text;   /* as the user wrote it, for messages */
+};
+
+/* A run: the queue, what reached it, and whether it is ours alone. */
+struct run {
+	const struct opts *o;
+	struct msgq q;
+	uint64_t sent;
+	bool private_q;            /* -k private: a queue of our own */
+};
 
 /* A queue this run made and then failed to fill is removed: -k private
- * always, a named one if nothing reached it. */
-static void remove_made(void)
+ * always, a named one if nothing reached it. Runs at exit unless popped
+ * (mqsend finished): a signal's default death leaves the queue. */
+static void remove_made(void *arg)
 {
-	if (!finished && q.created && (private_q || sent == 0)) {
-		if (q.kind == IPC_POSIX)
-			mq_unlink(q.name);
+	struct run *r = arg;
+
+	if (r->q.created && (r->private_q || r->sent == 0)) {
+		if (r->q.kind == IPC_POSIX)
+			mq_unlink(r->q.name);
 		else
-			msgctl(q.id, IPC_RMID, NULL);
+			msgctl(r->q.id, IPC_RMID, NULL);
 	}
 }
 
 /* Send one message, waiting for room as the options say. */
-static void send_one(const char *p, size_t len)
+static void send_one(struct run *r, const char *p, size_t len)
 {
+	const struct opts *o = r->o;
 	struct deadline d;
-	int r;
+	int k;
 
-	deadline_start(&d, timeout);
+	deadline_start(&d, o->timeout);
 	do
-		r = msgq_send(&q, p, len, prio, &d, nowait, 0);
-	while (r == MSGQ_INTR);
-	if (r == MSGQ_AGAIN)
+		k = msgq_send(&r->q, p, len, o->prio, &d, o->nowait, 0);
+	while (k == MSGQ_INTR);
+	if (k == MSGQ_AGAIN)
 		die(EXIT_TIMEOUT, "%s: the queue is full; %" PRIu64 " message%s sent",
-		    q.label, sent, sent == 1 ? "" : "s");
-	if (r == MSGQ_TIMEOUT)
+		    r->q.label, r->sent, r->sent == 1 ? "" : "s");
+	if (k == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s%s; %" PRIu64 " message%s sent",
-		    q.label, timeout_arg, duration_unit(timeout_arg), sent, sent == 1 ? "" : "s");
-	sent++;
+		    r->q.label, o->timeout_text, duration_unit(o->timeout_text), r->sent,
+		    r->sent == 1 ? "" : "s");
+	r->sent++;
 }
 
-static noreturn void too_big(uint64_t n, size_t len)
+/* Message n is len bytes (more than len with cut) and cannot go. */
+static noreturn void too_big(const struct run *r, uint64_t n, size_t len, bool cut)
 {
-	die(EXIT_FAIL, "%s: message %" PRIu64 " is %zu bytes; the queue takes at most %zu (%s; %" PRIu64 " sent)",
-	    q.label, n, len, q.msgsize, q.limit, sent);
+	die(EXIT_FAIL, "%s: message %" PRIu64 " is %s%zu bytes; the queue takes at most %zu (%s; %" PRIu64 " sent)",
+	    r->q.label, n, cut ? "more than " : "", len, r->q.msgsize, r->q.limit, r->sent);
+}
+
+/* MESSAGE arguments, each as it is. */
+static void send_args(struct run *r, char **args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(args[i]);
+
+		if (len > r->q.msgsize)
+			too_big(r, (uint64_t)i + 1, len, false);
+		send_one(r, args[i], len);
+	}
 }
 
 /* -a: the whole input, refused as soon as it passes the message size. */
-static void send_all(void)
+static void send_all(struct run *r)
 {
 	static char *buf; /* static: still reachable when a failure exits */
 	ssize_t n;
 
-	if (!(buf = malloc(q.msgsize + 1)))
-		die(EXIT_FAIL, "out of memory");
-	n = read_full(STDIN_FILENO, buf, q.msgsize + 1);
+	buf = xmalloc(r->q.msgsize + 1);
+	n = read_full(STDIN_FILENO, buf, r->q.msgsize + 1);
 	if (n < 0)
 		die(EXIT_FAIL, "standard input: read error:");
-	if ((size_t)n > q.msgsize)
+	if ((size_t)n > r->q.msgsize)
 		die(EXIT_FAIL, "%s: message 1 is more than %zu bytes; the queue takes at most %zu (%s; 0 sent)",
-		    q.label, q.msgsize, q.msgsize, q.limit);
-	send_one(buf, (size_t)n);
+		    r->q.label, r->q.msgsize, r->q.msgsize, r->q.limit);
+	send_one(r, buf, (size_t)n);
 	free(buf);
 	buf = NULL;
 }
 
-static const char optstring[] = ":0aEhi:k:m:np:T:t:Vx";
-
-int main(int argc, char **argv)
+/* Each record of standard input, framed as -0 says. */
+static void send_records(struct run *r)
 {
-	struct ipc_target t;
-	struct msgq_create c = { .create = true, .mode = 0600 };
-	int delim = '\n', opt;
-	bool prio_set = false, type_set = false, framing = false;
-
-	tool_init("mqsend");
-	ipc_target_init(&t);
-	prio = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		if (ipc_target_option(&t, opt, optarg))
-			continue;
-		switch (opt) {
-		case '0': delim = '\0'; framing = true; break;
-		case 'a': delim = REC_WHOLE; framing = true; break;
-		case 'E': c.create = false; break;
-		case 'h': print_usage(usage);
-		case 'm':
-			c.mode = arg_mode("--mode", optarg);
-			c.mode_set = true;
-			break;
-		case OPT_MAXMSGS:
-			c.maxmsg = (long)arg_u64("--max-msgs", optarg, 1, 65536);
-			break;
-		case OPT_MSGSIZE:
-			c.msgsize = (long)arg_size("--msg-size", optarg, 16 * 1024 * 1024);
-			if (c.msgsize == 0)
-				usage_error("--msg-size: '%s' is out of range (1 to 16M)", optarg);
-			break;
-		case 'n': nowait = true; break;
-		case 'p':
-			prio = (long)arg_u64("--priority", optarg, 0, (uint64_t)msgq_prio_max() - 1);
-			prio_set = true;
-			break;
-		case 'T':
-			timeout = arg_duration("--timeout", optarg);
-			timeout_arg = optarg;
-			break;
-		case 't':
-			prio = (long)arg_i64("--type", optarg, 1, INT64_MAX);
-			type_set = true;
-			break;
-		case 'V': print_version();
-		case 'x': c.exclusive = true; break;
-		default: usage_bad_option(argc, argv, optstring, opt);
-		}
-	}
-	if (t.kind == IPC_NONE && optind < argc)
-		ipc_target_name(&t, argv[optind++]);
-	ipc_target_require(&t);
-	if (t.kind == IPC_POSIX && type_set)
-		usage_error("--type is for System V queues; a POSIX queue takes --priority");
-	if (t.kind == IPC_SYSV && prio_set)
-		usage_error("--priority is for POSIX queues; a System V queue takes --type");
-	if (t.kind == IPC_SYSV && (c.maxmsg || c.msgsize))
-		usage_error("--max-msgs and --msg-size are for POSIX queues");
-	if (t.kind == IPC_SYSV && !type_set)
-		prio = 1;
-	if (t.id >= 0)
-		c.create = false; /* an identifier names an existing queue */
-	if (framing && optind < argc)
-		usage_error("-0 and -a frame standard input; MESSAGE arguments are messages as they are");
-
-	if (optind == argc)
-		need_std(STDIN_FILENO);
-	private_q = t.kind == IPC_SYSV && t.id < 0 && t.key == 0;
-	if (private_q)
-		need_std(STDOUT_FILENO);
-	atexit(remove_made);
-	msgq_open(&q, &t, true, nowait, &c);
-	if (private_q) { /* at once, as sigrecv writes its pidfile: we may block */
-		char id[32];
-		int n = snprintf(id, sizeof id, "%d\n", q.id);
-
-		if (write_all(STDOUT_FILENO, id, (size_t)n) < 0)
-			die_stdout();
-	}
-
-	if (optind < argc) {
-		for (int i = optind; i < argc; i++) {
-			size_t len = strlen(argv[i]);
-
-			if (len > q.msgsize)
-				too_big((uint64_t)(i - optind + 1), len);
-			send_one(argv[i], len);
-		}
-		finished = true;
-		return 0;
-	}
-	if (delim == REC_WHOLE) {
-		send_all();
-		finished = true;
-		return 0;
-	}
-	struct rec_reader r;
+	struct rec_reader in;
 	char *rec;
 	size_t len;
 	int n;
 
-	rec_reader_init(&r, 0, delim, q.msgsize);
-	while ((n = rec_read(&r, &rec, &len)) != 0) {
+	rec_reader_init(&in, STDIN_FILENO, r->o->delim, r->q.msgsize);
+	while ((n = rec_read(&in, &rec, &len)) != 0) {
 		if (n == REC_TOOBIG)
-			too_big(r.count, len);
+			too_big(r, in.count, len, in.cut);
 		if (n < 0)
 			die(EXIT_FAIL, "standard input: read error:");
-		send_one(rec, len);
+		send_one(r, rec, len);
 	}
-	rec_reader_free(&r);
-	finished = true;
+	rec_reader_free(&in);
+}
+
+static const char optstring[] = ":0aEhi:k:m:np:T:t:Vx";
+
+static void parse_option(struct opts *o, int opt, int argc, char **argv)
+{
+	switch (opt) {
+	case '0': o->delim = '\0'; o->framing = true; break;
+	case 'a': o->delim = REC_WHOLE; o->framing = true; break;
+	case 'E': o->c.create = false; break;
+	case 'h': print_usage(usage);
+	case 'm':
+		o->c.mode = arg_mode("--mode", optarg);
+		o->c.mode_set = true;
+		break;
+	case OPT_MAXMSGS:
+		o->c.maxmsg = (long)arg_u64("--max-msgs", optarg, 1, 65536);
+		break;
+	case OPT_MSGSIZE:
+		o->c.msgsize = (long)arg_size("--msg-size", optarg, 16 * 1024 * 1024);
+		if (o->c.msgsize == 0)
+			usage_error("--msg-size: '%s' is out of range (1 to 16M)", optarg);
+		break;
+	case 'n': o->nowait = true; break;
+	case 'p':
+		o->prio = (long)arg_u64("--priority", optarg, 0, (uint64_t)msgq_prio_max() - 1);
+		o->prio_set = true;
+		break;
+	case 'T':
+		o->timeout = arg_duration("--timeout", optarg);
+		o->timeout_text = optarg;
+		break;
+	case 't':
+		o->prio = (long)arg_i64("--type", optarg, 1, INT64_MAX);
+		o->type_set = true;
+		break;
+	case 'V': print_version();
+	case 'x': o->c.exclusive = true; break;
+	default: usage_bad_option(argc, argv, optstring, opt);
+	}
+}
+
+/* Options and the target into o; returns the index of the first MESSAGE. */
+static int parse(struct opts *o, int argc, char **argv)
+{
+	int opt;
+
+	*o = (struct opts){ .c = { .create = true, .mode = 0600 }, .delim = '\n',
+			    .timeout = -1 };
+	ipc_target_init(&o->t);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		if (!ipc_target_option(&o->t, opt, optarg))
+			parse_option(o, opt, argc, argv);
+	if (o->t.kind == IPC_NONE && optind < argc)
+		ipc_target_name(&o->t, argv[optind++]);
+	ipc_target_require(&o->t);
+	return optind;
+}
+
+/* What the options say together: refused before anything is made. */
+static void check(struct opts *o, bool args)
+{
+	if (o->t.kind == IPC_POSIX && o->type_set)
+		usage_error("--type is for System V queues; a POSIX queue takes --priority");
+	if (o->t.kind == IPC_SYSV && o->prio_set)
+		usage_error("--priority is for POSIX queues; a System V queue takes --type");
+	if (o->t.kind == IPC_SYSV && (o->c.maxmsg || o->c.msgsize))
+		usage_error("--max-msgs and --msg-size are for POSIX queues");
+	if (o->t.kind == IPC_SYSV && !o->type_set)
+		o->prio = 1;
+	if (o->t.id >= 0)
+		o->c.create = false; /* an identifier names an existing queue */
+	if (o->framing && args)
+		usage_error("--null and --all frame standard input; MESSAGE arguments are messages as they are");
+}
+
+/* Open or make the queue; -k private prints its identifier at once, as
+ * sigrecv writes its pidfile: the sends after it may block. */
+static void open_queue(struct run *r)
+{
+	const struct opts *o = r->o;
+
+	r->private_q = o->t.kind == IPC_SYSV && o->t.id < 0 && o->t.key == 0;
+	if (r->private_q)
+		need_std(STDOUT_FILENO);
+	msgq_open(&r->q, &o->t, true, o->nowait, &o->c);
+	if (r->private_q) {
+		char id[32];
+		int n = snprintf(id, sizeof id, "%d\n", r->q.id);
+
+		if (write_all(STDOUT_FILENO, id, (size_t)n) < 0)
+			die_stdout();
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r; /* static: remove_made may run at exit */
+	struct opts o;
+	int first, undo;
+
+	tool_init("mqsend");
+	first = parse(&o, argc, argv);
+	check(&o, first < argc);
+	if (first == argc)
+		need_std(STDIN_FILENO);
+	r.o = &o;
+	undo = cleanup_push(remove_made, &r);
+	open_queue(&r);
+	if (first < argc)
+		send_args(&r, argv + first, argc - first);
+	else if (o.delim == REC_WHOLE)
+		send_all(&r);
+	else
+		send_records(&r);
+	cleanup_pop(undo, false);
 	return 0;
 }

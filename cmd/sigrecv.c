@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "io.h"
@@ -28,19 +29,21 @@ static const char usage[] =
 "sigsend -q); pid=0 uid=0 for one the kernel sent. Signals not listed keep\n"
 "their default action.\n"
 "\n"
-"  -c, --count N               exit after N signals (default 1)\n"
-"  -f, --follow                go on until killed by a signal not in the list\n"
-"  -h, --help                  print this help and exit\n"
-"  -p, --pidfile FILE          once the signals are blocked, write the PID to\n"
-"                              FILE atomically; removed at exit\n"
-"  -T, --timeout DURATION      give up after DURATION (status 124 if fewer than\n"
-"                              N signals came; with -f, if none came)\n"
-"  -v, --verbose               end each line with code=WHO: user (kill),\n"
-"                              queue (sigqueue), kernel, timer, mesgq, tkill\n"
-"  -V, --version               print the version and exit\n"
+"  -c, --count N            exit after N signals (default 1)\n"
+"  -f, --follow             go on until killed by a signal not in the list\n"
+"  -p, --pidfile FILE       once the signals are blocked, write the PID to\n"
+"                           FILE atomically; removed at exit\n"
+"  -T, --timeout DURATION   give up after DURATION (status 124 if fewer than\n"
+"                           N signals came; with -f, if none came)\n"
+"  -v, --verbose            end each line with code=WHO: user (kill),\n"
+"                           queue (sigqueue), kernel, timer, mesgq, tkill\n"
+"  -h, --help               display this help and exit\n"
+"  -V, --version            output version information and exit\n"
 "\n"
 "SIG is a name (USR1, SIGUSR1, usr1), a number, RTMIN+N or RTMAX-N.\n"
-"DURATION is a number with an optional unit ms, s (default), m or h.\n";
+"DURATION is a number with an optional unit ms, s (default), m or h.\n"
+"\n"
+"Exit status: 0 received, 1 failed, 2 usage error, 124 not all in time.\n";
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
@@ -53,8 +56,13 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-static const char *pidfile;
-static bool verbose;
+struct opts {
+	uint64_t count;
+	bool follow, counted, verbose;
+	int64_t timeout;           /* -1: none */
+	const char *timeout_text;   /* as the user wrote it, for messages */
+	const char *pidfile;
+};
 
 /* Who made the signal, from si_code, as the code= field says it. */
 static const char *code_name(int code)
@@ -71,15 +79,8 @@ static const char *code_name(int code)
 	}
 }
 
-/* The pidfile names this process only while it runs. */
-static void remove_pidfile(void)
-{
-	if (pidfile)
-		unlink(pidfile);
-}
-
 /* One line per signal, written at once: a reader is waiting on it. */
-static void print(const siginfo_t *si)
+static void print(const siginfo_t *si, bool verbose)
 {
 	char name[SIG_NAME_MAX], line[128];
 	int n;
@@ -138,11 +139,15 @@ static kset deadly_set(kset waited)
 	return set & ~waited;
 }
 
-/* Die of sig as if we had not caught it, the pidfile removed first. */
+/*
+ * Die of sig as if we had not caught it, the pidfile removed first. Not
+ * lib/cleanup's cleanup_on_signals: those signals are blocked here and
+ * taken by sigtimedwait, 32 to 34 among them, which the C library's
+ * sigaction cannot catch; the removal itself is cleanup's action.
+ */
 static noreturn void die_of(int sig)
 {
-	remove_pidfile();
-	pidfile = NULL;
+	cleanup_run();
 	signal(sig, SIG_DFL);
 	kmask(SIG_UNBLOCK, KBIT(sig));
 	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
@@ -157,7 +162,7 @@ static int wait_one(kset set, siginfo_t *si, const struct deadline *dl)
 	if (!dl->forever) {
 		int64_t left = deadline_left(dl);
 
-		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+		ts = ns_to_timespec(left);
 		tp = &ts;
 	}
 	if (syscall(SYS_rt_sigtimedwait, &set, si, tp, KSET_BYTES) >= 0)
@@ -190,66 +195,73 @@ static kset waited_set(char **args, int n)
 
 static const char optstring[] = ":c:fhp:T:Vv";
 
-int main(int argc, char **argv)
+/* Options into o; returns the set of signals to wait for. */
+static kset parse(struct opts *o, int argc, char **argv)
 {
-	uint64_t count = 1, got = 0;
-	bool follow = false, counted = false;
-	int64_t timeout = -1;
-	const char *tstr = NULL;
-	struct deadline dl;
-	kset set, deadly = 0;
 	int c;
 
-	tool_init("sigrecv");
+	*o = (struct opts){ .count = 1, .timeout = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			count = arg_u64("--count", optarg, 1, UINT64_MAX);
-			counted = true;
+			o->count = arg_u64("--count", optarg, 1, UINT64_MAX);
+			o->counted = true;
 			break;
-		case 'f': follow = true; break;
+		case 'f': o->follow = true; break;
 		case 'h': print_usage(usage);
-		case 'p': pidfile = optarg; break;
+		case 'p': o->pidfile = optarg; break;
 		case 'T':
-			timeout = arg_duration("--timeout", optarg);
-			tstr = optarg;
+			o->timeout = arg_duration("--timeout", optarg);
+			o->timeout_text = optarg;
 			break;
 		case 'V': print_version();
-		case 'v': verbose = true; break;
+		case 'v': o->verbose = true; break;
 		default:
 			usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (follow && counted)
+	if (o->follow && o->counted)
 		usage_error("--count and --follow exclude each other");
 	if (optind == argc)
 		usage_error("no signal given: name one or more, e.g. USR1");
-	set = waited_set(argv + optind, argc - optind);
-	need_std(STDOUT_FILENO);
+	return waited_set(argv + optind, argc - optind);
+}
 
-	need_std(STDOUT_FILENO);
-	/*
-	 * Block first, then restore the default action: a signal ignored by
-	 * our parent (SIG_IGN survives exec) would be discarded, not queued.
-	 * With a pidfile, the signals that would kill us are blocked too and
-	 * waited for, so the pidfile goes before we die of them. Only then
-	 * say we are ready.
-	 */
-	if (pidfile)
+/*
+ * Block first, then restore the default action: a signal ignored by our
+ * parent (SIG_IGN survives exec) would be discarded, not queued. With a
+ * pidfile, the signals that would kill us are blocked too and waited for,
+ * so the pidfile goes before we die of them. Only then say we are ready.
+ * Returns those deadly signals.
+ */
+static kset setup(const struct opts *o, kset set)
+{
+	kset deadly = 0;
+
+	if (o->pidfile)
 		deadly = deadly_set(set);
 	kmask(SIG_BLOCK, set | deadly);
 	for (int sig = 1; sig <= 64; sig++)
 		if (set & KBIT(sig))
 			signal(sig, SIG_DFL);
-	if (pidfile) {
-		if (pidfile_write(pidfile, getpid()) < 0)
-			die(EXIT_FAIL, "%s: cannot write pidfile:", pidfile);
-		atexit(remove_pidfile);
+	if (o->pidfile) {
+		if (pidfile_write(o->pidfile, getpid()) < 0)
+			die(EXIT_FAIL, "%s: cannot write pidfile:", o->pidfile);
+		/* The pidfile names this process only while it runs. */
+		cleanup_push(cleanup_unlink, (void *)o->pidfile);
 	}
+	return deadly;
+}
 
-	deadline_start(&dl, timeout);
-	while (follow || got < count) {
+/* Print the signals of set as they come; returns how many came in time. */
+static uint64_t receive(const struct opts *o, kset set, kset deadly)
+{
+	struct deadline dl;
+	uint64_t got = 0;
+
+	deadline_start(&dl, o->timeout);
+	while (o->follow || got < o->count) {
 		siginfo_t si;
 		int r = wait_one(set | deadly, &si, &dl);
 
@@ -259,15 +271,29 @@ int main(int argc, char **argv)
 			continue;
 		if (deadly & KBIT(si.si_signo))
 			die_of(si.si_signo);
-		print(&si);
+		print(&si, o->verbose);
 		got++;
 	}
-	if (got == 0 || (!follow && got < count)) {
-		if (follow || count == 1)
-			warn("no signal within %s%s", tstr, duration_unit(tstr));
+	return got;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	kset set, deadly;
+	uint64_t got;
+
+	tool_init("sigrecv");
+	set = parse(&o, argc, argv);
+	need_std(STDOUT_FILENO);
+	deadly = setup(&o, set);
+	got = receive(&o, set, deadly);
+	if (got == 0 || (!o.follow && got < o.count)) {
+		if (o.follow || o.count == 1)
+			warn("no signal within %s%s", o.timeout_text, duration_unit(o.timeout_text));
 		else
-			warn("%" PRIu64 " of %" PRIu64 " signals within %s%s", got, count,
-			     tstr, duration_unit(tstr));
+			warn("%" PRIu64 " of %" PRIu64 " signals within %s%s", got, o.count,
+			     o.timeout_text, duration_unit(o.timeout_text));
 		return EXIT_TIMEOUT;
 	}
 	return 0;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "deadline.h"
 #include "diag.h"
 #include "opterr.h"
@@ -27,26 +28,30 @@ static const char usage[] =
 "Send a signal to each process PID. Each is pinned with a pidfd first, so a\n"
 "recycled PID is never signalled by mistake; optionally wait for them to exit.\n"
 "\n"
-"  -g, --group PGID            also signal process group PGID\n"
-"  -h, --help                  print this help and exit\n"
-"  -k, --kill-after DURATION   send KILL to a process still running after\n"
-"                              DURATION, and wait for it (implies --wait)\n"
-"  -l, --list                  print the signals, one NUMBER NAME per line;\n"
-"                              with operands, convert each SIG name <-> number\n"
-"  -p, --pidfile FILE          also signal the process whose PID is in FILE\n"
-"  -q, --value N               send with sigqueue, carrying the integer N\n"
-"  -s, --signal SIG            TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
-"                              RTMAX-N; 0 only checks the process may be signalled\n"
-"  -T, --timeout DURATION      give up waiting after DURATION (status 124)\n"
-"  -T, --timeout DURATION SIG  a step, as util-linux kill: DURATION after the\n"
-"                              last signal, send SIG to survivors; repeatable,\n"
-"                              implies --wait (SIG a name, not a number)\n"
-"  -V, --version               print the version and exit\n"
-"  -w, --wait                  wait until every process has exited\n"
+"  -g, --group PGID         also signal process group PGID\n"
+"  -k, --kill-after DURATION\n"
+"                           send KILL to a process still running after\n"
+"                           DURATION, and wait for it (implies --wait)\n"
+"  -l, --list               print the signals, one NUMBER NAME per line;\n"
+"                           with operands, convert each SIG name <-> number\n"
+"  -p, --pidfile FILE       also signal the process whose PID is in FILE\n"
+"  -q, --value N            send with sigqueue, carrying the integer N\n"
+"  -s, --signal SIG         TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
+"                           RTMAX-N; 0 only checks the process may be signalled\n"
+"  -T, --timeout DURATION   give up waiting after DURATION (status 124)\n"
+"  -T, --timeout DURATION SIG\n"
+"                           a step, as util-linux kill: DURATION after the\n"
+"                           last signal, send SIG to survivors; repeatable,\n"
+"                           implies --wait (SIG a name, not a number)\n"
+"  -w, --wait               wait until every process has exited\n"
+"  -h, --help               display this help and exit\n"
+"  -V, --version            output version information and exit\n"
 "\n"
 "A PID must be positive: 0 and negative numbers, which kill(2) reads as process\n"
 "groups or every process, are refused; say -g PGID for a group.\n"
-"DURATION is a number with an optional unit ms, s (default), m or h.\n";
+"DURATION is a number with an optional unit ms, s (default), m or h.\n"
+"\n"
+"Exit status: 0 success, 1 failure, 2 usage error, 124 timed out waiting.\n";
 
 static const struct option longopts[] = {
 	{ "group", required_argument, NULL, 'g' },
@@ -69,6 +74,23 @@ struct step {
 	int sig;
 };
 #define MAX_STEPS 16
+
+struct target;
+
+struct opts {
+	int sig;
+	bool listing, queued, wait;
+	int value;                 /* -q N */
+	int64_t timeout;           /* -1: none */
+	const char *timeout_text;   /* as the user wrote it, for messages */
+	struct step steps[MAX_STEPS];
+	int nsteps;
+	/* --timeout DURATION SIG, taken out of argv before the parse */
+	struct { const char *dur, *sig; } marks[MAX_STEPS];
+	int nmarks;
+	struct target *t;          /* PIDs, -p FILEs and -g PGIDs, in order */
+	int n;
+};
 
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
@@ -172,8 +194,11 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
  * says whether it exists); a stopped target that is waited for gets CONT
  * after the signal, or it could not act on it and exit.
  */
-static int send_all(struct target *t, int n, int sig, bool queued, int value, bool wait)
+static int send_all(const struct opts *o)
 {
+	struct target *t = o->t;
+	int n = o->n, sig = o->sig;
+	bool wait = o->wait;
 	int status = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -187,7 +212,7 @@ static int send_all(struct target *t, int n, int sig, bool queued, int value, bo
 			t[i].waiting = true;
 			continue;
 		}
-		if (!send_sig(&t[i], sig, queued, value)) {
+		if (!send_sig(&t[i], sig, o->queued, o->value)) {
 			status = EXIT_FAIL;
 			continue;
 		}
@@ -224,46 +249,57 @@ static bool gone(const struct target *t)
 }
 
 /*
+ * The targets still waited for: their pidfds into pfd (*np of them), and
+ * *fallback set when one has none. Returns how many are left.
+ */
+static int watch(struct target *t, int n, struct pollfd *pfd, int *np, bool *fallback)
+{
+	int left = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!t[i].waiting)
+			continue;
+		if (t[i].fd < 0 && gone(&t[i])) {
+			t[i].waiting = false;
+			continue;
+		}
+		left++;
+		if (t[i].fd < 0)
+			*fallback = true;
+		else
+			pfd[(*np)++] = (struct pollfd){ .fd = t[i].fd, .events = POLLIN };
+	}
+	return left;
+}
+
+/*
  * Wait until every signalled target has exited, woken by its pidfd. After
- * kill_after ns (if >= 0) the survivors get KILL. Returns 0, or 124 when
+ * each step's DURATION the survivors get its SIG. Returns 0, or 124 when
  * the timeout passed first, naming each survivor.
  */
-static int wait_all(struct target *t, int n, int64_t timeout, const char *tstr,
-		    const struct step *steps, int nsteps)
+static int wait_all(const struct opts *o)
 {
-	struct pollfd *pfd = calloc((size_t)n, sizeof *pfd);
+	struct target *t = o->t;
+	int n = o->n, nsteps = o->nsteps;
+	const struct step *steps = o->steps;
+	struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
 	struct deadline dl, ka;
 	int next = 0;
 	bool killed = nsteps == 0;
 
-	if (!pfd)
-		die(EXIT_FAIL, "out of memory");
-	deadline_start(&dl, timeout);
+	deadline_start(&dl, o->timeout);
 	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
 	for (;;) {
-		int np = 0, left = 0, ms;
+		int np = 0, ms;
 		bool fallback = false;
 
-		for (int i = 0; i < n; i++) {
-			if (!t[i].waiting)
-				continue;
-			if (t[i].fd < 0 && gone(&t[i])) {
-				t[i].waiting = false;
-				continue;
-			}
-			left++;
-			if (t[i].fd < 0)
-				fallback = true;
-			else
-				pfd[np++] = (struct pollfd){ .fd = t[i].fd, .events = POLLIN };
-		}
-		if (left == 0)
+		if (watch(t, n, pfd, &np, &fallback) == 0)
 			break;
 		if (deadline_passed(&dl)) {
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting)
 					warn("%s: still running after %s%s", t[i].label,
-					     tstr, duration_unit(tstr));
+					     o->timeout_text, duration_unit(o->timeout_text));
 			free(pfd);
 			return EXIT_TIMEOUT;
 		}
@@ -304,10 +340,7 @@ static bool is_signal_name(const char *s)
  * kept beside its DURATION (getopt_long's reordering differs between C
  * libraries, so it cannot be skipped during the parse).
  */
-static struct { const char *dur, *sig; } marks[MAX_STEPS];
-static int nmarks;
-
-static int take_steps(int argc, char **argv)
+static int take_steps(struct opts *o, int argc, char **argv)
 {
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *dur = NULL;
@@ -319,10 +352,10 @@ static int take_steps(int argc, char **argv)
 			dur = argv[i] + 10;
 		else if (strncmp(argv[i], "-T", 2) == 0)
 			dur = argv[i] + 2;
-		if (!dur || at >= argc || !is_signal_name(argv[at]) || nmarks == MAX_STEPS)
+		if (!dur || at >= argc || !is_signal_name(argv[at]) || o->nmarks == MAX_STEPS)
 			continue;
-		marks[nmarks].dur = dur;
-		marks[nmarks++].sig = argv[at];
+		o->marks[o->nmarks].dur = dur;
+		o->marks[o->nmarks++].sig = argv[at];
 		memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
 		argc--;
 	}
@@ -330,11 +363,11 @@ static int take_steps(int argc, char **argv)
 }
 
 /* The SIG of the step whose DURATION is the string dur, or NULL. */
-static const char *step_sig(const char *dur)
+static const char *step_sig(const struct opts *o, const char *dur)
 {
-	for (int i = 0; i < nmarks; i++)
-		if (marks[i].dur == dur)
-			return marks[i].sig;
+	for (int i = 0; i < o->nmarks; i++)
+		if (o->marks[i].dur == dur)
+			return o->marks[i].sig;
 	return NULL;
 }
 
@@ -375,11 +408,12 @@ static void add_group(struct target *t, const char *arg)
 	snprintf(t->label, sizeof t->label, "process group %d", (int)t->pid);
 }
 
-static void add_step(struct step *steps, int *n, const char *opt, const char *arg, int sig)
+static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
 {
-	if (*n == MAX_STEPS)
+	if (o->nsteps == MAX_STEPS)
 		usage_error("%s: at most %d steps", opt, MAX_STEPS);
-	steps[(*n)++] = (struct step){ arg_duration(opt, arg), arg, sig };
+	o->steps[o->nsteps++] = (struct step){ arg_duration(opt, arg), arg, sig };
+	o->wait = true;
 }
 
 /*
@@ -387,8 +421,10 @@ static void add_step(struct step *steps, int *n, const char *opt, const char *ar
  * pidfile is read just before: it names a process at this moment. A
  * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
  */
-static int pin_all(struct target *t, int n, bool wait)
+static int pin_all(const struct opts *o)
 {
+	struct target *t = o->t;
+	int n = o->n;
 	int status = 0;
 
 	for (int i = 0; i < n; i++) {
@@ -402,7 +438,7 @@ static int pin_all(struct target *t, int n, bool wait)
 			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
 				 (int)t[i].pid);
 		}
-		if (!t[i].group && !pin(&t[i], wait)) {
+		if (!t[i].group && !pin(&t[i], o->wait)) {
 			t[i].pid = 0;
 			status = EXIT_FAIL;
 		}
@@ -412,85 +448,94 @@ static int pin_all(struct target *t, int n, bool wait)
 
 static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
 
+static void parse_option(struct opts *o, int c, int argc, char **argv)
+{
+	switch (c) {
+	case 'g': add_group(&o->t[o->n++], optarg); break;
+	case 'h': print_usage(usage);
+	case 'k': add_step(o, "--kill-after", optarg, SIGKILL); break;
+	case 'l': o->listing = true; break;
+	case 'p': o->t[o->n++].file = optarg; break;
+	case 'q':
+		o->value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
+		o->queued = true;
+		break;
+	case 's': o->sig = arg_signal("--signal", optarg, 0); break;
+	case 'T':
+		if (step_sig(o, optarg)) { /* --timeout DURATION SIG */
+			add_step(o, "--timeout", optarg, sig_parse(step_sig(o, optarg)));
+			break;
+		}
+		o->timeout = arg_duration("--timeout", optarg);
+		o->timeout_text = optarg;
+		break;
+	case 'V': print_version();
+	case 'w': o->wait = true; break;
+	default:
+		if (c == '?' && optopt >= '0' && optopt <= '9')
+			usage_error("PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)");
+		usage_bad_option(argc, argv, optstring, c);
+	}
+}
+
+/* Options and targets into o; returns argc once the steps' SIGs are out. */
+static int parse(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	*o = (struct opts){ .sig = SIGTERM, .timeout = -1 };
+	argc = take_steps(o, argc, argv);
+	o->t = xcalloc((size_t)argc, sizeof *o->t);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		parse_option(o, c, argc, argv);
+	if (o->listing)
+		return argc;
+	for (int i = optind; i < argc; i++) {
+		struct target *t = &o->t[o->n++];
+
+		t->pid = arg_pid(NULL, argv[i]);
+		snprintf(t->label, sizeof t->label, "process %s", argv[i]);
+	}
+	return argc;
+}
+
+/* What the options say together: refused before anything is sent. */
+static void check(const struct opts *o)
+{
+	if (o->n == 0)
+		usage_error("no process given: name a PID, -p FILE or -g PGID");
+	if (o->timeout >= 0 && !o->wait)
+		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
+	for (int i = 0; i < o->n; i++) {
+		if (o->t[i].group && o->wait)
+			usage_error("--wait: cannot wait for %s; name its processes", o->t[i].label);
+		if (o->t[i].group && o->queued)
+			usage_error("--value: sigqueue(3) signals one process, not %s", o->t[i].label);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	struct target *t = calloc((size_t)argc, sizeof *t);
-	int sig = SIGTERM, n = 0, c, value = 0, status = 0;
-	bool listing = false, queued = false, wait = false;
-	int64_t timeout = -1;
-	const char *tstr = NULL;
-	struct step steps[MAX_STEPS];
-	int nsteps = 0;
+	struct opts o;
+	int status;
 
 	tool_init("sigsend");
-	argc = take_steps(argc, argv);
-	if (!t)
-		die(EXIT_FAIL, "out of memory");
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'g': add_group(&t[n++], optarg); break;
-		case 'h': print_usage(usage);
-		case 'k':
-			add_step(steps, &nsteps, "--kill-after", optarg, SIGKILL);
-			wait = true;
-			break;
-		case 'l': listing = true; break;
-		case 'p':
-			t[n++].file = optarg;
-			break;
-		case 'q':
-			value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
-			queued = true;
-			break;
-		case 's': sig = arg_signal("--signal", optarg, 0); break;
-		case 'T':
-			if (step_sig(optarg)) { /* --timeout DURATION SIG */
-				add_step(steps, &nsteps, "--timeout", optarg,
-					 sig_parse(step_sig(optarg)));
-				wait = true;
-				break;
-			}
-			timeout = arg_duration("--timeout", optarg);
-			tstr = optarg;
-			break;
-		case 'V': print_version();
-		case 'w': wait = true; break;
-		default:
-			if (c == '?' && optopt >= '0' && optopt <= '9')
-				usage_error("PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)");
-			usage_bad_option(argc, argv, optstring, c);
-		}
-	}
-	if (listing) {
-		free(t);
+	argc = parse(&o, argc, argv);
+	if (o.listing) {
+		free(o.t);
 		need_std(STDOUT_FILENO);
 		return list(argv + optind, argc - optind);
 	}
-	for (int i = optind; i < argc; i++) {
-		t[n].pid = arg_pid(NULL, argv[i]);
-		snprintf(t[n].label, sizeof t->label, "process %s", argv[i]);
-		n++;
-	}
-	if (n == 0)
-		usage_error("no process given: name a PID, -p FILE or -g PGID");
-	if (timeout >= 0 && !wait)
-		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
-	for (int i = 0; i < n; i++) {
-		if (t[i].group && wait)
-			usage_error("--wait: cannot wait for %s; name its processes", t[i].label);
-		if (t[i].group && queued)
-			usage_error("--value: sigqueue(3) signals one process, not %s", t[i].label);
-	}
-
-	status = pin_all(t, n, wait);
-	if (send_all(t, n, sig, queued, value, wait) != 0)
+	check(&o);
+	status = pin_all(&o);
+	if (send_all(&o) != 0)
 		status = EXIT_FAIL;
-	if (wait) {
-		int w = wait_all(t, n, timeout, tstr, steps, nsteps);
+	if (o.wait) {
+		int w = wait_all(&o);
 		if (status == 0)
 			status = w;
 	}
-	free(t);
+	free(o.t);
 	return status;
 }

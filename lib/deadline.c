@@ -100,7 +100,12 @@ bool deadline_alarm(const struct deadline *d, int tick_ms)
 		ns = 1000; /* 0 would disarm it */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
-	struct itimerval it = { .it_value = ns_to_timeval(ns) };
+	/*
+	 * Then again every millisecond: an expiry that comes before the call
+	 * starts interrupts nothing, and the next one cuts the wait short.
+	 */
+	struct itimerval it = { .it_value = ns_to_timeval(ns),
+				.it_interval = { 0, 1000 } };
 	setitimer(ITIMER_REAL, &it, NULL);
 	return true;
 }

@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "diag.h"
+#include "ipcfmt.h"
 #include "msgq.h"
 
 #define MQ_PROC "/proc/sys/fs/mqueue/"
@@ -44,63 +42,12 @@ long msgq_prio_max(void)
 	return v > 0 ? v : 32768;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q)
-		die(EXIT_FAIL, "out of memory (%zu bytes)", n);
-	return q;
-}
-
 static void reserve(struct msgq *q, size_t n)
 {
 	if (n > q->cap || !q->buf) {
 		q->cap = n;
-		q->buf = xrealloc(q->buf, n + sizeof(long));
+		q->buf = xreallocarray(q->buf, n + sizeof(long), 1);
 	}
-}
-
-/* A signal that only interrupts: System V calls have no timeout. */
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
-static void arm_alarm(const struct deadline *d, int tick_ms)
-{
-	static bool installed;
-	int64_t ns = deadline_left(d);
-	struct itimerval it = { 0 };
-
-	if (!installed) {
-		struct sigaction sa = { .sa_handler = on_alarm };
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART */
-		installed = true;
-	}
-	if (tick_ms > 0 && ns > (int64_t)tick_ms * 1000000)
-		ns = (int64_t)tick_ms * 1000000;
-	if (ns == INT64_MAX)
-		return;
-	if (ns < 1000)
-		ns = 1000;
-	it.it_value.tv_sec = ns / 1000000000;
-	it.it_value.tv_usec = ns % 1000000000 / 1000;
-	/*
-	 * Then again every millisecond: an expiry that comes before the call
-	 * starts interrupts nothing, and the next one cuts the wait short.
-	 */
-	it.it_interval.tv_usec = 1000;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-static void disarm_alarm(void)
-{
-	struct itimerval it = { 0 };
-
-	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* Why creating a POSIX queue failed, naming the limit. */
@@ -164,8 +111,6 @@ static noreturn void open_failed(const struct msgq *q)
 	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
 }
 
-static const char *user(uid_t uid);
-
 /* -x and -m for a queue that exists: refuse it, nothing sent. */
 static void check_existing(const struct msgq *q, const struct msgq_create *c,
 			   mode_t mode, uid_t uid)
@@ -178,9 +123,9 @@ static void check_existing(const struct msgq *q, const struct msgq_create *c,
 		die(EXIT_FAIL, "%s: exists already (--exclusive); nothing sent", q->label);
 	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) && uid == geteuid()))
 		return;
-	snprintf(want, sizeof want, "%s", user(geteuid()));
+	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing sent",
-	    q->label, (unsigned)mode & 0777, user(uid), (unsigned)c->mode & 0777, want);
+	    q->label, (unsigned)mode & 0777, ipcfmt_id_name((unsigned)uid, false), (unsigned)c->mode & 0777, want);
 }
 
 static void open_posix(struct msgq *q, bool send, bool nonblock,
@@ -301,6 +246,29 @@ static noreturn void io_failed(const struct msgq *q, const char *what)
 	die(EXIT_FAIL, "%s: cannot %s a message:", q->label, what);
 }
 
+/*
+ * What a failed send or receive means to the caller, from errno: no
+ * message or no room (EAGAIN, ENOMSG), the deadline (ETIMEDOUT, or a timed
+ * System V wait cut by its alarm), a signal. Any other error exits 1.
+ */
+static int failed(const struct msgq *q, bool send, bool timed,
+		  const struct deadline *d)
+{
+	switch (errno) {
+	case EAGAIN:
+	case ENOMSG:
+		return MSGQ_AGAIN;
+	case ETIMEDOUT:
+		return MSGQ_TIMEOUT;
+	case EINTR:
+		return timed && deadline_passed(d) ? MSGQ_TIMEOUT : MSGQ_INTR;
+	case EACCES:
+		if (!send && q->kind == IPC_SYSV)
+			die(EXIT_FAIL, "%s: permission denied", q->label);
+	}
+	io_failed(q, send ? "send" : "receive");
+}
+
 int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 	      const struct deadline *d, bool nowait, int tick_ms)
 {
@@ -312,13 +280,10 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 
 		if (r == 0)
 			return MSGQ_OK;
-		if (errno == EAGAIN)
-			return nowait ? MSGQ_AGAIN : MSGQ_INTR;
-		if (errno == ETIMEDOUT)
-			return MSGQ_TIMEOUT;
-		if (errno == EINTR)
+		/* A descriptor opened non-blocking: the caller waits and retries. */
+		if (errno == EAGAIN && !nowait)
 			return MSGQ_INTR;
-		io_failed(q, "send");
+		return failed(q, true, false, d);
 	}
 	reserve(q, len);
 	memcpy(q->buf, &prio, sizeof prio);
@@ -333,20 +298,12 @@ int msgq_send(struct msgq *q, const void *p, size_t len, long prio,
 			io_failed(q, "send");
 		if (deadline_passed(d))
 			return MSGQ_TIMEOUT;
-		arm_alarm(d, tick_ms);
+		deadline_alarm(d, tick_ms);
 	}
 	r = msgsnd(q->id, q->buf, len, nowait ? IPC_NOWAIT : 0);
-	int err = errno;
 	if (timed)
-		disarm_alarm();
-	errno = err;
-	if (r == 0)
-		return MSGQ_OK;
-	if (errno == EAGAIN)
-		return MSGQ_AGAIN;
-	if (errno == EINTR)
-		return timed && deadline_passed(d) ? MSGQ_TIMEOUT : MSGQ_INTR;
-	io_failed(q, "send");
+		deadline_alarm_off();
+	return r == 0 ? MSGQ_OK : failed(q, true, timed, d);
 }
 
 int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
@@ -362,11 +319,7 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 			*prio = (long)pr;
 			return MSGQ_OK;
 		}
-		if (errno == EAGAIN)
-			return MSGQ_AGAIN;
-		if (errno == EINTR)
-			return MSGQ_INTR;
-		io_failed(q, "receive");
+		return failed(q, false, false, d);
 	}
 	for (;;) {
 		bool timed = !nowait && (!d->forever || tick_ms > 0);
@@ -376,15 +329,13 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 		if (n < 0 && timed && errno == ENOMSG) {
 			if (deadline_passed(d))
 				return MSGQ_TIMEOUT;
-			arm_alarm(d, tick_ms);
+			deadline_alarm(d, tick_ms);
 			n = msgrcv(q->id, q->buf, q->cap, type, 0);
 		} else if (!timed) {
 			n = msgrcv(q->id, q->buf, q->cap, type, nowait ? IPC_NOWAIT : 0);
 		}
-		int err = errno;
 		if (timed)
-			disarm_alarm();
-		errno = err;
+			deadline_alarm_off();
 		if (n >= 0) {
 			memcpy(prio, q->buf, sizeof *prio);
 			*p = q->buf + sizeof(long);
@@ -395,13 +346,7 @@ int msgq_recv(struct msgq *q, char **p, size_t *len, long *prio, long type,
 			reserve(q, q->cap * 2);
 			continue;
 		}
-		if (errno == ENOMSG)
-			return MSGQ_AGAIN;
-		if (errno == EINTR)
-			return timed && deadline_passed(d) ? MSGQ_TIMEOUT : MSGQ_INTR;
-		if (errno == EACCES)
-			die(EXIT_FAIL, "%s: permission denied", q->label);
-		io_failed(q, "receive");
+		return failed(q, false, timed, d);
 	}
 }
 
@@ -498,28 +443,6 @@ static void kv_end(struct kv *o)
 		puts(o->n ? "}" : "{}");
 }
 
-static const char *user(uid_t uid)
-{
-	static char num[32];
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw)
-		return pw->pw_name;
-	snprintf(num, sizeof num, "%u", (unsigned)uid);
-	return num;
-}
-
-static const char *group(gid_t gid)
-{
-	static char num[32];
-	struct group *gr = getgrgid(gid);
-
-	if (gr)
-		return gr->gr_name;
-	snprintf(num, sizeof num, "%u", (unsigned)gid);
-	return num;
-}
-
 static void stat_posix(struct msgq *q, struct kv *o)
 {
 	struct mq_attr a;
@@ -532,8 +455,8 @@ static void stat_posix(struct msgq *q, struct kv *o)
 	kv_str(o, "name", q->name);
 	kv_str(o, "kind", "posix");
 	kv_str(o, "mode", mode);
-	kv_str(o, "owner", user(st.st_uid));
-	kv_str(o, "group", group(st.st_gid));
+	kv_str(o, "owner", ipcfmt_id_name((unsigned)st.st_uid, false));
+	kv_str(o, "group", ipcfmt_id_name((unsigned)st.st_gid, true));
 	kv_num(o, "max-msgs", a.mq_maxmsg);
 	kv_num(o, "msg-size", a.mq_msgsize);
 	kv_num(o, "messages", a.mq_curmsgs);
@@ -554,10 +477,10 @@ static void stat_sysv(struct msgq *q, struct kv *o)
 	kv_num(o, "id", q->id);
 	kv_str(o, "kind", "sysv");
 	kv_str(o, "mode", mode);
-	kv_str(o, "owner", user(ds.msg_perm.uid));
-	kv_str(o, "group", group(ds.msg_perm.gid));
-	kv_str(o, "creator", user(ds.msg_perm.cuid));
-	kv_str(o, "creator-group", group(ds.msg_perm.cgid));
+	kv_str(o, "owner", ipcfmt_id_name((unsigned)ds.msg_perm.uid, false));
+	kv_str(o, "group", ipcfmt_id_name((unsigned)ds.msg_perm.gid, true));
+	kv_str(o, "creator", ipcfmt_id_name((unsigned)ds.msg_perm.cuid, false));
+	kv_str(o, "creator-group", ipcfmt_id_name((unsigned)ds.msg_perm.cgid, true));
 	kv_num(o, "max-bytes", (long long)ds.msg_qbytes);
 	kv_num(o, "msg-size", (long long)q->msgsize);
 	kv_num(o, "messages", (long long)ds.msg_qnum);

@@ -5,20 +5,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "diag.h"
+#include "alloc.h"
 #include "io.h"
 #include "record.h"
 
 #define REC_BLOCK (128 * 1024)
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q)
-		die(EXIT_FAIL, "out of memory (%zu bytes)", n);
-	return q;
-}
 
 void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max)
 {
@@ -34,6 +25,12 @@ void rec_reader_free(struct rec_reader *r)
 	r->buf = NULL;
 }
 
+bool rec_ready(const struct rec_reader *r)
+{
+	return !r->done && (r->eof || (r->delim != REC_WHOLE && r->end > r->start
+		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
+}
+
 /* One read(2) into the free end of the buffer, growing it when full. */
 static int fill(struct rec_reader *r)
 {
@@ -44,7 +41,7 @@ static int fill(struct rec_reader *r)
 	}
 	if (r->end == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : REC_BLOCK;
-		r->buf = xrealloc(r->buf, r->cap);
+		r->buf = xreallocarray(r->buf, r->cap, 1);
 	}
 	for (;;) {
 		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
@@ -66,7 +63,13 @@ static int fill(struct rec_reader *r)
 	}
 }
 
-/* Skip the rest of a record too long to hold, counting its bytes. */
+/*
+ * Skip the rest of a record too long to hold, counting its bytes, but no
+ * further than REC_SKIP_MAX past the limit: endless input (/dev/zero) is
+ * refused, not read without end to report a size; r->cut says so.
+ */
+#define REC_SKIP_MAX (1024 * 1024)
+
 static int skip(struct rec_reader *r, size_t *len)
 {
 	size_t total = 0;
@@ -84,6 +87,10 @@ static int skip(struct rec_reader *r, size_t *len)
 		r->start = r->end = 0;
 		if (r->eof)
 			break;
+		if (total - r->max > REC_SKIP_MAX) {
+			r->cut = r->done = true;
+			break;
+		}
 		if (fill(r) < 0)
 			return -1;
 	}
@@ -100,7 +107,7 @@ int rec_read(struct rec_reader *r, char **rec, size_t *len)
 	/* A buffer from the first call on: NULL + 0 is undefined in C. */
 	if (!r->buf) {
 		r->cap = REC_BLOCK;
-		r->buf = xrealloc(NULL, r->cap);
+		r->buf = xreallocarray(NULL, r->cap, 1);
 	}
 	for (;;) {
 		char *base = r->buf + r->start;
@@ -144,7 +151,7 @@ void rec_writer_init(struct rec_writer *w, int fd, int term)
 	w->fd = fd;
 	w->term = term;
 	w->cap = REC_BLOCK;
-	w->buf = xrealloc(NULL, w->cap);
+	w->buf = xreallocarray(NULL, w->cap, 1);
 }
 
 void rec_writer_free(struct rec_writer *w)
@@ -184,7 +191,7 @@ int rec_write(struct rec_writer *w, const void *p, size_t n)
 void rec_writer_reserve(struct rec_writer *w, size_t cap)
 {
 	if (cap > w->cap) {
-		w->buf = xrealloc(w->buf, cap);
+		w->buf = xreallocarray(w->buf, cap, 1);
 		w->cap = cap;
 	}
 }

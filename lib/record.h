@@ -24,6 +24,8 @@ struct rec_reader {
 	size_t cap, start, end;
 	bool eof, done;
 	uint64_t count;    /* records returned or refused so far */
+	bool cut;          /* the refused record was not read to its end: its
+			    * length is a lower bound, and no record follows */
 };
 
 void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max);
@@ -31,12 +33,19 @@ void rec_reader_init(struct rec_reader *r, int fd, int delim, size_t max);
  * The next record, without its delimiter, in *rec and *len; it stays valid
  * until the next call. Returns 1 for a record, 0 at the end of input, -1
  * on a read error (errno set), or REC_TOOBIG: record number r->count is
- * *len bytes, more than max; it has been skipped and *rec is NULL.
+ * *len bytes, more than max; it has been skipped and *rec is NULL (or,
+ * with r->cut, at least *len: reading stopped 1M past max, at the end).
  * A last line without its delimiter is still a record; with REC_WHOLE an
  * empty input is one empty record.
  */
 int rec_read(struct rec_reader *r, char **rec, size_t *len);
 void rec_reader_free(struct rec_reader *r);
+/*
+ * A whole record (or the end of input) waits in r's buffer: the next
+ * rec_read needs no read(2), so a caller polling the descriptor for the
+ * next record would wait for nothing.
+ */
+bool rec_ready(const struct rec_reader *r);
 
 struct rec_writer {
 	int fd;

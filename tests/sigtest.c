@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "parse") == 0 && (argc == 3 || argc == 4))
 		printf("%d\n", arg_signal(argc == 4 ? "--signal" : NULL, argv[2],
-					  argc == 4 ? atoi(argv[3]) : 0));
+					  argc == 4 ? (int)arg_u64("MIN", argv[3], 0, 1000) : 0));
 	else if (strcmp(cmd, "name") == 0 && argc == 3)
 		puts(sig_name((int)arg_u64("N", argv[2], 0, 1000), name));
 	else if (strcmp(cmd, "named") == 0 && argc == 3)
