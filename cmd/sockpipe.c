@@ -161,13 +161,6 @@ static int stream(int fd, const struct opts *o)
 	return 0;
 }
 
-/* A whole record (or the end) waits in r's buffer: no read would block. */
-static bool buffered(const struct rec_reader *r)
-{
-	return !r->done && (r->eof || (r->delim != REC_WHOLE && r->end > r->start
-		&& memchr(r->buf + r->start, r->delim, r->end - r->start)));
-}
-
 /* A datagram socket's state: the peer it answers, its buffers. */
 struct dgram {
 	int fd;
@@ -201,8 +194,9 @@ static void send_record(struct dgram *d, const struct opts *o)
 	int got = rec_read(&d->in, &rec, &len);
 
 	if (got == REC_TOOBIG)
-		die(EXIT_FAIL, "%s: record %llu is %zu bytes; a datagram takes at most %zu",
-		    o->addr.text, (unsigned long long)d->in.count, len, d->max);
+		die(EXIT_FAIL, "%s: record %llu is %s%zu bytes; a datagram takes at most %zu",
+		    o->addr.text, (unsigned long long)d->in.count,
+		    d->in.cut ? "more than " : "", len, d->max);
 	if (got < 0)
 		die(EXIT_FAIL, "standard input: read error:");
 	if (got > 0 && (d->connected ? send(d->fd, rec, len, 0)
@@ -273,7 +267,7 @@ static int dgram(int fd, bool listening, const struct opts *o)
 		if (r > 0 && p[1].revents && !d.in.done) {
 			do
 				send_record(&d, o);
-			while (buffered(&d.in));
+			while (rec_ready(&d.in));
 			last = now_ns();
 		}
 		if (d.in.done && o->relay.quit_on_eof)
