@@ -85,6 +85,38 @@ static void parse_line(int argc, char **argv)
 	parse(argc, argv, &o);
 	check(&o);
 }
+#elif defined(TOOL_mqsend)
+#include "../../cmd/mqsend.c"
+static void parse_line(int argc, char **argv)
+{
+	struct opts o;
+	int first = parse(&o, argc, argv);
+	check(&o, first < argc);
+}
+#elif defined(TOOL_mqrecv)
+#include "../../cmd/mqrecv.c"
+static void parse_line(int argc, char **argv)
+{
+	struct opts o;
+	parse(&o, argc, argv);
+}
+#elif defined(TOOL_sigsend)
+#include "../../cmd/sigsend.c"
+static struct opts sigsend_o; /* its targets stay reachable on an exit */
+static void parse_line(int argc, char **argv)
+{
+	free(sigsend_o.t);
+	parse(&sigsend_o, argc, argv);
+	if (!sigsend_o.listing)
+		check(&sigsend_o);
+}
+#elif defined(TOOL_sigrecv)
+#include "../../cmd/sigrecv.c"
+static void parse_line(int argc, char **argv)
+{
+	struct opts o;
+	parse(&o, argc, argv);
+}
 #else
 #error "build with -DTOOL_NAME for a tool this harness knows"
 #endif
