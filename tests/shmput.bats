@@ -259,7 +259,8 @@ hex_key() { printf '0x%08x' "$1"; }
 	printf 'XYZ' | shmput -k "$k"
 	wait_until 5 grep -q 'XYZ' "$T/seen"
 	printf '12' | shmput -o 4 -k "$k"
-	wait_until 5 grep -q 12 "$T/seen"
+	# Not just "12": the "attached ID SIZE" line may hold it.
+	wait_until 5 grep -qF 'XYZ\00012' "$T/seen"
 	run cat "$T/seen"
 	assert_line --index 1 'abcdefgh'
 	assert_line --index 2 'XYZ\000\000\000\000\000'
