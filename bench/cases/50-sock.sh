@@ -37,7 +37,9 @@ listening() {
 	local i
 	for i in $(seq 1000); do
 		if [ "$kind" = unix ]; then
-			grep -Eq " 00010000 0001 01 .* $path(\.[0-9]+~)?\$" /proc/net/unix && return
+			# sockpipe binds a staged name beside PATH (.s.sock-XXXXXXXX)
+			# and links PATH to it once it listens.
+			grep -Eq " 00010000 0001 01 .* ($path|$dir/\.s\.sock-[A-Za-z0-9]+)\$" /proc/net/unix && return
 		else
 			awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
 				/proc/net/tcp && return
