@@ -452,9 +452,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
 		if (!ipc_target_option(&o->t, opt, optarg))
 			parse_option(o, opt, argc, argv);
-	if (o->t.kind == IPC_NONE && optind < argc)
-		ipc_target_name(&o->t, argv[optind++]);
-	ipc_target_require(&o->t);
+	ipc_target_operand(&o->t, argc, argv);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
 	if (o->t.kind == IPC_SYSV && o->t.id < 0 && o->t.key == 0)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "ipcname.h"
@@ -115,6 +116,13 @@ void ipc_target_name(struct ipc_target *t, const char *arg)
 	t->name[0] = '/';
 	memcpy(t->name + 1, base, len + 1);
 	snprintf(t->label, sizeof t->label, "%s", t->name);
+}
+
+void ipc_target_operand(struct ipc_target *t, int argc, char **argv)
+{
+	if (t->kind == IPC_NONE && optind < argc)
+		ipc_target_name(t, argv[optind++]);
+	ipc_target_require(t);
 }
 
 void ipc_target_require(const struct ipc_target *t)

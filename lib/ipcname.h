@@ -41,5 +41,10 @@ bool ipc_target_option(struct ipc_target *t, int opt, const char *arg);
 void ipc_target_name(struct ipc_target *t, const char *arg);
 /* A usage error unless a target was given. */
 void ipc_target_require(const struct ipc_target *t);
+/*
+ * After the options: with no -k, -i or --ftok, the operand at argv[optind]
+ * is the NAME (optind moves past it); then a target is required.
+ */
+void ipc_target_operand(struct ipc_target *t, int argc, char **argv);
 
 #endif
