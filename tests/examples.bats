@@ -113,16 +113,23 @@ run_example() {
 	status=0
 	# shellcheck disable=SC2016 # the inner shell's variables
 	timeout -s KILL "$LIMIT" unshare --ipc --mount --net --pid --fork --mount-proc \
-		bash -c 'cd "$1" && mount --bind "$1" /mnt || exit 99
+		bash -c '# The scratch directory, the tools and the source tree keep
+			# their paths over the empty /tmp, /run...: a checkout may live
+			# there (CI clones into any folder).
+			mount -t tmpfs tmpfs /mnt && mkdir /mnt/ex /mnt/bin /mnt/top &&
+				mount --bind "$1" /mnt/ex && mount --bind "$2" /mnt/bin &&
+				mount --bind "$3" /mnt/top || exit 99
 			for m in /dev/shm /tmp /run /var/log /var/lib; do mount -t tmpfs -o mode=1777 tmpfs $m || exit 99; done
 			mount -t mqueue mqueue /dev/mqueue && ip link set lo up || exit 99
-			# The same path for the scratch directory in the new /tmp.
-			mkdir -p "$1" && mount --move /mnt "$1" && cd "$1" || exit 99
+			for p in "top:$3" "bin:$2" "ex:$1"; do
+				mkdir -p "${p#*:}" && mount --move "/mnt/${p%%:*}" "${p#*:}" || exit 99
+			done
+			cd "$1" || exit 99
 			export BATS_LIB_PATH=$2/bats:/usr/lib/bats
 			# A root login: a runtime directory, and temporary files in /tmp.
 			mkdir -m 0700 -p /run/user/0 && export XDG_RUNTIME_DIR=/run/user/0
 			unset TMPDIR
-			exec bash script' example "$dir" "$IPCUTILS_BIN" \
+			exec bash script' example "$dir" "$IPCUTILS_BIN" "$(cd "$BATS_TEST_DIRNAME/.." && pwd)" \
 		< /dev/null > "$dir/out" 2> "$dir/err" || status=$?
 	want=$(meta "$ex.meta" status)
 	[ "$status" -eq "${want:-0}" ] ||
