@@ -122,34 +122,35 @@ _ipc_split() {
 	_ipc_target=("${@:1:$#-1}")
 }
 
-# assert_queue_length TARGET N: the queue holds N messages (mqrecv -s).
-assert_queue_length() {
-	local want have stat _ipc_target
-	_ipc_split want "$@" || { echo "usage: assert_queue_length TARGET N" >&2; return 2; }
-	if ! stat=$(mqrecv -s "${_ipc_target[@]}" 2>&1); then
-		batslib_print_kv_single 8 'queue' "${_ipc_target[*]}" 'error' "$stat" |
-			batslib_decorate 'queue cannot be read' | fail
+# _ipc_assert_stat WIDTH WHAT FIELD DIFFERS WANT CMD...: the line
+# "FIELD: WANT" is in what CMD TARGET prints; else a bats-assert style
+# failure naming WHAT (keys padded to WIDTH) under the heading DIFFERS.
+_ipc_assert_stat() {
+	local width=$1 what=$2 field=$3 differs=$4 want=$5 stat have
+	shift 5
+	if ! stat=$("$@" "${_ipc_target[@]}" 2>&1); then
+		batslib_print_kv_single "$width" "$what" "${_ipc_target[*]}" 'error' "$stat" |
+			batslib_decorate "$what cannot be read" | fail
 		return
 	fi
-	have=$(sed -n 's/^messages: //p' <<<"$stat")
+	have=$(sed -n "s/^$field: //p" <<<"$stat")
 	[ "$have" = "$want" ] && return 0
-	batslib_print_kv_single 8 'queue' "${_ipc_target[*]}" 'expected' "$want" 'actual' "$have" |
-		batslib_decorate 'queue length differs' | fail
+	batslib_print_kv_single "$width" "$what" "${_ipc_target[*]}" 'expected' "$want" 'actual' "$have" |
+		batslib_decorate "$differs" | fail
+}
+
+# assert_queue_length TARGET N: the queue holds N messages (mqrecv -s).
+assert_queue_length() {
+	local want _ipc_target
+	_ipc_split want "$@" || { echo "usage: assert_queue_length TARGET N" >&2; return 2; }
+	_ipc_assert_stat 8 queue messages 'queue length differs' "$want" mqrecv -s
 }
 
 # assert_sem_value TARGET N: the semaphore's value is N (semwait -s).
 assert_sem_value() {
-	local want have stat _ipc_target
+	local want _ipc_target
 	_ipc_split want "$@" || { echo "usage: assert_sem_value TARGET N" >&2; return 2; }
-	if ! stat=$(semwait -s "${_ipc_target[@]}" 2>&1); then
-		batslib_print_kv_single 9 'semaphore' "${_ipc_target[*]}" 'error' "$stat" |
-			batslib_decorate 'semaphore cannot be read' | fail
-		return
-	fi
-	have=$(sed -n 's/^value: //p' <<<"$stat")
-	[ "$have" = "$want" ] && return 0
-	batslib_print_kv_single 9 'semaphore' "${_ipc_target[*]}" 'expected' "$want" 'actual' "$have" |
-		batslib_decorate 'semaphore value differs' | fail
+	_ipc_assert_stat 9 semaphore value 'semaphore value differs' "$want" semwait -s
 }
 
 # assert_shm_content [--offset OFF] [--length LEN] TARGET EXPECTED: the
