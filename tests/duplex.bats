@@ -291,7 +291,7 @@ gone() {
 
 @test "duplex and sockpipe: a command talks to a server through a socket" {
 	spawn sockpipe -l -e "unix:$T/s" -- sh "$T/pong"
-	wait_until 10 test -S "$T/s"
+	wait_for_socket --timeout 10 "$T/s"
 	# The client ends its output once it has its answer (a peer's close
 	# does not stop sockpipe sending: only the end of its input does), and
 	# reads to the end: sockpipe counts a reader that left before the

@@ -27,7 +27,7 @@ messages() {
 	run mqrecv -c 2 "$q"
 	assert_output "b
 c"
-	[ "$(messages "$q")" = 1 ]
+	assert_queue_length "$q" 1
 }
 
 @test "mqrecv: waits for a message, and a waiting -f sees each at once" {
@@ -75,7 +75,7 @@ four"
 	seq 10 | mqsend "$q"
 	run bash -c "mqrecv -f '$q' 2>/dev/null | { read -r a; read -r b; echo \$a \$b; }"
 	assert_output "1 2"
-	[ "$(messages "$q")" = 8 ]
+	assert_queue_length "$q" 8
 	run bash -c "mqrecv -c 8 '$q' | sort -n"
 	assert_output "$(seq 3 10)"
 }
@@ -262,12 +262,12 @@ mqrecv: standard output: write error: No space left on device"
 	run closedpipe mqrecv -f "$q"
 	assert_failure 1
 	assert_output "mqrecv: standard output: write error: Broken pipe"
-	[ "$(messages "$q")" = 2 ]
+	assert_queue_length "$q" 2
 	k=$(sysv_key 1)
 	mqsend -k "$k" a
 	run closedpipe mqrecv -k "$k"
 	assert_failure 1
-	[ "$(messages -k "$k")" = 1 ]
+	assert_queue_length -k "$k" 1
 }
 
 @test "mqrecv: a reader that leaves while mqrecv waits ends it" {
@@ -302,7 +302,7 @@ mqrecv: standard output: write error: No space left on device"
 	run as_nobody mqrecv -k "$(sysv_key 1)"
 	assert_failure 1
 	assert_output --regexp "^mqrecv: key 0x[0-9a-f]+: permission denied$"
-	[ "$(messages "$q")" = 1 ]
+	assert_queue_length "$q" 1
 }
 
 @test "mqrecv: bad options and values are usage errors" {
@@ -334,15 +334,15 @@ mqrecv: standard output: write error: No space left on device"
 	k=$(sysv_key 1)
 	seq 1000 | mqsend -k "$k"
 	run timeout 20 bash -c "mqrecv -f -k $k 2>'$T/err' | { n=0; while read -r l; do n=\$((n+1)); [ \$n -ge 20 ] && break; done; }"
-	[ "$(messages -k "$k")" = 980 ]
+	assert_queue_length -k "$k" 980
 	run grep -c . "$T/err"
 	(( output <= 2 ))
 	run timeout 20 bash -c "mqrecv -c 100 -k $k 2>/dev/null | { for i in \$(seq 20); do read -r l; done; }"
-	[ "$(messages -k "$k")" = 960 ]
+	assert_queue_length -k "$k" 960
 	q=$(qn 1)
 	seq 10 | mqsend "$q"
 	run timeout 20 bash -c "mqrecv -c 8 '$q' 2>/dev/null | { for i in 1 2 3; do read -r l; done; }"
-	[ "$(messages "$q")" = 7 ]
+	assert_queue_length "$q" 7
 	run bash -c "mqrecv -c 7 '$q' | sort -n"
 	assert_output "$(seq 4 10)"
 }
@@ -378,7 +378,7 @@ b"
 	run as_nobody bash -c "mqrecv -n -c 3 -k $k > /dev/full"
 	assert_failure 1
 	assert_line --index 0 --regexp "^mqrecv: key 0x[0-9a-f]+: 3 messages put back into the queue$"
-	[ "$(messages -k "$k")" = 3 ]
+	assert_queue_length -k "$k" 3
 }
 
 @test "issue 10.4: a tiny -T always returns; -T 0 tries once on both kinds" {

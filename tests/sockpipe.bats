@@ -110,7 +110,7 @@ children_of() {
 
 @test "a closed standard input or output is an error that names it" {
 	echo_server "unix:$T/s"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	# In sh -c: run's own capture pipe would fill a closed fd 0.
 	run sh -c "exec sockpipe 'unix:$T/s' <&-"
 	assert_failure 1
@@ -120,7 +120,7 @@ children_of() {
 	assert_output "sockpipe: standard output is closed"
 	# A log sink needs no input.
 	spawn sh -c "exec sockpipe -lk 'unix:$T/sink' <&- > '$T/log'"
-	wait_until 5 test -S "$T/sink"
+	wait_for_socket --timeout 5 "$T/sink"
 	sockpipe "unix:$T/sink" <<<"line"
 	wait_until 5 grep -q line "$T/log"
 }
@@ -140,7 +140,7 @@ children_of() {
 #                                       ... removed on SIGTERM; end of stream: SIGHUP
 @test "request/response: a sockpipe server that answers after EOF" {
 	spawn sockpipe -l -e "unix:$T/s" -- sh -c 'sleep 0.2; wc -l; echo done'
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe "unix:$T/s" < <(printf 'a\nb\nc\n')
 	assert_success
 	assert_output "3
@@ -152,7 +152,7 @@ done"
 @test "request/response: a socat server that answers after EOF" {
 	command -v socat >/dev/null || skip "no socat"
 	spawn socat -t 5 "UNIX-LISTEN:$T/s" SYSTEM:'wc -c; echo done'
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe "unix:$T/s" <<<"hello"
 	assert_success
 	assert_output "6
@@ -162,7 +162,7 @@ done"
 @test "end of stream: the peer closes first, unix: stdin still all sent (64 MiB)" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
 	local server=$!
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sh -c "head -c 64M /dev/zero | sockpipe 'unix:$T/s'"
 	assert_success
 	wait "$server"
@@ -193,7 +193,7 @@ done"
 
 @test "end of stream: the peer closes first, with -q: stdin still all sent" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	seq 1 200000 > "$T/lines"
 	run sh -c "cat '$T/lines' | sockpipe -q 'unix:$T/s'"
 	assert_success
@@ -203,7 +203,7 @@ done"
 
 @test "end of stream: the peer closes first, stdin stays open: sockpipe keeps sending" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	sockpipe "unix:$T/s" < "$T/in" &
 	local client=$!
@@ -232,7 +232,7 @@ done"
 @test "end of stream: SIGHUP removes the socket file, and the signal ends sockpipe" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null
 	local server=$!
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	kill -HUP "$server"
 	wait_until 5 test ! -e "$T/s"
 	local st=0
@@ -244,7 +244,7 @@ done"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe -l "unix:$T/s" < "$T/in"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run timeout 10 sockpipe -q "unix:$T/s" <<<"x"
 	assert_success
 }
@@ -252,7 +252,7 @@ done"
 @test "256 MiB round-trips byte-exact over unix (pipes: splice) and tcp (files)" {
 	head -c 256M /dev/urandom > "$T/data"
 	echo_server "unix:$T/s"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	# shellcheck disable=SC2002 # pipes on both sides: the splice path
 	cat "$T/data" | sockpipe "unix:$T/s" | cat > "$T/out"
 	cmp "$T/data" "$T/out"
@@ -264,7 +264,7 @@ done"
 
 @test "-lk: 20 concurrent clients, every line whole, none interleaved" {
 	spawn sockpipe -lk "unix:$T/s" > "$T/log"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	local i pids=()
 	for i in $(seq 20); do
 		for j in $(seq 200); do printf 'client %02d line %03d %0500d\n' "$i" "$j" 0; done > "$T/in$i"
@@ -285,7 +285,7 @@ done"
 @test "-lk -e cat: 20 concurrent clients each get their own data; children reaped" {
 	echo_server "unix:$T/s"
 	local server=$! i pids=()
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	for i in $(seq 20); do
 		seq "$i" 1000 > "$T/in$i"
 		sockpipe "unix:$T/s" < "$T/in$i" > "$T/out$i" &
@@ -309,7 +309,7 @@ done"
 	# shellcheck disable=SC2016
 	spawn sockpipe -lke "unix:$T/s" -- \
 		sh -c 'echo "$PROTO $UNIXREMOTEUID $UNIXREMOTEGID $TCPREMOTEIP"; echo "$UNIXREMOTEPID"'
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe "unix:$T/s" < /dev/null
 	assert_line --index 0 "UNIX $(id -u) $(id -g) "
 	assert_line --index 1 --regexp '^[0-9]+$'
@@ -317,7 +317,7 @@ done"
 
 @test "-v: one line per connection on stderr" {
 	spawn sockpipe -lk -v "unix:$T/s" > "$T/log" 2> "$T/err"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	sockpipe "unix:$T/s" <<<"hello"
 	wait_until 5 grep -q 'bytes received' "$T/err"
 	run cat "$T/err"
@@ -336,7 +336,7 @@ done"
 
 @test "--max-conns limits -e to N connections at once" {
 	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "unix:$T/s" < "$T/in"
@@ -349,7 +349,7 @@ done"
 
 @test "-le: once it has its connection, a second client is refused, not reset later" {
 	spawn sockpipe -le "unix:$T/s" -- cat
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "unix:$T/s" < "$T/in"
@@ -394,7 +394,7 @@ a2"
 
 @test "-lk out of descriptors: no accept storm, every client served" {
 	spawn bash -c "ulimit -n 16; exec sockpipe -lk 'unix:$T/s' > '$T/log' 2> '$T/err'"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	local i pids=()
 	for i in $(seq 30); do
 		# each holds its connection until $T/go appears (at most 10 s)
@@ -413,7 +413,7 @@ a2"
 @test "-lk -i: an idle client is dropped, its slot freed, the server goes on" {
 	spawn sockpipe -lk -i 0.3 --max-conns 1 "unix:$T/s" > "$T/log"
 	local server=$!
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "unix:$T/s" < "$T/in"
@@ -427,7 +427,7 @@ a2"
 	# shellcheck disable=SC2016 # expanded by the command's shell
 	spawn sockpipe -lke -i 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
 	local server=$!
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "unix:$T/s" < "$T/in"
@@ -492,7 +492,7 @@ a2"
 
 @test "-i: nothing moved for DURATION exits 124" {
 	spawn sockpipe -lke "unix:$T/s" -- sleep 60
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
@@ -502,7 +502,7 @@ a2"
 
 @test "-i 0: data that is waiting still moves" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	seq 1000 > "$T/in"
 	run sockpipe -i 0 -q "unix:$T/s" < "$T/in"
 	assert_success
@@ -561,7 +561,7 @@ ccc"
 @test "unix-dgram: NUL records, raw output, socket file removed on SIGTERM" {
 	spawn sockpipe -l -0 "unix-dgram:$T/d" > "$T/out"
 	local server=$!
-	wait_until 5 test -S "$T/d"
+	wait_for_socket --timeout 5 "$T/d"
 	printf 'x\0y y\0\0' | sockpipe -0 -q "unix-dgram:$T/d"
 	wait_until 5 count_is -c "$T/out" 7
 	run od -An -c "$T/out"
@@ -573,8 +573,8 @@ ccc"
 @test "unix sockets: mode 0600 by default, -m, removed on SIGINT" {
 	spawn sockpipe -lk "unix:$T/a"
 	spawn sockpipe -lk -m 660 "unix:$T/b"
-	wait_until 5 test -S "$T/a"
-	wait_until 5 test -S "$T/b"
+	wait_for_socket --timeout 5 "$T/a"
+	wait_for_socket --timeout 5 "$T/b"
 	run stat -c %a "$T/a" "$T/b"
 	assert_output "600
 660"
@@ -584,7 +584,7 @@ ccc"
 
 @test "a stale socket file is replaced; one in use is not" {
 	spawn sockpipe -lk "unix:$T/s"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l "unix:$T/s"
 	assert_failure 1
 	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
@@ -599,7 +599,7 @@ ccc"
 
 @test "the stale check does not connect to a live listener" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l "unix:$T/s"
 	assert_failure 1
 	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
@@ -649,7 +649,7 @@ ccc"
 @test "permission denied on a socket path, as nobody" {
 	need_root
 	spawn sockpipe -lk "unix:$T/s"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run as_nobody sockpipe "unix:$T/s" < /dev/null
 	assert_failure 1
 	assert_output "sockpipe: unix:$T/s: connect: Permission denied"
@@ -671,7 +671,7 @@ ccc"
 	# -l -e exits with its command's status.
 	spawn sockpipe -le "unix:$T/s" -- sh -c 'cat; exit 3'
 	local server=$!
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	sockpipe "unix:$T/s" < /dev/null
 	local st=0
 	wait "$server" || st=$?
@@ -680,7 +680,7 @@ ccc"
 
 @test "standard output errors: /dev/full and a closed pipe" {
 	spawn sockpipe -lke "unix:$T/s" -- echo hello
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sh -c "sockpipe 'unix:$T/s' < /dev/null > /dev/full"
 	assert_failure 1
 	assert_output "sockpipe: standard output: write error: No space left on device"
@@ -705,14 +705,14 @@ ccc"
 	run sockpipe "tcp:127.0.0.1:$(port_of "$T/socat")" <<<"via socat tcp"
 	assert_output "via socat tcp"
 	spawn socat "UNIX-LISTEN:$T/s" EXEC:cat
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe "unix:$T/s" <<<"via socat unix"
 	assert_output "via socat unix"
 	spawn nc -vl 127.0.0.1 0 > "$T/nc.out" 2> "$T/nc" < /dev/null
 	sockpipe "tcp:127.0.0.1:$(port_of "$T/nc")" <<<"to nc tcp"
 	wait_until 5 grep -q "to nc tcp" "$T/nc.out"
 	spawn nc -lU "$T/n" > "$T/ncu.out" < /dev/null
-	wait_until 5 test -S "$T/n"
+	wait_for_socket --timeout 5 "$T/n"
 	sockpipe "unix:$T/n" <<<"to nc unix"
 	wait_until 5 grep -q "to nc unix" "$T/ncu.out"
 	rm -f "$T/n"
@@ -728,7 +728,7 @@ ccc"
 	run nc -N 127.0.0.1 "$port" <<<"nc tcp"
 	assert_output "nc tcp"
 	spawn sockpipe -lke "unix:$T/s" -- cat
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	run socat - "UNIX-CONNECT:$T/s" <<<"socat unix"
 	assert_output "socat unix"
 	run nc -NU "$T/s" <<<"nc unix"
@@ -742,7 +742,7 @@ ccc"
 
 @test "interplay: mkfifo-free pipeline of two sockpipes" {
 	spawn sockpipe -lk "unix:$T/log.sock" > "$T/log"
-	wait_until 5 test -S "$T/log.sock"
+	wait_for_socket --timeout 5 "$T/log.sock"
 	seq 3 | sockpipe "unix:$T/log.sock"
 	printf 'no newline' | sockpipe "unix:$T/log.sock"
 	wait_until 5 count_is -l "$T/log" 4
@@ -755,7 +755,7 @@ no newline"
 
 @test "-lk: long lines (300 KiB) from two clients stay whole" {
 	spawn sockpipe -lk "unix:$T/s" > "$T/log"
-	wait_until 5 test -S "$T/s"
+	wait_for_socket --timeout 5 "$T/s"
 	head -c 300000 /dev/zero | tr '\0' a > "$T/a"
 	head -c 300000 /dev/zero | tr '\0' b > "$T/b"
 	sockpipe "unix:$T/s" < "$T/a" &
