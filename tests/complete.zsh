@@ -4,7 +4,7 @@
 # SHELL (bash --norc or zsh -f) on a pseudo-terminal, with the completions
 # in DIR loaded, and print the command line as the TAB left it. A key bound
 # to "write the line to a file" follows the TAB, so the line is read back
-# exactly, without parsing the terminal's output. Exit 1 after 10 s.
+# exactly, without parsing the terminal's output. Exit 1 after 30 s (a loaded machine starts zsh and compinit slowly).
 emulate -L zsh
 zmodload zsh/zpty || exit 1
 local shell=$1 dir=$2 line=$3 out junk i
@@ -21,7 +21,7 @@ zsh)
 *) print -u2 "complete.zsh: $shell: bash or zsh"; exit 2 ;;
 esac
 zpty -w -n comp "$line"$'\t\x18'
-for ((i = 0; i < 1000; i++)); do
+for ((i = 0; i < 3000; i++)); do
 	[[ -e $out/line ]] && break
 	zpty -r -t comp junk 2>/dev/null
 	sleep 0.01
@@ -32,6 +32,6 @@ if [[ -e $out/line ]]; then
 	rm -rf $out
 else
 	rm -rf $out
-	print -u2 "complete.zsh: $shell: no line after 10 s: $line"
+	print -u2 "complete.zsh: $shell: no line after 30 s: $line"
 	exit 1
 fi
