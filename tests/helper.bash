@@ -103,6 +103,14 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to test as another user"
 }
 
+# Skip unless this machine has the IPv6 loopback address ::1 (a kernel
+# booted with ipv6.disable=1, or a container without it): what the machine
+# lacks, never what the tool under test does.
+need_ipv6_loopback() {
+	grep -qi '^0\{31\}1 [0-9a-f]* [0-9a-f]* [0-9a-f]* [0-9a-f]* *lo$' /proc/net/if_inet6 2>/dev/null ||
+		skip "no IPv6 loopback address (::1) on this machine"
+}
+
 # Run CMD as nobody, with no supplementary groups and no capabilities.
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- "$@"
