@@ -326,8 +326,11 @@ Try 'libtest --help'."
 
 @test "cleanup: a temporary name beside the target, removed on a fatal signal" {
 	local sig name
-	for sig in TERM HUP USR1 ALRM; do  # INT: ignored in background jobs
-		libtest cleanup "$T/target" > "$T/name" &
+	# A background job inherits what its parent ignores (INT and QUIT in a
+	# script, ALRM under GNU parallel, which bats --jobs uses): env sets
+	# every signal to its default first, as an interactive shell's job has.
+	for sig in TERM HUP INT USR1 ALRM; do
+		env --default-signal libtest cleanup "$T/target" > "$T/name" &
 		local pid=$!
 		wait_until 5 test -s "$T/name"
 		name=$(<"$T/name")
