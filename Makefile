@@ -84,8 +84,15 @@ $(BATSLIB): bats/ipcutils/load.bash
 
 -include $(LIBOBJ:.o=.d) $(BINS:=.d) $(HELPERS:=.d)
 
+# make check STAGE='bats-asan fuzz': those stages only (see README).
 check:
-	@TOOLS='$(TOOLS)' bash tests/check.sh
+	@TOOLS='$(TOOLS)' STAGE='$(STAGE)' bash tests/check.sh
+
+# make test T=tests/mqrecv.bats: one test file (or several) against this
+# build (ASan: make check STAGE=bats-asan).
+T ?= tests
+test: all
+	IPCUTILS_BIN=$(O) bats $(T)
 
 # Each libFuzzer harness in tests/fuzz/ for FUZZ_SECONDS (make check: a few).
 FUZZ_SECONDS ?= 300
@@ -131,5 +138,5 @@ dist:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check fuzz demo bench bench-deps install uninstall dist clean FORCE
+.PHONY: all check test fuzz demo bench bench-deps install uninstall dist clean FORCE
 .SUFFIXES:

@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: ISC
 # make check: every stage runs even if an earlier one failed; one summary
-# line per stage at the end, and a non-zero exit if any failed.
+# line per stage at the end, the slowest tests, and a non-zero exit if any
+# failed. STAGE="bats-asan fuzz" runs only those stages (and the builds
+# they need).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 JOBS=$(nproc 2>/dev/null || echo 2)
 LOG=build/check
 mkdir -p "$LOG"
+rm -f "$LOG"/*.log
 summary=()
 failed_stages=0
 passed=0
 failed=0
+skipped=0
+read -r -a only <<< "${STAGE:-}"
+only=("${only[@]//,/ }")
+read -r -a only <<< "${only[*]}"
+
+# want NAME...: true if any stage NAME is to run (all of them without STAGE).
+want() {
+	local n s
+	[ "${#only[@]}" -eq 0 ] && return 0
+	for n; do
+		for s in "${only[@]}"; do
+			[ "$s" = "$n" ] && return 0
+		done
+	done
+	return 1
+}
 
 stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
 	local name=$1 rc t0=$SECONDS
@@ -29,19 +48,41 @@ stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
 }
 
 # suite NAME BINDIR [VAR=VALUE]...: the BATS suite against the tools in
-# BINDIR; its tests are counted one by one, not as one stage.
+# BINDIR; its tests are counted one by one, not as one stage. Test files
+# run JOBS+2 at a time (most of a test's time is spent waiting on another
+# process); zz-suite.bats, which checks what the others left behind, runs
+# alone after them.
 suite() {
-	local name=$1 bin=$2 ok nok
+	local name=$1 bin=$2 ok nok skip dir
 	shift 2
+	dir=$(mktemp -d /tmp/ipcut-suite.XXXXXX) && chmod 0755 "$dir" || return
+	# Two suites at once (make check twice) use different keys and names.
+	local run=$(( ($$ + ${#summary[@]}) % 256 ))
+	IPCUT_SUITE_DIR=$dir IPCUT_DIR=$dir IPCUT_RUN=$run bash -c '. tests/setup_suite.bash && ipc_snapshot' > "$dir/before"
 	# A hung test fails on its own instead of holding up the whole run.
-	stage "$name" env IPCUTILS_BIN="$bin" BATS_TEST_TIMEOUT=180 "$@" bats --formatter tap tests/
+	stage "$name" env IPCUTILS_BIN="$bin" BATS_TEST_TIMEOUT=120 \
+		IPCUT_SUITE_DIR="$dir" IPCUT_RUN="$run" "$@" run_bats
+	rm -rf "$dir"
 	ok=$(grep -c '^ok ' "$LOG/$name.log")
+	skip=$(grep -c '^ok .* # skip' "$LOG/$name.log")
 	nok=$(grep -c '^not ok ' "$LOG/$name.log")
-	passed=$((passed + ok))
+	passed=$((passed + ok - skip))
+	skipped=$((skipped + skip))
 	failed=$((failed + nok))
 	[ "$nok" -gt 0 ] && failed_stages=$((failed_stages - 1))
-	summary[${#summary[@]}-1]+=" ($ok passed, $nok failed)"
+	summary[${#summary[@]}-1]+=" ($((ok - skip)) passed, $nok failed, $skip skipped)"
 }
+run_bats() {
+	local files=() f rc=0
+	for f in tests/*.bats; do
+		[ "$f" = tests/zz-suite.bats ] || files+=("$f")
+	done
+	bats --jobs $((JOBS + 2)) --no-parallelize-within-files --timing --formatter tap "${files[@]}" || rc=1
+	bats --timing --formatter tap tests/zz-suite.bats || rc=1
+	return "$rc"
+}
+export -f run_bats
+export JOBS
 
 shell_files() {
 	# In an unpacked release tarball (make dist) there is no git: the files on disk.
@@ -57,20 +98,25 @@ shell_files() {
 
 SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
 
+# The plain build is what the suite, demo and bench run; always made.
 stage build make -s -j"$JOBS" WERROR=1 all
-if command -v clang >/dev/null; then
-	stage build-clang make -s -j"$JOBS" O=build/clang CC=clang WERROR=1 all
-else
-	summary+=("check: build-clang: skipped (no clang)")
+if want build-clang; then
+	if command -v clang >/dev/null; then
+		stage build-clang make -s -j"$JOBS" O=build/clang CC=clang WERROR=1 all
+	else
+		summary+=("check: build-clang: skipped (no clang)")
+	fi
 fi
-if command -v musl-gcc >/dev/null; then
-	stage build-musl make -s -j"$JOBS" O=build/musl CC=musl-gcc WERROR=1 all
-else
-	summary+=("check: build-musl: skipped (no musl-gcc)")
+if want build-musl; then
+	if command -v musl-gcc >/dev/null; then
+		stage build-musl make -s -j"$JOBS" O=build/musl CC=musl-gcc WERROR=1 all
+	else
+		summary+=("check: build-musl: skipped (no musl-gcc)")
+	fi
 fi
-suite bats build
+want bats && suite bats build
 # shellcheck disable=SC2046
-stage shellcheck shellcheck -x $(shell_files)
+want shellcheck && stage shellcheck shellcheck -x $(shell_files)
 # Every mandoc message fails the stage but those that depend on which
 # manuals this machine has installed.
 mandoc_lint() {
@@ -80,7 +126,7 @@ mandoc_lint() {
 	printf '%s' "$out"
 	[ -z "$out" ]
 }
-stage mandoc mandoc_lint
+want mandoc && stage mandoc mandoc_lint
 # Debian's man uses groff: every page must render there without a warning
 # and say the same words as under mandoc (hyphenation and the NAME dash
 # aside), and no heading may start with a word that is an mdoc macro
@@ -113,24 +159,33 @@ groff_render() {
 	done
 	return "$rc"
 }
-if command -v groff >/dev/null; then
-	stage groff groff_render
-else
-	summary+=("check: groff: skipped (no groff)")
+if want groff; then
+	if command -v groff >/dev/null; then
+		stage groff groff_render
+	else
+		summary+=("check: groff: skipped (no groff)")
+	fi
 fi
-stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
-suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+if want build-asan bats-asan; then
+	stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
+fi
+want bats-asan && suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
 # The fuzzers, a few seconds each after replaying their committed inputs.
-if command -v clang >/dev/null; then
-	stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-6}"
-else
-	summary+=("check: fuzz: skipped (no clang)")
+if want fuzz; then
+	if command -v clang >/dev/null; then
+		stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-6}"
+	else
+		summary+=("check: fuzz: skipped (no clang)")
+	fi
 fi
-stage demo timeout 300 bash demo/run build
-stage bench-quick env QUICK=1 timeout 600 bash bench/run build
+want demo && stage demo timeout 300 bash demo/run build
+want bench-quick && stage bench-quick env QUICK=1 timeout 600 bash bench/run build
 
 printf '\n'
 printf '%s\n' "${summary[@]}"
+# The slowest tests, to know where the suite's time goes.
+cat "$LOG"/bats*.log 2>/dev/null | sed -nE 's/^(not )?ok [0-9]+ (.*) in ([0-9]+)ms( # .*)?$/\3 \2/p' |
+	sort -rn | head -10 | awk '{ t = $1; $1 = ""; printf "check: slow: %6.1f s%s\n", t / 1000, $0 }'
 failed=$((failed + failed_stages))
-printf 'check: %d passed, %d failed\n' "$passed" "$failed"
+printf 'check: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]
