@@ -61,7 +61,7 @@ suite() {
 	IPCUT_SUITE_DIR=$dir IPCUT_DIR=$dir IPCUT_RUN=$run bash -c '. tests/setup_suite.bash && ipc_snapshot' > "$dir/before"
 	# A hung test fails on its own instead of holding up the whole run.
 	stage "$name" env IPCUTILS_BIN="$bin" BATS_TEST_TIMEOUT=120 \
-		IPCUT_SUITE_DIR="$dir" IPCUT_RUN="$run" "$@" run_bats
+		IPCUT_SUITE_DIR="$dir" IPCUT_RUN="$run" "$@" bash -c run_bats
 	rm -rf "$dir"
 	ok=$(grep -c '^ok ' "$LOG/$name.log")
 	skip=$(grep -c '^ok .* # skip' "$LOG/$name.log")
