@@ -77,12 +77,32 @@ sysv_key() {
 	echo $(( IPCUT_KEYBASE + ${1:-0} ))
 }
 
-# Start CMD in the background; teardown kills it. $! is its PID.
 # `spawn CMD < FILE` works: without <&0, bash gives a background job
 # /dev/null for stdin.
+# Start CMD in the background; teardown kills it. $! is its PID, and CMD
+# has started by the time spawn returns. Until it execs CMD the child is a
+# copy of the test's shell, whose own handlers catch TERM, INT, HUP and
+# the rest (bash installs them for bats' EXIT trap) and whose signal mask
+# still blocks some: a signal sent to $! at once was swallowed by that copy,
+# which then exec'd CMD as if nothing came (sigsend's "-w sends CONT after
+# the signal to a stopped target" saw a sleep 'still running after 5s' 1
+# run in 5; a STOP sent at once caught the copy before its exec 79 times in
+# 200), or ran bats' EXIT trap and printed a second result for the test.
+# So the child is forked without the EXIT trap, and spawn waits (at most
+# 5 s) until /proc shows CMD's own command line. A shell function or
+# builtin never execs: no wait for those.
 spawn() {
+	local exit_trap i
+	exit_trap=$(trap -p EXIT)
+	trap - EXIT
 	"$@" <&0 &
 	BG_PIDS+=("$!")
+	eval "${exit_trap:-trap - EXIT}"
+	[ "$(type -t "$1")" = file ] || return 0
+	for (( i = 0; i < 500; i++ )); do
+		cmp -s "/proc/$!/cmdline" "/proc/$BASHPID/cmdline" 2>/dev/null || return 0
+		sleep 0.01
+	done
 }
 
 # Run CMD until it succeeds or SECONDS pass; fail (status 1) on timeout.
