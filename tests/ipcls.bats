@@ -420,3 +420,36 @@ posix-shm 6B"
 sysv-sem
 posix-mq"
 }
+
+# in_ns SCRIPT [ARG...]: run the bash SCRIPT in an IPC and mount namespace
+# of its own, with its own /dev/mqueue and /dev/shm, so that what it
+# deletes can only be its own; its background jobs are killed at its end.
+# It runs in $T; wait_until and as_nobody work in it.
+in_ns() {
+	local body=$1
+	shift
+	unshare --ipc --mount bash -c "$(declare -f wait_until as_nobody)
+set -eu
+cd ${T@Q}
+mount -t mqueue none /dev/mqueue
+mount -t tmpfs -o mode=1777 none /dev/shm
+trap 'kill \$(jobs -p) 2>/dev/null; wait' EXIT
+$body" in_ns "$@"
+}
+
+@test "ipcls: the segment with shmid 0 has its holders (issue 25.15)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput -k 0x15 <<<x
+		ipchold sysv:0 > ready &
+		h=$!
+		wait_until 10 grep -q ready ready
+		ipcls -r -n -o id,nattch,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
+		ipcls -r -n -o id --holder $h
+		ipcls -d -k 0x15 2>&1 | sed "s/ $h / HOLDER /"'
+	assert_success
+	assert_output "0 1 HOLDER:ipchold
+0
+ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--force removes it)"
+}
