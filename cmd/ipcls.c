@@ -112,6 +112,7 @@ struct opts {
 	struct ipc_target *targets;
 	size_t ntargets;
 	time_t now;
+	bool procs_hidden;       /* /proc does not show every process */
 };
 
 /* o->targets has room for one per argument. */
@@ -242,13 +243,36 @@ static bool held(const struct ipc_obj *x)
 	return x->nholders > 0 || (x->kind == OBJ_SYSV_SHM && !x->holders_known);
 }
 
+/* Any of the set's semaphores last used by a live process: it may hold
+ * permits under SEM_UNDO, which the kernel does not show otherwise. */
+static bool sem_user_alive(const struct ipc_obj *x)
+{
+	if (!x->sempids)
+		return true;
+	for (int i = 0; i < x->nsems; i++)
+		if (!gone(x->sempids[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Not held, its processes gone, idle. A holder /proc cannot show (another
+ * PID namespace, hidepid) could hold it: never stale then, but for a
+ * segment, whose attachment count tells.
+ */
 static bool stale(const struct opts *o, const struct ipc_obj *x)
 {
 	int64_t idle = o->idle_ns >= 0 ? o->idle_ns : 60 * NS_PER_SEC;
 	time_t used = x->used > 0 ? x->used : x->changed;
 
-	return !held(x) && gone(x->cpid) && gone(x->lpid) &&
-	       (int64_t)(o->now - used) * NS_PER_SEC >= idle;
+	if (held(x) || !gone(x->cpid) || !gone(x->lpid))
+		return false;
+	if (holders_apply(x->kind) && o->procs_hidden &&
+	    !(x->kind == OBJ_SYSV_SHM && x->holders_known))
+		return false;
+	if (x->kind == OBJ_SYSV_SEM && (x->waiters != 0 || sem_user_alive(x)))
+		return false;
+	return (int64_t)(o->now - used) * NS_PER_SEC >= idle;
 }
 
 static bool selected(const struct opts *o, const struct ipc_obj *x)
@@ -397,6 +421,7 @@ int main(int argc, char **argv)
 		warn("/dev/shm: cannot read it; POSIX shared memory and semaphores are not listed:");
 	if (need_holders(&o))
 		holders_scan(&l);
+	o.procs_hidden = l.procs_hidden;
 
 	struct ipc_obj **v = malloc((l.n + 1) * sizeof *v);
 	size_t n = 0;

@@ -97,6 +97,7 @@ static struct ipc_obj *add(struct ipc_list *l, enum obj_kind kind)
 	o->id = -1;
 	o->size = o->messages = o->bytes = o->msg_max = o->msg_size = -1;
 	o->nattch = -1;
+	o->waiters = -1;
 	return o;
 }
 
@@ -125,7 +126,11 @@ static int numbers(const char *p, long long *v, int max)
 	return n;
 }
 
-/* System V semaphore values and the last pid (of the first semaphore). */
+/*
+ * System V semaphore values, the last process of each (LAST-PID: the
+ * first's), and how many processes wait on the set: a blocked semop is a
+ * use no timestamp shows.
+ */
 static void sem_values(struct ipc_obj *o)
 {
 	union { int val; struct semid_ds *buf; unsigned short *array; } arg;
@@ -134,11 +139,17 @@ static void sem_values(struct ipc_obj *o)
 	arg.array = vals;
 	if (vals && semctl(o->id, 0, GETALL, arg) == 0) {
 		o->values = malloc((size_t)o->nsems * sizeof *o->values);
-		for (int i = 0; o->values && i < o->nsems; i++)
+		o->sempids = malloc((size_t)o->nsems * sizeof *o->sempids);
+		o->waiters = 0;
+		for (int i = 0; o->values && o->sempids && i < o->nsems; i++) {
+			int pid = semctl(o->id, i, GETPID);
+			int n = semctl(o->id, i, GETNCNT), z = semctl(o->id, i, GETZCNT);
 			o->values[i] = vals[i];
-		int pid = semctl(o->id, 0, GETPID);
-		if (pid > 0)
-			o->lpid = pid;
+			o->sempids[i] = pid > 0 ? pid : 0;
+			o->waiters = o->waiters >= 0 && n >= 0 && z >= 0 ? o->waiters + n + z : -1;
+		}
+		if (o->sempids && o->sempids[0] > 0)
+			o->lpid = o->sempids[0];
 	}
 	free(vals);
 }
@@ -321,6 +332,7 @@ void ipcobj_free(struct ipc_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].values);
+		free(l->v[i].sempids);
 		free(l->v[i].holders);
 	}
 	free(l->v);

@@ -40,6 +40,8 @@ struct ipc_obj {
 	int64_t msg_max, msg_size; /* POSIX queue attributes; -1 unknown */
 	int nsems;               /* semaphores in the set (POSIX: 1); else 0 */
 	int *values;             /* their values, NULL if unknown */
+	pid_t *sempids;          /* System V: each one's last user, NULL if unknown */
+	long waiters;            /* System V: processes waiting on the set; -1 unknown */
 	time_t changed;          /* last change the kernel records */
 	time_t used;             /* last use it records (attach, send, op) */
 	pid_t cpid, lpid;        /* creator, last user; 0 if none or unknown */
@@ -56,6 +58,7 @@ struct ipc_list {
 	size_t n, cap;
 	bool mq_unmounted;       /* /dev/mqueue is not a mounted mqueue fs */
 	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
+	bool procs_hidden;       /* holders_scan: /proc does not show every process */
 };
 
 /* Read the objects of the kinds in mask (bit 1 << OBJ_...) into l. */

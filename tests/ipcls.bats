@@ -437,6 +437,89 @@ trap 'kill \$(jobs -p) 2>/dev/null; wait' EXIT
 $body" in_ns "$@"
 }
 
+@test "ipcls: holders in threads: the main thread gone, another holds (issue 25.10)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput /obj-1 <<<x
+		mqsend /mq-1 x
+		ipchold -t shm:/obj-1 mq:/mq-1 > ready &
+		h=$!
+		wait_until 10 grep -q ready ready
+		wait_until 10 grep -q "^State:.*Z" /proc/$h/status
+		ipcls -r -n -o name,holders --kind posix
+		ipcls -d -r -n -o name --name obj-1 --name mq-1 || echo "exit $?"
+		ls /dev/shm /dev/mqueue'
+	assert_success
+	assert_line --index 0 --regexp '^/obj-1 [0-9]+:ipchold(,\?)?$'
+	assert_line --index 1 --regexp '^/mq-1 [0-9]+:ipchold(,\?)?$'
+	assert_line --regexp '^ipcls: posix-shm /obj-1: held by [0-9]+ \(ipchold\); not removed'
+	assert_line "exit 1"
+	assert_line obj-1
+	assert_line mq-1
+}
+
+@test "ipcls --stale: a System V set with a waiter or a live undo holder is in use (issue 25.11)" {
+	need_root
+	# semop.py ID NUM OP [hold]: one semop (SEM_UNDO with hold), then
+	# with hold say ready and keep the adjustment until killed.
+	cat > "$T/semop.py" <<-'PY'
+		import ctypes, sys, time
+		class Sembuf(ctypes.Structure):
+		    _fields_ = [("num", ctypes.c_ushort), ("op", ctypes.c_short), ("flg", ctypes.c_short)]
+		libc = ctypes.CDLL(None, use_errno=True)
+		hold = len(sys.argv) > 4
+		op = Sembuf(int(sys.argv[2]), int(sys.argv[3]), 0x1000 if hold else 0)
+		if libc.semop(int(sys.argv[1]), ctypes.byref(op), 1) != 0:
+		    sys.exit("semop: errno %d" % ctypes.get_errno())
+		if hold:
+		    print("ready", flush=True)
+		    time.sleep(600)
+	PY
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		sempost -k 0x51 -c 1
+		semwait -c 2 -k 0x51 &
+		wait_until 10 /usr/bin/python3 -c "import sysv_ipc, sys; sys.exit(sysv_ipc.Semaphore(0x51).waiting_for_nonzero == 0)"
+		ipcls -d --stale --idle 0 -r -n -o name -k 0x51
+		# Semaphore 1 taken under SEM_UNDO by a live process; semaphore 0
+		# last used by one that is gone.
+		id=$(ipcmk -S 2 -p 600 | sed "s/.* //")
+		/usr/bin/python3 "$1" "$id" 1 1
+		/usr/bin/python3 "$1" "$id" 1 -1 hold > ready &
+		wait_until 10 grep -q ready ready
+		/usr/bin/python3 "$1" "$id" 0 1
+		ipcls -d --stale --idle 0 -r -n -o id -i "$id"
+		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id' "$T/semop.py"
+	assert_success
+	assert_output --regexp '^left: ([0-9]+) ([0-9]+) of \1 \2$'
+}
+
+@test "ipcls: holders hidden by another PID namespace or hidepid: ? and --stale keeps them (issue 25.14)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		as_nobody shmput -m 644 /theirs <<<x
+		ipchold shm:/theirs > ready &
+		wait_until 10 grep -q ready ready
+		# A /proc of a PID namespace of its own shows none of the others.
+		unshare --pid --fork --mount-proc sh -c "ipcls -r -n -o name,holders /theirs
+			ipcls --json -o holders /theirs | grep -o .holders_complete.:false
+			ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit \$?"
+		# A /proc with hidepid=invisible hides root'"'"'s processes from nobody.
+		mount -t proc -o hidepid=invisible proc /proc
+		as_nobody ipcls -r -n -o name,holders /theirs
+		as_nobody ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit $?
+		ls /dev/shm'
+	assert_success
+	assert_output "/theirs ?
+\"holders_complete\":false
+exit 0
+/theirs ?
+exit 0
+theirs"
+}
+
 @test "ipcls: the segment with shmid 0 has its holders (issue 25.15)" {
 	need_root
 	# shellcheck disable=SC2016 # the namespace's shell expands them
