@@ -296,7 +296,8 @@ static bool scan_dir(struct ipc_list *l, const char *dir, unsigned mask)
 	if (!d)
 		return false;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
+		/* ".dotshm" is a name like any other; "." and ".." are no files. */
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
 			continue;
 		bool sem = !mq && strncmp(e->d_name, "sem.", 4) == 0;
 		enum obj_kind k = mq ? OBJ_POSIX_MQ : sem ? OBJ_POSIX_SEM : OBJ_POSIX_SHM;

@@ -433,7 +433,7 @@ set -eu
 cd ${T@Q}
 mount -t mqueue none /dev/mqueue
 mount -t tmpfs -o mode=1777 none /dev/shm
-trap 'kill \$(jobs -p) 2>/dev/null; wait' EXIT
+trap 'kill \$(jobs -p) 2>/dev/null || true; wait' EXIT
 $body" in_ns "$@"
 }
 
@@ -493,6 +493,30 @@ $body" in_ns "$@"
 		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id' "$T/semop.py"
 	assert_success
 	assert_output --regexp '^left: ([0-9]+) ([0-9]+) of \1 \2$'
+}
+
+@test "ipcls: names that start with a dot are listed and can be targeted (issue 25.13)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput /.dotshm <<<x
+		mqsend /.hidden-mq x
+		ipchold -x sem:/.dotsem:3
+		ipcls -r -n -o kind,name
+		ipcls -r -n -o name,value /.dotsem
+		ipcls -d -r -n -o kind /.hidden-mq /.dotshm
+		ls -A /dev/shm /dev/mqueue'
+	assert_success
+	assert_output "posix-shm /.dotshm
+posix-mq /.hidden-mq
+posix-sem /.dotsem
+/.dotsem 3
+posix-shm
+posix-mq
+/dev/mqueue:
+
+/dev/shm:
+sem..dotsem"
 }
 
 @test "ipcls: holders hidden by another PID namespace or hidepid: ? and --stale keeps them (issue 25.14)" {
