@@ -379,10 +379,11 @@ posix-shm 6B"
 	assert_output "/${IPCUT_PREFIX}a\\x20b"
 	run ipcls --json -o name --name "${IPCUT_PREFIX}a*"
 	assert_line --index 1 "  {\"name\":\"/${IPCUT_PREFIX}a b\"}"
-	# A name that is not UTF-8 still makes JSON that parses.
+	# A name that is not UTF-8 still makes JSON that parses; the byte
+	# that is not comes as a lone surrogate, Python's surrogateescape.
 	shmput "/${IPCUT_PREFIX}u"$'\xc3\xa9\xff' <<<"x"
 	run bash -c "ipcls --json -o name --name '${IPCUT_PREFIX}u*' | $PY -c 'import json, sys; print(ascii(json.load(sys.stdin)[0][\"name\"]))'"
-	assert_output "'/${IPCUT_PREFIX}u\\xe9\\xff'"
+	assert_output "'/${IPCUT_PREFIX}u\\xe9\\udcff'"
 	# Nothing selected: no output at all, not even a heading.
 	run ipcls --name "${IPCUT_PREFIX}none"
 	assert_success
@@ -559,4 +560,31 @@ theirs"
 	assert_output "0 1 HOLDER:ipchold
 0
 ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--force removes it)"
+}
+
+@test "ipcls: invalid UTF-8 in JSON round-trips as \\udcXX; the table escapes C1 and bidi controls (issue 25.16)" {
+	p=/$IPCUT_PREFIX
+	for b in '\xed\xa0\x80' '\xe0\x80\x80' '\xf4\x90\x80\x80' '\xff\xa1\xa1' '\xc3\xbf' '\xc2\x9b' '\xe2\x80\xae' 'ok'; do
+		shmput "$p$(printf "$b")" <<<x
+	done
+	ipcls --json -o name --name "$IPCUT_PREFIX*" > "$T/json"
+	run $PY -c '
+import json, sys
+names = sorted(o["name"].encode("utf-8", "surrogateescape") for o in json.load(open(sys.argv[1])))
+want = sorted(sys.argv[2].encode() + b for b in [b"\xed\xa0\x80", b"\xe0\x80\x80",
+    b"\xf4\x90\x80\x80", b"\xff\xa1\xa1", b"\xc3\xbf", b"\xc2\x9b", b"\xe2\x80\xae", b"ok"])
+assert names == want, (names, want)
+print("ok")
+' "$T/json" "$p"
+	assert_output ok
+	# 0xFF and a real "ÿ" differ.
+	run grep -c -e '\\udcff' -e 'ÿ' "$T/json"
+	assert_output 2
+	run ipcls -r -n -o name --name "$IPCUT_PREFIX*"
+	assert_line "$p\\xc2\\x9b"
+	assert_line "$p\\xe2\\x80\\xae"
+	assert_line "$p\\xff\\xa1\\xa1"
+	assert_line "$p\\xed\\xa0\\x80"
+	assert_line "${p}ÿ"
+	assert_line "${p}ok"
 }
