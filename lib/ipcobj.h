@@ -57,6 +57,7 @@ struct ipc_list {
 	struct ipc_obj *v;
 	size_t n, cap;
 	bool mq_unmounted;       /* /dev/mqueue is not a mounted mqueue fs */
+	bool mq_foreign;         /* /dev/mqueue is another IPC namespace's: not listed */
 	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
 	bool procs_hidden;       /* holders_scan: /proc does not show every process */
 };
@@ -66,11 +67,16 @@ void ipcobj_scan(struct ipc_list *l, unsigned mask);
 void ipcobj_free(struct ipc_list *l);
 
 /*
- * Remove the object: IPC_RMID, shm_unlink, mq_unlink or sem_unlink. 0, or
- * -1 with errno; ENOENT when it is already gone (or its name now holds
- * another object, which is left alone).
+ * Remove the object: IPC_RMID, shm_unlink, mq_unlink or sem_unlink, once
+ * it is checked to be the object listed. 0, or -1 with errno: ENOENT when
+ * it is gone, or another object has its name, or its key and id (System V:
+ * another change time or creator), which is left alone; EBUSY when a
+ * segment was attached since it was listed, unless force.
  */
-int ipcobj_remove(const struct ipc_obj *o);
+int ipcobj_remove(const struct ipc_obj *o, bool force);
+/* Would the kernel let this user remove it? 0, or -1 with errno (EPERM,
+ * EACCES), for --dry-run. */
+int ipcobj_may_remove(const struct ipc_obj *o);
 
 /* "sysv-shm", "posix-mq", ... */
 const char *ipcobj_kind_name(enum obj_kind k);

@@ -446,7 +446,7 @@ $body" in_ns "$@"
 		mqsend /mq-1 x
 		ipchold -t shm:/obj-1 mq:/mq-1 > ready &
 		h=$!
-		wait_until 10 grep -q ready ready
+		wait_until 10 grep -qs ready ready
 		wait_until 10 grep -q "^State:.*Z" /proc/$h/status
 		ipcls -r -n -o name,holders --kind posix
 		ipcls -d -r -n -o name --name obj-1 --name mq-1 || echo "exit $?"
@@ -488,12 +488,30 @@ $body" in_ns "$@"
 		id=$(ipcmk -S 2 -p 600 | sed "s/.* //")
 		/usr/bin/python3 "$1" "$id" 1 1
 		/usr/bin/python3 "$1" "$id" 1 -1 hold > ready &
-		wait_until 10 grep -q ready ready
+		wait_until 10 grep -qs ready ready
 		/usr/bin/python3 "$1" "$id" 0 1
 		ipcls -d --stale --idle 0 -r -n -o id -i "$id"
 		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id' "$T/semop.py"
 	assert_success
 	assert_output --regexp '^left: ([0-9]+) ([0-9]+) of \1 \2$'
+}
+
+@test "ipcls: /dev/mqueue of another IPC namespace is not listed nor acted on (issue 25.12)" {
+	need_root
+	# Namespace A mounts its /dev/mqueue and makes /dup; namespace B,
+	# made inside with that mount still in place, has a /dup of its own.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		mqsend /dup A
+		unshare --ipc sh -c "mqsend /dup B; ipcls -d -r -n -o name /dup; echo exit \$?
+			mqrecv -n /dup"
+		mqrecv -n /dup'
+	assert_success
+	assert_line --index 0 "ipcls: /dev/mqueue: mounted for another IPC namespace; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)"
+	assert_line --index 1 "ipcls: /dup: no such object"
+	assert_line --index 2 "exit 1"
+	assert_line --index 3 B
+	assert_line --index 4 A
 }
 
 @test "ipcls: names that start with a dot are listed and can be targeted (issue 25.13)" {
@@ -526,7 +544,7 @@ sem..dotsem"
 	run in_ns '
 		as_nobody shmput -m 644 /theirs <<<x
 		ipchold shm:/theirs > ready &
-		wait_until 10 grep -q ready ready
+		wait_until 10 grep -qs ready ready
 		# A /proc of a PID namespace of its own shows none of the others.
 		unshare --pid --fork --mount-proc sh -c "ipcls -r -n -o name,holders /theirs
 			ipcls --json -o holders /theirs | grep -o .holders_complete.:false
@@ -552,7 +570,7 @@ theirs"
 		shmput -k 0x15 <<<x
 		ipchold sysv:0 > ready &
 		h=$!
-		wait_until 10 grep -q ready ready
+		wait_until 10 grep -qs ready ready
 		ipcls -r -n -o id,nattch,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
 		ipcls -r -n -o id --holder $h
 		ipcls -d -k 0x15 2>&1 | sed "s/ $h / HOLDER /"'
@@ -587,4 +605,56 @@ print("ok")
 	assert_line "$p\\xed\\xa0\\x80"
 	assert_line "${p}ÿ"
 	assert_line "${p}ok"
+}
+
+@test "ipcls --delete: an object replaced after the listing is left alone (issue 25.17)" {
+	need_root
+	# strace holds ipcls at its first shmctl, after the listing and the
+	# holders, while the segment is replaced by another with the same key
+	# and id, attached.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput -k 0x17 <<<old
+		made=$(date +%s)
+		wait_until 10 sh -c "test \$(date +%s) -gt $made"
+		strace -o st -e trace=shmctl -e inject=shmctl:delay_enter=5000000 \
+			ipcls -d -r -n -o id -k 0x17 > out 2>&1 &
+		s=$!
+		wait_until 10 grep -qs shmctl st
+		ipcrm -m 0
+		echo 0 > /proc/sys/kernel/shm_next_id
+		shmput -k 0x17 <<<new
+		ipchold sysv:0 > ready &
+		wait_until 10 grep -qs ready ready
+		wait $s || echo "exit $?"
+		cat out
+		shmcat -k 0x17'
+	assert_success
+	assert_output "new"
+}
+
+@test "ipcls: --kind of every kind is no filter; -d NAME of several kinds; --dry-run says what would fail (issue 25.18)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		ipcls -d --kind sysv,posix || echo "exit $?"
+		shmput /jobs <<<x
+		mqsend /jobs x
+		ipcls -d /jobs || echo "exit $?"
+		ipcls -d -r -n -o kind --kind mq /jobs
+		ipcls -r -n -o kind
+		mqsend /q x
+		as_nobody ipcls -d --dry-run -r -n -o name /q || echo "exit $?"
+		ipcls -r -n -o name --kind mq'
+	assert_success
+	assert_output "ipcls: --delete: refused without a filter or an object to select what to remove
+Try 'ipcls --help'.
+exit 2
+ipcls: /jobs: names a posix-shm and a posix-mq; choose with --kind
+exit 1
+posix-mq
+posix-shm
+ipcls: posix-mq /q: cannot remove: Permission denied
+exit 1
+/q"
 }
