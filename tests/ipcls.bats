@@ -425,11 +425,11 @@ posix-mq"
 # in_ns SCRIPT [ARG...]: run the bash SCRIPT in an IPC and mount namespace
 # of its own, with its own /dev/mqueue and /dev/shm, so that what it
 # deletes can only be its own; its background jobs are killed at its end.
-# It runs in $T; wait_until and as_nobody work in it.
+# It runs in $T; wait_until, as_nobody and strace work in it.
 in_ns() {
 	local body=$1
 	shift
-	unshare --ipc --mount bash -c "$(declare -f wait_until as_nobody)
+	unshare --ipc --mount bash -c "$(declare -f wait_until as_nobody strace)
 set -eu
 cd ${T@Q}
 mount -t mqueue none /dev/mqueue
@@ -583,7 +583,7 @@ ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--
 @test "ipcls: invalid UTF-8 in JSON round-trips as \\udcXX; the table escapes C1 and bidi controls (issue 25.16)" {
 	p=/$IPCUT_PREFIX
 	for b in '\xed\xa0\x80' '\xe0\x80\x80' '\xf4\x90\x80\x80' '\xff\xa1\xa1' '\xc3\xbf' '\xc2\x9b' '\xe2\x80\xae' 'ok'; do
-		shmput "$p$(printf "$b")" <<<x
+		shmput "$p$(printf %b "$b")" <<<x
 	done
 	ipcls --json -o name --name "$IPCUT_PREFIX*" > "$T/json"
 	run $PY -c '
