@@ -17,7 +17,7 @@ setup() {
 teardown() {
 	local id
 	# POSIX semaphores live as /dev/shm/sem.NAME; ipcmk's random keys by id.
-	rm -f /dev/shm/sem."$IPCUT_PREFIX"*
+	rm -f /dev/shm/sem."$IPCUT_PREFIX"* /dev/shm/."$IPCUT_PREFIX"*
 	if [ -f "$T/ids" ]; then
 		while read -r kind id; do ipcrm "-$kind" "$id" 2>/dev/null; done < "$T/ids"
 	fi
@@ -407,6 +407,10 @@ posix-shm 6B"
 	shmput "/${IPCUT_PREFIX}c" <<<"x"
 	run comp "${IPCUT_PREFIX}"
 	assert_output "${IPCUT_PREFIX}c"
+	# A name that starts with a dot is a name too.
+	shmput "/.${IPCUT_PREFIX}d" <<<"x"
+	run comp ".${IPCUT_PREFIX}"
+	assert_output ".${IPCUT_PREFIX}d"
 }
 
 @test "ipcls: /dev/shm unreadable: a note with the reason, the rest still listed" {
