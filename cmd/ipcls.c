@@ -330,7 +330,7 @@ static int order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Why v[i] is not removed without --force, or NULL. */
+/* Say why x, which is held, is not removed without --force. */
 static void warn_held(const char *label, const struct ipc_obj *x)
 {
 	if (x->nholders)
