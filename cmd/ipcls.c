@@ -385,7 +385,7 @@ static bool ambiguous(const struct opts *o, struct ipc_obj *const *v, size_t n)
 	for (size_t t = 0; t < o->ntargets; t++) {
 		char kinds[96] = "";
 		size_t k = 0;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && o->targets[t].kind == IPC_POSIX; i++) {
 			if (!matches_target(&o->targets[t], v[i]))
 				continue;
 			size_t len = strlen(kinds);
