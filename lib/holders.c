@@ -295,8 +295,8 @@ static void mark_known(struct index *x, unsigned unreadable)
  * The other threads of x->pid, from DIR/task. A thread's maps are its
  * process's, read here only when the main thread's were empty (it has
  * exited: a zombie leader shows no maps and no fds). Its descriptors may be
- * a table of its own (clone without CLONE_FILES): read unless kcmp(2) says
- * they are the last table read.
+ * a table of its own (clone without CLONE_FILES): read when kcmp(2) says
+ * they are not the last table read, or cannot tell and none was read.
  */
 static bool scan_threads(struct index *x, int piddir, const struct fdpaths *fp, bool mapped)
 {
@@ -304,7 +304,8 @@ static bool scan_threads(struct index *x, int piddir, const struct fdpaths *fp, 
 	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
 	struct dirent *e;
 	pid_t last = x->pid;
-	bool ok = true;
+	bool ok = true, fds_read = mapped; /* the main thread's, if it lives */
+	long r = -1;
 
 	if (!d) {
 		if (tfd >= 0)
@@ -322,13 +323,13 @@ static bool scan_threads(struct index *x, int piddir, const struct fdpaths *fp, 
 		if (!mapped)
 			ok &= scan_maps(x, tdir, &mapped);
 #ifdef SYS_kcmp
-		if (syscall(SYS_kcmp, last, (pid_t)tid, KCMP_FILES, 0, 0) == 0) {
-			close(tdir);
-			continue;
-		}
+		r = syscall(SYS_kcmp, last, (pid_t)tid, KCMP_FILES, 0, 0);
 #endif
-		ok &= scan_fds(x, tdir, fp);
-		last = (pid_t)tid;
+		if (r > 0 || !fds_read) {
+			ok &= scan_fds(x, tdir, fp);
+			fds_read = true;
+			last = (pid_t)tid;
+		}
 		close(tdir);
 	}
 	closedir(d);
