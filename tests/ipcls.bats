@@ -462,6 +462,15 @@ $body" in_ns "$@"
 	assert_line "exit 1"
 	assert_line obj-1
 	assert_line mq-1
+	# A thread with a descriptor table of its own, the main thread alive.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		mqsend /mq-2 x
+		ipchold -f mq:/mq-2 > ready &
+		wait_until 10 grep -qs ready ready
+		ipcls -r -n -o name,holders /mq-2'
+	assert_success
+	assert_output --regexp '^/mq-2 [0-9]+:ipchold(,\?)?$'
 }
 
 @test "ipcls --stale: a System V set with a waiter or a live undo holder is in use (issue 25.11)" {
