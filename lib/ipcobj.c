@@ -140,15 +140,17 @@ static void sem_values(struct ipc_obj *o)
 	if (vals && semctl(o->id, 0, GETALL, arg) == 0) {
 		o->values = malloc((size_t)o->nsems * sizeof *o->values);
 		o->sempids = malloc((size_t)o->nsems * sizeof *o->sempids);
+		if (!o->values || !o->sempids)
+			die(EXIT_FAIL, "cannot allocate memory for %d semaphores", o->nsems);
 		o->waiters = 0;
-		for (int i = 0; o->values && o->sempids && i < o->nsems; i++) {
+		for (int i = 0; i < o->nsems; i++) {
 			int pid = semctl(o->id, i, GETPID);
 			int n = semctl(o->id, i, GETNCNT), z = semctl(o->id, i, GETZCNT);
 			o->values[i] = vals[i];
 			o->sempids[i] = pid > 0 ? pid : 0;
 			o->waiters = o->waiters >= 0 && n >= 0 && z >= 0 ? o->waiters + n + z : -1;
 		}
-		if (o->sempids && o->sempids[0] > 0)
+		if (o->sempids[0] > 0)
 			o->lpid = o->sempids[0];
 	}
 	free(vals);
