@@ -112,6 +112,7 @@ struct opts {
 	struct ipc_target *targets;
 	size_t ntargets;
 	time_t now;
+	bool procs_hidden;       /* /proc does not show every process */
 };
 
 /* o->targets has room for one per argument. */
@@ -156,7 +157,7 @@ static void filter_option(struct opts *o, int c, const char *arg)
 	const char *bad;
 	size_t badlen;
 
-	o->filtered = true;
+	o->filtered = c != OPT_KIND; /* a --kind of every kind selects nothing */
 	switch (c) {
 	case OPT_HOLDER: o->holder = (pid_t)arg_u64("--holder", arg, 1, INT32_MAX); break;
 	case OPT_IDLE: o->idle_ns = arg_duration("--idle", arg); break;
@@ -213,6 +214,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			usage_error("--key: a private key names no object; use -i ID");
 	if ((o->dry_run || o->force) && !o->del)
 		usage_error("--%s: only with --delete", o->dry_run ? "dry-run" : "force");
+	if (o->kinds != OBJ_ALL)
+		o->filtered = true;
 	if (o->del && !o->filtered && o->ntargets == 0)
 		usage_error("--delete: refused without a filter or an object to select what to remove");
 }
@@ -242,13 +245,36 @@ static bool held(const struct ipc_obj *x)
 	return x->nholders > 0 || (x->kind == OBJ_SYSV_SHM && !x->holders_known);
 }
 
+/* Any of the set's semaphores last used by a live process: it may hold
+ * permits under SEM_UNDO, which the kernel does not show otherwise. */
+static bool sem_user_alive(const struct ipc_obj *x)
+{
+	if (!x->sempids)
+		return true;
+	for (int i = 0; i < x->nsems; i++)
+		if (!gone(x->sempids[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Not held, its processes gone, idle. A holder /proc cannot show (another
+ * PID namespace, hidepid) could hold it: never stale then, but for a
+ * segment, whose attachment count tells.
+ */
 static bool stale(const struct opts *o, const struct ipc_obj *x)
 {
 	int64_t idle = o->idle_ns >= 0 ? o->idle_ns : 60 * NS_PER_SEC;
 	time_t used = x->used > 0 ? x->used : x->changed;
 
-	return !held(x) && gone(x->cpid) && gone(x->lpid) &&
-	       (int64_t)(o->now - used) * NS_PER_SEC >= idle;
+	if (held(x) || !gone(x->cpid) || !gone(x->lpid))
+		return false;
+	if (holders_apply(x->kind) && o->procs_hidden &&
+	    !(x->kind == OBJ_SYSV_SHM && x->holders_known))
+		return false;
+	if (x->kind == OBJ_SYSV_SEM && (x->waiters != 0 || sem_user_alive(x)))
+		return false;
+	return (int64_t)(o->now - used) * NS_PER_SEC >= idle;
 }
 
 static bool selected(const struct opts *o, const struct ipc_obj *x)
@@ -304,7 +330,22 @@ static int order(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Remove what is selected, keeping in v what was (or would be) removed. */
+/* Say why x, which is held, is not removed without --force. */
+static void warn_held(const char *label, const struct ipc_obj *x)
+{
+	if (x->nholders)
+		warn("%s: held by %d (%s)%s; not removed (--force removes it)",
+		     label, (int)x->holders[0].pid, x->holders[0].comm,
+		     x->nholders > 1 ? " and others" : "");
+	else
+		warn("%s: attached %ld times by processes this user cannot see; not removed (--force removes it)",
+		     label, x->nattch);
+}
+
+/*
+ * Remove what is selected, keeping in v what was (or would be) removed.
+ * A dry run asks whether the kernel would let this user, and says so.
+ */
 static int delete(const struct opts *o, struct ipc_obj **v, size_t *n)
 {
 	char label[PATH_MAX];
@@ -314,27 +355,55 @@ static int delete(const struct opts *o, struct ipc_obj **v, size_t *n)
 	for (size_t i = 0; i < *n; i++) {
 		ipcobj_label(v[i], label, sizeof label);
 		if (held(v[i]) && !o->force) {
-			if (v[i]->nholders)
-				warn("%s: held by %d (%s)%s; not removed (--force removes it)",
-				     label, (int)v[i]->holders[0].pid, v[i]->holders[0].comm,
-				     v[i]->nholders > 1 ? " and others" : "");
-			else
-				warn("%s: attached %ld times by processes this user cannot see; not removed (--force removes it)",
-				     label, v[i]->nattch);
+			warn_held(label, v[i]);
 			status = EXIT_FAIL;
 			continue;
 		}
-		if (!o->dry_run && ipcobj_remove(v[i]) < 0) {
-			if (errno != ENOENT) {
-				warn("%s: cannot remove:", label);
-				status = EXIT_FAIL;
-			}
-			continue;
+		int r = o->dry_run ? ipcobj_may_remove(v[i]) : ipcobj_remove(v[i], o->force);
+		if (r < 0 && errno == EBUSY) {
+			warn("%s: attached since it was listed; not removed (--force removes it)", label);
+			status = EXIT_FAIL;
+		} else if (r < 0 && errno != ENOENT) {
+			warn("%s: cannot remove:", label);
+			status = EXIT_FAIL;
 		}
-		v[kept++] = v[i];
+		if (r == 0)
+			v[kept++] = v[i];
 	}
 	*n = kept;
 	return status;
+}
+
+/*
+ * A POSIX name may be a shared memory object, a queue and a semaphore at
+ * once: --delete NAME removes one of them only where --kind says which.
+ */
+static bool ambiguous(const struct opts *o, struct ipc_obj *const *v, size_t n)
+{
+	bool any = false;
+
+	for (size_t t = 0; t < o->ntargets; t++) {
+		char kinds[96] = "";
+		size_t k = 0;
+		for (size_t i = 0; i < n && o->targets[t].kind == IPC_POSIX; i++) {
+			if (!matches_target(&o->targets[t], v[i]))
+				continue;
+			size_t len = strlen(kinds);
+			snprintf(kinds + len, sizeof kinds - len, "%s%s", k ? " and a " : "a ",
+				 ipcobj_kind_name(v[i]->kind));
+			k++;
+		}
+		if (k > 1) {
+			if (k > 2) { /* "a posix-shm, a posix-mq and a posix-sem" */
+				char *first = strstr(kinds, " and ");
+				memmove(first + 1, first + 4, strlen(first + 4) + 1);
+				first[0] = ',';
+			}
+			warn("%s: names %s; choose with --kind", o->targets[t].label, kinds);
+			any = true;
+		}
+	}
+	return any;
 }
 
 /* Exit 1 naming each target that matched no object. */
@@ -393,10 +462,13 @@ int main(int argc, char **argv)
 	ipcobj_scan(&l, o.kinds);
 	if (l.mq_unmounted)
 		warn("/dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)");
+	if (l.mq_foreign)
+		warn("/dev/mqueue: mounted for another IPC namespace; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)");
 	if ((errno = l.shm_errno))
 		warn("/dev/shm: cannot read it; POSIX shared memory and semaphores are not listed:");
 	if (need_holders(&o))
 		holders_scan(&l);
+	o.procs_hidden = l.procs_hidden;
 
 	struct ipc_obj **v = malloc((l.n + 1) * sizeof *v);
 	size_t n = 0;
@@ -407,8 +479,12 @@ int main(int argc, char **argv)
 			v[n++] = &l.v[i];
 	qsort(v, n, sizeof *v, order);
 	status = missing_targets(&o, &l);
-	if (o.del && delete(&o, v, &n) != 0)
+	if (o.del && ambiguous(&o, v, n)) {
+		status = EXIT_FAIL; /* nothing removed */
+		n = 0;
+	} else if (o.del && delete(&o, v, &n) != 0) {
 		status = EXIT_FAIL;
+	}
 	ipcfmt_print(&o.fmt, v, n);
 	free(v);
 	ipcobj_free(&l);

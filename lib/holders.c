@@ -7,11 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "holders.h"
+
+/* kcmp(2): are two processes' descriptor tables one? (linux/kcmp.h) */
+#define KCMP_FILES 2
 
 /* System V segments are keyed by shmid under this device number. */
 #define SYSV_DEV ((dev_t)-1)
@@ -108,46 +112,58 @@ static void hold(struct index *x, struct ipc_obj *o)
 	o->nholders++;
 }
 
-static unsigned long hexnum(const char **p)
+/* A hex number at *p, not past end. */
+static unsigned long hexnum(const char **p, const char *end)
 {
 	unsigned long v = 0;
 
-	for (;; (*p)++) {
+	for (; *p < end; (*p)++) {
 		char c = **p;
 		if (c >= '0' && c <= '9')
 			v = v * 16 + (unsigned)(c - '0');
 		else if (c >= 'a' && c <= 'f')
 			v = v * 16 + (unsigned)(c - 'a' + 10);
 		else
-			return v;
+			break;
 	}
+	return v;
+}
+
+bool holders_maps_entry(const char *p, const char *end, struct maps_entry *e)
+{
+	for (int field = 0; field < 3; field++) {
+		p = memchr(p, ' ', (size_t)(end - p));
+		if (!p)
+			return false;
+		p++;
+	}
+	unsigned long maj = hexnum(&p, end);
+	if (p == end || *p++ != ':')
+		return false;
+	unsigned long min = hexnum(&p, end);
+	if (p == end || *p++ != ' ')
+		return false;
+	unsigned long long ino = 0;
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		ino = ino * 10 + (unsigned)(*p - '0');
+	while (p < end && *p == ' ')
+		p++;
+	e->sysv = end - p > 5 && memcmp(p, "/SYSV", 5) == 0;
+	e->dev = makedev(maj, min);
+	e->ino = (ino_t)ino;
+	/* Inode 0 is no file, but it is a System V shmid like any other. */
+	return ino != 0 || e->sysv;
 }
 
 /* One maps line: "start-end perms offset MAJ:MIN INODE   PATH". */
 static void maps_line(struct index *x, const char *p, const char *end)
 {
-	for (int field = 0; field < 3; field++) {
-		p = memchr(p, ' ', (size_t)(end - p));
-		if (!p)
-			return;
-		p++;
-	}
-	unsigned long maj = hexnum(&p);
-	if (*p++ != ':')
-		return;
-	unsigned long min = hexnum(&p);
-	unsigned long long ino = 0;
-	for (p++; p < end && *p >= '0' && *p <= '9'; p++)
-		ino = ino * 10 + (unsigned)(*p - '0');
-	if (ino == 0)
-		return;
-	while (p < end && *p == ' ')
-		p++;
+	struct maps_entry e;
 	struct ipc_obj *o;
-	if (end - p > 5 && memcmp(p, "/SYSV", 5) == 0)
-		o = find(x, SYSV_DEV, (ino_t)ino);
-	else
-		o = find(x, makedev(maj, min), (ino_t)ino);
+
+	if (!holders_maps_entry(p, end, &e))
+		return;
+	o = find(x, e.sysv ? SYSV_DEV : e.dev, e.ino);
 	if (!o)
 		return;
 	if (o->kind == OBJ_SYSV_SHM)
@@ -155,8 +171,11 @@ static void maps_line(struct index *x, const char *p, const char *end)
 	hold(x, o);
 }
 
-/* Read /proc/PID/maps whole, then match its lines. false: not readable. */
-static bool scan_maps(struct index *x, int piddir)
+/*
+ * Read DIR/maps whole, then match its lines; *mapped when it had any.
+ * false: not readable.
+ */
+static bool scan_maps(struct index *x, int piddir, bool *mapped)
 {
 	int fd = openat(piddir, "maps", O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
@@ -181,6 +200,7 @@ static bool scan_maps(struct index *x, int piddir)
 	close(fd);
 	if (n < 0)
 		return errno != EACCES && errno != EPERM;
+	*mapped = len > 0;
 	for (const char *p = x->buf, *end = x->buf + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -271,6 +291,99 @@ static void mark_known(struct index *x, unsigned unreadable)
 	}
 }
 
+/*
+ * The other threads of x->pid, from DIR/task. A thread's maps are its
+ * process's, read here only when the main thread's were empty (it has
+ * exited: a zombie leader shows no maps and no fds). Its descriptors may be
+ * a table of its own (clone without CLONE_FILES): read when kcmp(2) says
+ * they are not the last table read, or cannot tell and none was read.
+ */
+static bool scan_threads(struct index *x, int piddir, const struct fdpaths *fp, bool mapped)
+{
+	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	struct dirent *e;
+	pid_t last = x->pid;
+	bool ok = true, fds_read = mapped; /* the main thread's, if it lives */
+	long r = -1;
+
+	if (!d) {
+		if (tfd >= 0)
+			close(tfd);
+		return true;
+	}
+	while ((e = readdir(d))) {
+		char *end;
+		long tid = strtol(e->d_name, &end, 10);
+		if (*end || tid <= 0 || tid == x->pid)
+			continue;
+		int tdir = openat(tfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (tdir < 0)
+			continue;
+		if (!mapped)
+			ok &= scan_maps(x, tdir, &mapped);
+#ifdef SYS_kcmp
+		r = syscall(SYS_kcmp, last, (pid_t)tid, KCMP_FILES, 0, 0);
+#endif
+		if (r > 0 || !fds_read) {
+			ok &= scan_fds(x, tdir, fp);
+			fds_read = true;
+			last = (pid_t)tid;
+		}
+		close(tdir);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* Its maps and descriptors, and its threads' where they may differ. */
+static bool scan_process(struct index *x, int piddir, const struct fdpaths *fp)
+{
+	struct stat st;
+	bool mapped = false;
+	bool ok = scan_maps(x, piddir, &mapped);
+
+	ok &= scan_fds(x, piddir, fp);
+	/* The task directory's link count is 2 + the number of threads. */
+	if (!mapped || (fstatat(piddir, "task", &st, 0) == 0 && st.st_nlink > 3))
+		ok &= scan_threads(x, piddir, fp, mapped);
+	return ok;
+}
+
+/*
+ * Can /proc hide processes from this one? It can when it is not the /proc
+ * of the first PID namespace (the processes of the namespaces above are
+ * not in it), or when it is mounted hidepid=invisible or ptraceable.
+ */
+static bool proc_hides(void)
+{
+	char link[64], self[32], *line = NULL;
+	size_t cap = 0;
+	bool hides = false;
+	ssize_t n;
+
+	n = readlink("/proc/self/ns/pid", link, sizeof link - 1);
+	if (n < 0 || (link[n] = '\0', strcmp(link, "pid:[4026531836]") != 0))
+		return true; /* PROC_PID_INIT_INO: the first namespace's */
+	n = readlink("/proc/self", self, sizeof self - 1);
+	if (n < 0 || (self[n] = '\0', strtol(self, NULL, 10) != getpid()))
+		return true; /* a /proc of another namespace */
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return true;
+	/* The last mount on /proc is the one seen; its options end the line. */
+	while (getline(&line, &cap, f) > 0) {
+		if (!strstr(line, " /proc "))
+			continue;
+		char *opts = strrchr(line, ' ');
+		hides = opts && (strstr(opts, "hidepid=2") || strstr(opts, "hidepid=invisible") ||
+				 strstr(opts, "hidepid=4") || strstr(opts, "hidepid=ptraceable"));
+	}
+	free(line);
+	fclose(f);
+	return hides;
+}
+
 void holders_scan(struct ipc_list *l)
 {
 	struct index x;
@@ -283,6 +396,7 @@ void holders_scan(struct ipc_list *l)
 	dir_of("/dev/shm", fp.shm, &fp.shm_dev);
 	dir_of("/dev/mqueue", fp.mq, &fp.mq_dev);
 	build(&x, l);
+	l->procs_hidden = proc_hides();
 	while (proc && (e = readdir(proc))) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
@@ -293,15 +407,13 @@ void holders_scan(struct ipc_list *l)
 			continue;
 		x.pid = (pid_t)pid;
 		x.comm[0] = '\0';
-		bool maps_ok = scan_maps(&x, piddir);
-		bool fds_ok = scan_fds(&x, piddir, &fp);
-		if (!maps_ok || !fds_ok)
+		if (!scan_process(&x, piddir, &fp))
 			unreadable++;
 		close(piddir);
 	}
 	if (proc)
 		closedir(proc);
-	else
+	if (!proc || l->procs_hidden)
 		unreadable++;
 	mark_known(&x, unreadable);
 	free(x.s);

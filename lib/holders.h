@@ -21,6 +21,17 @@
  */
 void holders_scan(struct ipc_list *l);
 
+/* What a line of /proc/PID/maps maps: a file's device and inode, or a
+ * System V segment (sysv, ino its shmid). */
+struct maps_entry {
+	dev_t dev;
+	ino_t ino;
+	bool sysv;
+};
+/* The entry of the maps line from p to end (no newline); false for an
+ * anonymous mapping or a line that is not one. */
+bool holders_maps_entry(const char *p, const char *end, struct maps_entry *e);
+
 /* Kinds that have holders. */
 static inline bool holders_apply(enum obj_kind k)
 {

@@ -100,46 +100,109 @@ static void sb_printf(struct sb *s, const char *fmt, ...)
 	}
 }
 
-/* Text for the table: blanks, controls and backslashes as \xHH, so a
- * cell is one word for awk. */
-static void sb_word(struct sb *s, const char *t)
+/*
+ * The length of the valid UTF-8 sequence at p, with its code point in *cp,
+ * or 0: no overlong forms, no surrogates, nothing past U+10FFFF. p ends
+ * with a NUL, which no continuation byte can be.
+ */
+static int utf8_len(const unsigned char *p, unsigned *cp)
 {
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-		if (*p <= ' ' || *p == 0x7f || *p == '\\')
-			sb_printf(s, "\\x%02x", *p);
-		else
-			sb_printf(s, "%c", *p);
+	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+	int n;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
 	}
-}
-
-/* The length of the valid UTF-8 sequence at p, or 0. */
-static int utf8_len(const unsigned char *p)
-{
-	int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-
-	for (int i = 1; i < n; i++)
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, *cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, *cp = p[0] & 0x0f, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, *cp = p[0] & 0x07, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (int i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
+		*cp = *cp << 6 | (p[i] & 0x3f);
+	}
 	return n;
 }
 
-/* A JSON string. A name is bytes, not always UTF-8: a byte that is not
- * part of valid UTF-8 becomes \u00XX, so the output always parses. */
+/* Characters a terminal acts on rather than shows: C0 and C1 controls,
+ * DEL, and the marks that reorder text (bidi overrides, isolates). */
+static bool control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c ||
+	       cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/*
+ * Text for the table: blanks, backslashes, controls (each byte of their
+ * UTF-8) and bytes that are not UTF-8 as \xHH, so a cell is one word for
+ * awk and shows as it is on a terminal; printf %b gives the bytes back.
+ */
+static void sb_word(struct sb *s, const char *t)
+{
+	for (const unsigned char *p = (const unsigned char *)t; *p;) {
+		unsigned cp;
+		int n = utf8_len(p, &cp);
+		bool esc = n == 0 || cp == ' ' || cp == '\\' || control(cp);
+
+		n = n ? n : 1;
+		for (int i = 0; i < n; i++, p++)
+			if (esc)
+				sb_printf(s, "\\x%02x", *p);
+			else
+				sb_printf(s, "%c", *p);
+	}
+}
+
+/*
+ * A JSON string. A name is bytes, not always UTF-8: a byte that is not
+ * part of valid UTF-8 becomes \udcXX, a lone surrogate that valid UTF-8
+ * never makes, as Python's surrogateescape does, so the bytes can be had
+ * back (name.encode("utf-8", "surrogateescape")).
+ */
 static void sb_json_str(struct sb *s, const char *t)
 {
 	sb_printf(s, "\"");
-	for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
-		int n = *p >= 0x80 ? utf8_len(p) : 1;
-		if (*p == '"' || *p == '\\') {
+	for (const unsigned char *p = (const unsigned char *)t; *p;) {
+		unsigned cp;
+		int n = utf8_len(p, &cp);
+
+		if (n == 0)
+			sb_printf(s, "\\udc%02x", *p);
+		else if (cp == '"' || cp == '\\')
 			sb_printf(s, "\\%c", *p);
-		} else if (*p < 0x20 || *p == 0x7f || n == 0) {
-			sb_printf(s, "\\u%04x", *p);
-		} else {
+		else if (control(cp))
+			sb_printf(s, "\\u%04x", cp);
+		else
 			sb_printf(s, "%.*s", n, (const char *)p);
-			p += n - 1;
-		}
+		p += n ? n : 1;
 	}
 	sb_printf(s, "\"");
+}
+
+char *ipcfmt_json_string(const char *t)
+{
+	struct sb s = { 0 };
+
+	sb_json_str(&s, t);
+	return s.p;
+}
+
+char *ipcfmt_word(const char *t)
+{
+	struct sb s = { 0 };
+
+	sb_printf(&s, "%s", "");
+	sb_word(&s, t);
+	return s.p;
 }
 
 const char *ipcfmt_id_name(unsigned id, bool group)

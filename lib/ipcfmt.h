@@ -44,6 +44,18 @@ void ipcfmt_all_cols(struct fmt *f);
  * (looked up once per id): for every "owner: NAME" ipcutils prints. */
 const char *ipcfmt_id_name(unsigned id, bool group);
 
+/*
+ * A name as a JSON string, quotes included: a byte that is not part of
+ * valid UTF-8 as \udcXX (Python's surrogateescape), controls, bidi marks,
+ * quotes and backslashes escaped. Allocated; the caller frees it.
+ */
+char *ipcfmt_json_string(const char *s);
+/*
+ * A name as one word for the table: blanks, backslashes, controls, bidi
+ * marks and bytes that are not UTF-8 as \xHH. Allocated.
+ */
+char *ipcfmt_word(const char *s);
+
 /* Print the n objects in v as f says. */
 void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n);
 

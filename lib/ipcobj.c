@@ -97,6 +97,7 @@ static struct ipc_obj *add(struct ipc_list *l, enum obj_kind kind)
 	o->id = -1;
 	o->size = o->messages = o->bytes = o->msg_max = o->msg_size = -1;
 	o->nattch = -1;
+	o->waiters = -1;
 	return o;
 }
 
@@ -125,7 +126,11 @@ static int numbers(const char *p, long long *v, int max)
 	return n;
 }
 
-/* System V semaphore values and the last pid (of the first semaphore). */
+/*
+ * System V semaphore values, the last process of each (LAST-PID: the
+ * first's), and how many processes wait on the set: a blocked semop is a
+ * use no timestamp shows.
+ */
 static void sem_values(struct ipc_obj *o)
 {
 	union { int val; struct semid_ds *buf; unsigned short *array; } arg;
@@ -134,11 +139,19 @@ static void sem_values(struct ipc_obj *o)
 	arg.array = vals;
 	if (vals && semctl(o->id, 0, GETALL, arg) == 0) {
 		o->values = malloc((size_t)o->nsems * sizeof *o->values);
-		for (int i = 0; o->values && i < o->nsems; i++)
+		o->sempids = malloc((size_t)o->nsems * sizeof *o->sempids);
+		if (!o->values || !o->sempids)
+			die(EXIT_FAIL, "cannot allocate memory for %d semaphores", o->nsems);
+		o->waiters = 0;
+		for (int i = 0; i < o->nsems; i++) {
+			int pid = semctl(o->id, i, GETPID);
+			int n = semctl(o->id, i, GETNCNT), z = semctl(o->id, i, GETZCNT);
 			o->values[i] = vals[i];
-		int pid = semctl(o->id, 0, GETPID);
-		if (pid > 0)
-			o->lpid = pid;
+			o->sempids[i] = pid > 0 ? pid : 0;
+			o->waiters = o->waiters >= 0 && n >= 0 && z >= 0 ? o->waiters + n + z : -1;
+		}
+		if (o->sempids[0] > 0)
+			o->lpid = o->sempids[0];
 	}
 	free(vals);
 }
@@ -285,7 +298,8 @@ static bool scan_dir(struct ipc_list *l, const char *dir, unsigned mask)
 	if (!d)
 		return false;
 	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || (e->d_type != DT_REG && e->d_type != DT_UNKNOWN))
+		/* ".dotshm" is a name like any other; "." and ".." are no files. */
+		if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN)
 			continue;
 		bool sem = !mq && strncmp(e->d_name, "sem.", 4) == 0;
 		enum obj_kind k = mq ? OBJ_POSIX_MQ : sem ? OBJ_POSIX_SEM : OBJ_POSIX_SHM;
@@ -294,6 +308,59 @@ static bool scan_dir(struct ipc_list *l, const char *dir, unsigned mask)
 	}
 	closedir(d);
 	return true;
+}
+
+/* A queue's name opened in this IPC namespace, where mq_unlink acts. */
+static int mq_fd(const char *name)
+{
+	mqd_t q = mq_open(name, O_RDONLY | O_NONBLOCK);
+
+	if (q == (mqd_t)-1 && errno == EACCES)
+		q = mq_open(name, O_WRONLY | O_NONBLOCK);
+	return (int)q;
+}
+
+/*
+ * Is the queue that mq_open finds under o's name o itself? 1 yes, 0 no
+ * (another queue, or none), -1 when it cannot be opened to tell.
+ */
+static int mq_same(const struct ipc_obj *o)
+{
+	struct stat st;
+	int fd = mq_fd(o->name), same;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	same = fstat(fd, &st) == 0 && st.st_dev == o->dev && st.st_ino == o->ino;
+	close(fd);
+	return same;
+}
+
+/*
+ * Are the queues in /dev/mqueue another IPC namespace's (mounted before
+ * unshare)? mq_open and mq_unlink act on this namespace's: the first
+ * listed queue that can be opened tells, by its device, or one that
+ * mq_open does not find while its file is still there.
+ */
+static bool mq_foreign(const struct ipc_list *l, size_t from)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	for (size_t i = from; i < l->n; i++) {
+		const struct ipc_obj *o = &l->v[i];
+		int fd = mq_fd(o->name);
+
+		if (fd >= 0) {
+			bool other = fstat(fd, &st) == 0 && st.st_dev != o->dev;
+			close(fd);
+			return other;
+		}
+		snprintf(path, sizeof path, "%s%s", MQUEUE_DIR, o->name);
+		if (errno == ENOENT && stat(path, &st) == 0 && st.st_ino == o->ino)
+			return true;
+	}
+	return false;
 }
 
 void ipcobj_scan(struct ipc_list *l, unsigned mask)
@@ -310,10 +377,13 @@ void ipcobj_scan(struct ipc_list *l, unsigned mask)
 	if (mask & ((1u << OBJ_POSIX_SHM) | (1u << OBJ_POSIX_SEM)))
 		l->shm_errno = scan_dir(l, POSIX_SHM_DIR, mask) ? 0 : errno;
 	if (mask & (1u << OBJ_POSIX_MQ)) {
+		size_t from = l->n;
 		if (statfs(MQUEUE_DIR, &fs) < 0 || fs.f_type != MQUEUE_MAGIC)
 			l->mq_unmounted = true;
-		else
-			scan_dir(l, MQUEUE_DIR, mask);
+		else if (scan_dir(l, MQUEUE_DIR, mask) && mq_foreign(l, from))
+			l->mq_foreign = true;
+		if (l->mq_foreign)
+			l->n = from; /* names that mq_unlink would not find */
 	}
 }
 
@@ -321,6 +391,7 @@ void ipcobj_free(struct ipc_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		free(l->v[i].values);
+		free(l->v[i].sempids);
 		free(l->v[i].holders);
 	}
 	free(l->v);
@@ -337,26 +408,104 @@ static bool same_file(const char *path, const struct ipc_obj *o)
 	return st.st_dev == o->dev && st.st_ino == o->ino;
 }
 
-int ipcobj_remove(const struct ipc_obj *o)
+/*
+ * The System V object still the one listed: the same key, change time
+ * (creation or IPC_SET) and, for a segment, creator; 0, or -1 with errno:
+ * ENOENT when it is not, EBUSY when a segment was attached since.
+ */
+static int sysv_same(const struct ipc_obj *o, bool force)
+{
+	struct shmid_ds shm;
+	struct msqid_ds msg;
+	struct semid_ds sem;
+	union { int val; struct semid_ds *buf; } arg = { .buf = &sem };
+	struct ipc_perm *perm;
+	time_t ctime;
+	int r;
+
+	switch (o->kind) {
+	case OBJ_SYSV_SHM:
+		r = shmctl(o->id, IPC_STAT, &shm), perm = &shm.shm_perm, ctime = shm.shm_ctime;
+		break;
+	case OBJ_SYSV_MSG:
+		r = msgctl(o->id, IPC_STAT, &msg), perm = &msg.msg_perm, ctime = msg.msg_ctime;
+		break;
+	default:
+		r = semctl(o->id, 0, IPC_STAT, arg), perm = &sem.sem_perm, ctime = sem.sem_ctime;
+	}
+	if (r < 0)
+		return -1;
+	if (perm->__key != o->key || ctime != o->changed ||
+	    (o->kind == OBJ_SYSV_SHM && shm.shm_cpid != o->cpid)) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (o->kind == OBJ_SYSV_SHM && !force && (long)shm.shm_nattch > o->nattch) {
+		errno = EBUSY;
+		return -1;
+	}
+	return 0;
+}
+
+static void posix_path(const struct ipc_obj *o, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s%s", o->kind == OBJ_POSIX_MQ ? MQUEUE_DIR : POSIX_SHM_DIR,
+		 o->kind == OBJ_POSIX_SEM ? "sem." : "", o->name + 1);
+}
+
+int ipcobj_remove(const struct ipc_obj *o, bool force)
 {
 	char path[PATH_MAX];
 	int r;
 
-	switch (o->kind) {
-	case OBJ_SYSV_SHM: r = shmctl(o->id, IPC_RMID, NULL); break;
-	case OBJ_SYSV_MSG: r = msgctl(o->id, IPC_RMID, NULL); break;
-	case OBJ_SYSV_SEM: r = semctl(o->id, 0, IPC_RMID); break;
-	default:
-		snprintf(path, sizeof path, "%s/%s%s",
-			 o->kind == OBJ_POSIX_MQ ? MQUEUE_DIR : POSIX_SHM_DIR,
-			 o->kind == OBJ_POSIX_SEM ? "sem." : "", o->name + 1);
-		if (!same_file(path, o)) {
-			errno = ENOENT;
-			return -1;
-		}
-		r = o->kind == OBJ_POSIX_MQ ? mq_unlink(o->name) : unlink(path);
+	if (o->id >= 0) {
+		r = sysv_same(o, force);
+		if (r == 0)
+			r = o->kind == OBJ_SYSV_SHM ? shmctl(o->id, IPC_RMID, NULL) :
+			    o->kind == OBJ_SYSV_MSG ? msgctl(o->id, IPC_RMID, NULL) :
+			    semctl(o->id, 0, IPC_RMID);
+		if (r < 0 && (errno == EINVAL || errno == EIDRM))
+			errno = ENOENT; /* removed by someone else meanwhile */
+		return r;
 	}
-	if (r < 0 && (errno == EINVAL || errno == EIDRM) && o->id >= 0)
-		errno = ENOENT; /* removed by someone else meanwhile */
-	return r;
+	posix_path(o, path, sizeof path);
+	/* A queue is checked where mq_unlink looks; by its file if it
+	 * cannot be opened (mq_foreign has made sure they are the same). */
+	r = o->kind == OBJ_POSIX_MQ ? mq_same(o) : -1;
+	if (r == 0 || (r < 0 && !same_file(path, o))) {
+		errno = ENOENT;
+		return -1;
+	}
+	return o->kind == OBJ_POSIX_MQ ? mq_unlink(o->name) : unlink(path);
+}
+
+/*
+ * Would ipcobj_remove be let? The kernel's rules: System V, the owner or
+ * creator; POSIX, write access to the directory and, as it is sticky, the
+ * file's or directory's owner. mq_unlink says EACCES where unlink says
+ * EPERM. Privilege is taken as euid 0.
+ */
+int ipcobj_may_remove(const struct ipc_obj *o)
+{
+	uid_t euid = geteuid();
+	char path[PATH_MAX];
+	struct stat dir;
+
+	if (euid == 0)
+		return 0;
+	if (o->id >= 0) {
+		if (euid == o->uid || euid == o->cuid)
+			return 0;
+		errno = EPERM;
+		return -1;
+	}
+	posix_path(o, path, sizeof path);
+	*strrchr(path, '/') = '\0';
+	if (faccessat(AT_FDCWD, path, W_OK | X_OK, AT_EACCESS) < 0 || stat(path, &dir) < 0)
+		return -1;
+	if ((dir.st_mode & S_ISVTX) && euid != o->uid && euid != dir.st_uid) {
+		errno = o->kind == OBJ_POSIX_MQ ? EACCES : EPERM;
+		return -1;
+	}
+	return 0;
 }

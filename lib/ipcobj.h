@@ -40,6 +40,8 @@ struct ipc_obj {
 	int64_t msg_max, msg_size; /* POSIX queue attributes; -1 unknown */
 	int nsems;               /* semaphores in the set (POSIX: 1); else 0 */
 	int *values;             /* their values, NULL if unknown */
+	pid_t *sempids;          /* System V: each one's last user, NULL if unknown */
+	long waiters;            /* System V: processes waiting on the set; -1 unknown */
 	time_t changed;          /* last change the kernel records */
 	time_t used;             /* last use it records (attach, send, op) */
 	pid_t cpid, lpid;        /* creator, last user; 0 if none or unknown */
@@ -55,7 +57,9 @@ struct ipc_list {
 	struct ipc_obj *v;
 	size_t n, cap;
 	bool mq_unmounted;       /* /dev/mqueue is not a mounted mqueue fs */
+	bool mq_foreign;         /* /dev/mqueue is another IPC namespace's: not listed */
 	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
+	bool procs_hidden;       /* holders_scan: /proc does not show every process */
 };
 
 /* Read the objects of the kinds in mask (bit 1 << OBJ_...) into l. */
@@ -63,11 +67,16 @@ void ipcobj_scan(struct ipc_list *l, unsigned mask);
 void ipcobj_free(struct ipc_list *l);
 
 /*
- * Remove the object: IPC_RMID, shm_unlink, mq_unlink or sem_unlink. 0, or
- * -1 with errno; ENOENT when it is already gone (or its name now holds
- * another object, which is left alone).
+ * Remove the object: IPC_RMID, shm_unlink, mq_unlink or sem_unlink, once
+ * it is checked to be the object listed. 0, or -1 with errno: ENOENT when
+ * it is gone, or another object has its name, or its key and id (System V:
+ * another change time or creator), which is left alone; EBUSY when a
+ * segment was attached since it was listed, unless force.
  */
-int ipcobj_remove(const struct ipc_obj *o);
+int ipcobj_remove(const struct ipc_obj *o, bool force);
+/* Would the kernel let this user remove it? 0, or -1 with errno (EPERM,
+ * EACCES), for --dry-run. */
+int ipcobj_may_remove(const struct ipc_obj *o);
 
 /* "sysv-shm", "posix-mq", ... */
 const char *ipcobj_kind_name(enum obj_kind k);

@@ -3,7 +3,7 @@
  * ipchold: make or hold IPC objects the way other programs do, for the
  * ipcls tests.
  *
- *   ipchold [-x] SPEC...
+ *   ipchold [-x | -t | -f] SPEC...
  *
  *   sem:/NAME:VALUE  create a POSIX named semaphore (sem_open, mode 0600)
  *   shm:/NAME        map an existing POSIX shared memory object
@@ -11,12 +11,20 @@
  *   mq:/NAME         open an existing POSIX message queue
  *
  * Prints "ready" once it holds them all, then waits until killed; with -x
- * it exits instead (sem_open then just makes the semaphore).
+ * it exits instead (sem_open then just makes the semaphore). With -t a
+ * second thread takes and holds them, and the main thread exits: the
+ * process lives on with its leader a zombie, as ipcls must still see.
+ * With -f the second thread first takes a descriptor table of its own
+ * (unshare CLONE_FILES), and the main thread stays.
  */
 #include <fcntl.h>
 #include <mqueue.h>
+#include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdnoreturn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -62,20 +70,41 @@ static void hold(const char *spec)
 	}
 }
 
-int main(int argc, char **argv)
-{
-	int i = 1, keep = 1;
+static char **specs;
 
-	if (i < argc && strcmp(argv[i], "-x") == 0) {
-		keep = 0;
-		i++;
-	}
-	for (; i < argc; i++)
-		hold(argv[i]);
-	if (!keep)
-		return 0;
+/* Hold every spec, say so, wait until killed; arg: in a table of its own. */
+static noreturn void *hold_all(void *arg)
+{
+	if (arg && unshare(CLONE_FILES) < 0)
+		fail("unshare", "-f");
+	for (char **p = specs; *p; p++)
+		hold(*p);
 	printf("ready\n");
 	fflush(stdout);
 	for (;;)
 		pause();
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+	pthread_t t;
+
+	if (i < argc && strcmp(argv[i], "-x") == 0) {
+		for (i++; i < argc; i++)
+			hold(argv[i]);
+		return 0;
+	}
+	if (i < argc && (strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-f") == 0)) {
+		bool own = argv[i][1] == 'f';
+		specs = argv + i + 1;
+		if (pthread_create(&t, NULL, hold_all, own ? argv : NULL) != 0)
+			fail("pthread_create", argv[i]);
+		if (own)
+			for (;;)
+				pause();
+		pthread_exit(NULL);
+	}
+	specs = argv + i;
+	hold_all(NULL);
 }

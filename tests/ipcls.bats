@@ -17,7 +17,7 @@ setup() {
 teardown() {
 	local id
 	# POSIX semaphores live as /dev/shm/sem.NAME; ipcmk's random keys by id.
-	rm -f /dev/shm/sem."$IPCUT_PREFIX"*
+	rm -f /dev/shm/sem."$IPCUT_PREFIX"* /dev/shm/."$IPCUT_PREFIX"*
 	if [ -f "$T/ids" ]; then
 		while read -r kind id; do ipcrm "-$kind" "$id" 2>/dev/null; done < "$T/ids"
 	fi
@@ -379,10 +379,11 @@ posix-shm 6B"
 	assert_output "/${IPCUT_PREFIX}a\\x20b"
 	run ipcls --json -o name --name "${IPCUT_PREFIX}a*"
 	assert_line --index 1 "  {\"name\":\"/${IPCUT_PREFIX}a b\"}"
-	# A name that is not UTF-8 still makes JSON that parses.
+	# A name that is not UTF-8 still makes JSON that parses; the byte
+	# that is not comes as a lone surrogate, Python's surrogateescape.
 	shmput "/${IPCUT_PREFIX}u"$'\xc3\xa9\xff' <<<"x"
 	run bash -c "ipcls --json -o name --name '${IPCUT_PREFIX}u*' | $PY -c 'import json, sys; print(ascii(json.load(sys.stdin)[0][\"name\"]))'"
-	assert_output "'/${IPCUT_PREFIX}u\\xe9\\xff'"
+	assert_output "'/${IPCUT_PREFIX}u\\xe9\\udcff'"
 	# Nothing selected: no output at all, not even a heading.
 	run ipcls --name "${IPCUT_PREFIX}none"
 	assert_success
@@ -406,6 +407,10 @@ posix-shm 6B"
 	shmput "/${IPCUT_PREFIX}c" <<<"x"
 	run comp "${IPCUT_PREFIX}"
 	assert_output "${IPCUT_PREFIX}c"
+	# A name that starts with a dot is a name too.
+	shmput "/.${IPCUT_PREFIX}d" <<<"x"
+	run comp ".${IPCUT_PREFIX}"
+	assert_output ".${IPCUT_PREFIX}d"
 }
 
 @test "ipcls: /dev/shm unreadable: a note with the reason, the rest still listed" {
@@ -419,4 +424,250 @@ posix-shm 6B"
 	assert_output "sysv-msg
 sysv-sem
 posix-mq"
+}
+
+# in_ns SCRIPT [ARG...]: run the bash SCRIPT in an IPC and mount namespace
+# of its own, with its own /dev/mqueue and /dev/shm, so that what it
+# deletes can only be its own; its background jobs are killed at its end.
+# It runs in $T; wait_until, as_nobody and strace work in it.
+in_ns() {
+	local body=$1
+	shift
+	unshare --ipc --mount bash -c "$(declare -f wait_until as_nobody strace)
+set -eu
+cd ${T@Q}
+mount -t mqueue none /dev/mqueue
+mount -t tmpfs -o mode=1777 none /dev/shm
+trap 'kill \$(jobs -p) 2>/dev/null || true; wait' EXIT
+$body" in_ns "$@"
+}
+
+@test "ipcls: holders in threads: the main thread gone, another holds (issue 25.10)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput /obj-1 <<<x
+		mqsend /mq-1 x
+		ipchold -t shm:/obj-1 mq:/mq-1 > ready &
+		h=$!
+		wait_until 10 grep -qs ready ready
+		wait_until 10 grep -q "^State:.*Z" /proc/$h/status
+		ipcls -r -n -o name,holders --kind posix
+		ipcls -d -r -n -o name --name obj-1 --name mq-1 || echo "exit $?"
+		ls /dev/shm /dev/mqueue'
+	assert_success
+	assert_line --index 0 --regexp '^/obj-1 [0-9]+:ipchold(,\?)?$'
+	assert_line --index 1 --regexp '^/mq-1 [0-9]+:ipchold(,\?)?$'
+	assert_line --regexp '^ipcls: posix-shm /obj-1: held by [0-9]+ \(ipchold\); not removed'
+	assert_line "exit 1"
+	assert_line obj-1
+	assert_line mq-1
+	# A thread with a descriptor table of its own, the main thread alive.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		mqsend /mq-2 x
+		ipchold -f mq:/mq-2 > ready &
+		wait_until 10 grep -qs ready ready
+		ipcls -r -n -o name,holders /mq-2'
+	assert_success
+	assert_output --regexp '^/mq-2 [0-9]+:ipchold(,\?)?$'
+}
+
+@test "ipcls --stale: a System V set with a waiter or a live undo holder is in use (issue 25.11)" {
+	need_root
+	# semop.py ID NUM OP [hold]: one semop (SEM_UNDO with hold), then
+	# with hold say ready and keep the adjustment until killed.
+	cat > "$T/semop.py" <<-'PY'
+		import ctypes, sys, time
+		class Sembuf(ctypes.Structure):
+		    _fields_ = [("num", ctypes.c_ushort), ("op", ctypes.c_short), ("flg", ctypes.c_short)]
+		libc = ctypes.CDLL(None, use_errno=True)
+		hold = len(sys.argv) > 4
+		op = Sembuf(int(sys.argv[2]), int(sys.argv[3]), 0x1000 if hold else 0)
+		if libc.semop(int(sys.argv[1]), ctypes.byref(op), 1) != 0:
+		    sys.exit("semop: errno %d" % ctypes.get_errno())
+		if hold:
+		    print("ready", flush=True)
+		    time.sleep(600)
+	PY
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		sempost -k 0x51 -c 1
+		semwait -c 2 -k 0x51 &
+		wait_until 10 /usr/bin/python3 -c "import sysv_ipc, sys; sys.exit(sysv_ipc.Semaphore(0x51).waiting_for_nonzero == 0)"
+		ipcls -d --stale --idle 0 -r -n -o name -k 0x51
+		# Semaphore 1 taken under SEM_UNDO by a live process; semaphore 0
+		# last used by one that is gone.
+		id=$(ipcmk -S 2 -p 600 | sed "s/.* //")
+		/usr/bin/python3 "$1" "$id" 1 1
+		/usr/bin/python3 "$1" "$id" 1 -1 hold > ready &
+		wait_until 10 grep -qs ready ready
+		/usr/bin/python3 "$1" "$id" 0 1
+		ipcls -d --stale --idle 0 -r -n -o id -i "$id"
+		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id' "$T/semop.py"
+	assert_success
+	assert_output --regexp '^left: ([0-9]+) ([0-9]+) of \1 \2$'
+}
+
+@test "ipcls: /dev/mqueue of another IPC namespace is not listed nor acted on (issue 25.12)" {
+	need_root
+	# Namespace A mounts its /dev/mqueue and makes /dup; namespace B,
+	# made inside with that mount still in place, has a /dup of its own.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		mqsend /dup A
+		unshare --ipc sh -c "mqsend /dup B; ipcls -d -r -n -o name /dup; echo exit \$?
+			mqrecv -n /dup"
+		mqrecv -n /dup'
+	assert_success
+	assert_line --index 0 "ipcls: /dev/mqueue: mounted for another IPC namespace; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)"
+	assert_line --index 1 "ipcls: /dup: no such object"
+	assert_line --index 2 "exit 1"
+	assert_line --index 3 B
+	assert_line --index 4 A
+}
+
+@test "ipcls: names that start with a dot are listed and can be targeted (issue 25.13)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput /.dotshm <<<x
+		mqsend /.hidden-mq x
+		ipchold -x sem:/.dotsem:3
+		ipcls -r -n -o kind,name
+		ipcls -r -n -o name,value /.dotsem
+		ipcls -d -r -n -o kind /.hidden-mq /.dotshm
+		ls -A /dev/shm /dev/mqueue'
+	assert_success
+	assert_output "posix-shm /.dotshm
+posix-mq /.hidden-mq
+posix-sem /.dotsem
+/.dotsem 3
+posix-shm
+posix-mq
+/dev/mqueue:
+
+/dev/shm:
+sem..dotsem"
+}
+
+@test "ipcls: holders hidden by another PID namespace or hidepid: ? and --stale keeps them (issue 25.14)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		as_nobody shmput -m 644 /theirs <<<x
+		ipchold shm:/theirs > ready &
+		wait_until 10 grep -qs ready ready
+		# A /proc of a PID namespace of its own shows none of the others.
+		unshare --pid --fork --mount-proc sh -c "ipcls -r -n -o name,holders /theirs
+			ipcls --json -o holders /theirs | grep -o .holders_complete.:false
+			ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit \$?"
+		# A /proc with hidepid=invisible hides root'"'"'s processes from nobody.
+		mount -t proc -o hidepid=invisible proc /proc
+		as_nobody ipcls -r -n -o name,holders /theirs
+		as_nobody ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit $?
+		ls /dev/shm'
+	assert_success
+	assert_output "/theirs ?
+\"holders_complete\":false
+exit 0
+/theirs ?
+exit 0
+theirs"
+}
+
+@test "ipcls: the segment with shmid 0 has its holders (issue 25.15)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput -k 0x15 <<<x
+		ipchold sysv:0 > ready &
+		h=$!
+		wait_until 10 grep -qs ready ready
+		ipcls -r -n -o id,nattch,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
+		ipcls -r -n -o id --holder $h
+		ipcls -d -k 0x15 2>&1 | sed "s/ $h / HOLDER /"'
+	assert_success
+	assert_output "0 1 HOLDER:ipchold
+0
+ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--force removes it)"
+}
+
+@test "ipcls: invalid UTF-8 in JSON round-trips as \\udcXX; the table escapes C1 and bidi controls (issue 25.16)" {
+	p=/$IPCUT_PREFIX
+	for b in '\xed\xa0\x80' '\xe0\x80\x80' '\xf4\x90\x80\x80' '\xff\xa1\xa1' '\xc3\xbf' '\xc2\x9b' '\xe2\x80\xae' 'ok'; do
+		shmput "$p$(printf %b "$b")" <<<x
+	done
+	ipcls --json -o name --name "$IPCUT_PREFIX*" > "$T/json"
+	run $PY -c '
+import json, sys
+names = sorted(o["name"].encode("utf-8", "surrogateescape") for o in json.load(open(sys.argv[1])))
+want = sorted(sys.argv[2].encode() + b for b in [b"\xed\xa0\x80", b"\xe0\x80\x80",
+    b"\xf4\x90\x80\x80", b"\xff\xa1\xa1", b"\xc3\xbf", b"\xc2\x9b", b"\xe2\x80\xae", b"ok"])
+assert names == want, (names, want)
+print("ok")
+' "$T/json" "$p"
+	assert_output ok
+	# 0xFF and a real "ÿ" differ.
+	run grep -c -e '\\udcff' -e 'ÿ' "$T/json"
+	assert_output 2
+	run ipcls -r -n -o name --name "$IPCUT_PREFIX*"
+	assert_line "$p\\xc2\\x9b"
+	assert_line "$p\\xe2\\x80\\xae"
+	assert_line "$p\\xff\\xa1\\xa1"
+	assert_line "$p\\xed\\xa0\\x80"
+	assert_line "${p}ÿ"
+	assert_line "${p}ok"
+}
+
+@test "ipcls --delete: an object replaced after the listing is left alone (issue 25.17)" {
+	need_root
+	# strace holds ipcls at its first shmctl, after the listing and the
+	# holders, while the segment is replaced by another with the same key
+	# and id, attached.
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		shmput -k 0x17 <<<old
+		made=$(date +%s)
+		wait_until 10 sh -c "test \$(date +%s) -gt $made"
+		strace -o st -e trace=shmctl -e inject=shmctl:delay_enter=5000000 \
+			ipcls -d -r -n -o id -k 0x17 > out 2>&1 &
+		s=$!
+		wait_until 10 grep -qs shmctl st
+		ipcrm -m 0
+		echo 0 > /proc/sys/kernel/shm_next_id
+		shmput -k 0x17 <<<new
+		ipchold sysv:0 > ready &
+		wait_until 10 grep -qs ready ready
+		wait $s || echo "exit $?"
+		cat out
+		shmcat -k 0x17'
+	assert_success
+	assert_output "new"
+}
+
+@test "ipcls: --kind of every kind is no filter; -d NAME of several kinds; --dry-run says what would fail (issue 25.18)" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		ipcls -d --kind sysv,posix || echo "exit $?"
+		shmput /jobs <<<x
+		mqsend /jobs x
+		ipcls -d /jobs || echo "exit $?"
+		ipcls -d -r -n -o kind --kind mq /jobs
+		ipcls -r -n -o kind
+		mqsend /q x
+		as_nobody ipcls -d --dry-run -r -n -o name /q || echo "exit $?"
+		ipcls -r -n -o name --kind mq'
+	assert_success
+	assert_output "ipcls: --delete: refused without a filter or an object to select what to remove
+Try 'ipcls --help'.
+exit 2
+ipcls: /jobs: names a posix-shm and a posix-mq; choose with --kind
+exit 1
+posix-mq
+posix-shm
+ipcls: posix-mq /q: cannot remove: Permission denied
+exit 1
+/q"
 }

@@ -2,7 +2,7 @@
 # shellcheck disable=all # fish completion for ipcls (ipcutils), which shellcheck cannot read
 complete -c ipcls -f
 # POSIX objects: shared memory, semaphores (sem.NAME) and queues.
-complete -c ipcls -n 'not string match -q -- "-*" (commandline -ct)' -a '(set -l n (path basename /dev/shm/* /dev/mqueue/*); set n (string replace -r "^sem\\." "" -- $n); string match -q "/*" -- (commandline -ct); and set n /$n; string join \n -- $n)'
+complete -c ipcls -n 'not string match -q -- "-*" (commandline -ct)' -a '(set -l n (path basename /dev/shm/* /dev/shm/.* /dev/mqueue/* /dev/mqueue/.*); set n (string replace -r "^sem\\." "" -- $n); string match -q "/*" -- (commandline -ct); and set n /$n; string join \n -- $n)'
 complete -c ipcls -s b -l bytes -d 'exact sizes in bytes'
 complete -c ipcls -s d -l delete -d 'remove the objects the filters or targets select'
 complete -c ipcls -l dry-run -d 'with --delete, list what would be removed'
