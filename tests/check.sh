@@ -4,17 +4,19 @@
 # line per stage at the end, the slowest tests, and a non-zero exit if any
 # failed. STAGE="bats-asan fuzz" runs only those stages (and the builds
 # they need).
+#
+# After the two builds the suites need, three lanes run at once, each
+# printing a stage's log when the stage ends: the BATS suite on the plain
+# build, the same suite under ASan+UBSan+LSan, and the rest (the other
+# compilers, shellcheck, man pages, fuzzers, demo). A test's time is mostly
+# spent waiting on another process, so the lanes share two cores well;
+# the quick bench runs last, alone, since it measures.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 JOBS=$(nproc 2>/dev/null || echo 2)
 LOG=build/check
 mkdir -p "$LOG"
-rm -f "$LOG"/*.log
-summary=()
-failed_stages=0
-passed=0
-failed=0
-skipped=0
+rm -f "$LOG"/*.log "$LOG"/*.sum "$LOG"/*.counts
 read -r -a only <<< "${STAGE:-}"
 only=("${only[@]//,/ }")
 read -r -a only <<< "${only[*]}"
@@ -31,53 +33,63 @@ want() {
 	return 1
 }
 
-stage() { # stage NAME CMD...: run CMD, log to build/check/NAME.log
+# stage NAME CMD...: run CMD, log to build/check/NAME.log; its summary
+# line goes to NAME.sum. QUIET=1: print the log when it ends (a lane among
+# others), else as it comes.
+stage() {
 	local name=$1 rc t0=$SECONDS
 	shift
-	printf '== %s\n' "$name"
-	"$@" > >(tee "$LOG/$name.log") 2>&1
-	rc=$?
-	wait
-	if [ "$rc" -eq 0 ]; then
-		summary+=("check: $name: ok, $((SECONDS - t0)) s")
+	if [ -n "${QUIET:-}" ]; then
+		"$@" > "$LOG/$name.log" 2>&1
+		rc=$?
+		printf '== %s\n' "$name"
+		cat "$LOG/$name.log"
 	else
-		summary+=("check: $name: FAILED after $((SECONDS - t0)) s (see $LOG/$name.log)")
-		failed_stages=$((failed_stages + 1))
+		printf '== %s\n' "$name"
+		"$@" > >(tee "$LOG/$name.log") 2>&1
+		rc=$?
+		wait
 	fi
+	if [ "$rc" -eq 0 ]; then
+		echo "check: $name: ok, $((SECONDS - t0)) s" > "$LOG/$name.sum"
+	else
+		echo "check: $name: FAILED after $((SECONDS - t0)) s (see $LOG/$name.log)" > "$LOG/$name.sum"
+	fi
+	echo "$name" >> "$LOG/order"
 	return "$rc"
+}
+# skipped NAME WHY: a stage this machine cannot run.
+skipped() {
+	echo "check: $1: skipped ($2)" > "$LOG/$1.sum"
+	echo "$1" >> "$LOG/order"
 }
 
 # suite NAME BINDIR [VAR=VALUE]...: the BATS suite against the tools in
-# BINDIR; its tests are counted one by one, not as one stage. Test files
-# run JOBS+2 at a time (most of a test's time is spent waiting on another
-# process); zz-suite.bats, which checks what the others left behind, runs
-# alone after them.
+# BINDIR; its tests are counted one by one (NAME.counts), not as one stage.
+# Test files run JOBS+1 at a time; zz-suite.bats, which checks what the
+# others left behind, runs alone after them.
 suite() {
-	local name=$1 bin=$2 ok nok skip dir
-	shift 2
+	local name=$1 bin=$2 dir run=$3
+	shift 3
 	dir=$(mktemp -d /tmp/ipcut-suite.XXXXXX) && chmod 0755 "$dir" || return
-	# Two suites at once (make check twice) use different keys and names.
-	local run=$(( ($$ + ${#summary[@]}) % 256 ))
 	IPCUT_SUITE_DIR=$dir IPCUT_DIR=$dir IPCUT_RUN=$run bash -c '. tests/setup_suite.bash && ipc_snapshot' > "$dir/before"
 	# A hung test fails on its own instead of holding up the whole run.
 	stage "$name" env IPCUTILS_BIN="$bin" BATS_TEST_TIMEOUT=120 \
 		IPCUT_SUITE_DIR="$dir" IPCUT_RUN="$run" "$@" bash -c run_bats
 	rm -rf "$dir"
+	local ok nok skip
 	ok=$(grep -c '^ok ' "$LOG/$name.log")
 	skip=$(grep -c '^ok .* # skip' "$LOG/$name.log")
 	nok=$(grep -c '^not ok ' "$LOG/$name.log")
-	passed=$((passed + ok - skip))
-	skipped=$((skipped + skip))
-	failed=$((failed + nok))
-	[ "$nok" -gt 0 ] && failed_stages=$((failed_stages - 1))
-	summary[${#summary[@]}-1]+=" ($((ok - skip)) passed, $nok failed, $skip skipped)"
+	echo "$((ok - skip)) $nok $skip" > "$LOG/$name.counts"
+	sed -i "1s/\$/ ($((ok - skip)) passed, $nok failed, $skip skipped)/" "$LOG/$name.sum"
 }
 run_bats() {
 	local files=() f rc=0
 	for f in tests/*.bats; do
 		[ "$f" = tests/zz-suite.bats ] || files+=("$f")
 	done
-	bats --jobs $((JOBS + 2)) --no-parallelize-within-files --timing --formatter tap "${files[@]}" || rc=1
+	bats --jobs $((JOBS + 1)) --no-parallelize-within-files --timing --formatter tap "${files[@]}" || rc=1
 	bats --timing --formatter tap tests/zz-suite.bats || rc=1
 	return "$rc"
 }
@@ -96,27 +108,7 @@ shell_files() {
 		'bench/run' 'demo/run' 'tests/fuzz/run' 2>/dev/null | sort -u
 }
 
-SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
 
-# The plain build is what the suite, demo and bench run; always made.
-stage build make -s -j"$JOBS" WERROR=1 all
-if want build-clang; then
-	if command -v clang >/dev/null; then
-		stage build-clang make -s -j"$JOBS" O=build/clang CC=clang WERROR=1 all
-	else
-		summary+=("check: build-clang: skipped (no clang)")
-	fi
-fi
-if want build-musl; then
-	if command -v musl-gcc >/dev/null; then
-		stage build-musl make -s -j"$JOBS" O=build/musl CC=musl-gcc WERROR=1 all
-	else
-		summary+=("check: build-musl: skipped (no musl-gcc)")
-	fi
-fi
-want bats && suite bats build
-# shellcheck disable=SC2046
-want shellcheck && stage shellcheck shellcheck -x $(shell_files)
 # Every mandoc message fails the stage but those that depend on which
 # manuals this machine has installed.
 mandoc_lint() {
@@ -126,7 +118,6 @@ mandoc_lint() {
 	printf '%s' "$out"
 	[ -z "$out" ]
 }
-want mandoc && stage mandoc mandoc_lint
 # Debian's man uses groff: every page must render there without a warning
 # and say the same words as under mandoc (hyphenation and the NAME dash
 # aside), and no heading may start with a word that is an mdoc macro
@@ -159,33 +150,81 @@ groff_render() {
 	done
 	return "$rc"
 }
-if want groff; then
-	if command -v groff >/dev/null; then
-		stage groff groff_render
-	else
-		summary+=("check: groff: skipped (no groff)")
+
+SAN='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer'
+
+# The lane of everything but the suites and the bench.
+others() {
+	if want build-clang; then
+		if command -v clang >/dev/null; then
+			stage build-clang make -s -j"$JOBS" O=build/clang CC=clang WERROR=1 all
+		else
+			skipped build-clang "no clang"
+		fi
 	fi
-fi
+	if want build-musl; then
+		if command -v musl-gcc >/dev/null; then
+			stage build-musl make -s -j"$JOBS" O=build/musl CC=musl-gcc WERROR=1 all
+		else
+			skipped build-musl "no musl-gcc"
+		fi
+	fi
+	# shellcheck disable=SC2046
+	want shellcheck && stage shellcheck shellcheck -x $(shell_files)
+	want mandoc && stage mandoc mandoc_lint
+	if want groff; then
+		if command -v groff >/dev/null; then
+			stage groff groff_render
+		else
+			skipped groff "no groff"
+		fi
+	fi
+	# The fuzzers: their committed inputs replayed, then a few seconds each.
+	if want fuzz; then
+		if command -v clang >/dev/null; then
+			stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-3}"
+		else
+			skipped fuzz "no clang"
+		fi
+	fi
+	want demo && stage demo timeout 300 bash demo/run build
+	true
+}
+
+rm -f "$LOG/order"
+# The plain build is what the suite, demo and bench run; always made.
+stage build make -s -j"$JOBS" WERROR=1 all
 if want build-asan bats-asan; then
 	stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
 fi
-want bats-asan && suite bats-asan build/asan ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
-# The fuzzers, a few seconds each after replaying their committed inputs.
-if want fuzz; then
-	if command -v clang >/dev/null; then
-		stage fuzz timeout 600 bash tests/fuzz/run "${FUZZ_SECONDS:-6}"
-	else
-		summary+=("check: fuzz: skipped (no clang)")
-	fi
-fi
-want demo && stage demo timeout 300 bash demo/run build
+# Two suites at once (and make check run twice at once) use different
+# System V keys and POSIX names: run numbers 2N and 2N+1.
+run=$(( ($$ % 128) * 2 ))
+export QUIET=1
+want bats && suite bats build "$run" &
+want bats-asan && suite bats-asan build/asan $((run + 1)) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 &
+others &
+wait
+unset QUIET
 want bench-quick && stage bench-quick env QUICK=1 timeout 600 bash bench/run build
 
 printf '\n'
-printf '%s\n' "${summary[@]}"
+failed=0 passed=0 skipped=0
+while read -r name; do
+	cat "$LOG/$name.sum"
+	if [ -f "$LOG/$name.counts" ]; then
+		read -r p f s < "$LOG/$name.counts"
+		passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+		# A suite that failed with no test failing (bats itself) fails too.
+		if [ "$f" -eq 0 ] && grep -q FAILED "$LOG/$name.sum"; then
+			failed=$((failed + 1))
+		fi
+	elif grep -q FAILED "$LOG/$name.sum"; then
+		failed=$((failed + 1))
+	fi
+done < "$LOG/order"
 # The slowest tests, to know where the suite's time goes.
 cat "$LOG"/bats*.log 2>/dev/null | sed -nE 's/^(not )?ok [0-9]+ (.*) in ([0-9]+)ms( # .*)?$/\3 \2/p' |
 	sort -rn | head -10 | awk '{ t = $1; $1 = ""; printf "check: slow: %6.1f s%s\n", t / 1000, $0 }'
-failed=$((failed + failed_stages))
 printf 'check: %d passed, %d failed, %d skipped\n' "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]
