@@ -26,10 +26,13 @@ O ?= build
 
 CFLAGS ?= -O2 -g
 WARNFLAGS = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
-ifdef WERROR
-WARNFLAGS += -Werror
-endif
 ALL_CFLAGS = -std=c11 $(WARNFLAGS) $(CFLAGS)
+# -Werror changes no output, so it is not in $(O)/.flags: a make install
+# after make WERROR=1 (the suite's install tests, while other tests run
+# the same binaries) must not rebuild them.
+ifdef WERROR
+ERRFLAGS = -Werror
+endif
 ALL_CPPFLAGS = -D_GNU_SOURCE -Ilib -DVERSION='"$(VERSION)"' $(CPPFLAGS)
 # librt only where the libc still needs it (glibc before 2.34): --as-needed
 # drops it otherwise, and every library loaded costs start-up time.
@@ -55,7 +58,7 @@ $(O)/.flags: FORCE
 	  || echo '$(CC) $(ALL_CFLAGS) $(ALL_CPPFLAGS) $(LDFLAGS) $(LDLIBS)' > $@
 
 $(O)/lib/%.o: lib/%.c $(O)/.flags
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ERRFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/libipcutils.a: $(LIBOBJ)
 	rm -f $@
@@ -63,7 +66,7 @@ $(O)/libipcutils.a: $(LIBOBJ)
 
 # One program from one source file, linked with the library: the tools
 # (cmd/), and the test and bench helpers (tests/*.c, bench/*.c).
-LINK = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
+LINK = $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ERRFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(O)/libipcutils.a $(LDLIBS)
 $(O)/%: cmd/%.c $(O)/libipcutils.a $(O)/.flags
 	$(LINK)
 $(O)/tests/%: tests/%.c $(O)/libipcutils.a $(O)/.flags
