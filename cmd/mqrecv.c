@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* mqrecv: receive messages from a POSIX or System V message queue. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
