@@ -191,3 +191,17 @@ export -f termreader
 	: > "$T/out"
 	accounted m 1 "$T/err1" -- -k "$k"
 }
+
+@test "issue 21.4: shmcat -u into a socket whose reader read nothing keeps the object (lib/outq)" {
+	local name
+	name=$(posix_name)
+	seq 1000 | shmput "$name"
+	# The reader waits until the bytes are there, then leaves unread.
+	socketpair "shmcat -u '$name' 2> '$T/err1'; echo \$? > '$T/st'" \
+		"/usr/bin/python3 -c 'import select; select.select([0], [], [])'"
+	assert_equal "$(cat "$T/st")" 1
+	run cat "$T/err1"
+	assert_output --regexp "^shmcat: $name: the reader left with [0-9]+ bytes? unread; the object is kept$"
+	run shmcat "$name"
+	assert_output "$(seq 1000)"
+}
