@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -11,6 +12,9 @@
 
 #include "outq.h"
 
+/* A reader that keeps up takes what was written within microseconds:
+ * look this many times, yielding, before sleeping on it. */
+#define SPINS 200
 /* Without inotify, look again after a nap that doubles up to this. */
 #define NAP_MIN_NS 20000L
 #define NAP_MAX_NS 20000000L
@@ -85,6 +89,8 @@ long outq_wait(struct outq *q)
 
 	if (q->kind == OUTQ_OTHER)
 		return 0;
+	for (int i = 0; i < SPINS && unread(q) > 0; i++)
+		sched_yield();
 	for (;;) {
 		/* Count first, then look for the reader: a peer that left
 		 * before the count shows as gone after it. */
