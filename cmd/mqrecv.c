@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* mqrecv: receive messages from a POSIX or System V message queue. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include "ipcname.h"
 #include "msgq.h"
 #include "opterr.h"
+#include "outq.h"
 #include "parse.h"
 #include "record.h"
 #include "tool.h"
@@ -78,11 +77,7 @@ static const struct option longopts[] = {
 
 #define TICK_MS 250
 /* How long a put-back waits for room in a full queue. */
-#define PUTBACK_NS (5 * NS_PER_SEC)
-/* A reader that empties the pipe within this is keeping up: batch more. */
-#define KEEPS_UP_NS 1000000
-
-struct pending { size_t rec, off, len; long prio; }; /* rec: where its framing starts */
+#define PUTBACK_S 5
 
 struct opts {
 	struct ipc_target t;
@@ -94,20 +89,14 @@ struct opts {
 	const char *timeout_text;   /* as the user wrote it, for messages */
 };
 
-/* A receiver: the queue, the records on their way out, and the pipe. */
+/* A receiver: the queue, the output, and whether a message is in flight. */
 struct rx {
 	const struct opts *o;
 	struct msgq q;
-	struct rec_writer w;
-	struct pending *pend;      /* the messages queued in w, in order */
-	size_t npend, pendcap;
-	size_t inflight;           /* pipe: bytes of the last batch, maybe unread */
-	size_t nflight;            /* and its messages, still in pend */
-	int64_t written_at;        /* when it was written */
-	size_t limit;              /* pipe: messages per batch */
-	bool pipe_out;
-	int pipe_size;             /* stdout's pipe size, to restore */
-	uint64_t got;              /* messages written out */
+	struct rec_writer w;       /* one record at a time */
+	struct outq out;
+	uint64_t got;              /* messages taken */
+	bool in_flight;            /* message got is written, maybe not yet read */
 	sigset_t stopsigs;
 };
 
@@ -118,128 +107,68 @@ static void on_stop(int sig)
 	stop = sig;
 }
 
-/* Put back the queued messages i to j, say how many, and how many are lost. */
-static void put_back(struct rx *x, size_t i, size_t j, size_t partly)
+/* Message got could not be written at all: put it back, say so, fail. */
+static noreturn void undeliverable(struct rx *x, const char *p, size_t len, long prio)
 {
 	struct deadline d;
-	size_t back = 0, n = j - i + partly;
-	int err = 0;
-
-	deadline_start(&d, PUTBACK_NS);
-	for (; i < j; i++) {
-		if (msgq_putback(&x->q, x->w.buf + x->pend[i].off, x->pend[i].len, x->pend[i].prio, &d))
-			back++;
-		else if (!err)
-			err = errno;
-	}
-	if (n == 0)
-		return;
-	if (back == n)
-		warn("%s: %zu message%s put back into the queue", x->q.label, back,
-		     back == 1 ? "" : "s");
-	else
-		warn("%s: %zu message%s put back into the queue; %zu lost (%s)", x->q.label,
-		     back, back == 1 ? "" : "s", n - back, partly && !err
-		     ? "the reader read part of it" : strerror(err ? err : EAGAIN));
-}
-
-/*
- * The reader left: the bytes of the last batch that it did not read are
- * still in the pipe. Read them back through /proc/self/fd/1 (possible now
- * that no reader holds the pipe) and put back the messages they hold,
- * with those never written. A message the reader took a part of is lost.
- */
-static void reclaim(struct rx *x)
-{
-	char buf[2 * PIPE_BUF];
-	ssize_t r = 0;
-	int fd = open("/proc/self/fd/1", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	size_t i, from = x->inflight, unread;
-	size_t term = x->w.term != REC_RAW;
-	size_t n = x->npend > 0 ? x->npend : x->nflight;
-
-	if (fd >= 0) {
-		r = read(fd, buf, sizeof buf);
-		close(fd);
-	}
-	unread = r > 0 ? (size_t)r : 0;
-	if (unread > 0 && unread <= x->inflight
-	    && memcmp(buf, x->w.buf + x->inflight - unread, unread) == 0)
-		from = x->inflight - unread;
-	else if (unread > 0) /* not our bytes, or not only ours */
-		warn("standard output: %zu unread bytes in the pipe were not this "
-		     "mqrecv's last batch; lost", unread);
-	for (i = 0; i < n && x->pend[i].off + x->pend[i].len + term <= from; i++)
-		;
-	bool partly = i < n && x->pend[i].rec < from;
-	put_back(x, i + partly, n, partly);
-}
-
-/* Nothing more can go out: put back what is queued from i on, and fail. */
-static noreturn void undeliverable(struct rx *x, size_t i)
-{
 	int err = errno;
 
-	if (x->pipe_out && err == EPIPE)
-		reclaim(x);
+	deadline_start(&d, (int64_t)PUTBACK_S * NS_PER_SEC);
+	if (msgq_putback(&x->q, p, len, prio, &d))
+		warn("%s: 1 message put back into the queue", x->q.label);
+	else if (errno == EACCES)
+		warn("%s: 1 message lost, message %" PRIu64 " of this run: it cannot go back (no write permission)",
+		     x->q.label, x->got);
 	else
-		put_back(x, i, x->npend, 0);
+		warn("%s: 1 message lost, message %" PRIu64 " of this run: the queue stayed full for %d s",
+		     x->q.label, x->got, PUTBACK_S);
 	errno = err;
 	die_stdout();
 }
 
 /*
- * Pipe: wait until the reader has emptied it (POLLOUT on a one-page pipe),
- * so that what a leaving reader did not read is at most one batch, and a
- * slow reader holds at most one message besides the one it works on. A
- * reader that keeps up gets twice as many next time, one that does not half.
+ * Write message got as one record, in one write(2) where it fits a pipe
+ * (PIPE_BUF), so that writers sharing the pipe never split it. One message
+ * at a time: a failing output risks that one, which goes back.
  */
-static void wait_drained(struct rx *x)
+static void deliver(struct rx *x, const char *p, size_t len, long prio)
 {
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	char head[32];
+	size_t hl = x->o->show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
+	size_t done;
 
-	while (poll(&p, 1, -1) < 0)
-		if (errno != EINTR)
-			die(EXIT_FAIL, "standard output: poll:");
-	if (p.revents & (POLLERR | POLLHUP)) {
-		errno = EPIPE;
-		undeliverable(x, 0);
-	}
-	if (now_ns() - x->written_at < KEEPS_UP_NS)
-		x->limit = x->limit * 2 > 4096 ? 4096 : x->limit * 2;
-	else if (x->limit > 1)
-		x->limit /= 2;
-	x->inflight = 0;
-	x->nflight = 0;
-}
-
-static void flush_batch(struct rx *x)
-{
-	size_t done, i;
-
-	if (x->w.len == 0)
+	rec_writer_reserve(&x->w, hl + len + 1);
+	rec_append(&x->w, head, hl);
+	rec_write(&x->w, p, len);
+	if (rec_flush_some(&x->w, &done) == 0) {
+		x->in_flight = true;
 		return;
-	if (rec_flush_some(&x->w, &done) < 0) {
-		for (i = 0; i < x->npend; i++)
-			if (x->pend[i].off + x->pend[i].len + (x->w.term != REC_RAW) > done)
-				break;
-		x->inflight = done;
-		undeliverable(x, i);
 	}
-	x->got += x->npend;
-	if (x->pipe_out) { /* kept until the reader has read them */
-		x->inflight = done;
-		x->nflight = x->npend;
-		x->written_at = now_ns();
-	}
-	x->npend = 0;
+	if (done == 0)
+		undeliverable(x, p, len, prio);
+	die(EXIT_FAIL, "%s: 1 message lost, message %" PRIu64 " of this run: %zu of its %zu bytes were written (%s)",
+	    x->q.label, x->got, done, hl + len + (x->w.term != REC_RAW), strerror(errno));
 }
 
-static bool reader_gone(struct rx *x)
+/*
+ * Before taking a message, and before exit: wait until the reader has
+ * read the pipe or socket empty, the last message with it, or has left.
+ * So at most one message is at risk, and it is named when lost: bytes
+ * in a pipe cannot be proven ours (other writers share it), so nothing
+ * ever comes back out of one. A file takes a message as it is written.
+ */
+static void settle(struct rx *x, bool more)
 {
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = 0 };
+	long unread = outq_wait(&x->out);
 
-	return x->pipe_out && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+	if (unread > 0 && x->in_flight)
+		die(EXIT_FAIL, "%s: 1 message lost, message %" PRIu64 " of this run: the reader left before reading all of standard output",
+		    x->q.label, x->got);
+	x->in_flight = false;
+	if (more && outq_gone(&x->out)) {
+		errno = EPIPE;
+		die_stdout();
+	}
 }
 
 /*
@@ -281,13 +210,13 @@ static int wait_posix(struct rx *x, const struct deadline *d)
 		left = (int64_t)TICK_MS * 1000000;
 	ts = ns_to_timespec(left);
 	tp = &ts;
-	r = ppoll(p, x->pipe_out ? 2 : 1, tp, &old);
+	r = ppoll(p, x->out.kind != OUTQ_OTHER ? 2 : 1, tp, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno != EINTR)
 		die(EXIT_FAIL, "%s: poll:", x->q.label);
 	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
-		errno = EPIPE;
-		undeliverable(x, x->npend);
+		errno = EPIPE; /* nothing in flight: settled before the take */
+		die_stdout();
 	}
 	if (r == 0 && tick) {
 		check_replaced(x);
@@ -298,9 +227,11 @@ static int wait_posix(struct rx *x, const struct deadline *d)
 	return r < 0 ? MSGQ_INTR : MSGQ_OK;
 }
 
-/* Take one message, waiting for it unless wait is false. */
-static int take(struct rx *x, char **p, size_t *len, long *prio, bool wait, const struct deadline *d)
+/* Take one message, waiting for it as the options say. */
+static int take(struct rx *x, char **p, size_t *len, long *prio, const struct deadline *d)
 {
+	bool wait = !x->o->nowait;
+
 	for (;;) {
 		int r = msgq_recv(&x->q, p, len, prio, x->o->type, d, !wait,
 				  wait ? TICK_MS : 0);
@@ -315,45 +246,20 @@ static int take(struct rx *x, char **p, size_t *len, long *prio, bool wait, cons
 			return MSGQ_INTR;
 		if (r == MSGQ_TIMEOUT)
 			return r;
-		if (reader_gone(x)) {
+		if (outq_gone(&x->out)) {
 			errno = EPIPE;
-			undeliverable(x, x->npend);
+			die_stdout();
 		}
 	}
 }
 
-/* Queue one message for stdout, making room first. */
-static void add(struct rx *x, const char *p, size_t len, long prio)
-{
-	char head[32];
-	size_t hl = x->o->show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
-	size_t need = hl + len + 2;
-
-	if (x->w.len + need > x->w.cap && !x->pipe_out)
-		flush_batch(x);
-	rec_writer_reserve(&x->w, need);
-	if (x->npend == x->pendcap) {
-		x->pendcap = x->pendcap ? x->pendcap * 2 : 1024;
-		x->pend = xreallocarray(x->pend, x->pendcap, sizeof *x->pend);
-	}
-	size_t rec = x->w.len;
-	rec_append(&x->w, head, hl);
-	x->pend[x->npend++] = (struct pending){ rec, x->w.len, len, prio };
-	rec_write(&x->w, p, len);
-}
-
-/* Standard output: a pipe shrinks to one page while mqrecv writes (see
- * wait_drained); INT and TERM end the loop after what is in hand. */
+/* INT and TERM end the loop; the message in flight is settled first. */
 static void setup_output(struct rx *x)
 {
-	struct stat st;
 	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
 
 	rec_writer_init(&x->w, STDOUT_FILENO, x->o->term);
-	x->pipe_out = fstat(STDOUT_FILENO, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (x->pipe_out && (x->pipe_size = fcntl(STDOUT_FILENO, F_GETPIPE_SZ)) > 0
-	    && fcntl(STDOUT_FILENO, F_SETPIPE_SZ, PIPE_BUF) < 0)
-		x->pipe_size = 0;
+	outq_init(&x->out, STDOUT_FILENO);
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&x->stopsigs);
 	sigaddset(&x->stopsigs, SIGINT);
@@ -363,8 +269,8 @@ static void setup_output(struct rx *x)
 }
 
 /*
- * Receive count messages, or until stopped with follow: the first of each
- * batch waits as the options say, the rest are what is there now. Returns
+ * Receive count messages, or until stopped with follow, one at a time:
+ * each is taken only once the reader has read the one before. Returns
  * how the last take ended (MSGQ_OK, MSGQ_AGAIN, MSGQ_TIMEOUT, MSGQ_INTR).
  */
 static int receive(struct rx *x)
@@ -372,44 +278,21 @@ static int receive(struct rx *x)
 	struct deadline d;
 	int r = MSGQ_OK;
 
-	while (!stop && (x->o->follow || x->got + x->npend < x->o->count)) {
+	while (!stop && (x->o->follow || x->got < x->o->count)) {
 		char *p;
 		size_t len;
 		long prio;
-		bool first = x->npend == 0;
 
-		if (first) {
-			if (x->inflight > 0)
-				wait_drained(x);
-			if (stop)
-				break;
-			if (reader_gone(x)) {
-				errno = EPIPE;
-				undeliverable(x, x->npend);
-			}
-			deadline_start(&d, x->o->timeout);
-		}
-		r = take(x, &p, &len, &prio, first && !x->o->nowait, &d);
-		if (r == MSGQ_AGAIN && !first) {
-			flush_batch(x); /* before waiting */
-			continue;
-		}
-		if (r != MSGQ_OK)
+		settle(x, true);
+		if (stop)
 			break;
-		/* A pipe takes a batch in one write of at most PIPE_BUF: atomic. */
-		if (x->pipe_out && x->npend > 0 && x->w.len + len + 32 > PIPE_BUF) {
-			flush_batch(x);
-			wait_drained(x);
-		}
-		add(x, p, len, prio);
-		if (x->pipe_out && x->npend >= x->limit)
-			flush_batch(x);
+		deadline_start(&d, x->o->timeout);
+		if ((r = take(x, &p, &len, &prio, &d)) != MSGQ_OK)
+			break;
+		x->got++;
+		deliver(x, p, len, prio);
 	}
-	flush_batch(x);
-	if (x->inflight > 0 && !stop)
-		wait_drained(x); /* the last batch too: a reader may leave without it */
-	if (x->pipe_size > 0)
-		fcntl(STDOUT_FILENO, F_SETPIPE_SZ, x->pipe_size);
+	settle(x, false); /* the last one too: a stop or the end waits for it */
 	return r;
 }
 
@@ -489,7 +372,7 @@ static int finish(struct rx *x, int r)
 
 int main(int argc, char **argv)
 {
-	static struct rx x = { .limit = 1 }; /* static: reachable when a failure exits */
+	static struct rx x; /* static: reachable when a failure exits */
 	struct opts o;
 
 	tool_init("mqrecv");

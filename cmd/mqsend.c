@@ -90,19 +90,69 @@ struct run {
 	bool private_q;            /* -k private: a queue of our own */
 };
 
-/* A queue this run made and then failed to fill is removed: -k private
- * always, a named one if nothing reached it. Runs at exit unless popped
- * (mqsend finished): a signal's default death leaves the queue. */
+/* The queue is left: say why, so the user knows what state it is in. */
+static void left_in_place(const struct run *r, unsigned long n)
+{
+	warn("%s: the queue mqsend made is left in place: another producer sent to it; %lu message%s wait%s",
+	     r->q.label, n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+}
+
+/* POSIX: sent is 0 here, so only an empty queue holds nothing but ours. */
+static void remove_posix(const struct run *r)
+{
+	struct mq_attr a;
+
+	if (mq_getattr(r->q.mqd, &a) < 0)
+		return;
+	if (a.mq_curmsgs == 0)
+		mq_unlink(r->q.name);
+	else
+		left_in_place(r, (unsigned long)a.mq_curmsgs);
+}
+
+/*
+ * System V: first stop every send (msg_qbytes 0: no message fits), then
+ * look. Ours alone: empty, or nobody ever received (msg_lrpid 0) and it
+ * holds as many as we sent. A sender blocked meanwhile gets EIDRM, or
+ * goes on once the limit is back.
+ */
+static void remove_sysv(const struct run *r)
+{
+	struct msqid_ds ds;
+	msglen_t qbytes;
+
+	if (msgctl(r->q.id, IPC_STAT, &ds) < 0)
+		return;
+	qbytes = ds.msg_qbytes;
+	ds.msg_qbytes = 0;
+	if (msgctl(r->q.id, IPC_SET, &ds) < 0 || msgctl(r->q.id, IPC_STAT, &ds) < 0)
+		return;
+	if (ds.msg_qnum == 0 || (ds.msg_lrpid == 0 && ds.msg_qnum == r->sent)) {
+		msgctl(r->q.id, IPC_RMID, NULL);
+		return;
+	}
+	ds.msg_qbytes = qbytes;
+	msgctl(r->q.id, IPC_SET, &ds);
+	left_in_place(r, (unsigned long)ds.msg_qnum);
+}
+
+/*
+ * A queue this run made and then failed to fill is removed (-k private
+ * always, a named one if nothing reached it), but only while it holds
+ * nothing but our own messages: another producer may have found it (its
+ * name, the identifier printed) and sent meanwhile. Runs at exit unless
+ * popped (mqsend finished): a signal's default death leaves the queue.
+ */
 static void remove_made(void *arg)
 {
 	struct run *r = arg;
 
-	if (r->q.created && (r->private_q || r->sent == 0)) {
-		if (r->q.kind == IPC_POSIX)
-			mq_unlink(r->q.name);
-		else
-			msgctl(r->q.id, IPC_RMID, NULL);
-	}
+	if (!r->q.created || !(r->private_q || r->sent == 0))
+		return;
+	if (r->q.kind == IPC_POSIX)
+		remove_posix(r);
+	else
+		remove_sysv(r);
 }
 
 /* Send one message, waiting for room as the options say. */

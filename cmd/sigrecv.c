@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "diag.h"
 #include "io.h"
 #include "opterr.h"
+#include "outq.h"
 #include "parse.h"
 #include "pidfile.h"
 #include "signame.h"
@@ -79,6 +81,25 @@ static const char *code_name(int code)
 	}
 }
 
+/* Standard output, and the last line written to it (for a message). */
+static struct outq out;
+static char last[128];
+
+/* While waiting, look for a reader that left this often. */
+#define TICK_NS (250 * 1000000LL)
+
+/* The reader has gone: say so, naming the last signal if it was unread. */
+static noreturn void reader_gone(void)
+{
+	long unread = outq_wait(&out);
+
+	if (unread > 0 && last[0])
+		die(EXIT_FAIL, "signal %s lost: the reader left before reading it (%s unread)",
+		    last, fmt_bytes((uint64_t)unread));
+	errno = EPIPE;
+	die_stdout();
+}
+
 /* One line per signal, written at once: a reader is waiting on it. */
 static void print(const siginfo_t *si, bool verbose)
 {
@@ -94,9 +115,11 @@ static void print(const siginfo_t *si, bool verbose)
 	if (verbose)
 		n += snprintf(line + n, sizeof line - (size_t)n, " code=%s",
 			      code_name(si->si_code));
-	line[n++] = '\n';
-	if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
-		die_stdout();
+	line[n] = '\n';
+	if (write_all(STDOUT_FILENO, line, (size_t)n + 1) < 0)
+		die(EXIT_FAIL, "signal %.*s lost: standard output: write error:", n, line);
+	memcpy(last, line, (size_t)n);
+	last[n] = '\0';
 }
 
 /*
@@ -154,21 +177,28 @@ static noreturn void die_of(int sig)
 	_exit(128 + sig);
 }
 
-/* Wait for one of set: 1, 0 at the deadline, -1 on EINTR. */
+/*
+ * Wait for one of set: 1, 0 at the deadline, -1 on EINTR or a tick (a
+ * pipe or socket on stdout: its reader may leave while we wait).
+ */
 static int wait_one(kset set, siginfo_t *si, const struct deadline *dl)
 {
 	struct timespec ts, *tp = NULL;
+	bool tick = out.kind != OUTQ_OTHER;
+	int64_t left = dl->forever ? INT64_MAX : deadline_left(dl);
 
-	if (!dl->forever) {
-		int64_t left = deadline_left(dl);
-
+	if (tick && left > TICK_NS)
+		left = TICK_NS;
+	else
+		tick = false;
+	if (left != INT64_MAX) {
 		ts = ns_to_timespec(left);
 		tp = &ts;
 	}
 	if (syscall(SYS_rt_sigtimedwait, &set, si, tp, KSET_BYTES) >= 0)
 		return 1;
 	if (errno == EAGAIN)
-		return 0;
+		return tick ? -1 : 0;
 	if (errno == EINTR)
 		return -1;
 	die(EXIT_FAIL, "cannot wait for a signal:");
@@ -263,8 +293,11 @@ static uint64_t receive(const struct opts *o, kset set, kset deadly)
 	deadline_start(&dl, o->timeout);
 	while (o->follow || got < o->count) {
 		siginfo_t si;
-		int r = wait_one(set | deadly, &si, &dl);
+		int r;
 
+		if (outq_gone(&out)) /* before taking a signal it cannot write */
+			reader_gone();
+		r = wait_one(set | deadly, &si, &dl);
 		if (r == 0)
 			break;
 		if (r < 0)
@@ -286,6 +319,7 @@ int main(int argc, char **argv)
 	tool_init("sigrecv");
 	set = parse(&o, argc, argv);
 	need_std(STDOUT_FILENO);
+	outq_init(&out, STDOUT_FILENO);
 	deadly = setup(&o, set);
 	got = receive(&o, set, deadly);
 	if (got == 0 || (!o.follow && got < o.count)) {

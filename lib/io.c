@@ -2,12 +2,10 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
-#include <sys/inotify.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "outq.h"
 
 int wait_fd(int fd, short events, int timeout_ms)
 {
@@ -61,36 +59,11 @@ int write_all(int fd, const void *buf, size_t n)
 
 long wait_read(int fd)
 {
-	struct stat st;
-	char path[32];
-	int unread = 0, in;
+	struct outq q;
+	long n;
 
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
-		return 0;
-	/* A read of the pipe is an IN_ACCESS event on its inode; the reader
-	 * closing it, IN_CLOSE_NOWRITE. Watch before looking. */
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (in >= 0 && inotify_add_watch(in, path, IN_ACCESS | IN_CLOSE_NOWRITE) < 0) {
-		close(in);
-		in = -1;
-	}
-	for (;;) {
-		/* events 0: poll still reports POLLERR, the last reader gone. */
-		struct pollfd p[2] = { { .fd = fd }, { .fd = in, .events = POLLIN } };
-		char ev[4096];
-
-		if (ioctl(fd, FIONREAD, &unread) < 0 || unread == 0)
-			break;
-		if (poll(p, 1, 0) > 0 && (p[0].revents & POLLERR))
-			break;
-		/* Without inotify, look again every 10 ms. */
-		if (poll(p, in >= 0 ? 2 : 1, in >= 0 ? -1 : 10) < 0 && errno != EINTR)
-			break;
-		while (in >= 0 && read(in, ev, sizeof ev) > 0)
-			;
-	}
-	if (in >= 0)
-		close(in);
-	return unread;
+	outq_init(&q, fd);
+	n = outq_wait(&q);
+	outq_free(&q);
+	return n;
 }

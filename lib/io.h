@@ -23,10 +23,10 @@ int write_all(int fd, const void *buf, size_t n);
 int wait_fd(int fd, short events, int timeout_ms);
 
 /*
- * After the last write to fd: when fd is a pipe or FIFO, wait until its
- * reader has read all of it or has gone (inotify on /proc/self/fd/FD sees
- * each read). Returns the bytes left unread: 0 when all was delivered
- * (or fd is not a pipe, where a write that succeeded is delivered).
+ * After the last write to fd: when fd is a pipe or a socket, wait until
+ * its reader has read all of it or has gone (lib/outq.h). Returns the
+ * bytes left unread: 0 when all was delivered (or fd is a file, where a
+ * write that succeeded is delivered).
  */
 long wait_read(int fd);
 

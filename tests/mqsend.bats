@@ -347,3 +347,44 @@ four_by_four() {
 	assert_failure 1
 	assert_output --partial "a queue of 2 messages of 4096 bytes takes more than 8192, and this user's other queues already use part of it"
 }
+
+@test "issue 21.7: a queue mqsend made and failed to fill is removed only while it holds nothing but its own messages" {
+	# The first mqsend makes the queue, then waits for its input (until
+	# $T/go is written); another producer sends 5; the first then fails
+	# on its record 1. The 5 stay (POSIX and System V).
+	local kind
+	for kind in posix sysv; do
+		local q=("$(qn 1)") big='%040d\n' opts=(--msg-size 16)
+		if [ "$kind" = sysv ]; then
+			q=(-k "$(sysv_key 1)") big='%09000d\n' opts=()
+		fi
+		rm -f "$T/go" "$T/st" && mkfifo "$T/go"
+		spawn bash -c "{ read -r _ < '$T/go'; printf '$big' 0; } | mqsend ${opts[*]} ${q[*]} 2> '$T/err'; echo \$? > '$T/st'"
+		wait_until 10 mqrecv -s "${q[@]}"
+		seq 5 | mqsend "${q[@]}"
+		echo > "$T/go"
+		wait_until 10 test -s "$T/st"
+		assert_equal "$(cat "$T/st")" 1
+		run cat "$T/err"
+		assert_line --index 0 --partial "message 1 is"
+		assert_queue_length "${q[@]}" 5
+		# Alone, it removes the queue it made.
+		mqrecv -s -u "${q[@]}" > /dev/null
+		rm -f "$T/go" "$T/st" && mkfifo "$T/go"
+		spawn bash -c "{ read -r _ < '$T/go'; printf '$big' 0; } | mqsend ${opts[*]} ${q[*]} 2> '$T/err'; echo \$? > '$T/st'"
+		wait_until 10 mqrecv -s "${q[@]}"
+		echo > "$T/go"
+		wait_until 10 test -s "$T/st"
+		run mqrecv -s "${q[@]}"
+		assert_failure 1
+	done
+	# -k private: another producer sends to the identifier it printed.
+	rm -f "$T/go" "$T/st" && mkfifo "$T/go"
+	spawn bash -c "{ read -r _ < '$T/go'; printf '%09000d\n' 0; } | mqsend -k private > '$T/id' 2> '$T/err'; echo \$? > '$T/st'"
+	wait_until 10 test -s "$T/id"
+	mqsend -i "$(cat "$T/id")" other
+	echo > "$T/go"
+	wait_until 10 test -s "$T/st"
+	assert_queue_length -i "$(cat "$T/id")" 1
+	ipcrm -q "$(cat "$T/id")"
+}

@@ -158,18 +158,18 @@ Try 'sigrecv --help'."
 	assert_line --index 0 "sigrecv: --timeout: invalid duration 'never' (a number with an optional unit ms, s, m or h)"
 }
 
-@test "stdout errors: /dev/full and a closed pipe, at the first signal" {
+@test "stdout errors: /dev/full at the first signal, which is named; a closed pipe at once" {
 	spawn sigrecv -p "$T/p" USR1 > /dev/full 2> "$T/err"
 	local pid=$!
 	wait_until 5 test -s "$T/p"
 	sigsend -s USR1 "$pid"
 	waitst "$pid"
 	assert_equal "$STATUS" 1
-	assert_equal "$(cat "$T/err")" "sigrecv: standard output: write error: No space left on device"
+	run cat "$T/err"
+	assert_output --regexp "^sigrecv: signal USR1 pid=[0-9]+ uid=0 lost: standard output: write error: No space left on device$"
+	# The reader has gone before any signal: sigrecv sees it and ends.
 	spawn closedpipe sigrecv -p "$T/p" USR1 2> "$T/err"
 	pid=$!
-	wait_until 5 test -s "$T/p"
-	sigsend -s USR1 -p "$T/p"
 	waitst "$pid"
 	assert_equal "$STATUS" 1
 	assert_equal "$(cat "$T/err")" "sigrecv: standard output: write error: Broken pipe"
@@ -244,4 +244,26 @@ Try 'sigrecv --help'."
 	run cat "$T/recv.out"
 	assert_line --index 0 "USR1 pid=$$ uid=0 code=user"
 	assert_line --index 1 --regexp "^USR2 pid=[0-9]+ uid=0 value=7 code=queue$"
+}
+
+@test "issue 21.18: -f | head -n 1: sigrecv notices the reader left; a signal it cannot write is named" {
+	spawn bash -c "sigrecv -f -p '$T/p' USR1 2> '$T/err' | head -n 1 > '$T/out'; echo \${PIPESTATUS[0]} > '$T/st'"
+	wait_until 10 test -s "$T/p"
+	sigsend -s USR1 -q 7 -p "$T/p"
+	# No second signal: sigrecv must see by itself that head has gone.
+	wait_until 10 test -s "$T/st"
+	assert_equal "$(cat "$T/st")" 1
+	run cat "$T/out"
+	assert_output --regexp "^USR1 pid=[0-9]+ uid=0 value=7$"
+	run cat "$T/err"
+	assert_output "sigrecv: standard output: write error: Broken pipe"
+	# A signal taken that cannot be written is named, with its value.
+	spawn sigrecv -p "$T/p2" USR1 > /dev/full 2> "$T/err"
+	local pid=$!
+	wait_until 10 test -s "$T/p2"
+	sigsend -s USR1 -q 9 "$pid"
+	waitst "$pid"
+	assert_equal "$STATUS" 1
+	run cat "$T/err"
+	assert_output --regexp "^sigrecv: signal USR1 pid=[0-9]+ uid=0 value=9 lost: standard output: write error: No space left on device$"
 }

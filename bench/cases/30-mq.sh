@@ -21,12 +21,20 @@ RUNS=$(runs 5) bench "mq sysv $n msgs" \
 	"mqsend | mqrecv -f" "mqsend -k $key < $lines & mqrecv -c $n -k $key > /dev/null; wait" \
 	"C msgsnd loop" "mqloop sysv $n" \
 	"FIFO (cat)" "rm -f $fifo; mkfifo $fifo; cat $lines > $fifo & cat $fifo > /dev/null; wait"
-# What "no message lost" costs: on a pipe mqrecv writes a batch of at most
-# PIPE_BUF bytes and takes more only once the reader emptied the pipe.
-# Against the same run into /dev/null (no pipe, no pacing).
+# What "no message lost" costs: on a pipe or a socket mqrecv takes a
+# message only once the reader has read the last (issue 21), one round
+# trip per message. Against the same run into /dev/null (no reader to
+# wait for), and the socket that socat's SYSTEM gives its command.
 RUNS=$(runs 5) bench "mq sysv pipe $n" \
 	"mqsend | mqrecv -c N | cat" "mqsend -k $key < $lines & mqrecv -c $n -k $key | cat > /dev/null; wait" \
 	"mqsend | mqrecv -c N >null" "mqsend -k $key < $lines & mqrecv -c $n -k $key > /dev/null; wait"
+if have socat; then
+	RUNS=$(runs 5) bench "mq sysv socket $n" \
+		"mqrecv -c N, stdout a socket" "mqsend -k $key < $lines & socat -u SYSTEM:'mqrecv -c $n -k $key' - > /dev/null; wait" \
+		"mqsend | mqrecv -c N >null" "mqsend -k $key < $lines & mqrecv -c $n -k $key > /dev/null; wait"
+else
+	note "no socat: the socket row is skipped"
+fi
 # Sharing: 4 slow workers (2 ms a job) on J jobs; the goal is that none
 # takes more than 1.5x its fair share. Printed as the largest share / fair.
 j=$(pick 400 40)
