@@ -157,11 +157,24 @@ run_example() {
 	for f in "$top"/man/*.[1-8] "$top/README.md"; do
 		[[ $f == *"${EXAMPLES_ONLY:-}"* ]] && extract "$f"
 	done
+	# Four at a time: each runs in namespaces and a directory of its own,
+	# and mostly waits (servers, timeouts).
+	local running=0 list=()
 	for ex in "$T"/ex/*.sh; do
 		ex=$(basename "$ex" .sh)
 		[ -z "$(meta "$T/ex/$ex.meta" skip)" ] || continue
 		n=$((n + 1))
-		why=$(run_example "$ex")
+		list+=("$ex")
+		run_example "$ex" > "$T/ex/$ex.why" &
+		running=$((running + 1))
+		if [ "$running" -ge 4 ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+	done
+	wait
+	for ex in "${list[@]}"; do
+		why=$(cat "$T/ex/$ex.why")
 		[ -z "$why" ] || bad+=("$(sed -n 's/^from: //p' "$T/ex/$ex.meta"): $why")
 	done
 	echo "# $n examples run" >&3
