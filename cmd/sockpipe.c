@@ -430,9 +430,8 @@ static pid_t fork_idle(int c, const struct opts *o)
 	if (pid < 0)
 		warn("fork:");
 	if (pid == 0) {
-		static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
-		for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
-			putenv(vars[i]);
+		/* inherited UCSPI variables go, as on the path without -i */
+		environ = sock_ucspi_env(c);
 		run_idle(c, o);
 	}
 	return pid;
@@ -730,7 +729,11 @@ static int listen_mode(struct opts *o)
 	return stream(c, o);
 }
 
-static const char optstring[] = ":0aehi:klm:qrR:T:vV";
+/*
+ * '-': operands come in order, so parsing stops at the first one after
+ * the address: the command's options are its own, with or without "--".
+ */
+static const char optstring[] = "-:0aehi:klm:qrR:T:vV";
 
 static void parse(int argc, char **argv, struct opts *o)
 {
@@ -739,6 +742,13 @@ static void parse(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (o->addr.text) {
+				optind--; /* the command */
+				goto operands;
+			}
+			sock_arg(optarg, &o->addr);
+			break;
 		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
 		case 'e': o->exec = true; break;
@@ -767,9 +777,12 @@ static void parse(int argc, char **argv, struct opts *o)
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (optind >= argc)
-		usage_error("missing ADDRESS");
-	sock_arg(argv[optind++], &o->addr);
+	if (!o->addr.text) {
+		if (optind >= argc)
+			usage_error("missing ADDRESS");
+		sock_arg(argv[optind++], &o->addr);
+	}
+operands:
 	o->cmd = argv + optind;
 }
 
@@ -788,8 +801,18 @@ static void check(const struct opts *o)
 		usage_error("--print-port needs a tcp or udp address");
 	if (o->exec && o->addr.type == SOCK_DGRAM)
 		usage_error("--exec needs a stream address, not %s", o->addr.text);
-	if (!o->listen && (o->mode_given || o->max_given))
-		usage_error("--%s needs --listen", o->mode_given ? "mode" : "max-conns");
+	if (!o->listen && o->mode_given)
+		usage_error("--mode needs --listen");
+	if (o->max_given && !o->keep)
+		usage_error("--max-conns needs --keep");
+	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
+		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
+	/* -T bounds the wait for one connection; -k waits for ever. */
+	if (o->keep && o->timeout_ns >= 0)
+		usage_error("--timeout is for one connection, not with --keep");
+	if (o->relay.quit_on_eof && (o->keep || o->exec))
+		usage_error("--quit-on-eof is about standard input, which --%s does not read",
+			    o->exec ? "exec" : "keep");
 	if (o->framing && o->addr.type != SOCK_DGRAM)
 		usage_error("--%s is for datagram addresses, not %s", o->framing, o->addr.text);
 	/* The streams this run reads and writes must be open (-k needs no input). */

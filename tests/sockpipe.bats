@@ -100,7 +100,7 @@ children_of() {
 	assert_line --index 0 "sockpipe: --mode needs --listen"
 	run sockpipe --max-conns 3 unix:/x
 	assert_failure 2
-	assert_line --index 0 "sockpipe: --max-conns needs --listen"
+	assert_line --index 0 "sockpipe: --max-conns needs --keep"
 	run sockpipe -a unix:/x
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --all is for datagram addresses, not unix:/x"
@@ -767,3 +767,59 @@ no newline"
 	assert_line --index 0 "$(cat "$T/a")"
 	assert_line --index 1 "$(cat "$T/b")"
 }
+
+# Issue 27: the attack on sockpipe.
+
+@test "-e -i: inherited UCSPI variables are removed on every path" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
+	local show='echo "$PROTO ${TCPREMOTEIP-none} ${TCPREMOTEHOST-none} ${TCPREMOTEINFO-none}"'
+	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
+		spawn sockpipe -lke -i 5 "unix:$T/i" -- sh -c "$show"
+	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
+		spawn sockpipe -lke "unix:$T/n" -- sh -c "$show"
+	wait_for_socket --timeout 5 "$T/i"
+	wait_for_socket --timeout 5 "$T/n"
+	run sockpipe "unix:$T/i" < /dev/null
+	assert_output "UNIX none none none"
+	run sockpipe "unix:$T/n" < /dev/null
+	assert_output "UNIX none none none"
+}
+
+@test "-e: the command's options are its own, without --" {
+	spawn sockpipe -le "unix:$T/s" sh -c 'echo ok'
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_success
+	assert_output "ok"
+	spawn sockpipe -lke "unix:$T/l" ls -l /
+	wait_for_socket --timeout 5 "$T/l"
+	run sockpipe "unix:$T/l" < /dev/null
+	assert_line --index 0 --regexp '^total '
+	# options after the address are still sockpipe's
+	spawn sockpipe "unix:$T/x" -l -e cat
+	wait_for_socket --timeout 5 "$T/x"
+	run sockpipe "unix:$T/x" <<<"after"
+	assert_output "after"
+}
+
+@test "options without meaning together are usage errors" {
+	run timeout 10 sockpipe -lk -T 1 "unix:$T/s"
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --timeout is for one connection, not with --keep"
+	run timeout 10 sockpipe -l -m 600 tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode is for a unix socket file, not tcp::0"
+	run timeout 10 sockpipe -l -m 600 abstract:x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode is for a unix socket file, not abstract:x"
+	run timeout 10 sockpipe -lk -q "unix:$T/s"
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --keep does not read"
+	run timeout 10 sockpipe -le -q "unix:$T/s" cat
+	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --exec does not read"
+	run timeout 10 sockpipe -le --max-conns 2 "unix:$T/s" cat
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-conns needs --keep"
+	assert [ ! -e "$T/s" ]
+}
+
