@@ -27,6 +27,8 @@ struct sock_spec {
 	char port[32];
 	int gai;            /* the getaddrinfo error of the last call, or 0 */
 	bool made_file;     /* sock_listen created path; sock_unlink removes it */
+	dev_t dev;          /* the file it made, to remove no other */
+	ino_t ino;
 };
 
 /*
@@ -55,7 +57,10 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl);
  */
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog);
 
-/* Remove the socket file sock_listen made; async-signal-safe. */
+/*
+ * Remove the socket file sock_listen made, if path still names it (not
+ * another server's that replaced it); async-signal-safe.
+ */
 void sock_unlink(const struct sock_spec *sp);
 
 /* The port a socket is bound to, or -1. */

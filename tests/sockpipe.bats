@@ -770,6 +770,44 @@ no newline"
 
 # Issue 27: the attack on sockpipe.
 
+@test "stale check: a live socket of another type keeps its file (dgram, stream, seqpacket)" {
+	command -v socat >/dev/null || skip "no socat"
+	local ino
+	# a datagram socket bound to the file, a stream listener asked for
+	spawn socat -u "UNIX-RECV:$T/d" -
+	wait_for_socket --timeout 5 "$T/d"
+	ino=$(stat -c %i "$T/d")
+	run sockpipe -l -T 1 "unix:$T/d"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/d: listen: Address already in use"
+	assert_equal "$(stat -c %i "$T/d")" "$ino"
+	# a stream listener, a datagram socket asked for
+	spawn sockpipe -lk "unix:$T/s"
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe -l -T 1 "unix-dgram:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix-dgram:$T/s: listen: Address already in use"
+	# a seqpacket listener, a stream listener asked for
+	spawn socat "UNIX-LISTEN:$T/q,so-type=5" - < /dev/null
+	wait_for_socket --timeout 5 "$T/q"
+	ino=$(stat -c %i "$T/q")
+	run sockpipe -l -T 1 "unix:$T/q"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/q: listen: Address already in use"
+	assert_equal "$(stat -c %i "$T/q")" "$ino"
+}
+
+@test "stale check: a listener in another network namespace keeps its file" {
+	need_root
+	spawn sockpipe -lk "unix:$T/s"
+	wait_for_socket --timeout 5 "$T/s"
+	run unshare -n sockpipe -l -T 1 "unix:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	run sockpipe "unix:$T/s" <<<"still served"
+	assert_success
+}
+
 @test "-e -i: inherited UCSPI variables are removed on every path" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
 	local show='echo "$PROTO ${TCPREMOTEIP-none} ${TCPREMOTEHOST-none} ${TCPREMOTEINFO-none}"'
@@ -783,6 +821,20 @@ no newline"
 	assert_output "UNIX none none none"
 	run sockpipe "unix:$T/n" < /dev/null
 	assert_output "UNIX none none none"
+}
+
+@test "an old server leaves a new server's socket file alone" {
+	spawn sockpipe -lk "unix:$T/s"
+	local old=$!
+	wait_for_socket --timeout 5 "$T/s"
+	rm "$T/s"
+	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/s"
+	kill "$old"
+	wait "$old" || true
+	test -S "$T/s"
+	sockpipe "unix:$T/s" <<<"new one"
+	wait_until 5 grep -q "new one" "$T/log"
 }
 
 @test "-e: the command's options are its own, without --" {
