@@ -187,7 +187,30 @@ static size_t dgram_max(int fd)
 	return sock_family(fd) == AF_INET6 ? 65527 : 65507;
 }
 
-static void send_record(struct dgram *d, const struct opts *o)
+/*
+ * Send one datagram. A unix peer whose queue is full gives EAGAIN: wait
+ * for room (poll sees the peer's queue), as a blocking send would; -i
+ * still bounds the wait.
+ */
+static ssize_t send_dgram(struct dgram *d, const char *rec, size_t len,
+			  const struct opts *o, int64_t last)
+{
+	for (;;) {
+		ssize_t n = d->connected ? send(d->fd, rec, len, 0)
+			: sendto(d->fd, rec, len, 0, (const struct sockaddr *)&d->peer, d->peerlen);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+		if (errno == EINTR)
+			continue;
+		int r = wait_fd(d->fd, POLLOUT, relay_idle_ms(&o->relay, last));
+		if (r == 0)
+			relay_idle_check(&o->relay, last);
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static void send_record(struct dgram *d, const struct opts *o, int64_t last)
 {
 	char *rec;
 	size_t len;
@@ -199,8 +222,7 @@ static void send_record(struct dgram *d, const struct opts *o)
 		    d->in.cut ? "more than " : "", len, d->max);
 	if (got < 0)
 		die(EXIT_FAIL, "standard input: read error:");
-	if (got > 0 && (d->connected ? send(d->fd, rec, len, 0)
-			: sendto(d->fd, rec, len, 0, (const struct sockaddr *)&d->peer, d->peerlen)) < 0) {
+	if (got > 0 && send_dgram(d, rec, len, o, last) < 0) {
 		if (errno == EMSGSIZE)
 			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
 			    o->addr.text, (unsigned long long)d->in.count, len);
@@ -266,7 +288,7 @@ static int dgram(int fd, bool listening, const struct opts *o)
 		}
 		if (r > 0 && p[1].revents && !d.in.done) {
 			do
-				send_record(&d, o);
+				send_record(&d, o, last);
 			while (rec_ready(&d.in));
 			last = now_ns();
 		}

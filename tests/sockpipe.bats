@@ -808,6 +808,16 @@ no newline"
 	assert_success
 }
 
+@test "unix-dgram: a sender waits for room, never gives up on EAGAIN (5000 records)" {
+	spawn sockpipe -l "unix-dgram:$T/d" > "$T/out"
+	wait_for_socket --timeout 5 "$T/d"
+	seq 5000 > "$T/in"
+	run sockpipe -q "unix-dgram:$T/d" < "$T/in"
+	assert_success
+	wait_until 10 count_is -l "$T/out" 5000
+	cmp "$T/in" "$T/out"
+}
+
 @test "-e -i: inherited UCSPI variables are removed on every path" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
 	local show='echo "$PROTO ${TCPREMOTEIP-none} ${TCPREMOTEHOST-none} ${TCPREMOTEINFO-none}"'
