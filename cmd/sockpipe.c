@@ -298,6 +298,9 @@ static int dgram(int fd, bool listening, const struct opts *o)
 	rec_reader_free(&d.in);
 	rec_writer_free(&d.out);
 	free(d.buf);
+	long unread = wait_read(STDOUT_FILENO);
+	if (unread > 0)
+		die(EXIT_FAIL, "standard output: the reader left with %ld bytes unread", unread);
 	return 0;
 }
 

@@ -377,26 +377,63 @@ static int listen_unix(struct sock_spec *sp, mode_t mode, int backlog)
 	return fd;
 }
 
+/* A socket bound (and listening) on ai, or -1; dual: IPv6 that takes IPv4 too. */
+static int listen_ai(const struct addrinfo *ai, int type, int backlog, bool dual)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0), one = 1, zero = 0;
+
+	if (fd < 0)
+		return -1;
+	if (type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if ((dual && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0)
+	    || bind_listen(fd, ai->ai_addr, ai->ai_addrlen, type, backlog) < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * "*" with no family pinned: one IPv6 socket that takes IPv4 as well
+ * (getaddrinfo would give 0.0.0.0 first, and IPv6 clients were refused).
+ * -2 where the system has no IPv6, for the caller to bind IPv4 alone.
+ */
+static int listen_dual(struct sock_spec *sp, int backlog)
+{
+	struct addrinfo *res;
+
+	sp->family = AF_INET6;
+	res = resolve(sp);
+	sp->family = AF_UNSPEC;
+	if (!res) {
+		sp->gai = 0;
+		return -2;
+	}
+	int fd = listen_ai(res, sp->type, backlog, true);
+	int e = errno;
+	freeaddrinfo(res);
+	errno = e;
+	if (fd < 0 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL || e == EPROTONOSUPPORT))
+		return -2;
+	return fd;
+}
+
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 {
 	struct addrinfo *res, *ai;
-	int fd = -1, one = 1;
+	int fd = -1;
 
 	sp->gai = 0;
 	if (sp->family == AF_UNIX)
 		return listen_unix(sp, mode, backlog);
+	if (sp->family == AF_UNSPEC && strcmp(sp->host, "*") == 0
+	    && (fd = listen_dual(sp, backlog)) != -2)
+		return fd;
 	if (!(res = resolve(sp)))
 		return -1;
-	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
-			continue;
-		if (sp->type == SOCK_STREAM)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind_listen(fd, ai->ai_addr, ai->ai_addrlen, sp->type, backlog) < 0) {
-			close_keep_errno(fd);
-			fd = -1;
-		}
-	}
+	for (ai = res, fd = -1; ai && fd < 0; ai = ai->ai_next)
+		fd = listen_ai(ai, sp->type, backlog, false);
 	int e = errno;
 	freeaddrinfo(res);
 	errno = e;

@@ -808,6 +808,22 @@ no newline"
 	assert_success
 }
 
+@test "-q over tcp: a server that talks while it reads gets all of the input (3 runs)" {
+	head -c 1M /dev/urandom > "$T/in"
+	local i port
+	for i in 1 2 3; do
+		rm -f "$T/port" "$T/got"
+		# shellcheck disable=SC2016 # expanded by the command's shell
+		spawn sockpipe -le --print-port tcp::0 -- \
+			sh -c 'head -c 64M /dev/zero & cat > "$0"; kill $! 2>/dev/null; true' "$T/got" > "$T/port"
+		local server=$!
+		port=$(port_of "$T/port")
+		sockpipe -q "tcp:127.0.0.1:$port" < "$T/in" > /dev/null
+		wait_until 20 count_is -c "$T/got" 1048576
+		cmp "$T/in" "$T/got"
+	done
+}
+
 @test "unix-dgram: a sender waits for room, never gives up on EAGAIN (5000 records)" {
 	spawn sockpipe -l "unix-dgram:$T/d" > "$T/out"
 	wait_for_socket --timeout 5 "$T/d"
@@ -816,6 +832,18 @@ no newline"
 	assert_success
 	wait_until 10 count_is -l "$T/out" 5000
 	cmp "$T/in" "$T/out"
+}
+
+@test "a reader of standard output that leaves with data unread is an error" {
+	head -c 900000 /dev/zero > "$T/data"
+	spawn sockpipe -l --print-port tcp::0 < "$T/data" > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	# head leaves; sleep holds the pipe open a while without reading
+	run bash -c "sockpipe tcp:127.0.0.1:$port < /dev/null 2> '$T/err' | { head -c10 > /dev/null; sleep 0.5; }; echo \${PIPESTATUS[0]}"
+	assert_output 1
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: standard output: the reader left with [0-9]+ bytes unread\$"
 }
 
 @test "-e -i: inherited UCSPI variables are removed on every path" {
@@ -845,6 +873,16 @@ no newline"
 	test -S "$T/s"
 	sockpipe "unix:$T/s" <<<"new one"
 	wait_until 5 grep -q "new one" "$T/log"
+}
+
+@test "the peer's end of stream closes standard output while stdin is open" {
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sh -c "sockpipe -l 'unix:$T/s' < '$T/in' | wc -c > '$T/out'"
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe -q "unix:$T/s" <<<"hello"
+	assert_success
+	wait_until 5 grep -qx 6 "$T/out"
 }
 
 @test "-e: the command's options are its own, without --" {
@@ -883,5 +921,17 @@ no newline"
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --max-conns needs --keep"
 	assert [ ! -e "$T/s" ]
+}
+
+@test "tcp:*:PORT listens on every address, IPv4 and IPv6" {
+	run sockpipe -l -T 0.01 'tcp:[::1]:0'
+	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
+	spawn sockpipe -lke --print-port 'tcp:*:0' -- cat > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
 }
 
