@@ -50,15 +50,17 @@ static const char usage[] =
 "  -k, --keep               with -l: serve connections until interrupted\n"
 "  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
-"      --max-conns N        with -k: at most N connections at once (default 64)\n"
+"      --max-conns N        with -k: at most N connections at once (default 64;\n"
+"                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
 "      --print-port         with -l: write the port bound to standard output\n"
 "                           first\n"
-"  -q, --quit-on-eof        stop at end of input, without waiting for the peer\n"
+"  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
+"                           waiting for its end (not with -k or -e)\n"
 "  -r, --raw                write received records with no terminator\n"
 "                           (datagrams)\n"
 "  -R, --retry DURATION     keep trying to connect for up to DURATION\n"
 "  -T, --timeout DURATION   give up (status 124) if not connected within\n"
-"                           DURATION, retries included\n"
+"                           DURATION, retries included (not with -k)\n"
 "  -v, --verbose            one line per connection on standard error: the\n"
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
@@ -533,7 +535,13 @@ static int serve_exec(int lfd, struct opts *o)
 	}
 }
 
-#define LINE_MAX_BYTES (1 << 20) /* longer lines are written in pieces */
+/*
+ * A -lk sink holds at most 64 MiB of partial lines in all: each of
+ * --max-conns connections buffers up to 64 MiB / --max-conns of a line
+ * (1 MiB at most, 16 KiB at least) and writes a longer line in pieces.
+ */
+#define SINK_BYTES ((size_t)64 << 20)
+static size_t line_max = 1 << 20;
 
 struct client {
 	int fd;
@@ -549,7 +557,7 @@ struct client {
 static void drain(struct client *c, bool end)
 {
 	char *nl = c->len ? memrchr(c->buf, '\n', c->len) : NULL;
-	bool full = c->cap >= LINE_MAX_BYTES && c->len + 1 >= c->cap;
+	bool full = c->cap >= line_max && c->len + 1 >= c->cap;
 	size_t n = end || full ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
 
 	if (end && n > 0 && c->buf[n - 1] != '\n')
@@ -567,10 +575,11 @@ static void drain(struct client *c, bool end)
 static bool read_client(struct client *c, const struct opts *o)
 {
 	if (c->len + 1 >= c->cap) {
-		if (c->cap >= LINE_MAX_BYTES)
-			drain(c, false); /* a line longer than 1 MiB goes in pieces */
+		size_t cap = c->cap ? c->cap * 2 : 65536;
+		if (c->cap >= line_max)
+			drain(c, false); /* a line longer than line_max goes in pieces */
 		else
-			c->buf = xreallocarray(c->buf, c->cap = c->cap ? c->cap * 2 : 65536, 1);
+			c->buf = xreallocarray(c->buf, c->cap = cap < line_max ? cap : line_max, 1);
 	}
 	ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
 	if (got > 0) {
@@ -623,6 +632,8 @@ static int serve_lines(int lfd, const struct opts *o)
 	unsigned n = 1;
 	bool full = false;
 
+	line_max = SINK_BYTES / o->max_conns;
+	line_max = line_max > 1 << 20 ? 1 << 20 : line_max < 16384 ? 16384 : line_max;
 	p[0].fd = lfd;
 	for (;;) {
 		bool accepting = n <= o->max_conns && !full;

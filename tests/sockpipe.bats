@@ -132,6 +132,9 @@ children_of() {
 #                                       a listener sends all of stdin ...
 #   ... standard input stays open       end of stream: ... stdin stays open ...
 #   peer closes first, with -q          end of stream: ... with -q ...
+#   standard input ends, with -q (tcp)  -q over tcp: a server that talks while it reads ...
+#   peer closes first: stdout closed    the peer's end of stream closes standard output ...
+#   reader leaves with bytes unread     a reader of standard output that leaves ...
 #   peer resets the connection          a peer that resets the connection is an error
 #   peer closes before reading all      end of stream: a reply that came before a reset ...
 #   nothing moves for -i                -i: nothing moved ...; -lk -i ...; -lke -i ...
@@ -935,3 +938,30 @@ no newline"
 	assert_output "six"
 }
 
+@test "sockpipe(1) says what nc, ncat and socat do when their peer half-closes" {
+	local man="$BATS_TEST_DIRNAME/../man/sockpipe.1"
+	run grep -n -A2 'goes on sending standard input until its end, as' "$man"
+	assert_failure
+	grep -q 'stop sending, and exit 0, as soon as their peer half-closes' "$man"
+	# what it says to do: keep input open until nc -N has sent it all
+	command -v nc >/dev/null || skip "no nc"
+	head -c 4M /dev/urandom > "$T/data"
+	spawn nc -N -vl 127.0.0.1 0 < "$T/data" > /dev/null 2> "$T/nc"
+	local port
+	port=$(port_of "$T/nc")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in" > "$T/got"
+	wait_until 10 count_is -c "$T/got" 4194304
+	cmp "$T/data" "$T/got"
+}
+
+@test "-lk: line buffers are bounded by --max-conns (64 MiB in all)" {
+	# 64 MiB / 512 connections: 128 KiB a connection; a longer line goes in pieces
+	spawn sockpipe -lk --max-conns 512 "unix:$T/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sh -c "{ head -c 200000 /dev/zero | tr '\\0' a; cat '$T/in'; } | sockpipe 'unix:$T/s'"
+	wait_until 10 sh -c "test \$(wc -c < '$T/log') -ge 131071"
+}
