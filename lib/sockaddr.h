@@ -50,8 +50,9 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl);
 
 /*
  * Bind (and listen on, for streams) the address: no host or "localhost"
- * is loopback, "*" is every address. A unix socket file gets mode; an
- * existing socket file nobody listens on is replaced, anything else
+ * is loopback, "*" is every address (IPv6 and IPv4 unless the family is
+ * pinned). A unix socket file gets mode; an existing socket file no
+ * socket of any type is bound to is replaced, anything else
  * there is EADDRINUSE (a socket in use) or EEXIST (not a socket).
  * Returns the socket (blocking), or -1 with errno (or sp->gai) set.
  */
