@@ -50,15 +50,17 @@ static const char usage[] =
 "  -k, --keep               with -l: serve connections until interrupted\n"
 "  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
-"      --max-conns N        with -k: at most N connections at once (default 64)\n"
+"      --max-conns N        with -k: at most N connections at once (default 64;\n"
+"                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
 "      --print-port         with -l: write the port bound to standard output\n"
 "                           first\n"
-"  -q, --quit-on-eof        stop at end of input, without waiting for the peer\n"
+"  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
+"                           waiting for its end (not with -k or -e)\n"
 "  -r, --raw                write received records with no terminator\n"
 "                           (datagrams)\n"
 "  -R, --retry DURATION     keep trying to connect for up to DURATION\n"
 "  -T, --timeout DURATION   give up (status 124) if not connected within\n"
-"                           DURATION, retries included\n"
+"                           DURATION, retries included (not with -k)\n"
 "  -v, --verbose            one line per connection on standard error: the\n"
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
@@ -187,7 +189,30 @@ static size_t dgram_max(int fd)
 	return sock_family(fd) == AF_INET6 ? 65527 : 65507;
 }
 
-static void send_record(struct dgram *d, const struct opts *o)
+/*
+ * Send one datagram. A unix peer whose queue is full gives EAGAIN: wait
+ * for room (poll sees the peer's queue), as a blocking send would; -i
+ * still bounds the wait.
+ */
+static ssize_t send_dgram(struct dgram *d, const char *rec, size_t len,
+			  const struct opts *o, int64_t last)
+{
+	for (;;) {
+		ssize_t n = d->connected ? send(d->fd, rec, len, 0)
+			: sendto(d->fd, rec, len, 0, (const struct sockaddr *)&d->peer, d->peerlen);
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+		if (errno == EINTR)
+			continue;
+		int r = wait_fd(d->fd, POLLOUT, relay_idle_ms(&o->relay, last));
+		if (r == 0)
+			relay_idle_check(&o->relay, last);
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static void send_record(struct dgram *d, const struct opts *o, int64_t last)
 {
 	char *rec;
 	size_t len;
@@ -199,8 +224,7 @@ static void send_record(struct dgram *d, const struct opts *o)
 		    d->in.cut ? "more than " : "", len, d->max);
 	if (got < 0)
 		die(EXIT_FAIL, "standard input: read error:");
-	if (got > 0 && (d->connected ? send(d->fd, rec, len, 0)
-			: sendto(d->fd, rec, len, 0, (const struct sockaddr *)&d->peer, d->peerlen)) < 0) {
+	if (got > 0 && send_dgram(d, rec, len, o, last) < 0) {
 		if (errno == EMSGSIZE)
 			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
 			    o->addr.text, (unsigned long long)d->in.count, len);
@@ -266,7 +290,7 @@ static int dgram(int fd, bool listening, const struct opts *o)
 		}
 		if (r > 0 && p[1].revents && !d.in.done) {
 			do
-				send_record(&d, o);
+				send_record(&d, o, last);
 			while (rec_ready(&d.in));
 			last = now_ns();
 		}
@@ -276,6 +300,9 @@ static int dgram(int fd, bool listening, const struct opts *o)
 	rec_reader_free(&d.in);
 	rec_writer_free(&d.out);
 	free(d.buf);
+	long unread = wait_read(STDOUT_FILENO);
+	if (unread > 0)
+		die(EXIT_FAIL, "standard output: the reader left with %ld bytes unread", unread);
 	return 0;
 }
 
@@ -430,9 +457,8 @@ static pid_t fork_idle(int c, const struct opts *o)
 	if (pid < 0)
 		warn("fork:");
 	if (pid == 0) {
-		static char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN];
-		for (int i = 0, k = sock_ucspi_vars(c, vars); i < k; i++)
-			putenv(vars[i]);
+		/* inherited UCSPI variables go, as on the path without -i */
+		environ = sock_ucspi_env(c);
 		run_idle(c, o);
 	}
 	return pid;
@@ -509,7 +535,13 @@ static int serve_exec(int lfd, struct opts *o)
 	}
 }
 
-#define LINE_MAX_BYTES (1 << 20) /* longer lines are written in pieces */
+/*
+ * A -lk sink holds at most 64 MiB of partial lines in all: each of
+ * --max-conns connections buffers up to 64 MiB / --max-conns of a line
+ * (1 MiB at most, 16 KiB at least) and writes a longer line in pieces.
+ */
+#define SINK_BYTES ((size_t)64 << 20)
+static size_t line_max = 1 << 20;
 
 struct client {
 	int fd;
@@ -525,7 +557,7 @@ struct client {
 static void drain(struct client *c, bool end)
 {
 	char *nl = c->len ? memrchr(c->buf, '\n', c->len) : NULL;
-	bool full = c->cap >= LINE_MAX_BYTES && c->len + 1 >= c->cap;
+	bool full = c->cap >= line_max && c->len + 1 >= c->cap;
 	size_t n = end || full ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
 
 	if (end && n > 0 && c->buf[n - 1] != '\n')
@@ -543,10 +575,11 @@ static void drain(struct client *c, bool end)
 static bool read_client(struct client *c, const struct opts *o)
 {
 	if (c->len + 1 >= c->cap) {
-		if (c->cap >= LINE_MAX_BYTES)
-			drain(c, false); /* a line longer than 1 MiB goes in pieces */
+		size_t cap = c->cap ? c->cap * 2 : 65536;
+		if (c->cap >= line_max)
+			drain(c, false); /* a line longer than line_max goes in pieces */
 		else
-			c->buf = xreallocarray(c->buf, c->cap = c->cap ? c->cap * 2 : 65536, 1);
+			c->buf = xreallocarray(c->buf, c->cap = cap < line_max ? cap : line_max, 1);
 	}
 	ssize_t got = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
 	if (got > 0) {
@@ -599,6 +632,8 @@ static int serve_lines(int lfd, const struct opts *o)
 	unsigned n = 1;
 	bool full = false;
 
+	line_max = SINK_BYTES / o->max_conns;
+	line_max = line_max > 1 << 20 ? 1 << 20 : line_max < 16384 ? 16384 : line_max;
 	p[0].fd = lfd;
 	for (;;) {
 		bool accepting = n <= o->max_conns && !full;
@@ -730,7 +765,11 @@ static int listen_mode(struct opts *o)
 	return stream(c, o);
 }
 
-static const char optstring[] = ":0aehi:klm:qrR:T:vV";
+/*
+ * '-': operands come in order, so parsing stops at the first one after
+ * the address: the command's options are its own, with or without "--".
+ */
+static const char optstring[] = "-:0aehi:klm:qrR:T:vV";
 
 static void parse(int argc, char **argv, struct opts *o)
 {
@@ -739,6 +778,13 @@ static void parse(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (o->addr.text) {
+				optind--; /* the command */
+				goto operands;
+			}
+			sock_arg(optarg, &o->addr);
+			break;
 		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
 		case 'e': o->exec = true; break;
@@ -767,9 +813,12 @@ static void parse(int argc, char **argv, struct opts *o)
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	if (optind >= argc)
-		usage_error("missing ADDRESS");
-	sock_arg(argv[optind++], &o->addr);
+	if (!o->addr.text) {
+		if (optind >= argc)
+			usage_error("missing ADDRESS");
+		sock_arg(argv[optind++], &o->addr);
+	}
+operands:
 	o->cmd = argv + optind;
 }
 
@@ -788,8 +837,18 @@ static void check(const struct opts *o)
 		usage_error("--print-port needs a tcp or udp address");
 	if (o->exec && o->addr.type == SOCK_DGRAM)
 		usage_error("--exec needs a stream address, not %s", o->addr.text);
-	if (!o->listen && (o->mode_given || o->max_given))
-		usage_error("--%s needs --listen", o->mode_given ? "mode" : "max-conns");
+	if (!o->listen && o->mode_given)
+		usage_error("--mode needs --listen");
+	if (o->max_given && !o->keep)
+		usage_error("--max-conns needs --keep");
+	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
+		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
+	/* -T bounds the wait for one connection; -k waits for ever. */
+	if (o->keep && o->timeout_ns >= 0)
+		usage_error("--timeout is for one connection, not with --keep");
+	if (o->relay.quit_on_eof && (o->keep || o->exec))
+		usage_error("--quit-on-eof is about standard input, which --%s does not read",
+			    o->exec ? "exec" : "keep");
 	if (o->framing && o->addr.type != SOCK_DGRAM)
 		usage_error("--%s is for datagram addresses, not %s", o->framing, o->addr.text);
 	/* The streams this run reads and writes must be open (-k needs no input). */

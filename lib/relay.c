@@ -2,9 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -270,12 +274,87 @@ void relay_idle_check(const struct relay_opts *o, int64_t last)
 		die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
 }
 
-/* The end of up: shut down the socket's sending side unless -q. */
+/*
+ * The end of up: shut down the socket's sending side, which the peer
+ * reads as its end of input (with -q too: a close with unread bytes from
+ * the peer would be a reset, which throws away what is not yet sent).
+ */
 static void end_up(struct dir *up, int sock)
 {
 	up->done = true;
-	if (!up->o->quit_on_eof && shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
+	if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
 		die(EXIT_FAIL, "%s: shutdown:", up->o->label);
+}
+
+/*
+ * -q: whether the peer has everything that was sent, so that closing
+ * loses nothing. TCP counts the bytes not yet acknowledged (SIOCOUTQ);
+ * a unix socket's data is in the peer's queue already.
+ */
+static bool all_acked(int sock, bool tcp)
+{
+	int unacked = 0;
+
+	return !tcp || ioctl(sock, TIOCOUTQ, &unacked) < 0 || unacked == 0;
+}
+
+/* Out's reader and what it has read: see release_out. */
+struct outwatch {
+	int fd;       /* inotify on out's pipe: each read, each close; -1 none */
+	bool done;    /* out has been released */
+};
+
+/* An inotify descriptor that polls readable at each read or close of pipe fd. */
+static int watch_reads(int fd)
+{
+	char path[32];
+	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	if (in >= 0 && inotify_add_watch(in, path, IN_ACCESS | IN_CLOSE_NOWRITE) < 0) {
+		close(in);
+		in = -1;
+	}
+	return in;
+}
+
+/*
+ * Down has ended: out's reader gets its end of stream now, while input
+ * may still flow (a command in a loop with sockpipe waits for it). Out
+ * is a pipe: first its reader takes what was written; a reader that
+ * left with bytes unread lost them, which is an error (exit 1). False
+ * while the reader has yet to read: wait on w->fd (or a while) and call
+ * again. Out is closed with close_out (a command's pipe), else replaced
+ * by /dev/null so that no descriptor we open lands on it.
+ */
+static bool release_out(int out, struct outwatch *w, const struct relay_opts *o)
+{
+	struct stat st;
+	int unread = 0;
+	char ev[4096];
+
+	while (w->fd >= 0 && read(w->fd, ev, sizeof ev) > 0)
+		continue;
+	bool pipe = !o->close_out && fstat(out, &st) == 0 && S_ISFIFO(st.st_mode);
+	if (pipe && w->fd < 0)
+		w->fd = watch_reads(out); /* before looking: a read in between wakes us */
+	if (pipe && ioctl(out, FIONREAD, &unread) == 0 && unread > 0) {
+		struct pollfd p = { .fd = out }; /* events 0: POLLERR, no reader left */
+		if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
+			die(EXIT_FAIL, "standard output: the reader left with %d bytes unread", unread);
+		return false;
+	}
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	w->done = true;
+	int null = o->close_out ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null >= 0 && dup2(null, out) >= 0) {
+		close(null);
+		return true;
+	}
+	close(out);
+	return true;
 }
 
 /* Free what setup made; report a send error kept for after the reply. */
@@ -295,6 +374,15 @@ static void finish(struct dir *up, struct dir *down, bool has_in)
 	}
 }
 
+/* Whether sock is TCP (-q waits for its acknowledgements). */
+static bool is_tcp(int sock)
+{
+	int proto = 0;
+	socklen_t len = sizeof proto;
+
+	return getsockopt(sock, SOL_SOCKET, SO_PROTOCOL, &proto, &len) == 0 && proto == IPPROTO_TCP;
+}
+
 int relay(int sock, int in, int out, const struct relay_opts *o)
 {
 	struct relay_stats none = { 0, 0 };
@@ -302,30 +390,36 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0,
 			  .count = &st->sent, .o = o };
 	struct dir down = { .from = sock, .to = out, .count = &st->received, .o = o };
+	struct outwatch ow = { .fd = -1, .done = out < 0 };
+	bool tcp = o->quit_on_eof && is_tcp(sock);
 	int64_t last = now_ns();
 
 	if (in >= 0)
 		setup(&up);
 	setup(&down);
 	for (;;) {
-		struct pollfd p[2];
+		struct pollfd p[3];
 		struct dir *pd[2];
 		int n = 0;
 
 		/*
 		 * A peer's EOF ends only what it sends: input keeps going to
 		 * it until input's own end (then SHUT_WR), an error, -i or a
-		 * signal. -q stops at input's end without waiting for more.
+		 * signal. -q stops at input's end without waiting for more,
+		 * once what was received is written out and the peer has
+		 * what was sent.
 		 */
 		if (up.eof && up.len == 0 && !up.done)
 			end_up(&up, sock);
-		/* -q: what was received is written out, nothing more awaited */
-		if (up.done && (down.eof || (o->quit_on_eof && down.len == 0)))
-			break;
-		if (down.eof && o->close_out && out >= 0) {
-			close(out);
-			out = -1;
+		bool acking = false;
+		if (o->quit_on_eof && up.done && !down.eof && down.len == 0) {
+			acking = !up.err && !all_acked(sock, tcp);
+			down.eof = !acking;
 		}
+		if (down.eof && !ow.done && release_out(out, &ow, o))
+			out = -1;
+		if (up.done && down.eof && ow.done)
+			break;
 		if (!up.done) {
 			if (up.eof)
 				up.want_out = true;
@@ -333,7 +427,14 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		}
 		if (!down.eof)
 			add(p, pd, &n, &down);
-		int r = poll(p, (nfds_t)n, relay_idle_ms(o, last));
+		int nw = n;
+		if (down.eof && !ow.done && ow.fd >= 0)
+			p[nw++] = (struct pollfd){ .fd = ow.fd, .events = POLLIN };
+		/* No event says "acknowledged", nor "read" without inotify: look every 10 ms. */
+		int ms = relay_idle_ms(o, last);
+		if ((acking || (down.eof && !ow.done && ow.fd < 0)) && (ms < 0 || ms > 10))
+			ms = 10;
+		int r = poll(p, (nfds_t)nw, ms);
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "poll:");
 		if (r == 0)

@@ -21,18 +21,22 @@ struct relay_opts {
 	bool quit_on_eof;    /* stop at in's end, without waiting for the peer */
 	int64_t idle_ns;     /* stop (124) after this long with nothing moving; <0 never */
 	const char *idle_text; /* the duration as given, for the message */
-	bool close_out;      /* close out once the peer has closed (a command's stdin) */
+	bool close_out;      /* out is a command's stdin: close it, unchecked */
 	struct relay_stats *stats; /* where to count, or NULL */
 };
 
 /*
  * Relay in -> sock and sock -> out until the end of the stream: at in's
- * EOF, shut down sock's sending side (or stop, with quit_on_eof); stop
- * once that is done and the peer has closed. The peer's close ends only
- * sock -> out: in is relayed until its own end. Returns 0; an error exits
- * 1 with a message (a failed send after the reply that waits is written
- * out; a failed write to out is the standard output's write error), an
- * idle timeout exits 124. sock must be non-blocking.
+ * EOF, shut down sock's sending side; stop once that is done and the
+ * peer has closed (with quit_on_eof: once the peer has all that was sent,
+ * TCP acknowledgements included, and what came is written out). The
+ * peer's close ends only sock -> out, and out is released then (closed
+ * with close_out, else made /dev/null, once its pipe's reader has read
+ * what waits in it: a reader that left with bytes unread is an error):
+ * in is relayed until its own end. Returns 0; an error exits 1 with a
+ * message (a failed send after the reply that waits is written out; a
+ * failed write to out is the standard output's write error), an idle
+ * timeout exits 124. sock must be non-blocking.
  */
 int relay(int sock, int in, int out, const struct relay_opts *o);
 

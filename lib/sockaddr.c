@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -269,87 +268,29 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl)
 }
 
 /*
- * sock_diag(7) for unix sockets, declared here (a stable kernel ABI) since
- * musl has no <linux/...> headers: a netlink header, the request, each
- * socket's reply, and its UNIX_DIAG_VFS attribute.
+ * Whether any socket is bound to the socket file at path. A datagram
+ * connect(2) finds the socket bound to the file's inode whatever its type
+ * and network namespace: none gives ECONNREFUSED; a stream or seqpacket
+ * one gives EPROTOTYPE, found without a connection its listener would see
+ * (nor a wait on its full backlog); a datagram one takes the connect,
+ * which sends nothing. Anything but ECONNREFUSED (EACCES too) is in use:
+ * when in doubt, the file is left alone.
  */
-enum { NL_SOCK_DIAG = 4, NL_BY_FAMILY = 20, NL_REQUEST = 1, NL_DUMP = 0x300,
-       NL_ERROR = 2, NL_DONE = 3, UD_SHOW_VFS = 2, UD_VFS = 1, TCP_LISTEN_STATE = 10 };
-struct nl_hdr { uint32_t len; uint16_t type, flags; uint32_t seq, pid; };
-struct ud_req { uint8_t family, protocol; uint16_t pad; uint32_t states, ino, show, cookie[2]; };
-struct ud_msg { uint8_t family, type, state, pad; uint32_t ino, cookie[2]; };
-struct nl_attr { uint16_t len, type; };
-struct ud_vfs { uint32_t ino, dev; };
-
-#define NL_ALIGN(n) (((n) + 3u) & ~3u)
-
-/* One reply: 1 if it names the socket file st (inode and device), else 0. */
-static int reply_names(const char *m, uint32_t len, const struct stat *st, int type)
+static bool file_in_use(const char *path)
 {
-	const struct ud_msg *u = (const void *)(m + sizeof(struct nl_hdr));
-	uint32_t off = sizeof(struct nl_hdr) + sizeof *u;
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	if (len < off || u->type != type)
-		return 0;
-	while (off + sizeof(struct nl_attr) <= len) {
-		const struct nl_attr *a = (const void *)(m + off);
-		if (a->len < sizeof *a || off + a->len > len)
-			break;
-		const struct ud_vfs *v = (const void *)(a + 1);
-		if (a->type == UD_VFS && a->len >= sizeof *a + sizeof *v && v->ino == (uint32_t)st->st_ino
-		    && makedev(v->dev >> 20, v->dev & 0xfffff) == st->st_dev)
-			return 1;
-		off += NL_ALIGN(a->len);
-	}
-	return 0;
+	if (fd < 0)
+		return true;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int r = connect(fd, (struct sockaddr *)&a, sizeof a);
+	int e = errno;
+	close(fd);
+	return r == 0 || e != ECONNREFUSED;
 }
 
-/*
- * 1 if a socket of type listening (stream) or bound (datagram) has the file
- * st as its name, 0 if none has, -1 if the kernel cannot say. Asked of
- * sock_diag(7): connecting to find out would be taken, by a live listener,
- * as its connection (and blocks on a full backlog).
- */
-static int file_in_use(const struct stat *st, int type)
-{
-	struct { struct nl_hdr h; struct ud_req r; } req = {
-		.h = { .len = sizeof req, .type = NL_BY_FAMILY, .flags = NL_REQUEST | NL_DUMP },
-		.r = { .family = AF_UNIX, .show = UD_SHOW_VFS,
-		       .states = type == SOCK_STREAM ? 1u << TCP_LISTEN_STATE : ~0u },
-	};
-	uint32_t buf[8192 / 4];
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NL_SOCK_DIAG);
-	int found = 0;
-
-	if (fd < 0 || send(fd, &req, sizeof req, 0) < 0)
-		goto fail;
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof buf, 0);
-		if (n <= 0)
-			goto fail;
-		for (uint32_t off = 0; off + sizeof(struct nl_hdr) <= (size_t)n;) {
-			const char *m = (const char *)buf + off;
-			const struct nl_hdr *h = (const void *)m;
-			if (h->len < sizeof *h || off + h->len > (size_t)n || h->type == NL_ERROR)
-				goto fail;
-			if (h->type == NL_DONE) {
-				close(fd);
-				return found;
-			}
-			found |= reply_names(m, h->len, st, type);
-			off += NL_ALIGN(h->len);
-		}
-	}
-fail:
-	if (fd >= 0)
-		close_keep_errno(fd);
-	return -1;
-}
-
-/*
- * An existing socket file: in use if a socket listens (or is bound) on it,
- * else stale and removed. If the kernel cannot say, it is left in use.
- */
+/* An existing socket file: in use if a socket is bound to it, else stale and removed. */
 static int clear_stale(const struct sock_spec *sp)
 {
 	struct stat st;
@@ -360,7 +301,7 @@ static int clear_stale(const struct sock_spec *sp)
 		errno = EEXIST;
 		return -1;
 	}
-	if (file_in_use(&st, sp->type) != 0) {
+	if (file_in_use(sp->path)) {
 		errno = EADDRINUSE;
 		return -1;
 	}
@@ -411,9 +352,14 @@ static int listen_unix(struct sock_spec *sp, mode_t mode, int backlog)
 	int r = staged ? tmpname_make(tmp.sun_path, nx, bind_tmp, &fd)
 		: bind(fd, (struct sockaddr *)&a, len);
 	umask(old);
-	if (r < 0) {
+	struct stat st;
+	if (r < 0 || (!sp->abstract && lstat(staged ? tmp.sun_path : sp->path, &st) < 0)) {
 		close_keep_errno(fd);
 		return -1;
+	}
+	if (!sp->abstract) {
+		sp->dev = st.st_dev;
+		sp->ino = st.st_ino;
 	}
 	sp->made_file = !sp->abstract && !staged;
 	if ((sp->type == SOCK_STREAM && listen(fd, backlog) < 0)
@@ -431,26 +377,63 @@ static int listen_unix(struct sock_spec *sp, mode_t mode, int backlog)
 	return fd;
 }
 
+/* A socket bound (and listening) on ai, or -1; dual: IPv6 that takes IPv4 too. */
+static int listen_ai(const struct addrinfo *ai, int type, int backlog, bool dual)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0), one = 1, zero = 0;
+
+	if (fd < 0)
+		return -1;
+	if (type == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if ((dual && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) < 0)
+	    || bind_listen(fd, ai->ai_addr, ai->ai_addrlen, type, backlog) < 0) {
+		close_keep_errno(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * "*" with no family pinned: one IPv6 socket that takes IPv4 as well
+ * (getaddrinfo would give 0.0.0.0 first, and IPv6 clients were refused).
+ * -2 where the system has no IPv6, for the caller to bind IPv4 alone.
+ */
+static int listen_dual(struct sock_spec *sp, int backlog)
+{
+	struct addrinfo *res;
+
+	sp->family = AF_INET6;
+	res = resolve(sp);
+	sp->family = AF_UNSPEC;
+	if (!res) {
+		sp->gai = 0;
+		return -2;
+	}
+	int fd = listen_ai(res, sp->type, backlog, true);
+	int e = errno;
+	freeaddrinfo(res);
+	errno = e;
+	if (fd < 0 && (e == EAFNOSUPPORT || e == EADDRNOTAVAIL || e == EPROTONOSUPPORT))
+		return -2;
+	return fd;
+}
+
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 {
 	struct addrinfo *res, *ai;
-	int fd = -1, one = 1;
+	int fd = -1;
 
 	sp->gai = 0;
 	if (sp->family == AF_UNIX)
 		return listen_unix(sp, mode, backlog);
+	if (sp->family == AF_UNSPEC && strcmp(sp->host, "*") == 0
+	    && (fd = listen_dual(sp, backlog)) != -2)
+		return fd;
 	if (!(res = resolve(sp)))
 		return -1;
-	for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-		if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) < 0)
-			continue;
-		if (sp->type == SOCK_STREAM)
-			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind_listen(fd, ai->ai_addr, ai->ai_addrlen, sp->type, backlog) < 0) {
-			close_keep_errno(fd);
-			fd = -1;
-		}
-	}
+	for (ai = res, fd = -1; ai && fd < 0; ai = ai->ai_next)
+		fd = listen_ai(ai, sp->type, backlog, false);
 	int e = errno;
 	freeaddrinfo(res);
 	errno = e;
@@ -459,7 +442,10 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 
 void sock_unlink(const struct sock_spec *sp)
 {
-	if (sp->made_file)
+	struct stat st;
+
+	if (sp->made_file && lstat(sp->path, &st) == 0 && st.st_dev == sp->dev
+	    && st.st_ino == sp->ino)
 		unlink(sp->path);
 }
 

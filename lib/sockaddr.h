@@ -27,6 +27,8 @@ struct sock_spec {
 	char port[32];
 	int gai;            /* the getaddrinfo error of the last call, or 0 */
 	bool made_file;     /* sock_listen created path; sock_unlink removes it */
+	dev_t dev;          /* the file it made, to remove no other */
+	ino_t ino;
 };
 
 /*
@@ -48,14 +50,18 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl);
 
 /*
  * Bind (and listen on, for streams) the address: no host or "localhost"
- * is loopback, "*" is every address. A unix socket file gets mode; an
- * existing socket file nobody listens on is replaced, anything else
+ * is loopback, "*" is every address (IPv6 and IPv4 unless the family is
+ * pinned). A unix socket file gets mode; an existing socket file no
+ * socket of any type is bound to is replaced, anything else
  * there is EADDRINUSE (a socket in use) or EEXIST (not a socket).
  * Returns the socket (blocking), or -1 with errno (or sp->gai) set.
  */
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog);
 
-/* Remove the socket file sock_listen made; async-signal-safe. */
+/*
+ * Remove the socket file sock_listen made, if path still names it (not
+ * another server's that replaced it); async-signal-safe.
+ */
 void sock_unlink(const struct sock_spec *sp);
 
 /* The port a socket is bound to, or -1. */

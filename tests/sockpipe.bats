@@ -100,7 +100,7 @@ children_of() {
 	assert_line --index 0 "sockpipe: --mode needs --listen"
 	run sockpipe --max-conns 3 unix:/x
 	assert_failure 2
-	assert_line --index 0 "sockpipe: --max-conns needs --listen"
+	assert_line --index 0 "sockpipe: --max-conns needs --keep"
 	run sockpipe -a unix:/x
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --all is for datagram addresses, not unix:/x"
@@ -132,6 +132,9 @@ children_of() {
 #                                       a listener sends all of stdin ...
 #   ... standard input stays open       end of stream: ... stdin stays open ...
 #   peer closes first, with -q          end of stream: ... with -q ...
+#   standard input ends, with -q (tcp)  -q over tcp: a server that talks while it reads ...
+#   peer closes first: stdout closed    the peer's end of stream closes standard output ...
+#   reader leaves with bytes unread     a reader of standard output that leaves ...
 #   peer resets the connection          a peer that resets the connection is an error
 #   peer closes before reading all      end of stream: a reply that came before a reset ...
 #   nothing moves for -i                -i: nothing moved ...; -lk -i ...; -lke -i ...
@@ -764,4 +767,199 @@ no newline"
 	run sort "$T/log"
 	assert_line --index 0 "$(cat "$T/a")"
 	assert_line --index 1 "$(cat "$T/b")"
+}
+
+# Issue 27: the attack on sockpipe.
+
+@test "stale check: a live socket of another type keeps its file (dgram, stream, seqpacket)" {
+	command -v socat >/dev/null || skip "no socat"
+	local ino
+	# a datagram socket bound to the file, a stream listener asked for
+	spawn socat -u "UNIX-RECV:$T/d" -
+	wait_for_socket --timeout 5 "$T/d"
+	ino=$(stat -c %i "$T/d")
+	run sockpipe -l -T 1 "unix:$T/d"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/d: listen: Address already in use"
+	assert_equal "$(stat -c %i "$T/d")" "$ino"
+	# a stream listener, a datagram socket asked for
+	spawn sockpipe -lk "unix:$T/s"
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe -l -T 1 "unix-dgram:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix-dgram:$T/s: listen: Address already in use"
+	# a seqpacket listener, a stream listener asked for
+	spawn socat "UNIX-LISTEN:$T/q,so-type=5" - < /dev/null
+	wait_for_socket --timeout 5 "$T/q"
+	ino=$(stat -c %i "$T/q")
+	run sockpipe -l -T 1 "unix:$T/q"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/q: listen: Address already in use"
+	assert_equal "$(stat -c %i "$T/q")" "$ino"
+}
+
+@test "stale check: a listener in another network namespace keeps its file" {
+	need_root
+	spawn sockpipe -lk "unix:$T/s"
+	wait_for_socket --timeout 5 "$T/s"
+	run unshare -n sockpipe -l -T 1 "unix:$T/s"
+	assert_failure 1
+	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	run sockpipe "unix:$T/s" <<<"still served"
+	assert_success
+}
+
+@test "-q over tcp: a server that talks while it reads gets all of the input (3 runs)" {
+	head -c 1M /dev/urandom > "$T/in"
+	local i port
+	for i in 1 2 3; do
+		rm -f "$T/port" "$T/got"
+		# shellcheck disable=SC2016 # expanded by the command's shell
+		spawn sockpipe -le --print-port tcp::0 -- \
+			sh -c 'head -c 64M /dev/zero & cat > "$0"; kill $! 2>/dev/null; true' "$T/got" > "$T/port"
+		local server=$!
+		port=$(port_of "$T/port")
+		sockpipe -q "tcp:127.0.0.1:$port" < "$T/in" > /dev/null
+		wait_until 20 count_is -c "$T/got" 1048576
+		cmp "$T/in" "$T/got"
+	done
+}
+
+@test "unix-dgram: a sender waits for room, never gives up on EAGAIN (5000 records)" {
+	spawn sockpipe -l "unix-dgram:$T/d" > "$T/out"
+	wait_for_socket --timeout 5 "$T/d"
+	seq 5000 > "$T/in"
+	run sockpipe -q "unix-dgram:$T/d" < "$T/in"
+	assert_success
+	wait_until 10 count_is -l "$T/out" 5000
+	cmp "$T/in" "$T/out"
+}
+
+@test "a reader of standard output that leaves with data unread is an error" {
+	head -c 900000 /dev/zero > "$T/data"
+	spawn sockpipe -l --print-port tcp::0 < "$T/data" > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	# head leaves; sleep holds the pipe open a while without reading
+	run bash -c "sockpipe tcp:127.0.0.1:$port < /dev/null 2> '$T/err' | { head -c10 > /dev/null; sleep 0.5; }; echo \${PIPESTATUS[0]}"
+	assert_output 1
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: standard output: the reader left with [0-9]+ bytes unread\$"
+}
+
+@test "-e -i: inherited UCSPI variables are removed on every path" {
+	# shellcheck disable=SC2016 # expanded by the command's shell
+	local show='echo "$PROTO ${TCPREMOTEIP-none} ${TCPREMOTEHOST-none} ${TCPREMOTEINFO-none}"'
+	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
+		spawn sockpipe -lke -i 5 "unix:$T/i" -- sh -c "$show"
+	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
+		spawn sockpipe -lke "unix:$T/n" -- sh -c "$show"
+	wait_for_socket --timeout 5 "$T/i"
+	wait_for_socket --timeout 5 "$T/n"
+	run sockpipe "unix:$T/i" < /dev/null
+	assert_output "UNIX none none none"
+	run sockpipe "unix:$T/n" < /dev/null
+	assert_output "UNIX none none none"
+}
+
+@test "an old server leaves a new server's socket file alone" {
+	spawn sockpipe -lk "unix:$T/s"
+	local old=$!
+	wait_for_socket --timeout 5 "$T/s"
+	rm "$T/s"
+	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/s"
+	kill "$old"
+	wait "$old" || true
+	test -S "$T/s"
+	sockpipe "unix:$T/s" <<<"new one"
+	wait_until 5 grep -q "new one" "$T/log"
+}
+
+@test "the peer's end of stream closes standard output while stdin is open" {
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sh -c "sockpipe -l 'unix:$T/s' < '$T/in' | wc -c > '$T/out'"
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe -q "unix:$T/s" <<<"hello"
+	assert_success
+	wait_until 5 grep -qx 6 "$T/out"
+}
+
+@test "-e: the command's options are its own, without --" {
+	spawn sockpipe -le "unix:$T/s" sh -c 'echo ok'
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_success
+	assert_output "ok"
+	spawn sockpipe -lke "unix:$T/l" ls -l /
+	wait_for_socket --timeout 5 "$T/l"
+	run sockpipe "unix:$T/l" < /dev/null
+	assert_line --index 0 --regexp '^total '
+	# options after the address are still sockpipe's
+	spawn sockpipe "unix:$T/x" -l -e cat
+	wait_for_socket --timeout 5 "$T/x"
+	run sockpipe "unix:$T/x" <<<"after"
+	assert_output "after"
+}
+
+@test "options without meaning together are usage errors" {
+	run timeout 10 sockpipe -lk -T 1 "unix:$T/s"
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --timeout is for one connection, not with --keep"
+	run timeout 10 sockpipe -l -m 600 tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode is for a unix socket file, not tcp::0"
+	run timeout 10 sockpipe -l -m 600 abstract:x
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --mode is for a unix socket file, not abstract:x"
+	run timeout 10 sockpipe -lk -q "unix:$T/s"
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --keep does not read"
+	run timeout 10 sockpipe -le -q "unix:$T/s" cat
+	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --exec does not read"
+	run timeout 10 sockpipe -le --max-conns 2 "unix:$T/s" cat
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-conns needs --keep"
+	assert [ ! -e "$T/s" ]
+}
+
+@test "tcp:*:PORT listens on every address, IPv4 and IPv6" {
+	run sockpipe -l -T 0.01 'tcp:[::1]:0'
+	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
+	spawn sockpipe -lke --print-port 'tcp:*:0' -- cat > "$T/port"
+	local port
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
+}
+
+@test "sockpipe(1) says what nc, ncat and socat do when their peer half-closes" {
+	local man="$BATS_TEST_DIRNAME/../man/sockpipe.1"
+	run grep -n -A2 'goes on sending standard input until its end, as' "$man"
+	assert_failure
+	grep -q 'stop sending, and exit 0, as soon as their peer half-closes' "$man"
+	# what it says to do: keep input open until nc -N has sent it all
+	command -v nc >/dev/null || skip "no nc"
+	head -c 4M /dev/urandom > "$T/data"
+	spawn nc -N -vl 127.0.0.1 0 < "$T/data" > /dev/null 2> "$T/nc"
+	local port
+	port=$(port_of "$T/nc")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in" > "$T/got"
+	wait_until 10 count_is -c "$T/got" 4194304
+	cmp "$T/data" "$T/got"
+}
+
+@test "-lk: line buffers are bounded by --max-conns (64 MiB in all)" {
+	# 64 MiB / 512 connections: 128 KiB a connection; a longer line goes in pieces
+	spawn sockpipe -lk --max-conns 512 "unix:$T/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/s"
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sh -c "{ head -c 200000 /dev/zero | tr '\\0' a; cat '$T/in'; } | sockpipe 'unix:$T/s'"
+	wait_until 10 sh -c "test \$(wc -c < '$T/log') -ge 131071"
 }
