@@ -94,6 +94,27 @@ term_ignorer() {
 	assert_output "USR2 pid=$sender uid=65534 value=7"
 }
 
+# A standard signal is pending or not: values queued while one is pending
+# are dropped by the kernel, and only real-time signals queue each one.
+# sigsend exits 0 for each send all the same, so sigsend(1) must say so.
+@test "-q on a standard signal: sends while one is pending merge, as sigsend(1) says" {
+	receiver -c 2 USR1 USR2
+	kill -STOP "$RECV"
+	wait_until 5 grep -q '^State:.*stopped' "/proc/$RECV/status"
+	local i
+	for i in 1 2 3 4 5; do
+		sigsend -s USR1 -q "$i" "$RECV"
+	done
+	kill -CONT "$RECV"
+	sigsend -s USR2 "$RECV"
+	wait "$RECV"
+	run cut -d' ' -f1,4 "$T/recv.out"
+	assert_output "USR1 value=1"$'\n'"USR2"
+	run sh -c 'mandoc -Tutf8 "$1" | col -b | tr -s " \t\n" "   "' _ "$BATS_TEST_DIRNAME/../man/sigsend.1"
+	assert_output --partial "a standard signal"
+	assert_output --partial "merge"
+}
+
 @test "kill --queue (procps, util-linux) delivers its value to sigrecv" {
 	/bin/kill --help 2>&1 | grep -q -- --queue || skip "this kill has no --queue"
 	receiver USR1
