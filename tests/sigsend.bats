@@ -160,6 +160,31 @@ term_ignorer() {
 	assert_failure 1
 }
 
+# sigrecv killed by KILL leaves its pidfile; a later process given the
+# same PID (forced with ns_last_pid in a PID namespace of our own) must not
+# get the signal meant for the receiver. The start time in the file tells.
+@test "-p: a pidfile whose process died and whose PID was reused is refused" {
+	need_root
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run unshare --pid --fork --mount-proc bash -c '
+		sigrecv -p "$1/w.pid" USR1 > /dev/null &
+		for ((i = 0; i < 500; i++)); do [ -s "$1/w.pid" ] && break; sleep 0.01; done
+		read -r pid < "$1/w.pid"
+		kill -KILL "$pid"
+		wait "$pid" 2> /dev/null
+		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
+		sleep 60 &
+		[ "$!" = "$pid" ] || { echo "PID $pid not reused: got $!"; exit 3; }
+		sigsend -p "$1/w.pid"
+		echo "sigsend: $?"
+		if kill -0 "$pid" 2> /dev/null; then echo "sleep: alive"; else echo "sleep: killed"; fi' _ "$T"
+	assert_success
+	# (bash may say first that sigrecv was killed)
+	assert_line --regexp "^sigsend: $T/w.pid: process [0-9]+: not the process that wrote the pidfile"
+	assert_line "sigsend: 1"
+	assert_line "sleep: alive"
+}
+
 @test "-p: missing and malformed pidfiles are named" {
 	run sigsend -p "$T/missing"
 	assert_failure 1
