@@ -45,6 +45,8 @@ static const char usage[] =
 #include "diag.h"
 #include "input.h"
 #include "io.h"
+#include "ipcfmt.h"
+#include "ipcperm.h"
 #include "opterr.h"
 #include "parse.h"
 #include "shm.h"
@@ -265,6 +267,29 @@ static uint64_t sysv_limit(void)
 	return max;
 }
 
+/*
+ * -m for a segment that exists: it must have that mode and be ours, its
+ * creator included (the creator keeps the owner's rights whatever IPC_SET
+ * made the owner), or another user could read what is written.
+ */
+static void check_sysv_owner(const struct shm *s, const struct opts *o)
+{
+	struct shmid_ds ds;
+	char want[64];
+
+	if (!o->have_mode)
+		return;
+	if (shmctl(s->id, IPC_STAT, &ds) < 0)
+		die(EXIT_FAIL, "%s: cannot read its mode and owner for --mode; nothing written:",
+		    s->label);
+	if ((ds.shm_perm.mode & 0777) == o->mode && ipc_perm_ours(&ds.shm_perm))
+		return;
+	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	die(EXIT_FAIL, "%s: exists with mode %03o and %s, not mode %03o and owner %s; nothing written",
+	    s->label, (unsigned)ds.shm_perm.mode & 0777, ipc_perm_whose(&ds.shm_perm),
+	    (unsigned)o->mode, want);
+}
+
 /* A segment shmput made and must not leave behind if it fails. */
 static void remove_segment(void *id)
 {
@@ -291,6 +316,7 @@ static int create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 			die(EXIT_FAIL, "%s: already exists", s->label);
 		die(EXIT_FAIL, "%s: cannot create a segment of %s:", s->label, fmt_bytes(size));
 	}
+	check_sysv_owner(s, o);
 	if (o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
 		    s->label, fmt_bytes(s->size), o->size);
@@ -332,6 +358,8 @@ static int put_sysv(struct shm *s, const struct opts *o)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && (o->no_create || s->t.id >= 0))
 		shm_die_missing(s);
+	if (exists)
+		check_sysv_owner(s, o);
 	if (exists && o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
 		    s->label, fmt_bytes(s->size), o->size);

@@ -19,6 +19,10 @@ temp_exists() {
 }
 
 hex_key() { printf '0x%08x' "$1"; }
+# "UID CUID MODE" of System V object ID of kind m or q, as ipcs shows it.
+stat_owner() {
+	ipcs -"$1" -i "$2" | sed -n 's/.*uid=\([0-9]*\).*cuid=\([0-9]*\).*/\1 \2/p;s/.*mode=0*\([0-7]*\).*/\1/p' | paste -sd' '
+}
 
 @test "POSIX: binary data with NULs and no newline round-trips, mode 600" {
 	local n
@@ -378,6 +382,37 @@ Try 'shmput --help'."
 	assert_output secret
 	run shmcat -k "$k"
 	assert_output secret
+}
+
+# The creator of a System V segment keeps the owner's rights whatever
+# IPC_SET made the owner: nobody makes a 0600 segment, gives it to root,
+# and would read what root writes with -m 600 (issue 21.9). A 0666 segment
+# of nobody's is no place for it either (issue 21.11).
+@test "-m: a segment another user made, or owns, is refused and left as it was" {
+	need_root
+	local k id
+	k=$(sysv_key 1)
+	id=$(as_nobody sh -c 'printf bait | shmput -p -m 600 -s 64 -k "$0"' "$k")
+	as_nobody ipcset m "$id" 0
+	run stat_owner m "$id"
+	assert_output "0 65534 600"
+	run shmput -m 600 -k "$k" <<<'root secret'
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): exists with mode 600 and owner root, creator nobody, not mode 600 and owner root; nothing written"
+	run as_nobody sh -c 'shmcat -k "$0" | tr -d "\0"' "$k"
+	assert_output bait
+	k=$(sysv_key 2)
+	as_nobody sh -c 'printf bait | shmput -m 666 -s 64 -k "$0"' "$k"
+	run shmput -m 600 -k "$k" <<<'root secret'
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
+	run as_nobody sh -c 'shmcat -k "$0" | tr -d "\0"' "$k"
+	assert_output bait
+	# One's own segment with that mode is written as before.
+	k=$(sysv_key 3)
+	printf old | shmput -m 600 -k "$k"
+	run sh -c 'printf new | shmput -m 600 -k "$0"' "$k"
+	assert_success
 }
 
 @test "-p to /dev/full or a closed pipe fails, and the new segment is removed" {
