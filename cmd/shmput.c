@@ -215,6 +215,27 @@ static void pwrite_all(const struct shm *s, const char *p, size_t n, uint64_t of
 }
 
 /*
+ * -o writes in place, so another user's object would get what is meant
+ * for ours: with -m, or when shmput meant to make it and found one made
+ * meanwhile (planted while the input was read), it must be ours with
+ * that mode. The descriptor is checked: the object written is this one.
+ */
+static void check_fd_owner(const struct shm *s, mode_t mode)
+{
+	struct stat st;
+	char want[64];
+
+	if (fstat(s->fd, &st) < 0)
+		die(EXIT_FAIL, "%s: cannot stat:", s->label);
+	if (st.st_uid == geteuid() && (st.st_mode & 0777) == mode)
+		return;
+	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing written",
+	    s->label, (unsigned)st.st_mode & 0777, ipcfmt_id_name((unsigned)st.st_uid, false),
+	    (unsigned)mode, want);
+}
+
+/*
  * POSIX object or file, -o: the input is held first, so a refused write
  * changes nothing, then written where it goes with pwrite(2): the size
  * changes only if the patch reaches past the end, and then to its end.
@@ -230,6 +251,8 @@ static void put_patch(struct shm *s, const struct opts *o)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && o->no_create)
 		shm_die_missing(s);
+	if (exists && o->have_mode)
+		check_fd_owner(s, o->mode);
 	if (known > (int64_t)max)
 		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for");
 	if ((got = slurp(&hold, 0, max, known > 0 ? (size_t)known : 0)) > max)
@@ -239,9 +262,10 @@ static void put_patch(struct shm *s, const struct opts *o)
 
 		s->fd = s->file ? open(s->path, flags, 0600) : shm_open(s->t.name, flags, 0600);
 		/* Made by another process meanwhile: patch that one. */
-		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0)
+		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0) {
+			check_fd_owner(s, o->mode);
 			exists = true;
-		else if (s->fd < 0)
+		} else if (s->fd < 0)
 			die(EXIT_FAIL, "%s: cannot create:", s->label);
 		if (!exists && fchmod(s->fd, o->mode) < 0)
 			die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)o->mode);

@@ -415,6 +415,37 @@ Try 'shmput --help'."
 	assert_success
 }
 
+# -o writes in place: an object nobody planted, 0666, would get root's
+# data and keep its mode and owner (issue 21.10). Planted before (-m
+# refuses it), or planted while shmput reads a slow stdin, after it found
+# no object and so meant to make it (0600, its own).
+@test "-o: an object another user planted, before or while stdin is read, is refused" {
+	need_root
+	local n
+	n=$(posix_name)
+	as_nobody sh -c 'printf bait > "$0" && chmod 666 "$0"' "/dev/shm$n"
+	run sh -c 'echo secret | shmput -m 600 -o 0 "$0"' "$n"
+	assert_failure 1
+	assert_output "shmput: $n: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
+	run cat "/dev/shm$n"
+	assert_output bait
+	n=$(posix_name)
+	mkfifo "$T/in"
+	spawn sh -c 'shmput -o 0 "$0" < "$1"; echo "status $?"' "$n" "$T/in" > "$T/res" 2>&1
+	local w
+	exec {w}> "$T/in"
+	# Twice a pipe's size: written only once shmput reads, past its checks.
+	head -c 131072 /dev/zero >&"$w"
+	as_nobody sh -c 'printf bait > "$0" && chmod 666 "$0"' "/dev/shm$n"
+	exec {w}>&-
+	wait_until 10 grep -q '^status' "$T/res"
+	run cat "$T/res"
+	assert_output "shmput: $n: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written
+status 1"
+	run cat "/dev/shm$n"
+	assert_output bait
+}
+
 @test "-p to /dev/full or a closed pipe fails, and the new segment is removed" {
 	local k
 	k=$(sysv_key 1)
