@@ -72,12 +72,14 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* Refuse input of total bytes, or (exact false) of more than room bytes. */
+/* Refuse input of total bytes, or (exact false) of more than room bytes;
+ * why, if not NULL, names the limit that room is. */
 static noreturn void too_big(const char *label, uint64_t total, bool exact, uint64_t room,
-			     const char *what)
+			     const char *what, const char *why)
 {
-	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64, label, exact ? "" : "more than ",
-	    fmt_bytes(exact ? total : room), what, room);
+	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64 "%s%s%s", label, exact ? "" : "more than ",
+	    fmt_bytes(exact ? total : room), what, room, why ? " (" : "", why ? why : "",
+	    why ? ")" : "");
 }
 
 /* The fresh object a replacement is written to, removed if shmput fails. */
@@ -186,12 +188,12 @@ static void put_replace(struct shm *s, const struct opts *o)
 
 	check_replace(s, o, &mode);
 	if (known > (int64_t)max)
-		too_big(s->label, (uint64_t)known, true, max, "--size is");
+		too_big(s->label, (uint64_t)known, true, max, "--size is", NULL);
 	a.fd = make_temp(s, &tmp, mode);
 	if (known > 0 && copy_in(a.fd, s->label, (size_t)known))
 		got = (size_t)known;
 	else if ((got = slurp(&a, 0, max, known > 0 ? (size_t)known : 0)) > max)
-		too_big(s->label, got, false, max, "--size is");
+		too_big(s->label, got, false, max, "--size is", NULL);
 	if (a.p && munmap(a.p, a.len) < 0)
 		die(EXIT_FAIL, "%s: cannot unmap:", s->label);
 	/* Sparse: -s sets the size; only the input's bytes take pages. */
@@ -254,9 +256,9 @@ static void put_patch(struct shm *s, const struct opts *o)
 	if (exists && o->have_mode)
 		check_fd_owner(s, o->mode);
 	if (known > (int64_t)max)
-		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for");
+		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for", NULL);
 	if ((got = slurp(&hold, 0, max, known > 0 ? (size_t)known : 0)) > max)
-		too_big(s->label, got, false, max, "from the offset there is room for");
+		too_big(s->label, got, false, max, "from the offset there is room for", NULL);
 	if (!exists) {
 		int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
@@ -275,19 +277,43 @@ static void put_patch(struct shm *s, const struct opts *o)
 	pwrite_all(s, hold.p, got, o->off);
 }
 
-/* The most a new System V segment can hold: SHMMAX, and the memory there is. */
-static uint64_t sysv_limit(void)
+/* A number from a /proc/sys file, or max when it cannot be read. */
+static uint64_t proc_u64(const char *path, uint64_t max)
 {
-	uint64_t max = SIZE_MAX / 2, v;
-	struct sysinfo si;
-	FILE *f = fopen("/proc/sys/kernel/shmmax", "re");
+	uint64_t v = max;
+	FILE *f = fopen(path, "re");
 
-	if (f && fscanf(f, "%" SCNu64, &v) == 1 && v < max)
-		max = v;
+	if (f && fscanf(f, "%" SCNu64, &v) != 1)
+		v = max;
 	if (f)
 		fclose(f);
+	return v;
+}
+
+/*
+ * The most a new System V segment can hold, and in *why the limit that
+ * says so: SHMMAX, what SHMALL leaves (pages, less those in use), and the
+ * memory there is. Input is held in memory until then, so the bound is
+ * what the segment can be, not what memory can hold.
+ */
+static uint64_t sysv_limit(const char **why)
+{
+	uint64_t max = SIZE_MAX / 2, v, pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct shm_info info;
+	struct sysinfo si;
+
+	*why = NULL;
+	if ((v = proc_u64("/proc/sys/kernel/shmmax", max)) < max)
+		max = v, *why = "SHMMAX, /proc/sys/kernel/shmmax";
+	if ((v = proc_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
+		uint64_t used = shmctl(0, SHM_INFO, (struct shmid_ds *)&info) >= 0 ? info.shm_tot : 0;
+
+		v = v > used ? (v - used) * pg : 0;
+		if (v < max)
+			max = v, *why = "SHMALL, /proc/sys/kernel/shmall, less the pages in use";
+	}
 	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < max)
-		max = (uint64_t)si.totalram * si.mem_unit;
+		max = (uint64_t)si.totalram * si.mem_unit, *why = "the memory there is, MemTotal";
 	return max;
 }
 
@@ -375,6 +401,7 @@ static int put_sysv(struct shm *s, const struct opts *o)
 	struct area hold = { .fd = -1, .label = "standard input" };
 	struct area seg = { .fd = -1, .fixed = true, .label = s->label };
 	const char *what = o->off ? "from the offset the segment has room for" : "the segment holds";
+	const char *why = NULL;
 	size_t got = known > 0 ? (size_t)known : 0, room;
 	int undo = -1;
 
@@ -394,11 +421,13 @@ static int put_sysv(struct shm *s, const struct opts *o)
 		what = "a new segment can hold at most";
 	else if (!exists)
 		what = "--size is";
-	room = room_for(s, o, exists ? s->size : sysv_limit());
+	room = room_for(s, o, exists ? s->size : sysv_limit(&why));
+	if (exists || o->sized)
+		why = NULL; /* the room is the segment's, or --size */
 	if (known > (int64_t)room)
-		too_big(s->label, (uint64_t)known, true, room, what);
+		too_big(s->label, (uint64_t)known, true, room, what, why);
 	if (known < 0 && (got = slurp(&hold, 0, room, 0)) > room)
-		too_big(s->label, got, false, room, what);
+		too_big(s->label, got, false, room, what, why);
 	if (!exists) {
 		undo = create_sysv(s, o, o->sized ? o->size : o->off + got);
 		if (o->off > s->size || got > s->size - o->off)

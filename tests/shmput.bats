@@ -610,7 +610,22 @@ teardown() {
 	unshare -i true || skip "cannot make an IPC namespace here"
 	run timeout 20 unshare -i sh -c 'echo 1048576 > /proc/sys/kernel/shmmax && exec shmput -k "$0" </dev/zero' "$k"
 	assert_failure 1
-	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576"
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576 (SHMMAX, /proc/sys/kernel/shmmax)"
+}
+
+# SHMALL bounds all segments together, in pages: what it leaves is the
+# most a new one can be, and input is held only up to that (issue 21.16).
+@test "endless input to a new System V segment stops at what SHMALL leaves, and names it" {
+	need_root
+	local k pg
+	k=$(sysv_key 9)
+	pg=$(getconf PAGESIZE)
+	unshare -i true || skip "cannot make an IPC namespace here"
+	run timeout 20 unshare -i sh -c 'echo 300 > /proc/sys/kernel/shmall &&
+		head -c $((44 * $1)) /dev/zero | shmput -k private > /dev/null &&
+		exec shmput -k "$0" < /dev/zero' "$k" "$pg"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than $((256 * pg)) bytes; a new segment can hold at most $((256 * pg)) (SHMALL, /proc/sys/kernel/shmall, less the pages in use)"
 }
 
 # Bytes of memory that the file or object PATH really holds.
