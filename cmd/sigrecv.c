@@ -148,10 +148,7 @@ static kset deadly_set(kset waited)
 static noreturn void die_of(int sig)
 {
 	cleanup_run();
-	signal(sig, SIG_DFL);
-	kmask(SIG_UNBLOCK, KBIT(sig));
-	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
-	_exit(128 + sig);
+	cleanup_die_of(sig);
 }
 
 /* Wait for one of set: 1, 0 at the deadline, -1 on EINTR. */

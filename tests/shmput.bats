@@ -19,6 +19,8 @@ temp_exists() {
 }
 
 hex_key() { printf '0x%08x' "$1"; }
+# Process PID has ended: gone, or a zombie.
+dead() { [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2> /dev/null; }
 # "UID CUID MODE" of System V object ID of kind m or q, as ipcs shows it.
 stat_owner() {
 	ipcs -"$1" -i "$2" | sed -n 's/.*uid=\([0-9]*\).*cuid=\([0-9]*\).*/\1 \2/p;s/.*mode=0*\([0-7]*\).*/\1/p' | paste -sd' '
@@ -292,6 +294,37 @@ stat_owner() {
 	wait "$pid" || true
 	exec 5>&-
 	no_temp_left
+	[ ! -e "/dev/shm$n" ]
+}
+
+# Every signal that kills takes the temporary object with it: those that
+# dump core (XFSZ under ulimit -f, XCPU, ABRT, SYS, and a SEGV or BUS sent
+# by another process) and 32 to 34, which the C library keeps for itself
+# and its sigaction refuses (issue 21.15). shmput dies of the signal.
+@test "a temporary object is never left behind: SIGXFSZ, XCPU, ABRT, SYS, SEGV and BUS sent, 32-34" {
+	local n sig st
+	n=$(posix_name)
+	run bash -c 'ulimit -f 1024 && head -c 2M /dev/zero | shmput "$0"' "$n"
+	assert_equal "$status" $((128 + 25))
+	no_temp_left
+	[ ! -e "/dev/shm$n" ]
+	mkfifo "$T/fifo"
+	for sig in XCPU ABRT SYS SEGV BUS 32 33 34; do
+		exec 5<> "$T/fifo"
+		spawn sh -c 'ulimit -c 0; exec shmput "$0" < "$1"' "$n" "$T/fifo"
+		local pid=$!
+		echo partial >&5
+		wait_until 5 temp_exists "$n"
+		kill -s "$sig" "$pid" 2> /dev/null || kill "-$sig" "$pid"
+		# Dead, or it would hang the wait (a zombie, or already reaped by bash).
+		wait_until 10 dead "$pid" || fail "$sig: shmput still runs"
+		st=0
+		wait "$pid" || st=$?
+		exec 5>&-
+		[ "$st" -gt 128 ] || fail "$sig: shmput exited $st, not of the signal"
+		run find /dev/shm -maxdepth 1 -name ".${n#/}.shmput-*"
+		[ -z "$output" ] || fail "$sig: left $output"
+	done
 	[ ! -e "/dev/shm$n" ]
 }
 
