@@ -64,6 +64,7 @@ receiver() {
 	wait_until 5 test -s "$T/w.pid"
 	spawn sigrecv -p "$T/w.pid" USR1 > /dev/null
 	local second=$!
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	wait_until 5 sh -c '[ "$(head -n 1 "$1")" = "$2" ]' _ "$T/w.pid" "$second"
 	kill -USR1 "$first"
 	waitst "$first"
