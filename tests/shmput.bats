@@ -309,7 +309,10 @@ stat_owner() {
 	no_temp_left
 	[ ! -e "/dev/shm$n" ]
 	mkfifo "$T/fifo"
-	for sig in XCPU ABRT SYS SEGV BUS 32 33 34; do
+	local sigs=(XCPU ABRT SYS 32 33 34)
+	# Under AddressSanitizer, SEGV and BUS are its own handler's to report.
+	[[ $IPCUTILS_BIN == */asan ]] || sigs+=(SEGV BUS)
+	for sig in "${sigs[@]}"; do
 		exec 5<> "$T/fifo"
 		spawn sh -c 'ulimit -c 0; exec shmput "$0" < "$1"' "$n" "$T/fifo"
 		local pid=$!
