@@ -176,6 +176,44 @@ static int set_mode(const char *path, mode_t mode, struct stat *st)
 }
 
 /*
+ * -e: an existing FIFO is taken only if it is ours: another user's would
+ * carry our data through an object they own, and -m would open it up for
+ * them. Checked and changed through one O_PATH descriptor, so the FIFO
+ * whose mode is set is the one whose owner was checked.
+ */
+static int take_existing(const struct opts *o, const char *path)
+{
+	struct stat st, at;
+	char proc[64];
+	int fd, r = -1;
+
+	if (check_fifo(path, &st) < 0)
+		return -1;
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(fd, &at) < 0) {
+		warn("%s:", path);
+	} else if (at.st_dev != st.st_dev || at.st_ino != st.st_ino || !S_ISFIFO(at.st_mode)) {
+		warn("%s: was replaced while it was checked; left untouched", path);
+	} else if (at.st_uid != geteuid()) {
+		warn("%s: exists and belongs to user %lu, not to this one; left untouched", path,
+		     (unsigned long)at.st_uid);
+	} else if (!o->mode_given || (at.st_mode & 07777) == o->mode) {
+		r = 0;
+	} else {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		/* Without /proc: by path, as set_mode does, never through a symlink. */
+		if (chmod(proc, o->mode) == 0)
+			r = 0;
+		else if (errno == ENOENT)
+			r = set_mode(path, o->mode, &st);
+		else
+			warn("%s: cannot set mode %04o:", path, (unsigned)o->mode);
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/*
  * Create one FIFO. Returns 0, -1 after saying why, or for a temporary
  * FIFO -2 when mkfifo failed (errno set, unreported): on EEXIST the
  * caller tries another name, else it names the template.
@@ -192,9 +230,7 @@ static int make_fifo(const struct opts *o, const char *path, bool temp, bool *ma
 			warn("%s:", path);
 			return -1;
 		}
-		if (o->mode_given)
-			return set_mode(path, o->mode, &st);
-		return check_fifo(path, &st);
+		return take_existing(o, path);
 	}
 	*made = true;
 	/* The umask may have taken bits away; set them exactly. */

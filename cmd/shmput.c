@@ -45,6 +45,8 @@ static const char usage[] =
 #include "diag.h"
 #include "input.h"
 #include "io.h"
+#include "ipcfmt.h"
+#include "ipcperm.h"
 #include "opterr.h"
 #include "parse.h"
 #include "shm.h"
@@ -70,12 +72,14 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-/* Refuse input of total bytes, or (exact false) of more than room bytes. */
+/* Refuse input of total bytes, or (exact false) of more than room bytes;
+ * why, if not NULL, names the limit that room is. */
 static noreturn void too_big(const char *label, uint64_t total, bool exact, uint64_t room,
-			     const char *what)
+			     const char *what, const char *why)
 {
-	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64, label, exact ? "" : "more than ",
-	    fmt_bytes(exact ? total : room), what, room);
+	die(EXIT_FAIL, "%s: input is %s%s; %s %" PRIu64 "%s%s%s", label, exact ? "" : "more than ",
+	    fmt_bytes(exact ? total : room), what, room, why ? " (" : "", why ? why : "",
+	    why ? ")" : "");
 }
 
 /* The fresh object a replacement is written to, removed if shmput fails. */
@@ -184,12 +188,12 @@ static void put_replace(struct shm *s, const struct opts *o)
 
 	check_replace(s, o, &mode);
 	if (known > (int64_t)max)
-		too_big(s->label, (uint64_t)known, true, max, "--size is");
+		too_big(s->label, (uint64_t)known, true, max, "--size is", NULL);
 	a.fd = make_temp(s, &tmp, mode);
 	if (known > 0 && copy_in(a.fd, s->label, (size_t)known))
 		got = (size_t)known;
 	else if ((got = slurp(&a, 0, max, known > 0 ? (size_t)known : 0)) > max)
-		too_big(s->label, got, false, max, "--size is");
+		too_big(s->label, got, false, max, "--size is", NULL);
 	if (a.p && munmap(a.p, a.len) < 0)
 		die(EXIT_FAIL, "%s: cannot unmap:", s->label);
 	/* Sparse: -s sets the size; only the input's bytes take pages. */
@@ -213,6 +217,27 @@ static void pwrite_all(const struct shm *s, const char *p, size_t n, uint64_t of
 }
 
 /*
+ * -o writes in place, so another user's object would get what is meant
+ * for ours: with -m, or when shmput meant to make it and found one made
+ * meanwhile (planted while the input was read), it must be ours with
+ * that mode. The descriptor is checked: the object written is this one.
+ */
+static void check_fd_owner(const struct shm *s, mode_t mode)
+{
+	struct stat st;
+	char want[64];
+
+	if (fstat(s->fd, &st) < 0)
+		die(EXIT_FAIL, "%s: cannot stat:", s->label);
+	if (st.st_uid == geteuid() && (st.st_mode & 0777) == mode)
+		return;
+	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing written",
+	    s->label, (unsigned)st.st_mode & 0777, ipcfmt_id_name((unsigned)st.st_uid, false),
+	    (unsigned)mode, want);
+}
+
+/*
  * POSIX object or file, -o: the input is held first, so a refused write
  * changes nothing, then written where it goes with pwrite(2): the size
  * changes only if the patch reaches past the end, and then to its end.
@@ -228,18 +253,21 @@ static void put_patch(struct shm *s, const struct opts *o)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && o->no_create)
 		shm_die_missing(s);
+	if (exists && o->have_mode)
+		check_fd_owner(s, o->mode);
 	if (known > (int64_t)max)
-		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for");
+		too_big(s->label, (uint64_t)known, true, max, "from the offset there is room for", NULL);
 	if ((got = slurp(&hold, 0, max, known > 0 ? (size_t)known : 0)) > max)
-		too_big(s->label, got, false, max, "from the offset there is room for");
+		too_big(s->label, got, false, max, "from the offset there is room for", NULL);
 	if (!exists) {
 		int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
 
 		s->fd = s->file ? open(s->path, flags, 0600) : shm_open(s->t.name, flags, 0600);
 		/* Made by another process meanwhile: patch that one. */
-		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0)
+		if (s->fd < 0 && errno == EEXIST && !o->exclusive && shm_open_existing(s, true) == 0) {
+			check_fd_owner(s, o->mode);
 			exists = true;
-		else if (s->fd < 0)
+		} else if (s->fd < 0)
 			die(EXIT_FAIL, "%s: cannot create:", s->label);
 		if (!exists && fchmod(s->fd, o->mode) < 0)
 			die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)o->mode);
@@ -249,20 +277,67 @@ static void put_patch(struct shm *s, const struct opts *o)
 	pwrite_all(s, hold.p, got, o->off);
 }
 
-/* The most a new System V segment can hold: SHMMAX, and the memory there is. */
-static uint64_t sysv_limit(void)
+/* A number from a /proc/sys file, or max when it cannot be read. */
+static uint64_t proc_u64(const char *path, uint64_t max)
 {
-	uint64_t max = SIZE_MAX / 2, v;
-	struct sysinfo si;
-	FILE *f = fopen("/proc/sys/kernel/shmmax", "re");
+	uint64_t v = max;
+	FILE *f = fopen(path, "re");
 
-	if (f && fscanf(f, "%" SCNu64, &v) == 1 && v < max)
-		max = v;
+	if (f && fscanf(f, "%" SCNu64, &v) != 1)
+		v = max;
 	if (f)
 		fclose(f);
+	return v;
+}
+
+/*
+ * The most a new System V segment can hold, and in *why the limit that
+ * says so: SHMMAX, what SHMALL leaves (pages, less those in use), and the
+ * memory there is. Input is held in memory until then, so the bound is
+ * what the segment can be, not what memory can hold.
+ */
+static uint64_t sysv_limit(const char **why)
+{
+	uint64_t max = SIZE_MAX / 2, v, pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct shm_info info;
+	struct sysinfo si;
+
+	*why = NULL;
+	if ((v = proc_u64("/proc/sys/kernel/shmmax", max)) < max)
+		max = v, *why = "SHMMAX, /proc/sys/kernel/shmmax";
+	if ((v = proc_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
+		uint64_t used = shmctl(0, SHM_INFO, (struct shmid_ds *)&info) >= 0 ? info.shm_tot : 0;
+
+		v = v > used ? (v - used) * pg : 0;
+		if (v < max)
+			max = v, *why = "SHMALL, /proc/sys/kernel/shmall, less the pages in use";
+	}
 	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < max)
-		max = (uint64_t)si.totalram * si.mem_unit;
+		max = (uint64_t)si.totalram * si.mem_unit, *why = "the memory there is, MemTotal";
 	return max;
+}
+
+/*
+ * -m for a segment that exists: it must have that mode and be ours, its
+ * creator included (the creator keeps the owner's rights whatever IPC_SET
+ * made the owner), or another user could read what is written.
+ */
+static void check_sysv_owner(const struct shm *s, const struct opts *o)
+{
+	struct shmid_ds ds;
+	char want[64];
+
+	if (!o->have_mode)
+		return;
+	if (shmctl(s->id, IPC_STAT, &ds) < 0)
+		die(EXIT_FAIL, "%s: cannot read its mode and owner for --mode; nothing written:",
+		    s->label);
+	if ((ds.shm_perm.mode & 0777) == o->mode && ipc_perm_ours(&ds.shm_perm))
+		return;
+	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	die(EXIT_FAIL, "%s: exists with mode %03o and %s, not mode %03o and owner %s; nothing written",
+	    s->label, (unsigned)ds.shm_perm.mode & 0777, ipc_perm_whose(&ds.shm_perm),
+	    (unsigned)o->mode, want);
 }
 
 /* A segment shmput made and must not leave behind if it fails. */
@@ -291,6 +366,7 @@ static int create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 			die(EXIT_FAIL, "%s: already exists", s->label);
 		die(EXIT_FAIL, "%s: cannot create a segment of %s:", s->label, fmt_bytes(size));
 	}
+	check_sysv_owner(s, o);
 	if (o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
 		    s->label, fmt_bytes(s->size), o->size);
@@ -325,6 +401,7 @@ static int put_sysv(struct shm *s, const struct opts *o)
 	struct area hold = { .fd = -1, .label = "standard input" };
 	struct area seg = { .fd = -1, .fixed = true, .label = s->label };
 	const char *what = o->off ? "from the offset the segment has room for" : "the segment holds";
+	const char *why = NULL;
 	size_t got = known > 0 ? (size_t)known : 0, room;
 	int undo = -1;
 
@@ -332,6 +409,8 @@ static int put_sysv(struct shm *s, const struct opts *o)
 		die(EXIT_FAIL, "%s: already exists", s->label);
 	if (!exists && (o->no_create || s->t.id >= 0))
 		shm_die_missing(s);
+	if (exists)
+		check_sysv_owner(s, o);
 	if (exists && o->sized && o->size != s->size)
 		die(EXIT_FAIL, "%s: the segment is %s; a System V segment cannot be resized to %" PRIu64,
 		    s->label, fmt_bytes(s->size), o->size);
@@ -342,11 +421,13 @@ static int put_sysv(struct shm *s, const struct opts *o)
 		what = "a new segment can hold at most";
 	else if (!exists)
 		what = "--size is";
-	room = room_for(s, o, exists ? s->size : sysv_limit());
+	room = room_for(s, o, exists ? s->size : sysv_limit(&why));
+	if (exists || o->sized)
+		why = NULL; /* the room is the segment's, or --size */
 	if (known > (int64_t)room)
-		too_big(s->label, (uint64_t)known, true, room, what);
+		too_big(s->label, (uint64_t)known, true, room, what, why);
 	if (known < 0 && (got = slurp(&hold, 0, room, 0)) > room)
-		too_big(s->label, got, false, room, what);
+		too_big(s->label, got, false, room, what, why);
 	if (!exists) {
 		undo = create_sysv(s, o, o->sized ? o->size : o->off + got);
 		if (o->off > s->size || got > s->size - o->off)

@@ -171,10 +171,7 @@ static kset deadly_set(kset waited)
 static noreturn void die_of(int sig)
 {
 	cleanup_run();
-	signal(sig, SIG_DFL);
-	kmask(SIG_UNBLOCK, KBIT(sig));
-	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
-	_exit(128 + sig);
+	cleanup_die_of(sig);
 }
 
 /*
@@ -276,10 +273,13 @@ static kset setup(const struct opts *o, kset set)
 		if (set & KBIT(sig))
 			signal(sig, SIG_DFL);
 	if (o->pidfile) {
-		if (pidfile_write(o->pidfile, getpid()) < 0)
+		static struct pidfile pf;
+
+		if (pidfile_write(&pf, o->pidfile, getpid()) < 0)
 			die(EXIT_FAIL, "%s: cannot write pidfile:", o->pidfile);
-		/* The pidfile names this process only while it runs. */
-		cleanup_push(cleanup_unlink, (void *)o->pidfile);
+		/* The pidfile names this process only while it runs; another
+		 * sigrecv's pidfile written over it since is left alone. */
+		cleanup_push(pidfile_remove, &pf);
 	}
 	return deadly;
 }

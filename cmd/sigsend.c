@@ -96,6 +96,7 @@ struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
 	const char *file;          /* -p FILE, read when pinning */
 	pid_t pid;
+	uint64_t start;            /* -p FILE: the start time in it, if any */
 	int fd;                    /* its pidfd, or -1 (group, or no pidfd) */
 	bool group;
 	bool waiting;              /* signalled, not yet seen to exit */
@@ -417,6 +418,33 @@ static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
 }
 
 /*
+ * A pidfile with a start time names the process that wrote it, not a
+ * later one that got its PID. Checked once pinned: the process looked at
+ * is then the one signalled (a pidfd), or was a moment ago (kill).
+ */
+static bool same_start(struct target *t)
+{
+	uint64_t now;
+	int r;
+
+	if (!t->file || t->start == PIDFILE_NO_START)
+		return true;
+	if ((r = proc_start_time(t->pid, &now)) == 0 && now == t->start)
+		return true;
+	if (r < 0 && errno == ENOENT)
+		warn("%s: no such process", t->label);
+	else if (r < 0)
+		warn("%s: cannot read its start time:", t->label);
+	else
+		warn("%s: not the process that wrote the pidfile: that one has exited, "
+		     "and its PID is another process's now", t->label);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	return false;
+}
+
+/*
  * Pin every process first, so none of them can be replaced meanwhile. A
  * pidfile is read just before: it names a process at this moment. A
  * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
@@ -429,7 +457,7 @@ static int pin_all(const struct opts *o)
 
 	for (int i = 0; i < n; i++) {
 		if (t[i].file) {
-			t[i].pid = pidfile_read(t[i].file);
+			t[i].pid = pidfile_read(t[i].file, &t[i].start);
 			if (t[i].pid < 0) {
 				t[i].pid = 0;
 				status = EXIT_FAIL;
@@ -438,7 +466,7 @@ static int pin_all(const struct opts *o)
 			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
 				 (int)t[i].pid);
 		}
-		if (!t[i].group && !pin(&t[i], o->wait)) {
+		if (!t[i].group && (!pin(&t[i], o->wait) || !same_start(&t[i]))) {
 			t[i].pid = 0;
 			status = EXIT_FAIL;
 		}

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -63,42 +65,96 @@ bool cleanup_in_signal(void)
 	return in_signal;
 }
 
-static void on_fatal(int sig)
+/*
+ * Signals 1 to 64 as the kernel sees them. The C library's sigaction and
+ * sigprocmask refuse or hide the signals it keeps for itself (32 and 33
+ * with glibc, 32 to 34 with musl), and those kill too, so this file sets
+ * and reads actions with the system calls. Their handlers borrow the
+ * restorer the C library gave one of the others (x86-64 needs one).
+ */
+struct ksigaction {
+	void *handler;          /* NULL: SIG_DFL, as on every Linux */
+	unsigned long flags;
+	void *restorer;
+	uint64_t mask;
+};
+#define KBIT(sig) ((uint64_t)1 << ((sig) - 1))
+
+static int kaction(int sig, const struct ksigaction *sa, struct ksigaction *old)
 {
-	in_signal = 1;
-	cleanup_run();
-	signal(sig, SIG_DFL);
-	raise(sig); /* blocked while this handler runs: delivered on return */
+	return (int)syscall(SYS_rt_sigaction, sig, sa, old, sizeof(uint64_t));
 }
 
-/* Signals whose default action is to end the process without a core
- * file (those with a core are faults: cleaning up there is not safe). */
+noreturn void cleanup_die_of(int sig)
+{
+	struct ksigaction dfl = { .handler = NULL };
+	uint64_t bit = KBIT(sig);
+
+	kaction(sig, &dfl, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &bit, NULL, sizeof bit);
+	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
+	_exit(128 + sig); /* not reached: the signal is delivered on return */
+}
+
+/* A fault the process raised itself (not one sent by kill): its memory may
+ * be what is broken, so nothing more is done in it. */
+static bool own_fault(int sig, const siginfo_t *si)
+{
+	return si->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+				   sig == SIGILL || sig == SIGTRAP || sig == SIGSYS);
+}
+
+static void on_fatal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!own_fault(sig, si)) {
+		in_signal = 1;
+		cleanup_run();
+	}
+	cleanup_die_of(sig);
+}
+
+/* Every signal whose default action ends the process, with or without a
+ * core file: all but those that cannot be caught, and those whose
+ * default is to stop, continue or be ignored. */
 static bool ends_process(int sig)
 {
 	switch (sig) {
-	case SIGHUP: case SIGINT: case SIGPIPE: case SIGALRM: case SIGTERM:
-	case SIGUSR1: case SIGUSR2: case SIGPOLL: case SIGPROF: case SIGVTALRM:
-	case SIGSTKFLT: case SIGPWR: case SIGQUIT:
-		return true;
+	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGURG:
+	case SIGWINCH: case SIGTSTP: case SIGTTIN: case SIGTTOU:
+		return false;
 	default:
-		return sig >= SIGRTMIN && sig <= SIGRTMAX;
+		return sig >= 1 && sig <= 64;
 	}
 }
 
 void cleanup_on_signals(void)
 {
-	sigset_t blocked;
+	uint64_t blocked = 0;
+	struct ksigaction tmpl = { 0 };
+	bool have_tmpl = false;
 
-	sigprocmask(SIG_BLOCK, NULL, &blocked);
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction old, sa = { .sa_handler = on_fatal };
-		if (!ends_process(sig) || sigismember(&blocked, sig) == 1)
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof blocked);
+	for (int sig = 1; sig <= 64; sig++) {
+		struct ksigaction old, ks;
+		struct sigaction sa = { .sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO };
+
+		if (!ends_process(sig) || (blocked & KBIT(sig)))
 			continue;
-		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL ||
-		    (old.sa_flags & SA_SIGINFO))
+		if (kaction(sig, NULL, &old) < 0 || old.handler != NULL)
 			continue;
 		sigfillset(&sa.sa_mask);
-		sigaction(sig, &sa, NULL);
+		if (sigaction(sig, &sa, NULL) == 0) {
+			if (!have_tmpl)
+				have_tmpl = kaction(sig, NULL, &tmpl) == 0;
+			continue;
+		}
+		/* One the C library keeps: set by the system call, as it would. */
+		if (!have_tmpl)
+			continue;
+		ks = tmpl;
+		ks.mask = ~(uint64_t)0;
+		kaction(sig, &ks, NULL);
 	}
 }
 

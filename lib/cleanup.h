@@ -9,6 +9,7 @@
 #define IPCUTILS_CLEANUP_H
 
 #include <stdbool.h>
+#include <stdnoreturn.h>
 
 /*
  * Register fn(arg); returns a handle for cleanup_pop. fn runs in a signal
@@ -27,12 +28,22 @@ void cleanup_run(void);
 
 /*
  * Catch every signal whose default action ends the process (HUP, INT,
- * QUIT, TERM, ALRM, USR1, USR2, the real-time ones, ...), unless it is
+ * QUIT, TERM, ALRM, USR1, USR2, XCPU, XFSZ, ABRT, SYS, the real-time ones
+ * and 32 to 34, which the C library keeps for itself, ...), unless it is
  * ignored, already handled, or blocked by the caller to wait for it: run
- * the actions, then die of the signal. Called once, after tool_init and
+ * the actions, then die of the signal. A fault the process raised itself
+ * (SEGV, BUS, FPE, ILL, TRAP, SYS with a kernel si_code) runs no action:
+ * its memory may be what is broken. Called once, after tool_init and
  * after the tool has set up the signals it handles itself.
  */
 void cleanup_on_signals(void);
+
+/*
+ * Die of sig now, as if it had not been caught: its default action is
+ * restored and it is unblocked and sent to this thread, by the system
+ * calls, so 32 to 34 work too. Async-signal-safe.
+ */
+noreturn void cleanup_die_of(int sig);
 
 /* Ready-made actions: arg is a path (kept alive by the caller). */
 void cleanup_unlink(void *path);

@@ -104,6 +104,8 @@ size_t slurp(struct area *a, size_t off, size_t max, size_t room)
 		if (a->fixed)
 			die(EXIT_FAIL, "%s: the input grew while it was read", a->label);
 		area_resize(a, off + room, off + got + r);
+		/* A nearly full file system gave it less: read no further than that. */
+		room = a->len - off;
 		memcpy(a->p + off + got, probe, r);
 		got += r;
 	}

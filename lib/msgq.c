@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "ipcfmt.h"
+#include "ipcperm.h"
 #include "msgq.h"
 
 #define MQ_PROC "/proc/sys/fs/mqueue/"
@@ -111,21 +112,28 @@ static noreturn void open_failed(const struct msgq *q)
 	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
 }
 
-/* -x and -m for a queue that exists: refuse it, nothing sent. */
+/*
+ * -x and -m for a queue that exists: refuse it, nothing sent. A System V
+ * queue (perm) is ours only if its creator is us too: the creator keeps
+ * the owner's rights whatever IPC_SET made the owner.
+ */
 static void check_existing(const struct msgq *q, const struct msgq_create *c,
-			   mode_t mode, uid_t uid)
+			   mode_t mode, uid_t uid, const struct ipc_perm *perm)
 {
-	char want[64];
+	char want[64], whose[256];
 
 	if (!c || q->created)
 		return;
 	if (c->exclusive)
 		die(EXIT_FAIL, "%s: exists already (--exclusive); nothing sent", q->label);
-	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) && uid == geteuid()))
+	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) &&
+			     (perm ? ipc_perm_ours(perm) : uid == geteuid())))
 		return;
 	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
-	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing sent",
-	    q->label, (unsigned)mode & 0777, ipcfmt_id_name((unsigned)uid, false), (unsigned)c->mode & 0777, want);
+	snprintf(whose, sizeof whose, "%s", perm ? ipc_perm_whose(perm)
+		 : ipcfmt_id_name((unsigned)uid, false));
+	die(EXIT_FAIL, "%s: exists with mode %03o and %s%s, not mode %03o and owner %s; nothing sent",
+	    q->label, (unsigned)mode & 0777, perm ? "" : "owner ", whose, (unsigned)c->mode & 0777, want);
 }
 
 static void open_posix(struct msgq *q, bool send, bool nonblock,
@@ -157,7 +165,7 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 			q->created = q->can_send = true;
 			fchmod(q->mqd, c->mode); /* whatever the umask */
 		} else if (errno == EEXIST && c->exclusive) {
-			check_existing(q, c, 0, 0);
+			check_existing(q, c, 0, 0, NULL);
 		} else if (errno == EEXIST) { /* made by another meanwhile */
 			q->mqd = mq_open(q->name, base | flags);
 		} else {
@@ -174,7 +182,7 @@ static void open_posix(struct msgq *q, bool send, bool nonblock,
 	q->limit = "mq_msgsize";
 	struct stat st;
 	if (!q->created && c && c->mode_set && fstat(q->mqd, &st) == 0)
-		check_existing(q, c, st.st_mode, st.st_uid);
+		check_existing(q, c, st.st_mode, st.st_uid, NULL);
 }
 
 static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
@@ -204,14 +212,20 @@ static void open_sysv(struct msgq *q, const struct ipc_target *t, bool send,
 			else if (errno != EEXIST)
 				die(EXIT_FAIL, "%s: cannot create message queue:", q->label);
 			else if (c->exclusive)
-				check_existing(q, c, 0, 0);
+				check_existing(q, c, 0, 0, NULL);
 		}
 		if (q->id < 0 && (q->id = msgget(t->key, need)) < 0)
 			open_failed(q);
-		if (msgctl(q->id, IPC_STAT, &ds) < 0)
+		int stat = msgctl(q->id, IPC_STAT, &ds);
+
+		/* -m: a queue whose owner cannot be read cannot be shown to be ours. */
+		if (stat < 0 && c && c->mode_set && !q->created)
+			die(EXIT_FAIL, "%s: cannot read its mode and owner for --mode; nothing sent:",
+			    q->label);
+		if (stat < 0)
 			ds.msg_qbytes = msgmax;
 		else
-			check_existing(q, c, ds.msg_perm.mode, ds.msg_perm.uid);
+			check_existing(q, c, ds.msg_perm.mode, ds.msg_perm.uid, &ds.msg_perm);
 	}
 	/* A message longer than the queue's byte limit would wait forever. */
 	q->msgsize = ds.msg_qbytes < msgmax ? ds.msg_qbytes : msgmax;

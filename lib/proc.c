@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -42,4 +44,28 @@ bool proc_stopped(pid_t pid)
 		p = strrchr(buf, ')');
 	fclose(f);
 	return p && (p[2] == 'T' || p[2] == 't');
+}
+
+int proc_start_time(pid_t pid, uint64_t *start)
+{
+	char path[64], buf[1024], *p;
+	int fd, field = 2;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -1 : (errno = EIO, -1);
+	buf[n] = '\0';
+	/* The name (field 2) may hold spaces and ')': skip to its last ')'. */
+	if (!(p = strrchr(buf, ')')))
+		return errno = EIO, -1;
+	while (field < 22 && (p = strchr(p + 1, ' ')))
+		field++;
+	if (!p || sscanf(p + 1, "%" SCNu64, start) != 1)
+		return errno = EIO, -1;
+	return 0;
 }

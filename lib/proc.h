@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* A pidfd for pid, or -1 with errno (ESRCH, EMFILE, EINVAL for a thread ID). */
@@ -17,5 +18,11 @@ int proc_pidfd_open(pid_t pid);
 int proc_pidfd_signal(int fd, int sig, siginfo_t *info);
 /* Is process pid stopped (state T or t in /proc/PID/stat)? */
 bool proc_stopped(pid_t pid);
+/*
+ * The start time of process pid in clock ticks after boot (/proc/PID/stat
+ * field 22): with the PID, it names one process even after the PID is
+ * reused. 0, or -1 with errno (ENOENT: no such process, or no /proc).
+ */
+int proc_start_time(pid_t pid, uint64_t *start);
 
 #endif

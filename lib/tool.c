@@ -71,14 +71,18 @@ void tool_init(const char *name)
 	atexit(close_stdout);
 }
 
+/* --help and --version write only to stdout: a closed one is a write
+ * error, not a success with the text gone to /dev/null. */
 void print_version(void)
 {
+	need_std(STDOUT_FILENO);
 	printf("%s (ipcutils) %s\n", progname, VERSION);
 	exit(0);
 }
 
 void print_usage(const char *text)
 {
+	need_std(STDOUT_FILENO);
 	fputs(text, stdout);
 	exit(0);
 }

@@ -63,3 +63,18 @@ help_problems() {
 	problems=$(grep -v '^$' <<<"$problems" || true)
 	[ -z "$problems" ] || { printf '%s\n' "$problems"; false; }
 }
+
+# A closed stdout is a write error (CONVENTIONS): --help and --version
+# have nowhere to go, so they fail with a message, never exit 0.
+@test "every tool's --help and --version with stdout closed: exit 1 and say so" {
+	local t opt problems='' err rc
+	for t in $(tools); do
+		for opt in --help --version; do
+			rc=0
+			err=$("$t" "$opt" 2>&1 >&-) || rc=$?
+			[ "$rc" -eq 1 ] || problems+="$t $opt: exit $rc, not 1"$'\n'
+			[[ $err == "$t: standard output"* ]] || problems+="$t $opt: said '$err'"$'\n'
+		done
+	done
+	[ -z "$problems" ] || { printf '%s' "$problems"; false; }
+}

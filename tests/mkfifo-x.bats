@@ -74,6 +74,24 @@ listing() {
 	assert_output $'640\n640'
 }
 
+# Another user's FIFO is theirs: -e taking it would send our data through
+# an object they own (and may reopen), and -m would open it up for them.
+@test "-e: another owner's FIFO is refused and left as it was, with or without -m" {
+	need_root
+	mkdir "$T/pub"
+	chmod 1777 "$T/pub"
+	as_nobody mkfifo-x -m 600 "$T/pub/x"
+	local opts
+	for opts in "-e -m 666" "-e" "-e -m 600"; do
+		# shellcheck disable=SC2086
+		run mkfifo-x $opts "$T/pub/x"
+		assert_failure 1
+		assert_output "mkfifo-x: $T/pub/x: exists and belongs to user 65534, not to this one; left untouched"
+		run stat -c '%a %u' "$T/pub/x"
+		assert_output "600 65534"
+	done
+}
+
 @test "an existing regular file, directory and symlink are left untouched" {
 	cd "$T"
 	printf 'precious\n' > file

@@ -308,6 +308,22 @@ four_by_four() {
 	assert_success
 }
 
+# nobody makes a 0600 queue and gives it to root with IPC_SET: as its
+# creator, nobody still reads it, so root's -m 600 must refuse it.
+@test "issue 21.9: -m refuses a System V queue another user created, whoever owns it now" {
+	need_root
+	local k id
+	k=$(sysv_key 1)
+	as_nobody mqsend -m 600 -k "$k" bait
+	id=$(ipcs -q | awk -v k="$(printf '0x%08x' "$k")" '$1 == k { print $2 }')
+	as_nobody ipcset q "$id" 0
+	run mqsend -m 600 -k "$k" 'root secret'
+	assert_failure 1
+	assert_output "mqsend: key $(printf '0x%08x' "$k"): exists with mode 600 and owner root, creator nobody, not mode 600 and owner root; nothing sent"
+	run as_nobody mqrecv -n -c 2 -k "$k"
+	assert_output bait
+}
+
 @test "issue 10.13: -k private prints its id at once and removes the queue when it fails" {
 	head -c 20000 /dev/zero | tr '\0' x > "$T/big"
 	run mqsend -k private -a < "$T/big"

@@ -289,6 +289,25 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_success
 }
 
+# A signal that kills while the object is taken (renamed aside) gives it
+# its name back: SIGXFSZ when stdout is a file past ulimit -f once left it
+# as .NAME.shmcat-PID, its name gone, for the next taker to wait on in
+# vain (issue 21.15).
+@test "-u killed by SIGXFSZ (a file past ulimit -f) gives the object its name back" {
+	local n
+	n=$(posix_name)
+	head -c 2M /dev/zero | shmput "$n"
+	run bash -c 'ulimit -f 1024 && exec shmcat -u "$0" > "$1"' "$n" "$T/out"
+	assert_equal "$status" $((128 + 25))
+	[ -e "/dev/shm$n" ]
+	run find /dev/shm -maxdepth 1 -name ".${n#/}.shmcat-*"
+	assert_output ""
+	run bash -c 'shmcat -w -T 5 -u "$0" | wc -c' "$n"
+	assert_success
+	assert_output 2097152
+	[ ! -e "/dev/shm$n" ]
+}
+
 @test "two -w -u waiters on one name: exactly one takes the object" {
 	local n i a b sa sb
 	n=$(posix_name)

@@ -19,6 +19,12 @@ temp_exists() {
 }
 
 hex_key() { printf '0x%08x' "$1"; }
+# Process PID has ended: gone, or a zombie.
+dead() { [ ! -e "/proc/$1" ] || grep -q '^[0-9]* (.*) Z' "/proc/$1/stat" 2> /dev/null; }
+# "UID CUID MODE" of System V object ID of kind m or q, as ipcs shows it.
+stat_owner() {
+	ipcs -"$1" -i "$2" | sed -n 's/.*uid=\([0-9]*\).*cuid=\([0-9]*\).*/\1 \2/p;s/.*mode=0*\([0-7]*\).*/\1/p' | paste -sd' '
+}
 
 @test "POSIX: binary data with NULs and no newline round-trips, mode 600" {
 	local n
@@ -291,6 +297,40 @@ hex_key() { printf '0x%08x' "$1"; }
 	[ ! -e "/dev/shm$n" ]
 }
 
+# Every signal that kills takes the temporary object with it: those that
+# dump core (XFSZ under ulimit -f, XCPU, ABRT, SYS, and a SEGV or BUS sent
+# by another process) and 32 to 34, which the C library keeps for itself
+# and its sigaction refuses (issue 21.15). shmput dies of the signal.
+@test "a temporary object is never left behind: SIGXFSZ, XCPU, ABRT, SYS, SEGV and BUS sent, 32-34" {
+	local n sig st
+	n=$(posix_name)
+	run bash -c 'ulimit -f 1024 && head -c 2M /dev/zero | shmput "$0"' "$n"
+	assert_equal "$status" $((128 + 25))
+	no_temp_left
+	[ ! -e "/dev/shm$n" ]
+	mkfifo "$T/fifo"
+	local sigs=(XCPU ABRT SYS 32 33 34)
+	# Under AddressSanitizer, SEGV and BUS are its own handler's to report.
+	[[ $IPCUTILS_BIN == */asan ]] || sigs+=(SEGV BUS)
+	for sig in "${sigs[@]}"; do
+		exec 5<> "$T/fifo"
+		spawn sh -c 'ulimit -c 0; exec shmput "$0" < "$1"' "$n" "$T/fifo"
+		local pid=$!
+		echo partial >&5
+		wait_until 5 temp_exists "$n"
+		kill -s "$sig" "$pid" 2> /dev/null || kill "-$sig" "$pid"
+		# Dead, or it would hang the wait (a zombie, or already reaped by bash).
+		wait_until 10 dead "$pid" || fail "$sig: shmput still runs"
+		st=0
+		wait "$pid" || st=$?
+		exec 5>&-
+		[ "$st" -gt 128 ] || fail "$sig: shmput exited $st, not of the signal"
+		run find /dev/shm -maxdepth 1 -name ".${n#/}.shmput-*"
+		[ -z "$output" ] || fail "$sig: left $output"
+	done
+	[ ! -e "/dev/shm$n" ]
+}
+
 @test "usage errors: bad options and values, conflicting targets" {
 	run shmput
 	assert_failure 2
@@ -378,6 +418,68 @@ Try 'shmput --help'."
 	assert_output secret
 	run shmcat -k "$k"
 	assert_output secret
+}
+
+# The creator of a System V segment keeps the owner's rights whatever
+# IPC_SET made the owner: nobody makes a 0600 segment, gives it to root,
+# and would read what root writes with -m 600 (issue 21.9). A 0666 segment
+# of nobody's is no place for it either (issue 21.11).
+@test "-m: a segment another user made, or owns, is refused and left as it was" {
+	need_root
+	local k id
+	k=$(sysv_key 1)
+	id=$(as_nobody sh -c 'printf bait | shmput -p -m 600 -s 64 -k "$0"' "$k")
+	as_nobody ipcset m "$id" 0
+	run stat_owner m "$id"
+	assert_output "0 65534 600"
+	run shmput -m 600 -k "$k" <<<'root secret'
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): exists with mode 600 and owner root, creator nobody, not mode 600 and owner root; nothing written"
+	run as_nobody sh -c 'shmcat -k "$0" | tr -d "\0"' "$k"
+	assert_output bait
+	k=$(sysv_key 2)
+	as_nobody sh -c 'printf bait | shmput -m 666 -s 64 -k "$0"' "$k"
+	run shmput -m 600 -k "$k" <<<'root secret'
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
+	run as_nobody sh -c 'shmcat -k "$0" | tr -d "\0"' "$k"
+	assert_output bait
+	# One's own segment with that mode is written as before.
+	k=$(sysv_key 3)
+	printf old | shmput -m 600 -k "$k"
+	run sh -c 'printf new | shmput -m 600 -k "$0"' "$k"
+	assert_success
+}
+
+# -o writes in place: an object nobody planted, 0666, would get root's
+# data and keep its mode and owner (issue 21.10). Planted before (-m
+# refuses it), or planted while shmput reads a slow stdin, after it found
+# no object and so meant to make it (0600, its own).
+@test "-o: an object another user planted, before or while stdin is read, is refused" {
+	need_root
+	local n
+	n=$(posix_name)
+	as_nobody sh -c 'printf bait > "$0" && chmod 666 "$0"' "/dev/shm$n"
+	run sh -c 'echo secret | shmput -m 600 -o 0 "$0"' "$n"
+	assert_failure 1
+	assert_output "shmput: $n: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
+	run cat "/dev/shm$n"
+	assert_output bait
+	n=$(posix_name)
+	mkfifo "$T/in"
+	spawn sh -c 'shmput -o 0 "$0" < "$1"; echo "status $?"' "$n" "$T/in" > "$T/res" 2>&1
+	local w
+	exec {w}> "$T/in"
+	# Twice a pipe's size: written only once shmput reads, past its checks.
+	head -c 131072 /dev/zero >&"$w"
+	as_nobody sh -c 'printf bait > "$0" && chmod 666 "$0"' "/dev/shm$n"
+	exec {w}>&-
+	wait_until 10 grep -q '^status' "$T/res"
+	run cat "$T/res"
+	assert_output "shmput: $n: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written
+status 1"
+	run cat "/dev/shm$n"
+	assert_output bait
 }
 
 @test "-p to /dev/full or a closed pipe fails, and the new segment is removed" {
@@ -474,6 +576,24 @@ teardown() {
 	assert_output hello
 }
 
+# Input of unknown size grows its object by doubling; where the file system
+# has no room for that, only for what the input needs, the mapping is that
+# smaller size, and reading must stop at its end: it once read on into
+# whatever lay past it ("Bad address", or memory overwritten; issue 21.14).
+@test "input from a pipe larger than half a small tmpfs: read into the mapping only" {
+	need_root
+	mkdir "$T/mnt"
+	mount -t tmpfs -o size=4m tmpfs "$T/mnt" || skip "cannot mount a tmpfs here"
+	head -c 3M /dev/urandom > "$T/in"
+	local i
+	for i in 1 2 3; do
+		run bash -c 'cat "$0/in" | shmput -F "$0/mnt/f"' "$T"
+		assert_success
+		cmp "$T/in" "$T/mnt/f"
+		rm "$T/mnt/f"
+	done
+}
+
 @test "a refused patch changes nothing and makes nothing" {
 	local n
 	n=$(posix_name)
@@ -526,7 +646,22 @@ teardown() {
 	unshare -i true || skip "cannot make an IPC namespace here"
 	run timeout 20 unshare -i sh -c 'echo 1048576 > /proc/sys/kernel/shmmax && exec shmput -k "$0" </dev/zero' "$k"
 	assert_failure 1
-	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576"
+	assert_output "shmput: key $(hex_key "$k"): input is more than 1048576 bytes; a new segment can hold at most 1048576 (SHMMAX, /proc/sys/kernel/shmmax)"
+}
+
+# SHMALL bounds all segments together, in pages: what it leaves is the
+# most a new one can be, and input is held only up to that (issue 21.16).
+@test "endless input to a new System V segment stops at what SHMALL leaves, and names it" {
+	need_root
+	local k pg
+	k=$(sysv_key 9)
+	pg=$(getconf PAGESIZE)
+	unshare -i true || skip "cannot make an IPC namespace here"
+	run timeout 20 unshare -i sh -c 'echo 300 > /proc/sys/kernel/shmall &&
+		head -c $((44 * $1)) /dev/zero | shmput -k private > /dev/null &&
+		exec shmput -k "$0" < /dev/zero' "$k" "$pg"
+	assert_failure 1
+	assert_output "shmput: key $(hex_key "$k"): input is more than $((256 * pg)) bytes; a new segment can hold at most $((256 * pg)) (SHMALL, /proc/sys/kernel/shmall, less the pages in use)"
 }
 
 # Bytes of memory that the file or object PATH really holds.

@@ -116,6 +116,20 @@ Try 'sigtest --help'."
 	assert_output 456
 }
 
+@test "pidfile: the PID, then start= its start time on a line of its own" {
+	printf '123\nstart=4567\n' > "$T/p"
+	run sigtest readpid "$T/p"
+	assert_success
+	assert_output $'123\nstart 4567'
+	printf '123\nstart=0' > "$T/p"
+	run sigtest readpid "$T/p"
+	assert_output $'123\nstart 0'
+	# What is written is this process's start time, as /proc says it.
+	sigtest writepid "$T/p" $$
+	run sigtest readpid "$T/p"
+	assert_output "$$"$'\n'"start $(sed 's/.*) //' "/proc/$$/stat" | cut -d' ' -f20)"
+}
+
 @test "pidfile: missing, empty and malformed files are named" {
 	run sigtest readpid "$T/missing"
 	assert_failure 1
@@ -125,7 +139,8 @@ Try 'sigtest --help'."
 	assert_failure 1
 	assert_output "sigtest: $T/p: pidfile is empty"
 	local bad
-	for bad in 'abc' '0' '-1' '12 ' ' 12' '1\n2\n' '12\n\n' '0x10' '012' '99999999999' '1\0'; do
+	for bad in 'abc' '0' '-1' '12 ' ' 12' '1\n2\n' '1\nstart=2\n3\n' '12\n\n' '1\nstart=02\n' \
+		'1\nstart=-2\n' '1\nstart= 2' '1\nstart=' '1\nstart=99999999999999999999999' '0x10' '012' '99999999999' '1\0' '1\n2\0'; do
 		# shellcheck disable=SC2059 # the format is the test data
 		printf -- "$bad" > "$T/p"
 		run sigtest readpid "$T/p"
@@ -144,15 +159,15 @@ Try 'sigtest --help'."
 @test "pidfile: written whole by rename, mode 600 whatever the umask, nothing left over" {
 	run sigtest writepid "$T/p" 42
 	assert_success
-	assert_equal "$(cat "$T/p")" 42
+	assert_equal "$(head -n 1 "$T/p")" 42
 	assert_equal "$(stat -c %a "$T/p")" 600
 	(umask 000 && sigtest writepid "$T/p" 43)
-	assert_equal "$(cat "$T/p")" 43
+	assert_equal "$(head -n 1 "$T/p")" 43
 	assert_equal "$(stat -c %a "$T/p")" 600
 	run ls -A "$T"
 	assert_output $'p\ntmp'
 	(cd "$T" && sigtest writepid rel 7)
-	assert_equal "$(cat "$T/rel")" 7
+	assert_equal "$(head -n 1 "$T/rel")" 7
 	run sigtest writepid "$T/nodir/p" 1
 	assert_failure 1
 	assert_output --partial "sigtest: $T/nodir/p: cannot write pidfile: No such file or directory"

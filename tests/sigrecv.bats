@@ -55,6 +55,28 @@ receiver() {
 	[ ! -e "$T/recv.pid" ]
 }
 
+# Two receivers on one pidfile: the second's file replaced the first's, so
+# the first must not remove it when it ends (it would leave the second
+# unreachable); each removes only the file that still holds what it wrote.
+@test "-p: two receivers on one pidfile: each removes only the file it wrote" {
+	spawn sigrecv -p "$T/w.pid" USR1 > /dev/null
+	local first=$!
+	wait_until 5 test -s "$T/w.pid"
+	spawn sigrecv -p "$T/w.pid" USR1 > /dev/null
+	local second=$!
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	wait_until 5 sh -c '[ "$(head -n 1 "$1")" = "$2" ]' _ "$T/w.pid" "$second"
+	kill -USR1 "$first"
+	waitst "$first"
+	assert_equal "$STATUS" 0
+	run head -n 1 "$T/w.pid"
+	assert_output "$second"
+	sigsend -s USR1 -p "$T/w.pid"
+	waitst "$second"
+	assert_equal "$STATUS" 0
+	[ ! -e "$T/w.pid" ]
+}
+
 @test "-f: each line is written at once; a signal not listed ends it" {
 	receiver -f USR1 HUP
 	local pid=$RECV
@@ -99,7 +121,7 @@ receiver() {
 		sigrecv -p "$T/p" USR1 > "$T/out" &
 		pid=$!
 		wait_until 5 test -s "$T/p"
-		kill -USR1 "$(cat "$T/p")"
+		kill -USR1 "$(head -n 1 "$T/p")"
 		st=0
 		wait "$pid" || st=$?
 		[ "$st" -eq 0 ] || { echo "round $i: status $st"; false; }

@@ -94,6 +94,27 @@ term_ignorer() {
 	assert_output "USR2 pid=$sender uid=65534 value=7"
 }
 
+# A standard signal is pending or not: values queued while one is pending
+# are dropped by the kernel, and only real-time signals queue each one.
+# sigsend exits 0 for each send all the same, so sigsend(1) must say so.
+@test "-q on a standard signal: sends while one is pending merge, as sigsend(1) says" {
+	receiver -c 2 USR1 USR2
+	kill -STOP "$RECV"
+	wait_until 5 grep -q '^State:.*stopped' "/proc/$RECV/status"
+	local i
+	for i in 1 2 3 4 5; do
+		sigsend -s USR1 -q "$i" "$RECV"
+	done
+	kill -CONT "$RECV"
+	sigsend -s USR2 "$RECV"
+	wait "$RECV"
+	run cut -d' ' -f1,4 "$T/recv.out"
+	assert_output "USR1 value=1"$'\n'"USR2"
+	run sh -c 'mandoc -Tutf8 "$1" | col -b | tr -s " \t\n" "   "' _ "$BATS_TEST_DIRNAME/../man/sigsend.1"
+	assert_output --partial "a standard signal"
+	assert_output --partial "merge"
+}
+
 @test "kill --queue (procps, util-linux) delivers its value to sigrecv" {
 	/bin/kill --help 2>&1 | grep -q -- --queue || skip "this kill has no --queue"
 	receiver USR1
@@ -137,6 +158,31 @@ term_ignorer() {
 	assert_output "sigsend: $T/pid: process $dead: no such process"
 	run sigsend -s KILL -p "$T/pid"
 	assert_failure 1
+}
+
+# sigrecv killed by KILL leaves its pidfile; a later process given the
+# same PID (forced with ns_last_pid in a PID namespace of our own) must not
+# get the signal meant for the receiver. The start time in the file tells.
+@test "-p: a pidfile whose process died and whose PID was reused is refused" {
+	need_root
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	run unshare --pid --fork --mount-proc bash -c '
+		sigrecv -p "$1/w.pid" USR1 > /dev/null &
+		for ((i = 0; i < 500; i++)); do [ -s "$1/w.pid" ] && break; sleep 0.01; done
+		read -r pid < "$1/w.pid"
+		kill -KILL "$pid"
+		wait "$pid" 2> /dev/null
+		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
+		sleep 60 &
+		[ "$!" = "$pid" ] || { echo "PID $pid not reused: got $!"; exit 3; }
+		sigsend -p "$1/w.pid"
+		echo "sigsend: $?"
+		if kill -0 "$pid" 2> /dev/null; then echo "sleep: alive"; else echo "sleep: killed"; fi' _ "$T"
+	assert_success
+	# (bash may say first that sigrecv was killed)
+	assert_line --regexp "^sigsend: $T/w.pid: process [0-9]+: not the process that wrote the pidfile"
+	assert_line "sigsend: 1"
+	assert_line "sleep: alive"
 }
 
 @test "-p: missing and malformed pidfiles are named" {

@@ -38,12 +38,16 @@ int main(int argc, char **argv)
 	else if (strcmp(cmd, "rt") == 0 && argc == 2)
 		printf("%d %d\n", SIGRTMIN, SIGRTMAX);
 	else if (strcmp(cmd, "readpid") == 0 && argc == 3) {
-		pid_t pid = pidfile_read(argv[2]);
+		uint64_t start;
+		pid_t pid = pidfile_read(argv[2], &start);
 		if (pid < 0)
 			return 1;
 		printf("%ld\n", (long)pid);
+		if (start != PIDFILE_NO_START)
+			printf("start %llu\n", (unsigned long long)start);
 	} else if (strcmp(cmd, "writepid") == 0 && argc == 4) {
-		if (pidfile_write(argv[2], (pid_t)arg_u64("N", argv[3], 1, 1 << 30)) < 0)
+		struct pidfile pf;
+		if (pidfile_write(&pf, argv[2], (pid_t)arg_u64("N", argv[3], 1, 1 << 30)) < 0)
 			die(1, "%s: cannot write pidfile:", argv[2]);
 	} else
 		usage_error("unknown command '%s'", cmd);

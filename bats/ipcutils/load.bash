@@ -263,7 +263,8 @@ wait_for_signal() {
 		echo "wait_for_signal: sigrecv did not start" | fail
 		return
 	fi
-	IPC_SIGNAL_PID=$(<"$dir/pid") "$@"
+	# The pidfile's first line: the second is sigrecv's start time.
+	IPC_SIGNAL_PID=$(head -n 1 "$dir/pid") "$@"
 	wait "$pid"
 	rc=$?
 	line=$(<"$dir/line")

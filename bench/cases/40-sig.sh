@@ -21,5 +21,5 @@ f=$BENCH_DIR/sigrecv.pid
 RUNS=$(runs 200) bench "round trip" "sigsend -> sigrecv" \
 	"rm -f $f; sigrecv -p $f USR1 & while [ ! -s $f ]; do :; done; sigsend -s USR1 -q 1 -p $f; wait" \
 	"/bin/kill --queue -> sigrecv" \
-	"rm -f $f; sigrecv -p $f USR1 & while [ ! -s $f ]; do :; done; /bin/kill -s USR1 --queue 1 \$(cat $f); wait"
+	"rm -f $f; sigrecv -p $f USR1 & while [ ! -s $f ]; do :; done; read -r p < $f; /bin/kill -s USR1 --queue 1 \$p; wait"
 return "$rc"
