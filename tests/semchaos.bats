@@ -34,7 +34,7 @@ make_job() {
 
 # chaos TARGET...: 50 jobs on TARGET, 150 signals among them.
 chaos() {
-	local dir=$T/run.$RANDOM i n pid ppid pids=() sigs=(TERM INT HUP USR1 KILL) v
+	local dir=$T/run.$RANDOM i n pid ppid pids=() sigs=(TERM INT HUP USR1 KILL)
 	mkdir "$dir"
 	for ((i = 0; i < 50; i++)); do
 		n=$((i % 3 == 0 ? 2 : 1))
