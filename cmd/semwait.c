@@ -45,9 +45,11 @@ static const char usage[] =
 	"\n"
 	"Without COMMAND the permits are handed over for good (the P of P/V).\n"
 	"With COMMAND and System V, the kernel gives them back even if the\n"
-	"command is killed (SEM_UNDO); POSIX semaphores have no undo. The status\n"
-	"is then COMMAND's: 125 if semwait failed first, 126/127 if COMMAND could\n"
-	"not run or was not found.\n"
+	"command is killed (SEM_UNDO); POSIX has no undo: a holder process gives\n"
+	"them back, also if semwait is killed. A signal that would kill semwait\n"
+	"gives back what it took, or goes to COMMAND. The status is then\n"
+	"COMMAND's: 125 if semwait failed first, 126/127 if COMMAND could not run\n"
+	"or was not found.\n"
 	"\n"
 	"Exit status: 0 taken, 1 failed, 2 usage error, 124 not in time.\n";
 
