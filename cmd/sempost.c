@@ -67,7 +67,10 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'E': o->create.create = false; break;
 		case 'h': print_usage(usage);
 		case 'm':
-			o->create.mode = arg_mode("--mode", optarg) & 0777;
+			o->create.mode = arg_mode("--mode", optarg);
+			if (o->create.mode & ~(mode_t)0777) /* setuid, sticky: no meaning here */
+				usage_error("--mode: '%s': a semaphore has only permission bits (at most 777)",
+					    optarg);
 			o->create.check_mode = true;
 			break;
 		case 'V': print_version();

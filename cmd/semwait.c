@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /* semwait: take permits of a semaphore, or hold them while a command runs. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 
 #include "deadline.h"
 #include "diag.h"
@@ -14,6 +18,7 @@
 #include "opterr.h"
 #include "parse.h"
 #include "sem.h"
+#include "signame.h"
 #include "supervise.h"
 #include "tool.h"
 
@@ -40,9 +45,11 @@ static const char usage[] =
 	"\n"
 	"Without COMMAND the permits are handed over for good (the P of P/V).\n"
 	"With COMMAND and System V, the kernel gives them back even if the\n"
-	"command is killed (SEM_UNDO); POSIX semaphores have no undo. The status\n"
-	"is then COMMAND's: 125 if semwait failed first, 126/127 if COMMAND could\n"
-	"not run or was not found.\n"
+	"command is killed (SEM_UNDO); POSIX has no undo: a holder process gives\n"
+	"them back, also if semwait is killed. A signal that would kill semwait\n"
+	"gives back what it took, or goes to COMMAND. The status is then\n"
+	"COMMAND's: 125 if semwait failed first, 126/127 if COMMAND could not run\n"
+	"or was not found.\n"
 	"\n"
 	"Exit status: 0 taken, 1 failed, 2 usage error, 124 not in time.\n";
 
@@ -72,70 +79,75 @@ struct opts {
 	char **cmd;
 };
 
-/* The signal that cut the wait (INT, TERM, HUP), 0 if none. */
+/* The first signal that would have killed us, 0 if none. */
 static volatile sig_atomic_t stop_sig;
+/* Those signals (sig_kills, not ignored): caught while we wait, then held. */
+static sigset_t stops;
 
+/*
+ * A stop cuts the wait (no SA_RESTART). One that lands just before the
+ * wait starts would cut nothing: SIGALRM every millisecond from then on
+ * (a stop too, a no-op now) cuts it within one.
+ */
 static void on_stop(int sig)
 {
+	struct itimerval tick = { { 0, 1000 }, { 0, 1000 } };
+
+	if (stop_sig)
+		return;
 	stop_sig = sig;
+	setitimer(ITIMER_REAL, &tick, NULL);
 }
 
-/* INT, TERM and HUP cut a wait (no SA_RESTART) instead of killing us. */
+/* Blocked while the handlers go in, so one that comes meanwhile waits. */
 static void catch_stops(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_stop }, old;
+	sigset_t mask;
 
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
-		sigaction(sigs[i], &sa, NULL);
+	sigemptyset(&stops);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig_kills(sig))
+			sigaddset(&stops, sig);
+	sigprocmask(SIG_BLOCK, &stops, &mask);
+	sigfillset(&sa.sa_mask);
+	for (int sig = 1; sig < NSIG; sig++) {
+		if (!sigismember(&stops, sig))
+			continue;
+		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_IGN)
+			sigdelset(&stops, sig); /* ignored: it kills nothing */
+		else
+			sigaction(sig, &sa, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
-/* Die of the signal we were told to stop by, as if never caught. */
-static noreturn void die_of(int sig)
+/* Give back what we took (no undo does it for us), die of the stop. */
+static noreturn void stop(struct ipcsem *s, const struct opts *o, bool taken)
 {
-	signal(sig, SIG_DFL);
-	raise(sig);
-	_exit(128 + sig);
+	setitimer(ITIMER_REAL, &(struct itimerval){ 0 }, NULL);
+	if (taken)
+		ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
+	sup_exit_as(stop_sig); /* a wait status of "killed by stop_sig" */
 }
 
 /*
- * Permits taken for a command: from here INT, TERM and HUP stay pending
- * (for the command, or for the parent to forward). One that came while we
- * took them stops us now, permits given back.
+ * Take the permits (or wait for zero); exits on timeout. A stop, even
+ * one that came after they were taken, gives them back: status 128+N
+ * always means nothing was taken.
  */
-static void hold_stops(struct ipcsem *s, const struct opts *o)
-{
-	sigset_t sigs;
-
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	if (!stop_sig)
-		return;
-	if (s->kind == IPC_POSIX) /* System V: the kernel's undo does it */
-		ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
-	die_of(stop_sig);
-}
-
-/* Take the permits (or wait for zero); exits on timeout or a stop. */
-static void take(struct ipcsem *s, const struct opts *o)
+static void take(struct ipcsem *s, const struct opts *o, bool undo)
 {
 	struct deadline d;
-	bool undo = o->cmd && s->kind == IPC_SYSV;
-	int r;
+	int r = SEMOP_INTR;
 
 	deadline_start(&d, o->timeout);
-	do
+	while (r == SEMOP_INTR && !stop_sig)
 		r = o->zero ? ipcsem_zero(s, &o->sem.members, &d, o->nowait)
 			    : ipcsem_take(s, &o->sem.members, (unsigned)o->sem.count, &d,
 					  o->nowait, undo);
-	while (r == SEMOP_INTR && !stop_sig);
-	if (stop_sig)
-		die_of(stop_sig);
+	if (stop_sig) /* with undo, our death gives them back */
+		stop(s, o, r == SEMOP_OK && !o->zero && !undo);
 	const char *what = o->zero ? "the value is not 0" : "not enough permits free";
 	if (r == SEMOP_AGAIN)
 		die(EXIT_TIMEOUT, "%s: %s", s->label, what);
@@ -144,20 +156,76 @@ static void take(struct ipcsem *s, const struct opts *o)
 }
 
 /*
- * POSIX: no undo, so stay the parent. Forward INT, TERM and HUP to the
- * command, give the permits back when it ends, exit with its status.
+ * Permits taken for a command: from here stops stay pending, for the
+ * command (exec_command sets them back to default) or for the parent to
+ * pass on. One that came while we took them stops us now.
+ */
+static void hold_stops(struct ipcsem *s, const struct opts *o)
+{
+	sigprocmask(SIG_BLOCK, &stops, NULL);
+	if (stop_sig)
+		stop(s, o, s->kind == IPC_POSIX);
+}
+
+/*
+ * POSIX has no undo, so a holder gives the permits back: a child in a
+ * process group of its own, every signal blocked, reading a pipe whose
+ * write end we and COMMAND hold. It posts on one byte (COMMAND ended) or
+ * at the end of file: we and COMMAND are both gone, however we died
+ * (COMMAND gets SIGKILL if we are killed). Returns the write end, which
+ * COMMAND inherits.
+ */
+static int start_holder(struct ipcsem *s, const struct opts *o, pid_t *pid)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p) < 0 || (*pid = fork()) < 0) {
+		warn("cannot start the holder of the permits:");
+		ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
+		exit(EXIT_CANNOT);
+	}
+	if (*pid > 0) {
+		close(p[0]);
+		return p[1];
+	}
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	setpgid(0, 0); /* a kill of our group, or ^C, is not for it */
+	close(p[1]);
+	int null = open("/dev/null", O_RDWR); /* hold no one's pipe open */
+	dup2(null, STDIN_FILENO);
+	dup2(null, STDOUT_FILENO);
+	while (read(p[0], &c, 1) < 0 && errno == EINTR)
+		continue;
+	ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
+	_exit(0);
+}
+
+/*
+ * POSIX: stay the parent. Pass every stop on to the command; when it
+ * ends, have the holder give the permits back and end as it did.
  */
 static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 {
 	struct supervisor sup;
+	pid_t holder;
+	int fd = start_holder(s, o, &holder);
 	int ws = -1;
 
-	if (sup_init(&sup, 0) < 0)
+	if (sup_init(&sup, SUP_ALL_SIGNALS | SUP_ORPHAN_KILL) < 0)
 		warn("signalfd:");
 	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
-	ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
-	exit(ws < 0 ? EXIT_CANNOT : exit_status_of(ws));
+	if (write(fd, "", 1) < 0)
+		warn("cannot tell the holder to give the permits back:");
+	close(fd);
+	while (waitpid(holder, NULL, 0) < 0 && errno == EINTR)
+		continue;
+	if (ws < 0)
+		exit(EXIT_CANNOT);
+	sup_exit_as(ws);
 }
 
 /* Check what the options say together, once the target's kind is known. */
@@ -234,7 +302,7 @@ int main(int argc, char **argv)
 		ipcsem_stat(&s, &o.sem.members);
 	} else {
 		catch_stops();
-		take(&s, &o);
+		take(&s, &o, o.cmd && s.kind == IPC_SYSV);
 	}
 	if (o.unlink)
 		ipcsem_remove(&s);

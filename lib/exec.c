@@ -13,11 +13,27 @@
 #include "diag.h"
 #include "exec.h"
 
+/*
+ * Caught signals to their default before the mask opens: execve would
+ * reset them too, but a signal pending now (one a parent passed on before
+ * the exec) would otherwise run the tool's handler and be eaten.
+ */
+static void default_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_DFL
+		    && (sa.sa_handler != SIG_IGN || sig == SIGPIPE))
+			signal(sig, SIG_DFL);
+	}
+}
+
 void exec_command(char *const argv[])
 {
 	sigset_t none;
 
-	signal(SIGPIPE, SIG_DFL);
+	default_signals(); /* an ignored SIGPIPE too: ours, not the caller's */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(argv[0], argv);

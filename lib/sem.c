@@ -4,7 +4,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -57,8 +56,41 @@ static noreturn void open_failed(const struct ipcsem *s)
 	die(EXIT_FAIL, "%s: cannot open semaphore:", s->label);
 }
 
+/*
+ * Anyone who may write in /dev/shm can plant a file under a semaphore's
+ * name, and a mapped file shorter than a semaphore kills whoever touches
+ * it (SIGBUS). Refuse what is not a regular file of a semaphore's size,
+ * before sem_open maps it. A missing or unreadable file is sem_open's to
+ * report.
+ */
+static void check_posix_file(const struct ipcsem *s)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd, r;
+
+	posix_path(s, path, sizeof path);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		die(EXIT_FAIL, "%s: not a semaphore: %s is a symbolic link; left as it is",
+		    s->label, path);
+	if (fd < 0)
+		return;
+	r = fstat(fd, &st);
+	close(fd);
+	if (r < 0 || (S_ISREG(st.st_mode) && st.st_size >= (off_t)sizeof(sem_t)))
+		return;
+	if (!S_ISREG(st.st_mode))
+		die(EXIT_FAIL, "%s: not a semaphore: %s is not a regular file (owner %s); left as it is",
+		    s->label, path, ipcfmt_id_name((unsigned)st.st_uid, false));
+	die(EXIT_FAIL, "%s: not a semaphore: %s is %lld bytes, a semaphore %zu (owner %s); left as it is",
+	    s->label, path, (long long)st.st_size, sizeof(sem_t),
+	    ipcfmt_id_name((unsigned)st.st_uid, false));
+}
+
 static void open_posix(struct ipcsem *s, const struct ipcsem_create *c)
 {
+	check_posix_file(s);
 	s->psem = sem_open(s->name, 0);
 	if (s->psem == SEM_FAILED && errno == ENOENT && c && c->create) {
 		mode_t old = umask(0); /* the mode asked, whatever the umask */
@@ -202,8 +234,10 @@ static noreturn void op_failed(const struct ipcsem *s, const char *what)
 		die(EXIT_FAIL, "%s: the semaphore has been removed", s->label);
 	if (errno == EACCES)
 		die(EXIT_FAIL, "%s: permission denied", s->label);
-	if (errno == EFBIG)
+	if (errno == EFBIG && s->nsems >= 0)
 		die(EXIT_FAIL, "%s: the set has only %d semaphores", s->label, s->nsems);
+	if (errno == EFBIG) /* no read permission: its size is unknown */
+		die(EXIT_FAIL, "%s: the set has fewer semaphores than --all-of names", s->label);
 	if (errno == E2BIG)
 		die(EXIT_FAIL, "%s: more members than one semop call takes (SEMOPM, /proc/sys/kernel/sem)",
 		    s->label);
@@ -216,19 +250,19 @@ static int sysv_op(struct ipcsem *s, const struct ipcsem_members *m, int delta,
 {
 	struct sembuf ops[SEM_MEMBERS_MAX];
 	struct timespec ts, *tp = NULL;
+	bool once = nowait;
 
-	for (int i = 0; i < m->n; i++) {
-		ops[i].sem_num = m->num[i];
-		ops[i].sem_op = (short)delta;
-		ops[i].sem_flg = (short)((nowait ? IPC_NOWAIT : 0) | (undo ? SEM_UNDO : 0));
-	}
 	if (d && !d->forever && !nowait) {
 		int64_t left = deadline_left(d);
 
-		if (left == 0)
-			return SEMOP_TIMEOUT;
-		ts = (struct timespec){ left / NS_PER_SEC, left % NS_PER_SEC };
+		once = left == 0; /* a deadline passed (-T 0) still tries once */
+		ts = ns_to_timespec(left);
 		tp = &ts;
+	}
+	for (int i = 0; i < m->n; i++) {
+		ops[i].sem_num = m->num[i];
+		ops[i].sem_op = (short)delta;
+		ops[i].sem_flg = (short)((once ? IPC_NOWAIT : 0) | (undo ? SEM_UNDO : 0));
 	}
 	if (semtimedop(s->id, ops, (size_t)m->n, tp) == 0)
 		return SEMOP_OK;
@@ -237,6 +271,16 @@ static int sysv_op(struct ipcsem *s, const struct ipcsem_members *m, int delta,
 	if (errno == EINTR)
 		return SEMOP_INTR;
 	return -1;
+}
+
+static int value_of(struct ipcsem *s, int member)
+{
+	int v = 0;
+
+	if (s->kind == IPC_POSIX ? sem_getvalue(s->psem, &v) < 0
+	    : (v = semctl(s->id, member, GETVAL)) < 0)
+		op_failed(s, "read the value");
+	return v;
 }
 
 /* POSIX: one permit; errno tells why not. */
@@ -258,52 +302,47 @@ static int posix_take1(struct ipcsem *s, const struct deadline *d, bool nowait)
 	op_failed(s, "take a permit");
 }
 
-/*
- * Serialize semwait's multi-permit takers on one POSIX semaphore with a
- * flock on its file: two takers that each hold part of what they need
- * would wait for each other forever. flock goes with the process, so a
- * crash never leaves the lock held. -1 if there is no file to lock.
- */
-static int posix_guard(const struct ipcsem *s, const struct deadline *d,
-		       int *r)
+/* All n now, or none: what a race left short goes back at once. */
+static bool posix_take_all(struct ipcsem *s, unsigned n)
 {
-	char path[PATH_MAX];
-	int fd;
+	unsigned got = 0;
 
-	posix_path(s, path, sizeof path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	deadline_alarm(d, 0);
-	int k = flock(fd, LOCK_EX);
-	int err = errno;
-	deadline_alarm_off();
-	if (k < 0) {
-		close(fd);
-		*r = err == EINTR && deadline_passed(d) ? SEMOP_TIMEOUT : SEMOP_INTR;
-		return -2;
-	}
-	return fd;
+	while (got < n && sem_trywait(s->psem) == 0)
+		got++;
+	if (got == n)
+		return true;
+	while (got > 0 && sem_post(s->psem) == 0)
+		got--;
+	return false;
 }
 
+/*
+ * POSIX has no operation for n permits. Try for all of them when the
+ * value shows enough, and between tries hold nothing and sleep, a little
+ * longer each time (up to 50 ms): a taker of many never sits on part of
+ * them while takers of fewer starve, and two such takers never deadlock.
+ */
 static int posix_take(struct ipcsem *s, unsigned n, const struct deadline *d,
 		      bool nowait)
 {
-	int r = SEMOP_OK, fd = -1;
-	unsigned got = 0;
+	int64_t pause = NS_PER_SEC / 1000;
 
 	if (n == 1)
 		return posix_take1(s, d, nowait);
-	if (!nowait && (fd = posix_guard(s, d, &r)) == -2)
-		return r;
-	while (got < n && (r = posix_take1(s, d, nowait)) == SEMOP_OK)
-		got++;
-	if (r != SEMOP_OK)
-		while (got > 0 && sem_post(s->psem) == 0)
-			got--;
-	if (fd >= 0)
-		close(fd);
-	return r;
+	for (;;) {
+		if ((unsigned)value_of(s, 0) >= n && posix_take_all(s, n))
+			return SEMOP_OK;
+		if (nowait)
+			return SEMOP_AGAIN;
+		int64_t left = deadline_left(d);
+		if (left == 0)
+			return SEMOP_TIMEOUT;
+		struct timespec ts = ns_to_timespec(left < pause ? left : pause);
+		if (nanosleep(&ts, NULL) < 0)
+			return SEMOP_INTR;
+		if (pause < NS_PER_SEC / 20)
+			pause *= 2;
+	}
 }
 
 int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,
@@ -361,16 +400,6 @@ int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
 	if (r < 0)
 		op_failed(s, "wait for zero");
 	return r;
-}
-
-static int value_of(struct ipcsem *s, int member)
-{
-	int v = 0;
-
-	if (s->kind == IPC_POSIX ? sem_getvalue(s->psem, &v) < 0
-	    : (v = semctl(s->id, member, GETVAL)) < 0)
-		op_failed(s, "read the value");
-	return v;
 }
 
 static noreturn void overflow(struct ipcsem *s, int member, unsigned n)

@@ -92,9 +92,9 @@ void ipcsem_args_check(struct ipcsem_args *a);
 /*
  * Take n permits of each member, all or none: waits until d passes unless
  * nowait. System V: one semop, with SEM_UNDO when undo is set, so the
- * kernel gives them back when the process ends. POSIX: one by one under
- * a lock that serializes semwait's own multi-permit takers (no deadlock
- * between them), permits given back if the wait fails. Returns SEMOP_*;
+ * kernel gives them back when the process ends. POSIX: n > 1 are tried
+ * for all at once (given back at once if short) and between tries none
+ * is held. A deadline that has passed still tries once. Returns SEMOP_*;
  * SEMOP_INTR when a signal cut the wait. Other errors exit 1.
  */
 int ipcsem_take(struct ipcsem *s, const struct ipcsem_members *m, unsigned n,

@@ -100,6 +100,19 @@ static int parse_rt(const char *s)
 	return base + dir * (int)n;
 }
 
+bool sig_kills(int sig)
+{
+	switch (sig) {
+	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGTSTP:
+	case SIGTTIN: case SIGTTOU: case SIGURG: case SIGWINCH:
+	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
+	case SIGSYS:
+		return false;
+	default:
+		return sig_named(sig);
+	}
+}
+
 int sig_parse(const char *s)
 {
 	uint64_t n;

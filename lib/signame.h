@@ -31,6 +31,15 @@ const char *sig_name(int sig, char buf[SIG_NAME_MAX]);
 bool sig_named(int sig);
 
 /*
+ * Would sig end a process that left it at its default action, coming from
+ * kill(2): the signals that terminate, with a core file or without (QUIT,
+ * ABRT, XCPU, the real-time ones, ...). Not KILL and STOP, which cannot
+ * be caught, nor the faults (SEGV, BUS, ILL, FPE, TRAP, SYS): after a
+ * real one a handler cannot go on safely.
+ */
+bool sig_kills(int sig);
+
+/*
  * sig_parse for an argument: on failure a usage error naming opt (or
  * nothing, for an operand, when opt is NULL) and exit 2. Numbers below
  * min are refused too.

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "exec.h"
+#include "signame.h"
 #include "supervise.h"
 
 static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
@@ -25,6 +26,13 @@ int sup_init(struct supervisor *s, int flags)
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
 		sigaddset(&set, passed_on[i]);
+	for (int sig = 1; (flags & SUP_ALL_SIGNALS) && sig < NSIG; sig++) {
+		struct sigaction sa;
+		/* blocked, an ignored one would be queued and passed on */
+		if (sig_kills(sig) && sigaction(sig, NULL, &sa) == 0
+		    && sa.sa_handler != SIG_IGN)
+			sigaddset(&set, sig);
+	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
 	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		return -1;
@@ -35,6 +43,7 @@ pid_t sup_fork(struct supervisor *s)
 {
 	pid_t parent = getpid();
 	bool groups = s->flags & SUP_GROUPS;
+	bool orphan_kill = s->flags & (SUP_GROUPS | SUP_ORPHAN_KILL);
 
 	if (s->n >= SUP_MAX)
 		die(EXIT_CANNOT, "too many children");
@@ -42,8 +51,9 @@ pid_t sup_fork(struct supervisor *s)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		if (groups) {
+		if (groups)
 			setpgid(0, 0);
+		if (orphan_kill) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != parent) /* it died before prctl */
 				_exit(EXIT_CANNOT);

@@ -22,7 +22,14 @@
 
 #define SUP_MAX 4
 
-enum { SUP_GROUPS = 1 };
+/*
+ * SUP_ALL_SIGNALS: pass on every signal that would kill the tool
+ * (sig_kills, signame.h) and that it does not ignore, not INT, TERM and
+ * HUP alone. SUP_ORPHAN_KILL: a child gets SIGKILL if the tool dies
+ * without passing anything on, as with SUP_GROUPS, but stays in the
+ * tool's group.
+ */
+enum { SUP_GROUPS = 1, SUP_ALL_SIGNALS = 2, SUP_ORPHAN_KILL = 4 };
 
 struct supervisor {
 	int fd;              /* signalfd: readable when a signal is pending */

@@ -242,3 +242,44 @@ s = sysv_ipc.Semaphore(int(sys.argv[1])); s.release(); s.release()' "$k"
 	run semwait -n -c 3 -k "$k"
 	assert_failure 124
 }
+
+# Issue 25 item 7: a planted file under a semaphore's name used to kill with SIGBUS.
+@test "a planted file that is no semaphore is refused, not mapped (SIGBUS)" {
+	need_root
+	local s f; s=$(posix_name); f=/dev/shm/sem.${s#/}
+	as_nobody touch "$f"
+	for cmd in "sempost $s" "semwait -s $s" "semwait -n $s"; do
+		run $cmd
+		assert_failure 1
+		assert_output --regexp "^${cmd%% *}: $s: not a semaphore: $f is 0 bytes, a semaphore [0-9]+ \(owner nobody\); left as it is\$"
+	done
+	rm "$f"
+	mkfifo -m 666 "$f"
+	run sempost "$s"
+	assert_failure 1
+	assert_output --partial "is not a regular file"
+	rm "$f"
+	ln -s /dev/zero "$f"
+	run sempost "$s"
+	assert_failure 1
+	assert_output --partial "is a symbolic link"
+}
+
+# Item 9: bits a semaphore cannot have; a set whose size cannot be read.
+@test "sempost -m refuses setuid and sticky bits; --all-of past a set we cannot read" {
+	need_root
+	local s k; s=$(posix_name); k=$(sysv_key 20)
+	run sempost -m 4755 "$s"
+	assert_failure 2
+	assert_line --index 0 "sempost: --mode: '4755': a semaphore has only permission bits (at most 777)"
+	run sempost -m 1600 -k "$k"
+	assert_failure 2
+	no_sem "$s"
+	sempost -m 622 -k "$k"
+	run as_nobody semwait -n -k "$k" --all-of 1,3
+	assert_failure 1
+	assert_output "semwait: key $(hexkey "$k"): the set has fewer semaphores than --all-of names"
+	run as_nobody sempost -k "$k" --all-of 1
+	assert_failure 1
+	assert_output --partial "the set has fewer semaphores than --all-of names"
+}

@@ -16,6 +16,8 @@ gone() { ! kill -0 "$1" 2>/dev/null; }
 either_gone() { gone "$1" || gone "$2"; }
 # No file for POSIX semaphore $1: glibc's /dev/shm/sem.NAME, musl's /dev/shm/NAME.
 no_sem() { [ ! -e "/dev/shm/sem.${1#/}" ] && [ ! -e "/dev/shm/${1#/}" ]; }
+# Process $1 sleeps (waits for something).
+sleeping() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = S ]; }
 ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 
 @test "semwait takes one permit; -s prints the value and takes nothing" {
@@ -218,13 +220,14 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	local s k; s=$(posix_name); k=$(sysv_key 8)
 	sempost "$s"
 	sempost -k "$k"
-	# -c 2 with one free: POSIX takes one, then waits; it must give it back.
+	# -c 2 with one free: neither kind holds the one while it waits.
 	spawn semwait -c 2 "$s"
 	local p1=$!
 	spawn semwait -c 2 -k "$k"
 	local p2=$!
 	wait_until 5 is_field waiting 1 -k "$k"
-	wait_until 5 is_value 0 "$s"
+	wait_until 5 sleeping "$p1"
+	is_value 1 "$s"
 	kill -TERM "$p1" "$p2"
 	local st=0
 	wait "$p1" || st=$?
@@ -463,4 +466,189 @@ sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
 	wait "$pid"
 	[ "$(cat "$T/got")" = got ]
 	is_value 0 "$s"
+}
+
+# The semwait that the background job $1 runs under strace (helper.bash's
+# strace is a function: the job is a subshell, strace its child).
+traced() {
+	local p=$1 i
+	for i in 1 2 3; do
+		p=$(pgrep -P "$p" | head -1)
+		[ -n "$p" ] || return 1
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = semwait ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+# Issue 25 item 1: a stop after a successful take used to die with the permits taken.
+@test "a TERM after a successful take gives the permits back (POSIX -c N, System V)" {
+	command -v strace > /dev/null || skip "no strace"
+	local s k n=20000000 st; s=$(posix_name); k=$(sysv_key 20)
+	sempost -c "$n" "$s"
+	# Taking 20000000 POSIX permits takes a while: TERM lands in the middle.
+	spawn semwait -c "$n" "$s"
+	local pid=$!
+	wait_until 10 eval '[ "$(value "$s")" -lt "$n" ]'
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	is_value "$n" "$s"
+	# System V, no COMMAND: TERM while semtimedop, which succeeds, returns.
+	sempost -k "$k"
+	spawn strace -o "$T/st" -e trace=semtimedop -e inject=semtimedop:delay_exit=1000000 semwait -k "$k"
+	local sp=$!
+	wait_until 5 grep -q DELAYED "$T/st"
+	wait_until 5 traced "$sp"
+	kill -TERM "$(traced "$sp")"
+	st=0
+	wait "$sp" || st=$?
+	[ "$st" -eq 143 ]
+	is_value 1 -k "$k"
+}
+
+# Item 2: the exact reproduction; TERM while the 4th rt_sigaction is delayed.
+@test "a TERM while semwait sets its handlers stops it at once, nothing taken" {
+	command -v strace > /dev/null || skip "no strace"
+	local s st; s=$(posix_name)
+	sempost "$s" && semwait "$s"
+	spawn strace -o "$T/st" -e trace=rt_sigaction -e inject=rt_sigaction:delay_exit=1000000:when=4 semwait "$s"
+	local sp=$!
+	wait_until 5 grep -q DELAYED "$T/st"
+	wait_until 5 traced "$sp"
+	kill -TERM "$(traced "$sp")"
+	wait_until 5 gone "$sp"
+	st=0
+	wait "$sp" || st=$?
+	[ "$st" -eq 143 ]
+	is_value 0 "$s"
+}
+
+# Item 3: every signal that would kill semwait gives the permits back,
+# ends the command and kills semwait. A background job ignores INT and
+# QUIT: env puts them back to default.
+@test "POSIX: USR1, USR2, ALRM, XCPU, QUIT give the permits back and end the command" {
+	local s k sig st cmd; s=$(posix_name); k=$(sysv_key 21)
+	sempost "$s"
+	for sig in USR1 USR2 ALRM XCPU QUIT; do
+		rm -f "$T/pid"
+		spawn env --default-signal=INT,QUIT semwait "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+		local pid=$!
+		wait_until 5 test -s "$T/pid"
+		cmd=$(cat "$T/pid")
+		is_value 0 "$s"
+		kill -"$sig" "$pid"
+		st=0
+		wait "$pid" || st=$?
+		[ "$st" -eq $(( 128 + $(kill -l "$sig") )) ] || { echo "$sig: status $st"; false; }
+		wait_until 5 gone "$cmd"
+		is_value 1 "$s"
+	done
+	# While waiting, on both kinds: nothing taken, nothing lost.
+	sempost -k "$k"
+	spawn env --default-signal=INT,QUIT semwait -c 2 "$s"
+	local p1=$!
+	spawn env --default-signal=INT,QUIT semwait -c 2 -k "$k"
+	local p2=$!
+	wait_until 5 is_field waiting 1 -k "$k"
+	kill -USR1 "$p1" "$p2"
+	st=0
+	wait "$p1" || st=$?
+	[ "$st" -eq 138 ]
+	st=0
+	wait "$p2" || st=$?
+	[ "$st" -eq 138 ]
+	is_value 1 "$s"
+	is_value 1 -k "$k"
+}
+
+# Item 4: the command inherited semwait's handler before exec and ate the TERM.
+@test "POSIX: a TERM passed on before the command's exec ends it" {
+	command -v strace > /dev/null || skip "no strace"
+	local s st; s=$(posix_name)
+	sempost "$s"
+	# when= counts in each process: the command's second try along PATH
+	# (the first directories are the build's, without sh).
+	spawn strace -f -o "$T/st" -e trace=execve -e inject=execve:delay_enter=1000000:when=2 \
+		semwait "$s" -- sh -c 'echo ran > "$1"' sh "$T/ran"
+	local sp=$!
+	wait_until 5 eval '[ "$(grep -c "execve(.*\[\"sh\"" "$T/st")" -ge 2 ]'
+	wait_until 5 traced "$sp"
+	kill -TERM "$(traced "$sp")"
+	st=0
+	wait "$sp" || st=$?
+	[ "$st" -eq 143 ]
+	[ ! -e "$T/ran" ]
+	is_value 1 "$s"
+}
+
+# Item 5: a holder gives the permits back when semwait is killed.
+@test "POSIX: SIGKILL of semwait ends the command and gives the permits back" {
+	local s cmd; s=$(posix_name)
+	sempost -c 2 "$s"
+	spawn semwait -c 2 "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+	local pid=$!
+	wait_until 5 test -s "$T/pid"
+	cmd=$(cat "$T/pid")
+	is_value 0 "$s"
+	kill -KILL "$pid"
+	wait_until 5 gone "$cmd"
+	wait_until 5 is_value 2 "$s"
+	# The command killed: semwait gives them back, dies of the same.
+	rm "$T/pid"
+	spawn semwait -c 2 "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+	pid=$!
+	wait_until 5 test -s "$T/pid"
+	kill -KILL "$(cat "$T/pid")"
+	local st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 137 ]
+	is_value 2 "$s"
+}
+
+# Item 6: -c N on POSIX holds nothing while it waits.
+@test "POSIX: semwait -c N holds nothing while it waits; a flock on the file stops nobody" {
+	local s st; s=$(posix_name)
+	sempost -c 3 "$s"
+	spawn semwait -c 5 -T 20 "$s"
+	local big=$!
+	wait_until 5 sleeping "$big"
+	run semwait -T 2 "$s"
+	assert_success
+	is_value 2 "$s"
+	sempost -c 3 "$s"
+	st=0
+	wait "$big" || st=$?
+	[ "$st" -eq 0 ]
+	is_value 0 "$s"
+	# A reader's flock on the file once held every multi-permit taker.
+	sempost -c 4 "$s"
+	chmod 644 "/dev/shm/sem.${s#/}"
+	spawn as_nobody flock "/dev/shm/sem.${s#/}" sleep 100
+	wait_until 5 eval 'lslocks -n -o PATH | grep -q "sem.${s#/}"'
+	run semwait -c 2 -T 1 "$s"
+	assert_success
+	is_value 2 "$s"
+}
+
+# Item 8: -T 0 tries once.
+@test "semwait -T 0 tries once, on both kinds" {
+	local s k; s=$(posix_name); k=$(sysv_key 22)
+	sempost -c 2 "$s"
+	sempost -c 2 -k "$k"
+	semwait -T 0 "$s"
+	semwait -T 0 -k "$k"
+	semwait -T 0 -c 1 "$s"
+	is_value 0 "$s"
+	is_value 1 -k "$k"
+	run semwait -T 0 -c 2 -k "$k"
+	assert_failure 124
+	assert_output --partial "not enough permits free within 0"
+	run semwait -T 0 "$s"
+	assert_failure 124
+	semwait -k "$k"
+	semwait -z -T 0 -k "$k"
+	sempost -k "$k"
+	run semwait -z -T 0 -k "$k"
+	assert_failure 124
+	assert_output --partial "the value is not 0 within 0"
 }
