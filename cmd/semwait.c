@@ -99,6 +99,12 @@ static void on_stop(int sig)
 	setitimer(ITIMER_REAL, &tick, NULL);
 }
 
+/* The tick when SIGALRM itself is no stop (inherited ignored). */
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
 /* Blocked while the handlers go in, so one that comes meanwhile waits. */
 static void catch_stops(void)
 {
@@ -119,6 +125,10 @@ static void catch_stops(void)
 		else
 			sigaction(sig, &sa, NULL);
 	}
+	/* The tick must cut the wait even where SIGALRM came in ignored (as
+	 * under GNU parallel): then it only ticks. */
+	if (!sigismember(&stops, SIGALRM))
+		sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_tick }, NULL);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
