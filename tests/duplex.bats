@@ -102,6 +102,14 @@ setup() {
 	run duplex --status-fd 9 true = true
 	assert_failure 2
 	assert_line --index 0 "duplex: --status-fd: 9 is not an open file descriptor"
+	# Marked close-on-exec, 0-2 would start the commands without them.
+	local n
+	for n in 0 1 2; do
+		run duplex --status-fd "$n" sh -c "echo ran > '$T/ran'" = true
+		assert_failure 2
+		assert_line --index 0 "duplex: --status-fd: $n is a standard stream: use 3 or more"
+		[ ! -e "$T/ran" ]
+	done
 }
 
 # The PIDs of duplex's children, once both have started.
@@ -138,6 +146,18 @@ gone() {
 	kill -KILL "$d"
 	# shellcheck disable=SC2086 # two PIDs
 	wait_until 10 gone $kids
+}
+
+@test "SIGKILL to duplex leaves nothing behind: what the commands started dies too" {
+	spawn duplex sh -c "sleep 1000 & echo \$! > '$T/g1'; wait" \
+		= sh -c "sleep 1000 & echo \$! > '$T/g2'; wait"
+	local d=$! kids
+	wait_until 10 children_of "$d"
+	wait_until 10 test -s "$T/g1" -a -s "$T/g2"
+	kids=$(children_of "$d")
+	kill -KILL "$d"
+	# shellcheck disable=SC2086 # two PIDs
+	wait_until 10 gone $kids "$(cat "$T/g1")" "$(cat "$T/g2")"
 }
 
 @test "INT and HUP are passed on too" {
@@ -197,6 +217,29 @@ gone() {
 	run timeout 20 duplex -p B printf 'one\ntwo' = sh -c "cat > '$T/got'"
 	assert_success
 	[ "$(cat "$T/got")" = "$(printf 'one\ntwo')" ]
+}
+
+@test "--pty: a 10000-byte line and a Ctrl-D byte reach the terminal side whole" {
+	{ head -c 10000 /dev/zero | tr '\0' x; printf '\nab\n\4cd\n'; } > "$T/in"
+	run timeout 20 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
+	# The other way, and with the terminal on the reading side of COMMAND1.
+	run timeout 20 duplex -p A sh -c "cat > '$T/got2'" = cat "$T/in"
+	assert_success
+	cmp "$T/in" "$T/got2"
+	# Every byte value, lines of any length.
+	head -c 1M /dev/urandom > "$T/in"
+	run timeout 60 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
+}
+
+@test "--pty: what the terminal side writes reaches the other side as it is" {
+	{ head -c 10000 /dev/zero | tr '\0' y; printf '\r\nab\n\4\3cd\n'; } > "$T/in"
+	run timeout 20 duplex -p A cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
 }
 
 @test "--fds: the channels on fds 6 and 7, stdin and stdout left alone" {
