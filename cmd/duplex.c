@@ -266,6 +266,9 @@ static int status_fd_arg(const char *arg)
 {
 	int fd = (int)arg_u64("--status-fd", arg, 0, 65535);
 
+	/* It is made close-on-exec: 0-2 would start the commands without it. */
+	if (fd <= STDERR_FILENO)
+		usage_error("--status-fd: %d is a standard stream: use 3 or more", fd);
 	if (std_closed(fd) || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		usage_error("--status-fd: %d is not an open file descriptor", fd);
 	return fd;
