@@ -248,10 +248,11 @@ static int run(const struct opts *o)
 				       0600)) < 0)
 		die(EXIT_CANNOT, "%s:", o->trace);
 	if (sup_init(&s, SUP_GROUPS) < 0)
-		die(EXIT_CANNOT, "signalfd:");
+		die(EXIT_CANNOT, "cannot supervise the commands:");
 	plumb(o, &pl);
 	start(o, &s, &pl);
 	supervise(o, &s, &pl, &tap);
+	sup_done(&s);
 	if (tap.fd >= 0 && close(tap.fd) < 0 && !tap.failed) {
 		warn("%s: write error:", o->trace);
 		tap.failed = true;

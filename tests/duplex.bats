@@ -112,10 +112,11 @@ setup() {
 	done
 }
 
-# The PIDs of duplex's children, once both have started.
+# The PIDs of duplex's children, once both have started (run their
+# command): not duplex's watcher, a fork of duplex.
 children_of() {
 	local pids
-	pids=$(pgrep -P "$1" | tr '\n' ' ')
+	pids=$(ps -o pid=,comm= --ppid "$1" | awk '$2 != "duplex" { print $1 }' | tr '\n' ' ')
 	[ "$(wc -w <<<"$pids")" -eq 2 ] && echo "$pids"
 }
 
@@ -157,7 +158,27 @@ gone() {
 	kids=$(children_of "$d")
 	kill -KILL "$d"
 	# shellcheck disable=SC2086 # two PIDs
-	wait_until 10 gone $kids "$(cat "$T/g1")" "$(cat "$T/g2")"
+	wait_until 10 gone $kids "$(cat "$T/g1")" "$(cat "$T/g2")" || {
+		kill "$(cat "$T/g1")" "$(cat "$T/g2")"
+		false
+	}
+}
+
+@test "duplex ends of its own accord: what a command left running stays, no watcher left" {
+	run timeout 20 duplex sh -c "sleep 1000 >/dev/null 2>&1 & echo \$! > '$T/g1'" = true
+	assert_success
+	kill -0 "$(cat "$T/g1")"
+	kill "$(cat "$T/g1")"
+	# The watcher (a fork of duplex) is waited for: gone when duplex is.
+	spawn duplex sleep 1000 = sleep 1000
+	local d=$! w st=0
+	wait_until 10 children_of "$d"
+	w=$(ps -o pid=,comm= --ppid "$d" | awk '$2 == "duplex" { print $1 }')
+	[ -n "$w" ]
+	kill -TERM "$d"
+	wait "$d" || st=$?
+	[ "$st" -eq 143 ]
+	! kill -0 "$w" 2>/dev/null
 }
 
 @test "INT and HUP are passed on too" {
