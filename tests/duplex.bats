@@ -178,7 +178,7 @@ gone() {
 	kill -TERM "$d"
 	wait "$d" || st=$?
 	[ "$st" -eq 143 ]
-	! kill -0 "$w" 2>/dev/null
+	run ! kill -0 "$w"
 }
 
 @test "INT and HUP are passed on too" {
