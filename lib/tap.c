@@ -195,8 +195,10 @@ void tap_way_step(struct tap *t, struct tap_way *w, const struct pollfd p[2])
 {
 	if (w->done)
 		return;
+	/* Data at from goes first, unless what is held can never go: a pty
+	 * master with no reader left says POLLHUP, and its write EAGAIN. */
 	if (!w->to_gone && (p[1].revents & (POLLERR | POLLHUP))
-	    && !(p[0].revents & (POLLIN | POLLHUP))) {
+	    && (w->want_out || !(p[0].revents & (POLLIN | POLLHUP)))) {
 		to_gone(t, w);
 		return;
 	}

@@ -263,6 +263,15 @@ gone() {
 	cmp "$T/in" "$T/got"
 }
 
+@test "--pty: the terminal side leaves input unread: duplex drops it and ends" {
+	# Its input full, then the command gone: the master says POLLHUP and
+	# takes nothing more; duplex spun on it for ever.
+	run timeout -s KILL 20 duplex -p A sh -c 'exec 0<&-; sleep 0.5' = seq 100000
+	[ "$status" -ne 137 ]
+	run timeout -s KILL 20 duplex -p B seq 100000 = sh -c 'exec 0<&-; sleep 0.5'
+	[ "$status" -ne 137 ]
+}
+
 @test "--fds: the channels on fds 6 and 7, stdin and stdout left alone" {
 	run duplex --fds sh -c 'echo hi >&7; read -r x <&6; echo "1 got $x $DUPLEX_IN_FD $DUPLEX_OUT_FD"' \
 		= sh -c 'read -r x <&6; echo "$x!" >&7; echo "2 saw $x"'
