@@ -248,10 +248,11 @@ static int run(const struct opts *o)
 				       0600)) < 0)
 		die(EXIT_CANNOT, "%s:", o->trace);
 	if (sup_init(&s, SUP_GROUPS) < 0)
-		die(EXIT_CANNOT, "signalfd:");
+		die(EXIT_CANNOT, "cannot supervise the commands:");
 	plumb(o, &pl);
 	start(o, &s, &pl);
 	supervise(o, &s, &pl, &tap);
+	sup_done(&s);
 	if (tap.fd >= 0 && close(tap.fd) < 0 && !tap.failed) {
 		warn("%s: write error:", o->trace);
 		tap.failed = true;
@@ -266,6 +267,9 @@ static int status_fd_arg(const char *arg)
 {
 	int fd = (int)arg_u64("--status-fd", arg, 0, 65535);
 
+	/* It is made close-on-exec: 0-2 would start the commands without it. */
+	if (fd <= STDERR_FILENO)
+		usage_error("--status-fd: %d is a standard stream: use 3 or more", fd);
 	if (std_closed(fd) || fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		usage_error("--status-fd: %d is not an open file descriptor", fd);
 	return fd;

@@ -8,6 +8,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "diag.h"
@@ -17,11 +19,60 @@
 
 static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
 
+/*
+ * The watcher's life: collect the process groups the children report,
+ * and SIGKILL them all if the tool's end of the socket closes before it
+ * said it was done (a 0). Its own group, and signals blocked, so that
+ * what kills the tool's job (kill -9 %1, ^C) does not kill it too.
+ */
+static noreturn void watch(int fd)
+{
+	pid_t pid, group[SUP_MAX];
+	int n = 0;
+
+	setpgid(0, 0);
+#ifdef SYS_close_range
+	/* Hold nothing of the tool's open: a reader of its stdout sees EOF. */
+	syscall(SYS_close_range, 0U, (unsigned)fd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)fd + 1, ~0U, 0U);
+#endif
+	while (read(fd, &pid, sizeof pid) == (ssize_t)sizeof pid) {
+		if (pid == 0)
+			_exit(0);
+		if (n < SUP_MAX)
+			group[n++] = pid;
+	}
+	for (int i = 0; i < n; i++)
+		kill(-group[i], SIGKILL);
+	_exit(0);
+}
+
+/* SUP_GROUPS: start the watcher, which outlives a SIGKILL of the tool. */
+static int watcher_start(struct supervisor *s)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	s->watcher = fork();
+	if (s->watcher == 0) {
+		close(sv[0]);
+		watch(sv[1]);
+	}
+	close(sv[1]);
+	if (s->watcher < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	s->watch = sv[0];
+	return 0;
+}
+
 int sup_init(struct supervisor *s, int flags)
 {
 	sigset_t set;
 
-	*s = (struct supervisor){ .fd = -1, .flags = flags };
+	*s = (struct supervisor){ .fd = -1, .flags = flags, .watch = -1 };
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
@@ -34,9 +85,23 @@ int sup_init(struct supervisor *s, int flags)
 			sigaddset(&set, sig);
 	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
+	    || ((flags & SUP_GROUPS) && watcher_start(s) < 0)
 	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
 		return -1;
 	return 0;
+}
+
+void sup_done(struct supervisor *s)
+{
+	pid_t done = 0;
+
+	if (s->watch < 0)
+		return;
+	if (write(s->watch, &done, sizeof done) == (ssize_t)sizeof done)
+		while (waitpid(s->watcher, NULL, 0) < 0 && errno == EINTR)
+			continue;
+	close(s->watch);
+	s->watch = -1;
 }
 
 pid_t sup_fork(struct supervisor *s)
@@ -56,6 +121,12 @@ pid_t sup_fork(struct supervisor *s)
 		if (orphan_kill) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			if (getppid() != parent) /* it died before prctl */
+				_exit(EXIT_CANNOT);
+		}
+		if (groups) {
+			pid_t self = getpid();
+			/* Before it can start anything, so nothing escapes. */
+			if (write(s->watch, &self, sizeof self) < 0)
 				_exit(EXIT_CANNOT);
 		}
 		return 0;

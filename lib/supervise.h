@@ -7,11 +7,14 @@
  * that comes before a child runs is passed on once it does.
  *
  * With SUP_GROUPS each child runs in a process group of its own, so a
- * signal reaches what it starts too, and gets SIGKILL if the tool dies
- * without passing anything on (SIGKILL, a crash): no command is left
- * behind. Without it a child stays in the tool's group (the terminal's
- * foreground one: it can read the terminal, ^C reaches it) and signals
- * go to the child alone.
+ * signal reaches what it starts too. If the tool dies without passing
+ * anything on (SIGKILL, a crash), a watcher process (started by sup_init,
+ * in a group of its own) kills those groups with SIGKILL: no command, nor
+ * what it started in its group, is left behind. (PR_SET_PDEATHSIG alone
+ * reaches only the child itself; a subreaper dies with the tool.) What
+ * leaves its group (setsid, setpgid) escapes. Without SUP_GROUPS a child
+ * stays in the tool's group (the terminal's foreground one: it can read
+ * the terminal, ^C reaches it) and signals go to the child alone.
  */
 #ifndef IPCUTILS_SUPERVISE_H
 #define IPCUTILS_SUPERVISE_H
@@ -41,6 +44,8 @@ struct supervisor {
 	int status[SUP_MAX]; /* as a shell reports it (128+N for signal N) */
 	int wstatus[SUP_MAX]; /* as wait(2) gave it */
 	int forwarded;       /* the last signal passed on, 0 if none */
+	int watch;           /* SUP_GROUPS: socket to the watcher, or -1 */
+	pid_t watcher;
 };
 
 /* Block the signals and open the descriptor; -1 (errno set) if it cannot. */
@@ -52,6 +57,12 @@ int sup_init(struct supervisor *s, int flags);
  * it cannot fork, as fork does.
  */
 pid_t sup_fork(struct supervisor *s);
+
+/*
+ * The tool ends of its own accord (its children reaped): the watcher
+ * exits without killing what they left running, and is waited for.
+ */
+void sup_done(struct supervisor *s);
 
 /*
  * Act on what is pending: pass INT, TERM and HUP on to every child, and

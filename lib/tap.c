@@ -24,8 +24,7 @@ static bool is_pipe(int fd)
 
 void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_tty)
 {
-	*w = (struct tap_way){ .from = from, .to = to, .tag = tag, .to_tty = to_tty,
-			       .line_start = true };
+	*w = (struct tap_way){ .from = from, .to = to, .tag = tag, .to_tty = to_tty };
 	w->tee = is_pipe(from) && is_pipe(to);
 	/* Larger pipes: fewer wake-ups of duplex and of both commands. */
 	if (is_pipe(from) && fcntl(from, F_GETPIPE_SZ) < TAP_TEE)
@@ -37,6 +36,9 @@ void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_
 	    || fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK) < 0)
 		die(EXIT_CANNOT, "%s: fcntl:", tag);
 	if (!w->tee && !(w->buf = malloc(TAP_BUF)))
+		die(EXIT_CANNOT, "out of memory");
+	w->out = w->buf;
+	if (to_tty && !(w->out = malloc(PTY_ENCODED_MAX(TAP_BUF))))
 		die(EXIT_CANNOT, "out of memory");
 }
 
@@ -103,13 +105,15 @@ static void tap_take(struct tap *t, struct tap_way *w, size_t n)
 static void tap_end(struct tap *t, struct tap_way *w)
 {
 	if (w->to_tty && !w->to_gone)
-		pty_send_eof(w->to, w->line_start);
+		pty_send_eof(w->to, w->col == 0);
 	close(w->from);
 	if (!w->to_gone)
 		close(w->to);
 	w->done = true;
+	if (w->out != w->buf)
+		free(w->out);
 	free(w->buf);
-	w->buf = NULL;
+	w->buf = w->out = NULL;
 	tap_header(t, w, -1);
 }
 
@@ -161,18 +165,19 @@ static void step_copy(struct tap *t, struct tap_way *w)
 				die(EXIT_CANNOT, "%s: read:", w->tag);
 			return;
 		}
-		w->off = 0;
-		w->len = (size_t)n;
 		tap_header(t, w, n);
-		if (t->fd >= 0 && !t->failed && (write_all(t->fd, w->buf, w->len) < 0
+		if (t->fd >= 0 && !t->failed && (write_all(t->fd, w->buf, (size_t)n) < 0
 						 || write_all(t->fd, "\n", 1) < 0))
 			tap_fail(t);
+		w->off = 0;
+		w->len = w->to_tty ? pty_encode(w->to, w->buf, (size_t)n, w->out, &w->col)
+				   : (size_t)n;
 	}
 	if (w->to_gone) {
 		w->len = 0;
 		return;
 	}
-	ssize_t n = write(w->to, w->buf + w->off, w->len);
+	ssize_t n = write(w->to, w->out + w->off, w->len);
 	if (n < 0 && (errno == EPIPE || errno == EIO)) {
 		to_gone(t, w);
 		return;
@@ -182,7 +187,6 @@ static void step_copy(struct tap *t, struct tap_way *w)
 	if (n > 0) {
 		w->off += (size_t)n;
 		w->len -= (size_t)n;
-		w->line_start = w->buf[w->off - 1] == '\n';
 	}
 	w->want_out = w->len > 0;
 }
@@ -191,8 +195,10 @@ void tap_way_step(struct tap *t, struct tap_way *w, const struct pollfd p[2])
 {
 	if (w->done)
 		return;
+	/* Data at from goes first, unless what is held can never go: a pty
+	 * master with no reader left says POLLHUP, and its write EAGAIN. */
 	if (!w->to_gone && (p[1].revents & (POLLERR | POLLHUP))
-	    && !(p[0].revents & (POLLIN | POLLHUP))) {
+	    && (w->want_out || !(p[0].revents & (POLLIN | POLLHUP)))) {
 		to_gone(t, w);
 		return;
 	}

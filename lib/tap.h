@@ -38,9 +38,10 @@ struct tap_way {
 	bool want_out;     /* waiting for room at to, not for data at from */
 	bool done;
 	bool gone;         /* it ended because to's reader left */
-	bool line_start;   /* what went to to so far ends a line */
-	char *buf;
-	size_t off, len;   /* read, not yet written */
+	size_t col;        /* bytes of the line going to a pty so far */
+	char *buf;         /* what was read */
+	char *out;         /* what goes to to: buf, or buf encoded for a pty */
+	size_t off, len;   /* in out, not yet written */
 };
 
 /* from and to become non-blocking; exits 125 if that fails. */

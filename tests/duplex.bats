@@ -102,12 +102,21 @@ setup() {
 	run duplex --status-fd 9 true = true
 	assert_failure 2
 	assert_line --index 0 "duplex: --status-fd: 9 is not an open file descriptor"
+	# Marked close-on-exec, 0-2 would start the commands without them.
+	local n
+	for n in 0 1 2; do
+		run duplex --status-fd "$n" sh -c "echo ran > '$T/ran'" = true
+		assert_failure 2
+		assert_line --index 0 "duplex: --status-fd: $n is a standard stream: use 3 or more"
+		[ ! -e "$T/ran" ]
+	done
 }
 
-# The PIDs of duplex's children, once both have started.
+# The PIDs of duplex's children, once both have started (run their
+# command): not duplex's watcher, a fork of duplex.
 children_of() {
 	local pids
-	pids=$(pgrep -P "$1" | tr '\n' ' ')
+	pids=$(ps -o pid=,comm= --ppid "$1" | awk '$2 != "duplex" { print $1 }' | tr '\n' ' ')
 	[ "$(wc -w <<<"$pids")" -eq 2 ] && echo "$pids"
 }
 
@@ -138,6 +147,38 @@ gone() {
 	kill -KILL "$d"
 	# shellcheck disable=SC2086 # two PIDs
 	wait_until 10 gone $kids
+}
+
+@test "SIGKILL to duplex leaves nothing behind: what the commands started dies too" {
+	spawn duplex sh -c "sleep 1000 & echo \$! > '$T/g1'; wait" \
+		= sh -c "sleep 1000 & echo \$! > '$T/g2'; wait"
+	local d=$! kids
+	wait_until 10 children_of "$d"
+	wait_until 10 test -s "$T/g1" -a -s "$T/g2"
+	kids=$(children_of "$d")
+	kill -KILL "$d"
+	# shellcheck disable=SC2086 # two PIDs
+	wait_until 10 gone $kids "$(cat "$T/g1")" "$(cat "$T/g2")" || {
+		kill "$(cat "$T/g1")" "$(cat "$T/g2")"
+		false
+	}
+}
+
+@test "duplex ends of its own accord: what a command left running stays, no watcher left" {
+	run timeout 20 duplex sh -c "sleep 1000 >/dev/null 2>&1 & echo \$! > '$T/g1'" = true
+	assert_success
+	kill -0 "$(cat "$T/g1")"
+	kill "$(cat "$T/g1")"
+	# The watcher (a fork of duplex) is waited for: gone when duplex is.
+	spawn duplex sleep 1000 = sleep 1000
+	local d=$! w st=0
+	wait_until 10 children_of "$d"
+	w=$(ps -o pid=,comm= --ppid "$d" | awk '$2 == "duplex" { print $1 }')
+	[ -n "$w" ]
+	kill -TERM "$d"
+	wait "$d" || st=$?
+	[ "$st" -eq 143 ]
+	run ! kill -0 "$w"
 }
 
 @test "INT and HUP are passed on too" {
@@ -197,6 +238,38 @@ gone() {
 	run timeout 20 duplex -p B printf 'one\ntwo' = sh -c "cat > '$T/got'"
 	assert_success
 	[ "$(cat "$T/got")" = "$(printf 'one\ntwo')" ]
+}
+
+@test "--pty: a 10000-byte line and a Ctrl-D byte reach the terminal side whole" {
+	{ head -c 10000 /dev/zero | tr '\0' x; printf '\nab\n\4cd\n'; } > "$T/in"
+	run timeout 20 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
+	# The other way, and with the terminal on the reading side of COMMAND1.
+	run timeout 20 duplex -p A sh -c "cat > '$T/got2'" = cat "$T/in"
+	assert_success
+	cmp "$T/in" "$T/got2"
+	# Every byte value, lines of any length.
+	head -c 1M /dev/urandom > "$T/in"
+	run timeout 60 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
+}
+
+@test "--pty: what the terminal side writes reaches the other side as it is" {
+	{ head -c 10000 /dev/zero | tr '\0' y; printf '\r\nab\n\4\3cd\n'; } > "$T/in"
+	run timeout 20 duplex -p A cat "$T/in" = sh -c "cat > '$T/got'"
+	assert_success
+	cmp "$T/in" "$T/got"
+}
+
+@test "--pty: the terminal side leaves input unread: duplex drops it and ends" {
+	# Its input full, then the command gone: the master says POLLHUP and
+	# takes nothing more; duplex spun on it for ever.
+	run timeout -s KILL 20 duplex -p A sh -c 'exec 0<&-; sleep 0.5' = seq 100000
+	[ "$status" -ne 137 ]
+	run timeout -s KILL 20 duplex -p B seq 100000 = sh -c 'exec 0<&-; sleep 0.5'
+	[ "$status" -ne 137 ]
 }
 
 @test "--fds: the channels on fds 6 and 7, stdin and stdout left alone" {

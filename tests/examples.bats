@@ -9,8 +9,13 @@
 # the block started dies with it. So examples keep their plain names
 # (/jobs, 0x1234, tcp::9000) and still leave nothing behind.
 #
-# A block passes when it exits 0 within $LIMIT seconds and writes nothing
-# on stderr. An example declares, in comment lines just before its block:
+# A block runs under bash -e -o pipefail, so every command in it, and
+# every command of a pipeline, must succeed: a command that an example
+# shows failing says so (cmd || echo "status $?"), and a block's last
+# status is not all that is checked (a failed duplex before "kill $!" was
+# missed). A block passes when it exits 0 (or its example-status) within
+# $LIMIT seconds and writes nothing on stderr. An example declares, in
+# comment lines just before its block:
 #   man page: .\" example-setup: CODE    README: <!-- example-setup: CODE -->
 #     shell code run first, in the same shell (make a file the example
 #     reads, define a stand-in function for a command of the reader's own
@@ -129,7 +134,7 @@ run_example() {
 			# A root login: a runtime directory, and temporary files in /tmp.
 			mkdir -m 0700 -p /run/user/0 && export XDG_RUNTIME_DIR=/run/user/0
 			unset TMPDIR
-			exec bash script' example "$dir" "$IPCUTILS_BIN" "$(cd "$BATS_TEST_DIRNAME/.." && pwd)" \
+			exec bash -e -o pipefail script' example "$dir" "$IPCUTILS_BIN" "$(cd "$BATS_TEST_DIRNAME/.." && pwd)" \
 		< /dev/null > "$dir/out" 2> "$dir/err" || status=$?
 	want=$(meta "$ex.meta" status)
 	[ "$status" -eq "${want:-0}" ] ||
