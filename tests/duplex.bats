@@ -186,7 +186,7 @@ gone() {
 	for sig in INT HUP; do
 		# A background job starts with INT ignored; duplex keeps what it
 		# was given, so give it the default.
-		spawn env --default-signal="$sig" duplex sleep 1000 = sleep 1000
+		spawn sigdefault duplex sleep 1000 = sleep 1000
 		d=$!
 		wait_until 10 children_of "$d"
 		kill -"$sig" "$d"

@@ -38,7 +38,7 @@ chaos() {
 	mkdir "$dir"
 	for ((i = 0; i < 50; i++)); do
 		n=$((i % 3 == 0 ? 2 : 1))
-		env --default-signal=INT semwait -T 8 -c "$n" "$@" -- "$T/job" "$dir" "$n" > /dev/null 2>&1 &
+		sigdefault semwait -T 8 -c "$n" "$@" -- "$T/job" "$dir" "$n" > /dev/null 2>&1 &
 		pids+=("$!")
 		BG_PIDS+=("$!")
 	done

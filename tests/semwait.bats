@@ -195,7 +195,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	sempost -c 2 "$s"
 	for sig in TERM INT; do
 		rm -f "$T/pid"
-		spawn semwait -c 2 "$s" -- env --default-signal=INT sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+		spawn semwait -c 2 "$s" -- sigdefault sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
 		local pid=$!
 		wait_until 5 test -s "$T/pid"
 		is_value 0 "$s"
@@ -531,7 +531,7 @@ traced() {
 	sempost "$s"
 	for sig in USR1 USR2 ALRM XCPU QUIT; do
 		rm -f "$T/pid"
-		spawn env --default-signal semwait "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+		spawn sigdefault semwait "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
 		local pid=$!
 		wait_until 5 test -s "$T/pid"
 		cmd=$(cat "$T/pid")
@@ -545,9 +545,9 @@ traced() {
 	done
 	# While waiting, on both kinds: nothing taken, nothing lost.
 	sempost -k "$k"
-	spawn env --default-signal semwait -c 2 "$s"
+	spawn sigdefault semwait -c 2 "$s"
 	local p1=$!
-	spawn env --default-signal semwait -c 2 -k "$k"
+	spawn sigdefault semwait -c 2 -k "$k"
 	local p2=$!
 	wait_until 5 is_field waiting 1 -k "$k"
 	kill -USR1 "$p1" "$p2"

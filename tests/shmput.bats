@@ -314,7 +314,7 @@ stat_owner() {
 	[[ $IPCUTILS_BIN == */asan ]] || sigs+=(SEGV BUS)
 	for sig in "${sigs[@]}"; do
 		exec 5<> "$T/fifo"
-		spawn sh -c 'ulimit -c 0; exec shmput "$0" < "$1"' "$n" "$T/fifo"
+		spawn sigdefault sh -c 'ulimit -c 0; exec shmput "$0" < "$1"' "$n" "$T/fifo"
 		local pid=$!
 		echo partial >&5
 		wait_until 5 temp_exists "$n"

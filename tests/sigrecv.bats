@@ -223,11 +223,11 @@ Try 'sigrecv --help'."
 
 @test "issue 10.8: a killed sigrecv removes its pidfile and dies of the same signal" {
 	local sig pid
-	# env: every signal at its default, whatever the job inherits (INT is
-	# ignored in a script's background job, ALRM under bats --jobs).
+	# sigdefault: every signal at its default, whatever the job inherits
+	# (tests/sigdefault.c).
 	for sig in TERM HUP INT USR2 ALRM 32 33 34; do
 		rm -f "$T/p"
-		spawn env --default-signal sigrecv -f -p "$T/p" USR1
+		spawn sigdefault sigrecv -f -p "$T/p" USR1
 		pid=$!
 		wait_until 5 test -s "$T/p"
 		kill -"$sig" "$pid"
