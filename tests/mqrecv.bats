@@ -473,8 +473,15 @@ mqrecv: standard output: write error: No space left on device"
 	mqsend "$q" a
 	spawn bash -c "mqrecv -f '$q' > '$T/out' 2> '$T/err'; echo \$? > '$T/st'"
 	wait_until 10 test -s "$T/out"
+	# Stopped while the queue is removed and made again, so that it sees
+	# both at once (awake, it may see the removal first: then it says so
+	# without the new one).
+	local r
+	r=$(pgrep -P "$!" -x mqrecv)
+	kill -STOP "$r"
 	mqrecv -s -u "$q" >/dev/null
 	mqsend "$q" b
+	kill -CONT "$r"
 	wait_until 10 test -s "$T/st"
 	assert_equal "$(cat "$T/st")" 1
 	run cat "$T/err"
