@@ -50,6 +50,25 @@ abstract_listener() {
 	assert_output "shmcat $name "
 }
 
+# complete.zsh removes the shell's HOME once it has the line; a history
+# file written there by the exiting shell raced that rm -rf ("Directory
+# not empty" in the output). strace -f waits for the shell to exit.
+@test "complete.zsh: the shell on the pty writes no history into its HOME" {
+	need_shell zsh
+	command -v strace >/dev/null || skip "no strace"
+	local sh dir
+	for sh in bash zsh; do
+		dir=$COMP
+		[ "$sh" = bash ] || dir=$COMP/$sh
+		run strace -f -qq -e trace=openat,open,creat -o "$T/trace" \
+			zsh -f "$BATS_TEST_DIRNAME/complete.zsh" "$sh" "$dir" "shmcat --unl"
+		assert_output "shmcat --unlink "
+		# The one file the shell creates in its HOME: l, the line.
+		run awk -v d="\"$TMPDIR/" 'index($0, d) && /O_CREAT/ && !/\/l", /' "$T/trace"
+		assert_output ""
+	done
+}
+
 @test "bash: mqsend and mqrecv complete queue names with or without the slash" {
 	need_shell zsh
 	local q
