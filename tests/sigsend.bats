@@ -296,9 +296,19 @@ Try 'sigsend --help'."
 
 @test "-T: 124 for a process that ignores TERM, naming only the survivors" {
 	term_ignorer
-	sleeper
-	local obeys=$!
-	run sigsend -w -T 300ms "$obeys" "$IGN"
+	# Beside it a process that has exited but is not reaped: its parent,
+	# sleep, never waits. Not a sleep dying of the TERM: on a loaded machine
+	# that one may still run after 300ms, and sigsend names it rightly.
+	# The child exits once told to, when its parent is surely sleep.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c '(for i in $(seq 500); do [ -e "$1.go" ] && exit; sleep 0.01; done) &
+		echo $! > "$1"; exec sleep 60' _ "$T/gone"
+	wait_until 5 grep -qx sleep "/proc/$!/comm"
+	local gone
+	gone=$(<"$T/gone")
+	touch "$T/gone.go"
+	wait_until 5 grep -q '^[0-9]* ([a-z]*) Z' "/proc/$gone/stat"
+	run sigsend -w -T 300ms "$gone" "$IGN"
 	assert_failure 124
 	assert_output "sigsend: process $IGN: still running after 300ms"
 	sigsend -s 0 "$IGN"
