@@ -11,7 +11,9 @@ local shell=$1 dir=$2 line=$3 out junk i
 out=$(mktemp -d) || exit 1
 case $shell in
 bash)
-	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb bash --norc --noprofile -i
+	# No history: bash would write it into $out as it exits on zpty -d's
+	# HUP, while rm -rf empties $out.
+	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb HISTFILE= bash --norc --noprofile -i
 	zpty -w comp "for f in $dir/*; do [ -f \"\$f\" ] && . \"\$f\"; done; bind -x '\"\\C-x\": printf %s \"\$READLINE_LINE\" > $out/l && mv $out/l $out/line'"
 	;;
 zsh)

@@ -17,6 +17,15 @@ receiver() {
 	wait_until 5 test -s "$T/recv.pid"
 }
 
+# Start sleep 60 in the background; $! is its PID once it runs sleep. Until
+# the exec the child is the test shell, which catches TERM (bats' EXIT
+# trap): a TERM sent then goes to that handler and is lost at the exec,
+# and sleep runs its 60 s.
+sleeper() {
+	spawn sleep 60
+	wait_until 5 grep -qx sleep "/proc/$!/comm"
+}
+
 # Start a process that ignores TERM; $IGN is its PID once the trap is set.
 term_ignorer() {
 	# shellcheck disable=SC2016 # expanded by the inner shell
@@ -26,7 +35,7 @@ term_ignorer() {
 }
 
 @test "sends TERM by default; the target dies of it" {
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	run sigsend "$pid"
 	assert_success
@@ -49,7 +58,7 @@ term_ignorer() {
 }
 
 @test "-s 0 checks that the process exists and may be signalled" {
-	spawn sleep 60
+	sleeper
 	run sigsend -s 0 "$!"
 	assert_success
 	assert_output ""
@@ -139,7 +148,7 @@ term_ignorer() {
 }
 
 @test "-p: the PID in the file is signalled" {
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	echo "$pid" > "$T/pid"
 	run sigsend --pidfile "$T/pid"
@@ -203,9 +212,9 @@ term_ignorer() {
 }
 
 @test "several targets: all are attempted, each failure named, status 1" {
-	spawn sleep 60
+	sleeper
 	local a=$!
-	spawn sleep 60
+	sleeper
 	local b=$!
 	sh -c 'exit 0' &
 	local dead=$!
@@ -223,7 +232,7 @@ term_ignorer() {
 
 @test "permission denied: nobody signalling root's process" {
 	need_root
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	run as_nobody sigsend "$pid"
 	assert_failure 1
@@ -252,7 +261,7 @@ Try 'sigsend --help'."
 	assert_output "sigsend: PIDs must be positive; kill(2) would read a negative one as a process group (use -g PGID)
 Try 'sigsend --help'."
 	# One bad operand: nothing is sent to the good one either.
-	spawn sleep 60
+	sleeper
 	run sigsend "$!" 0
 	assert_failure 2
 	sigsend -s 0 "$!"
@@ -300,7 +309,7 @@ Try 'sigsend --help'."
 }
 
 @test "--wait returns promptly when the target exits, child or not" {
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	local t0=$SECONDS
 	run sigsend --wait "$pid"
@@ -312,7 +321,7 @@ Try 'sigsend --help'."
 	assert_success
 	assert_output ""
 	# Already gone once signalled (KILL is instant): still fine.
-	spawn sleep 60
+	sleeper
 	run sigsend -s KILL -w "$!"
 	assert_success
 }
@@ -325,7 +334,7 @@ Try 'sigsend --help'."
 	run sigsend -s 0 "$IGN"
 	assert_failure 1
 	# A process that obeys TERM is never sent KILL.
-	spawn sleep 60
+	sleeper
 	run sigsend --kill-after 10 "$!"
 	assert_success
 	assert_output ""
@@ -333,9 +342,19 @@ Try 'sigsend --help'."
 
 @test "-T: 124 for a process that ignores TERM, naming only the survivors" {
 	term_ignorer
-	spawn sleep 60
-	local obeys=$!
-	run sigsend -w -T 300ms "$obeys" "$IGN"
+	# Beside it a process that has exited but is not reaped: its parent,
+	# sleep, never waits. Not a sleep dying of the TERM: on a loaded machine
+	# that one may still run after 300ms, and sigsend names it rightly.
+	# The child exits once told to, when its parent is surely sleep.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c '(for i in $(seq 500); do [ -e "$1.go" ] && exit; sleep 0.01; done) &
+		echo $! > "$1"; exec sleep 60' _ "$T/gone"
+	wait_until 5 grep -qx sleep "/proc/$!/comm"
+	local gone
+	gone=$(<"$T/gone")
+	touch "$T/gone.go"
+	wait_until 5 grep -q '^[0-9]* ([a-z]*) Z' "/proc/$gone/stat"
+	run sigsend -w -T 300ms "$gone" "$IGN"
 	assert_failure 124
 	assert_output "sigsend: process $IGN: still running after 300ms"
 	sigsend -s 0 "$IGN"
@@ -350,7 +369,7 @@ Try 'sigsend --help'."
 
 @test "without pidfd_open (old kernels): kill, sigqueue and a polled wait" {
 	command -v strace >/dev/null || skip "no strace"
-	spawn sleep 60
+	sleeper
 	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -w -T 20 "$!"
 	assert_success
 	receiver USR1
@@ -429,7 +448,7 @@ Try 'sigsend --help'."
 }
 
 @test "issue 10.9: signal numbers are decimal only, as in kill(1)" {
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	run sigsend -s 0x9 "$pid"
 	assert_failure 2
@@ -452,7 +471,7 @@ Try 'sigsend --help'."
 @test "issue 10.10: with few descriptors every PID is still signalled, or named" {
 	local pids=() i
 	for i in $(seq 30); do
-		spawn sleep 60
+		sleeper
 		pids+=("$!")
 	done
 	run bash -c 'ulimit -n 20; exec sigsend -s 0 "$@"' _ "${pids[@]}"
@@ -517,7 +536,7 @@ time.sleep(60)' "$T/tid"
 }
 
 @test "issue 11: sigsend frees what it allocates (LeakSanitizer)" {
-	spawn sleep 60
+	sleeper
 	ASAN_OPTIONS=detect_leaks=1 run sigsend -s 0 "$!" 1
 	refute_output --partial "LeakSanitizer"
 	ASAN_OPTIONS=detect_leaks=1 run sigsend -l TERM
@@ -526,7 +545,7 @@ time.sleep(60)' "$T/tid"
 
 @test "beyond: -s 0 -w waits for a process it may not signal, as pidwait does" {
 	need_root
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	cd "$T"
 	spawn setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- sigsend -s 0 -w "$pid"
@@ -543,7 +562,7 @@ time.sleep(60)' "$T/tid"
 }
 
 @test "beyond: -w sends CONT after the signal to a stopped target" {
-	spawn sleep 60
+	sleeper
 	local pid=$!
 	kill -STOP "$pid"
 	wait_until 5 bash -c "[ \"\$(ps -o stat= -p $pid | cut -c1)\" = T ]"
@@ -564,7 +583,7 @@ time.sleep(60)' "$T/tid"
 sigsend: process $pid: still running after 100ms; sending KILL"
 	waitst "$pid"
 	assert_equal "$STATUS" 137
-	spawn sleep 60
+	sleeper
 	pid=$!
 	run sigsend "$pid" -T 5 QUIT -w
 	assert_success
