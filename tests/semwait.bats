@@ -515,11 +515,12 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	is_value "$n" "$s"
 	# System V, no COMMAND: TERM while semtimedop, which succeeds, returns.
 	sempost -k "$k"
-	spawn strace -o "$T/st" -e trace=semtimedop -e inject=semtimedop:delay_exit=1000000 semwait -k "$k"
-	local sp=$!
+	spawn strace -o "$T/st" -e trace=semtimedop -e inject=semtimedop:delay_exit=3000000 semwait -k "$k"
+	local sp=$! w
+	# semwait's PID first: the delay (3 s) is the window for the TERM.
+	w=$(wait_until 5 traced "$sp")
 	wait_until 5 grep -q DELAYED "$T/st"
-	wait_until 5 traced "$sp"
-	kill -TERM "$(traced "$sp")"
+	kill -TERM "$w"
 	st=0
 	wait "$sp" || st=$?
 	[ "$st" -eq 143 ]
@@ -531,11 +532,12 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	command -v strace > /dev/null || skip "no strace"
 	local s st; s=$(posix_name)
 	sempost "$s" && semwait "$s"
-	spawn strace -o "$T/st" -e trace=rt_sigaction -e inject=rt_sigaction:delay_exit=1000000:when=4 semwait "$s"
-	local sp=$!
+	spawn strace -o "$T/st" -e trace=rt_sigaction -e inject=rt_sigaction:delay_exit=3000000:when=4 semwait "$s"
+	local sp=$! w
+	# semwait's PID first: the delay (3 s) is the window for the TERM.
+	w=$(wait_until 5 traced "$sp")
 	wait_until 5 grep -q DELAYED "$T/st"
-	wait_until 5 traced "$sp"
-	kill -TERM "$(traced "$sp")"
+	kill -TERM "$w"
 	wait_until 5 gone "$sp"
 	st=0
 	wait "$sp" || st=$?
@@ -588,12 +590,13 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	sempost "$s"
 	# when= counts in each process: the command's second try along PATH
 	# (the first directories are the build's, without sh).
-	spawn strace -f -o "$T/st" -e trace=execve -e inject=execve:delay_enter=1000000:when=2 \
+	spawn strace -f -o "$T/st" -e trace=execve -e inject=execve:delay_enter=3000000:when=2 \
 		semwait "$s" -- sh -c 'echo ran > "$1"' sh "$T/ran"
-	local sp=$!
+	local sp=$! w
+	# semwait's PID first: the delay (3 s) is the window for the TERM.
+	w=$(wait_until 5 traced "$sp")
 	wait_until 5 eval '[ "$(grep -c "execve(.*\[\"sh\"" "$T/st")" -ge 2 ]'
-	wait_until 5 traced "$sp"
-	kill -TERM "$(traced "$sp")"
+	kill -TERM "$w"
 	st=0
 	wait "$sp" || st=$?
 	[ "$st" -eq 143 ]
