@@ -9,7 +9,7 @@ show 'sigrecv -c 3 -p worker.pid USR1 RTMIN &
 while [ ! -s worker.pid ]; do sleep 0.01; done
 sigsend -s USR1 -p worker.pid
 sigsend -s RTMIN -q 42 -p worker.pid
-/bin/kill -s RTMIN --queue 7 "$(cat worker.pid)"
+/bin/kill -s RTMIN --queue 7 "$(head -n 1 worker.pid)"
 wait'
 show 'sh -c "trap \"\" TERM; exec sleep 60" & sleep 0.1
 sigsend -w -T 300ms $!; echo "status $?"

@@ -159,7 +159,7 @@ run_example() {
 # mostly waits); fails naming each example that failed and how. The pages
 # are spread over several tests, so that no one test runs them all.
 examples_of() {
-	local top=$BATS_TEST_DIRNAME/.. f ex why bad=() n=0 running=0 list=()
+	local top=$BATS_TEST_DIRNAME/.. f ex why bad=() n=0 running=0 list=() pids=()
 	[ "$(id -u)" -eq 0 ] || skip "needs root for the namespaces examples run in"
 	mkdir -p "$T/ex"
 	for f; do
@@ -167,19 +167,24 @@ examples_of() {
 		[ -f "$top/$f" ] || { echo "no $f"; return 1; }
 		extract "$top/$f"
 	done
+	# Waits name their jobs: bats' BATS_TEST_TIMEOUT watchdog is a job of
+	# this shell too, and a bare wait would wait for it.
 	for ex in "$T"/ex/*.sh; do
 		ex=$(basename "$ex" .sh)
 		[ -z "$(meta "$T/ex/$ex.meta" skip)" ] || continue
 		n=$((n + 1))
 		list+=("$ex")
 		run_example "$ex" > "$T/ex/$ex.why" &
+		pids+=("$!")
 		running=$((running + 1))
 		if [ "$running" -ge 4 ]; then
-			wait -n || true
+			wait -n "${pids[@]}" || true
 			running=$((running - 1))
 		fi
 	done
-	wait
+	for ex in "${pids[@]}"; do
+		wait "$ex" || true
+	done
 	for ex in "${list[@]}"; do
 		why=$(cat "$T/ex/$ex.why")
 		[ -z "$why" ] || bad+=("$(sed -n 's/^from: //p' "$T/ex/$ex.meta"): $why")
