@@ -137,3 +137,34 @@ same_as_in() {
 	run cat "$T/b.err"
 	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: receive: Connection timed out"
 }
+
+@test "sockpipe: tcp keepalive and user timeout by default, set by the options, 0 turns them off" {
+	mkfifo "$T/f"
+	exec 6<> "$T/f" # a writer that never ends: the connection stays up
+	spawn sockpipe -l --print-port tcp::0 < "$T/f" > "$T/port"
+	wait_until 10 grep -qE '^[0-9]+$' "$T/port"
+	local port
+	port=$(head -1 "$T/port")
+	spawn sockpipe --keepalive 7 --user-timeout 2.5 "tcp:127.0.0.1:$port" < "$T/f"
+	wait_until 10 bash -c 'ss -tnoH state established "( sport = :$0 )" | grep -q keepalive' "$port"
+	# the server's socket: the defaults (60 s), inherited from its listener
+	run ss -tnoH state established "( sport = :$port )"
+	assert_output --regexp 'timer:\(keepalive,(59|1min|60)'
+	# the client's: --keepalive 7
+	run ss -tnoH state established "( dport = :$port )"
+	assert_output --regexp 'timer:\(keepalive,[0-7][.0-9]*(sec|ms),'
+	# --keepalive 0: no probes on the client's side
+	kill "${BG_PIDS[1]}"
+	spawn sockpipe -l --print-port tcp::0 < "$T/f" > "$T/port2"
+	wait_until 10 grep -qE '^[0-9]+$' "$T/port2"
+	port=$(head -1 "$T/port2")
+	spawn sockpipe --keepalive 0 "tcp:127.0.0.1:$port" < "$T/f"
+	wait_until 10 bash -c 'ss -tnoH state established "( dport = :$0 )" | grep -q .' "$port"
+	run ss -tnoH state established "( dport = :$port )"
+	refute_output --partial keepalive
+	run sockpipe --keepalive 1x tcp:127.0.0.1:1
+	assert_failure 2
+	run sockpipe --user-timeout -1 tcp:127.0.0.1:1
+	assert_failure 2
+	exec 6>&-
+}
