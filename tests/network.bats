@@ -168,3 +168,78 @@ same_as_in() {
 	assert_failure 2
 	exec 6>&-
 }
+
+# A namespace of its own with only loopback, for a server on a fixed port.
+make_lo_ns() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to make a network namespace"
+	ip netns add "$NS_A" 2>"$T/ns.err" || skip "cannot make a network namespace: $(<"$T/ns.err")"
+	ip -n "$NS_A" link set lo up
+}
+
+@test "recipe: ssh carries 10,000 netstring messages from queue to queue" {
+	command -v sshd > /dev/null || skip "sshd (Debian's openssh-server) is not installed"
+	command -v ssh > /dev/null || skip "ssh (Debian's openssh-client) is not installed"
+	make_lo_ns
+	ssh-keygen -q -t ed25519 -N '' -f "$T/host"
+	ssh-keygen -q -t ed25519 -N '' -f "$T/user"
+	cp "$T/user.pub" "$T/authorized_keys"
+	printf '%s\n' "ListenAddress 127.0.0.1:2222" "HostKey $T/host" \
+		"AuthorizedKeysFile $T/authorized_keys" "PermitRootLogin prohibit-password" \
+		"PasswordAuthentication no" "StrictModes no" "UsePAM no" "PidFile none" > "$T/sshd_config"
+	mkdir -p /run/sshd # sshd's privilege separation directory, as the package makes it
+	spawn in_a "$(command -v sshd)" -D -e -f "$T/sshd_config" 2> "$T/sshd.err"
+	wait_until 10 bash -c 'ip netns exec "$0" ss -tlnH | grep -q 127.0.0.1:2222' "$NS_A"
+	local qa qb
+	qa=$(posix_name)
+	qb=$(posix_name)
+	make_messages 10000 > "$T/in"
+	spawn mqsend --netstring "$qa" < "$T/in"
+	wait_until 10 test -e "/dev/mqueue$qa"
+	mqsend "$qb" made && mqrecv "$qb" > /dev/null # queue B exists, empty
+	spawn mqrecv --netstring -T 30 -c 10000 "$qb" > "$T/out"
+	in_a bash -c 'mqrecv --netstring -c 10000 "$0" |
+		ssh -i "$1/user" -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no \
+		    -o UserKnownHostsFile="$1/known_hosts" root@127.0.0.1 "$2/mqsend" --netstring "$3"' \
+		"$qa" "$T" "$IPCUTILS_BIN" "$qb"
+	wait_until 30 bash -c '[ "$(wc -c < "$0")" -ge "$(wc -c < "$1")" ]' "$T/out" "$T/in"
+	same_as_in "$T/out"
+}
+
+@test "recipe: MQTT QoS 1 through mosquitto: a subscriber restarted midway loses nothing the broker took" {
+	command -v mosquitto > /dev/null || skip "mosquitto (Debian's mosquitto) is not installed"
+	command -v mosquitto_pub > /dev/null || skip "mosquitto_pub (Debian's mosquitto-clients) is not installed"
+	make_lo_ns
+	printf '%s\n' "listener 1883 127.0.0.1" "allow_anonymous true" "max_queued_messages 0" \
+		"log_dest file $T/broker.log" "log_type subscribe" > "$T/mosquitto.conf"
+	chmod 0777 "$T" # mosquitto drops to its own user and writes its log here
+	spawn in_a mosquitto -c "$T/mosquitto.conf"
+	wait_until 10 bash -c 'ip netns exec "$0" ss -tlnH | grep -q 127.0.0.1:1883' "$NS_A"
+	local qa qb sub
+	qa=$(posix_name)
+	qb=$(posix_name)
+	seq 3000 > "$T/in" # lines: the framing mosquitto_pub -l reads
+	# B: a persistent session (-c -i), its messages into queue B
+	sub='mosquitto_sub -q 1 -c -i ipcut-sub -h 127.0.0.1 -t jobs | mqsend "$0"'
+	spawn in_a bash -c "$sub" "$qb"
+	wait_until 10 grep -q 'ipcut-sub 1 jobs' "$T/broker.log"
+	wait_until 10 test -e "/dev/mqueue$qb"
+	spawn mqrecv -f "$qb" > "$T/out"
+	# A: queue A into the broker
+	spawn mqsend "$qa" < "$T/in"
+	spawn in_a bash -c 'mqrecv -f "$0" | mosquitto_pub -l -q 1 -h 127.0.0.1 -t jobs' "$qa"
+	# stop the subscriber midway, and start it again
+	wait_until 20 bash -c '[ "$(wc -l < "$0")" -ge 500 ]' "$T/out"
+	local pid stopped=
+	for pid in $(ip netns pids "$NS_A"); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mosquitto_sub ] || continue
+		kill -TERM "$pid"
+		stopped=$pid
+	done
+	[ -n "$stopped" ]
+	wait_until 10 test ! -e "/proc/$stopped"
+	spawn in_a bash -c "$sub" "$qb"
+	wait_until 30 bash -c '[ "$(sort -u "$0" | wc -l)" -ge 3000 ]' "$T/out"
+	# at least once: every line, none lost (a duplicate may come)
+	run comm -23 <(sort -u "$T/in") <(sort -u "$T/out")
+	assert_output ""
+}
