@@ -37,6 +37,8 @@ static const char usage[] =
 	"  -i, --id ID              System V queue by identifier\n"
 	"      --json               with -s: one JSON object\n"
 	"  -k, --key KEY            System V queue by key\n"
+	"      --netstring          write each message as a netstring, LEN:BYTES,\n"
+	"                           (binary safe)\n"
 	"  -n, --nonblock           do not wait: an empty queue gives status 124,\n"
 	"                           or with -c or -f ends the drain\n"
 	"  -P, --show-priority      write each message's priority or type and a tab\n"
@@ -53,7 +55,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 received, 1 failed, 2 usage error, 124 nothing in time.\n";
 
-enum { OPT_JSON = 0x100 };
+enum { OPT_JSON = 0x100, OPT_NETSTRING };
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
@@ -63,6 +65,7 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_ID,
 	{ "json", no_argument, NULL, OPT_JSON },
 	IPC_LONGOPT_KEY,
+	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "null", no_argument, NULL, '0' },
 	{ "raw", no_argument, NULL, 'r' },
@@ -81,7 +84,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	struct ipc_target t;
-	int term;                  /* '\n', '\0' or REC_RAW */
+	int term;                  /* '\n', '\0', REC_RAW or REC_NETSTRING */
 	uint64_t count;
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
 	long type;
@@ -137,7 +140,7 @@ static void deliver(struct rx *x, const char *p, size_t len, long prio)
 	size_t hl = x->o->show_prio ? (size_t)snprintf(head, sizeof head, "%ld\t", prio) : 0;
 	size_t done;
 
-	rec_writer_reserve(&x->w, hl + len + 1);
+	rec_writer_reserve(&x->w, hl + len + 32); /* a netstring's head too */
 	rec_append(&x->w, head, hl);
 	rec_write(&x->w, p, len);
 	if (rec_flush_some(&x->w, &done) == 0) {
@@ -308,6 +311,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		break;
 	case 'f': o->follow = true; break;
 	case 'h': print_usage(usage);
+	case OPT_NETSTRING: o->term = REC_NETSTRING; break;
 	case 'n': o->nowait = true; break;
 	case 'P': o->show_prio = true; break;
 	case 'r': o->term = REC_RAW; break;

@@ -38,6 +38,8 @@ static const char usage[] =
 	"                           existing one must have MODE and be ours\n"
 	"      --max-msgs N         a new POSIX queue holds N messages\n"
 	"      --msg-size SIZE      a new POSIX queue takes messages up to SIZE\n"
+	"      --netstring          input records are netstrings, LEN:BYTES,\n"
+	"                           (binary safe)\n"
 	"  -n, --nonblock           fail if the queue is full (status 124)\n"
 	"  -p, --priority N         POSIX priority, 0 (default) to the system's maximum\n"
 	"  -T, --timeout DURATION   wait at most DURATION for room for each message\n"
@@ -48,7 +50,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 sent, 1 failed, 2 usage error, 124 no room in time.\n";
 
-enum { OPT_MAXMSGS = 0x100, OPT_MSGSIZE };
+enum { OPT_MAXMSGS = 0x100, OPT_MSGSIZE, OPT_NETSTRING };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -60,6 +62,7 @@ static const struct option longopts[] = {
 	{ "max-msgs", required_argument, NULL, OPT_MAXMSGS },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "msg-size", required_argument, NULL, OPT_MSGSIZE },
+	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "no-create", no_argument, NULL, 'E' },
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "null", no_argument, NULL, '0' },
@@ -73,8 +76,8 @@ static const struct option longopts[] = {
 struct opts {
 	struct ipc_target t;
 	struct msgq_create c;
-	int delim;                 /* '\n', '\0' or REC_WHOLE */
-	bool framing;              /* -0 or -a given */
+	int delim;                 /* '\n', '\0', REC_WHOLE or REC_NETSTRING */
+	bool framing;              /* -0, -a or --netstring given */
 	bool nowait;
 	bool prio_set, type_set;
 	long prio;                 /* POSIX priority or System V type */
@@ -225,6 +228,9 @@ static void send_records(struct run *r)
 	while ((n = rec_read(&in, &rec, &len)) != 0) {
 		if (n == REC_TOOBIG)
 			too_big(r, in.count, len, in.cut);
+		if (n == REC_BADFRAME)
+			die(EXIT_FAIL, "standard input: netstring %" PRIu64 ", byte %" PRIu64 ": %s (%" PRIu64 " sent)",
+			    in.count, in.bad_at, in.why, r->sent);
 		if (n < 0)
 			die(EXIT_FAIL, "standard input: read error:");
 		send_one(r, rec, len);
@@ -253,6 +259,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		if (o->c.msgsize == 0)
 			usage_error("--msg-size: '%s' is out of range (1 to 16M)", optarg);
 		break;
+	case OPT_NETSTRING: o->delim = REC_NETSTRING; o->framing = true; break;
 	case 'n': o->nowait = true; break;
 	case 'p':
 		o->prio = (long)arg_u64("--priority", optarg, 0, (uint64_t)msgq_prio_max() - 1);
@@ -302,7 +309,7 @@ static void check(struct opts *o, bool args)
 	if (o->t.id >= 0)
 		o->c.create = false; /* an identifier names an existing queue */
 	if (o->framing && args)
-		usage_error("--null and --all frame standard input; MESSAGE arguments are messages as they are");
+		usage_error("--null, --all and --netstring frame standard input; MESSAGE arguments are messages as they are");
 }
 
 /* Open or make the queue; -k private prints its identifier at once, as

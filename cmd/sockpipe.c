@@ -11,6 +11,10 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -48,10 +52,14 @@ static const char usage[] =
 "  -i, --idle DURATION      stop when nothing has moved for DURATION (status\n"
 "                           124); with -k, end each connection idle that long\n"
 "  -k, --keep               with -l: serve connections until interrupted\n"
+"      --keepalive DURATION tcp: probe a connection idle for DURATION\n"
+"                           (default 60s; 0: never)\n"
 "  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with -k: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
+"      --netstring          records are netstrings, LEN:BYTES, (datagrams;\n"
+"                           with -lk, each connection's written whole)\n"
 "      --print-port         with -l: write the port bound to standard output\n"
 "                           first\n"
 "  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
@@ -61,6 +69,9 @@ static const char usage[] =
 "  -R, --retry DURATION     keep trying to connect for up to DURATION\n"
 "  -T, --timeout DURATION   give up (status 124) if not connected within\n"
 "                           DURATION, retries included (not with -k)\n"
+"      --user-timeout DURATION\n"
+"                           tcp: end a connection whose peer acknowledges\n"
+"                           nothing for DURATION (default 60s; 0: never)\n"
 "  -v, --verbose            one line per connection on standard error: the\n"
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
@@ -70,7 +81,7 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT };
+enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -78,15 +89,18 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle", required_argument, NULL, 'i' },
 	{ "keep", no_argument, NULL, 'k' },
+	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "listen", no_argument, NULL, 'l' },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "mode", required_argument, NULL, 'm' },
+	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "null", no_argument, NULL, '0' },
 	{ "print-port", no_argument, NULL, OPT_PRINT_PORT },
 	{ "quit-on-eof", no_argument, NULL, 'q' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "retry", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
+	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -99,7 +113,8 @@ struct opts {
 	bool listen, exec, keep, print_port, verbose;
 	bool mode_given, max_given;
 	const char *framing;      /* the datagram-only option given, for its message */
-	int delim, term;          /* record framing (-0, -a, -r) */
+	int delim, term;          /* record framing (-0, -a, -r, --netstring) */
+	int64_t keepalive_ns, user_timeout_ns; /* tcp; 0: off */
 	int64_t timeout_ns, retry_ns;
 	const char *timeout_text;
 	mode_t mode;
@@ -145,11 +160,59 @@ static void say_conn(void *arg)
 	     (unsigned long long)c->stats.sent, (unsigned long long)c->stats.received, c->end);
 }
 
+/*
+ * --keepalive, --user-timeout: a dead peer or link ends a tcp connection
+ * within a bound the user sets, not after the kernel's 15 minutes of
+ * retries. Set on the listening socket, they pass to what it accepts.
+ */
+static void tune_tcp(int fd, const struct opts *o)
+{
+	int on = o->keepalive_ns > 0, cnt = 3;
+	int64_t s = (o->keepalive_ns + NS_PER_SEC - 1) / NS_PER_SEC;
+	int64_t ms = (o->user_timeout_ns + 999999) / 1000000;
+	int secs = s > 32767 ? 32767 : (int)s, msi = ms > INT32_MAX ? INT32_MAX : (int)ms;
+
+	if (o->addr.type != SOCK_STREAM || sock_family(fd) == AF_UNIX)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0
+	    || (on && (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs) < 0
+		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &secs, sizeof secs) < 0
+		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0))
+	    || setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &msi, sizeof msi) < 0)
+		die(EXIT_FAIL, "%s: setsockopt:", o->addr.text);
+}
+
+/* The connection a failure ends: what it sent that the peer never had. */
+static struct { const char *label; int fd; } unacked = { NULL, -1 };
+
+/*
+ * At a failed exit, the bytes the kernel still holds unacknowledged
+ * (SIOCOUTQ) left this process but may never have reached the peer: say
+ * how many, so the user knows a gap exists.
+ */
+static void say_unacked(void *arg)
+{
+	int n = 0;
+
+	(void)arg;
+	/* TCP only: on a unix socket SIOCOUTQ counts buffer memory, not bytes
+	 * (775 for a 7-byte line left unread). */
+	if (cleanup_in_signal() || unacked.fd < 0 || sock_family(unacked.fd) == AF_UNIX
+	    || ioctl(unacked.fd, SIOCOUTQ, &n) < 0 || n <= 0)
+		return;
+	warn("%s: %d bytes sent were never acknowledged by the peer (lost if the link is gone)",
+	     unacked.label, n);
+}
+
 /* Run the relay over a connected stream socket. */
 static int stream(int fd, const struct opts *o)
 {
 	static struct conn conn = { .end = "an error (above)" };
 	struct relay_opts ro = o->relay;
+	int h = cleanup_push(say_unacked, NULL);
+
+	unacked.label = o->addr.text;
+	unacked.fd = fd;
 
 	if (o->verbose) {
 		conn.o = o;
@@ -159,6 +222,7 @@ static int stream(int fd, const struct opts *o)
 	}
 	relay(fd, STDIN_FILENO, STDOUT_FILENO, &ro);
 	conn.end = "the end of both streams";
+	cleanup_pop(h, false);
 	close(fd);
 	return 0;
 }
@@ -222,6 +286,9 @@ static void send_record(struct dgram *d, const struct opts *o, int64_t last)
 		die(EXIT_FAIL, "%s: record %llu is %s%zu bytes; a datagram takes at most %zu",
 		    o->addr.text, (unsigned long long)d->in.count,
 		    d->in.cut ? "more than " : "", len, d->max);
+	if (got == REC_BADFRAME)
+		die(EXIT_FAIL, "standard input: netstring %llu, byte %llu: %s",
+		    (unsigned long long)d->in.count, (unsigned long long)d->in.bad_at, d->in.why);
 	if (got < 0)
 		die(EXIT_FAIL, "standard input: read error:");
 	if (got > 0 && send_dgram(d, rec, len, o, last) < 0) {
@@ -553,9 +620,53 @@ struct client {
 	char peer[64];
 };
 
+/* The longest netstring a --netstring -lk sink holds, as a queue's messages. */
+#define NS_MAX ((size_t)16 << 20)
+static const struct opts *ns_sink; /* --netstring -lk */
+
+/* Room for the next read, up to a whole netstring of NS_MAX. */
+static void grow_ns(struct client *c)
+{
+	if (c->len + 1 >= c->cap && c->cap < 2 * NS_MAX)
+		c->buf = xreallocarray(c->buf, c->cap = c->cap ? c->cap * 2 : 65536, 1);
+}
+
+/*
+ * --netstring -lk: write out c's whole netstrings, so that clients'
+ * records never mix. A malformed one ends c (c->end); one cut by c's end
+ * is dropped. Both are said with the stream offset of the record.
+ */
+static void drain_ns(struct client *c, bool end)
+{
+	const char *why;
+	char peer[64];
+	size_t n;
+	int bad = ns_span(c->buf, c->len, NS_MAX, &n, &why);
+
+	if (n > 0 && write_all(STDOUT_FILENO, c->buf, n) < 0)
+		die_stdout();
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+	if (bad == 0 && !(end && c->len > 0))
+		return;
+	sock_peer_text(c->fd, peer, sizeof peer);
+	if (bad < 0)
+		warn("%s: %s: the netstring starting at byte %llu: %s; connection dropped", ns_sink->addr.text,
+		     peer, (unsigned long long)(c->got - c->len), why);
+	else
+		warn("%s: %s: the stream ends at byte %llu inside a netstring; its %zu bytes dropped",
+		     ns_sink->addr.text, peer, (unsigned long long)c->got, c->len);
+	c->end = bad < 0 ? "a malformed netstring" : c->end;
+	c->len = 0;
+}
+
 /* Write out c's whole lines; all of it (a newline added) at its end. */
 static void drain(struct client *c, bool end)
 {
+	if (ns_sink) {
+		drain_ns(c, end);
+		return;
+	}
 	char *nl = c->len ? memrchr(c->buf, '\n', c->len) : NULL;
 	bool full = c->cap >= line_max && c->len + 1 >= c->cap;
 	size_t n = end || full ? c->len : nl ? (size_t)(nl - c->buf) + 1 : 0;
@@ -574,6 +685,8 @@ static void drain(struct client *c, bool end)
 /* Read what client c sent; false once it has ended (closed, error, idle). */
 static bool read_client(struct client *c, const struct opts *o)
 {
+	if (ns_sink)
+		grow_ns(c);
 	if (c->len + 1 >= c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 65536;
 		if (c->cap >= line_max)
@@ -587,7 +700,7 @@ static bool read_client(struct client *c, const struct opts *o)
 		c->got += (uint64_t)got;
 		c->last = now_ns();
 		drain(c, false);
-		return true;
+		return c->end == NULL; /* NULL unless a malformed netstring */
 	}
 	if (got < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
@@ -634,6 +747,7 @@ static int serve_lines(int lfd, const struct opts *o)
 
 	line_max = SINK_BYTES / o->max_conns;
 	line_max = line_max > 1 << 20 ? 1 << 20 : line_max < 16384 ? 16384 : line_max;
+	ns_sink = o->delim == REC_NETSTRING ? o : NULL;
 	p[0].fd = lfd;
 	for (;;) {
 		bool accepting = n <= o->max_conns && !full;
@@ -692,6 +806,8 @@ static int connect_mode(struct opts *o)
 	for (;;) {
 		int fd = sock_connect(&o->addr, &tdl);
 		if (fd >= 0)
+			tune_tcp(fd, o);
+		if (fd >= 0)
 			return o->addr.type == SOCK_DGRAM ? dgram(fd, false, o) : stream(fd, o);
 		if (deadline_passed(&tdl))
 			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, o->timeout_text);
@@ -742,6 +858,7 @@ static int listen_mode(struct opts *o)
 		sock_warn(&o->addr, "listen");
 		return EXIT_FAIL;
 	}
+	tune_tcp(lfd, o);
 	if (o->print_port) {
 		char b[16];
 		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
@@ -794,11 +911,16 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->relay.idle_text = optarg;
 			break;
 		case 'k': o->keep = true; break;
+		case OPT_KEEPALIVE: o->keepalive_ns = arg_duration("--keepalive", optarg); break;
 		case 'l': o->listen = true; break;
 		case 'm': o->mode = arg_mode("--mode", optarg); o->mode_given = true; break;
 		case OPT_MAX_CONNS:
 			o->max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
 			o->max_given = true;
+			break;
+		case OPT_NETSTRING:
+			o->delim = o->term = REC_NETSTRING;
+			o->framing = "netstring";
 			break;
 		case OPT_PRINT_PORT: o->print_port = true; break;
 		case 'q': o->relay.quit_on_eof = true; break;
@@ -807,6 +929,9 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'T':
 			o->timeout_ns = arg_duration("--timeout", optarg);
 			o->timeout_text = optarg;
+			break;
+		case OPT_USER_TIMEOUT:
+			o->user_timeout_ns = arg_duration("--user-timeout", optarg);
 			break;
 		case 'v': o->verbose = true; break;
 		case 'V': print_version();
@@ -849,8 +974,11 @@ static void check(const struct opts *o)
 	if (o->relay.quit_on_eof && (o->keep || o->exec))
 		usage_error("--quit-on-eof is about standard input, which --%s does not read",
 			    o->exec ? "exec" : "keep");
-	if (o->framing && o->addr.type != SOCK_DGRAM)
-		usage_error("--%s is for datagram addresses, not %s", o->framing, o->addr.text);
+	/* --netstring also frames what a -lk sink writes (whole records). */
+	bool sink = o->delim == REC_NETSTRING && o->listen && o->keep && !o->exec;
+	if (o->framing && o->addr.type != SOCK_DGRAM && !sink)
+		usage_error("--%s is for datagram addresses%s, not %s", o->framing,
+			    o->delim == REC_NETSTRING ? " and -lk" : "", o->addr.text);
 	/* The streams this run reads and writes must be open (-k needs no input). */
 	if (!o->exec && !o->keep)
 		need_std(STDIN_FILENO);
@@ -864,6 +992,7 @@ int main(int argc, char **argv)
 		.relay = { .idle_ns = -1 },
 		.delim = '\n', .term = '\n',
 		.timeout_ns = -1, .retry_ns = -1,
+		.keepalive_ns = 60 * NS_PER_SEC, .user_timeout_ns = 60 * NS_PER_SEC,
 		.mode = 0600, .max_conns = 64,
 	};
 

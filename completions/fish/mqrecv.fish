@@ -4,6 +4,7 @@ complete -c mqrecv -f
 # POSIX queues: the names in /dev/mqueue, with the slash when one is typed.
 complete -c mqrecv -n 'not string match -q -- "-*" (commandline -ct)' -a '(set -l n (path basename /dev/mqueue/*); string match -q "/*" -- (commandline -ct); and set n /$n; string join \n -- $n)'
 complete -c mqrecv -s 0 -l null -d 'end each message with NUL'
+complete -c mqrecv -l netstring -d 'write each message as a netstring'
 complete -c mqrecv -s c -l count -x -d 'receive N messages'
 complete -c mqrecv -s f -l follow -d 'receive until interrupted'
 complete -c mqrecv -l ftok -r -F -d 'System V queue with the key ftok(3) makes'

@@ -4,6 +4,7 @@ complete -c mqsend -f
 # POSIX queues: the names in /dev/mqueue, with the slash when one is typed.
 complete -c mqsend -n 'not string match -q -- "-*" (commandline -ct)' -a '(set -l n (path basename /dev/mqueue/*); string match -q "/*" -- (commandline -ct); and set n /$n; string join \n -- $n)'
 complete -c mqsend -s 0 -l null -d 'input records end with NUL'
+complete -c mqsend -l netstring -d 'input records are netstrings'
 complete -c mqsend -s a -l all -d 'the whole input is one message'
 complete -c mqsend -s E -l no-create -d 'fail if the queue does not exist'
 complete -c mqsend -l ftok -r -F -d 'System V queue with the key ftok(3) makes'
