@@ -11,7 +11,6 @@
 #include <stdnoreturn.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/ioctl.h>

@@ -4,7 +4,14 @@
 #define IPCUTILS_IO_H
 
 #include <stddef.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
+
+/* Bytes a socket holds that its peer has not taken. glibc's <sys/ioctl.h>
+ * defines it (through linux/sockios.h); musl's has only its twin. */
+#ifndef SIOCOUTQ
+#define SIOCOUTQ TIOCOUTQ
+#endif
 
 /*
  * Read until n bytes or end of file. Returns the count (less than n only

@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <linux/sockios.h>
 
+#include "io.h"
 #include "outq.h"
 
 /* A reader that keeps up takes what was written within microseconds:

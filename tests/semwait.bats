@@ -490,8 +490,8 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	# the middle (or just after: the take done, before it exits), sent
 	# TERM, and let go. If it was done and gone first (a fast machine, a
 	# slow test shell), the test tries again with four times as many.
-	local try caught=
-	for try in 1 2 3; do
+	local caught=
+	for _ in 1 2 3; do
 		sempost -c "$n" "$s"
 		spawn semwait -c "$n" "$s"
 		local pid=$!
