@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "cleanup.h"
 #include "diag.h"
 #include "exec.h"
 #include "signame.h"
@@ -73,17 +74,14 @@ int sup_init(struct supervisor *s, int flags)
 	sigset_t set;
 
 	*s = (struct supervisor){ .fd = -1, .flags = flags, .watch = -1 };
-	sigemptyset(&set);
+	/* blocked, an ignored one would be queued and passed on */
+	if (flags & SUP_ALL_SIGNALS)
+		sig_stops(&set);
+	else
+		sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
 		sigaddset(&set, passed_on[i]);
-	for (int sig = 1; (flags & SUP_ALL_SIGNALS) && sig < NSIG; sig++) {
-		struct sigaction sa;
-		/* blocked, an ignored one would be queued and passed on */
-		if (sig_kills(sig) && sigaction(sig, NULL, &sa) == 0
-		    && sa.sa_handler != SIG_IGN)
-			sigaddset(&set, sig);
-	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
 	    || ((flags & SUP_GROUPS) && watcher_start(s) < 0)
 	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
@@ -200,18 +198,37 @@ int sup_run(struct supervisor *s, char *const argv[])
 	return s->wstatus[i];
 }
 
+volatile sig_atomic_t sup_stop;
+static void (*on_first_stop)(void);
+
+static void on_stop(int sig)
+{
+	if (sup_stop)
+		return;
+	sup_stop = sig;
+	if (on_first_stop)
+		on_first_stop();
+}
+
+void sup_catch_stops(const sigset_t *set, void (*first)(void))
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t mask;
+
+	on_first_stop = first;
+	sigfillset(&sa.sa_mask);
+	sigprocmask(SIG_BLOCK, set, &mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1)
+			sigaction(sig, &sa, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
 void sup_exit_as(int wstatus)
 {
 	if (WIFSIGNALED(wstatus)) {
-		int sig = WTERMSIG(wstatus);
-		sigset_t set;
-
 		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		signal(sig, SIG_DFL);
-		sigemptyset(&set);
-		sigaddset(&set, sig);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		raise(sig);
+		cleanup_die_of(WTERMSIG(wstatus));
 	}
 	exit(exit_status_of(wstatus));
 }

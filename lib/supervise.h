@@ -19,6 +19,7 @@
 #ifndef IPCUTILS_SUPERVISE_H
 #define IPCUTILS_SUPERVISE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
@@ -83,6 +84,18 @@ void sup_signal(const struct supervisor *s, int i, int sig);
  * die_fail_status goes back to EXIT_FAIL (diag.h).
  */
 int sup_run(struct supervisor *s, char *const argv[]);
+
+/*
+ * Stops, for a tool that must finish something before it dies of a
+ * signal (give back what it took, settle a message in flight). Each
+ * signal of set, once caught, only records itself in sup_stop (the first
+ * one stays) and cuts the blocking call it lands in (no SA_RESTART);
+ * first(), if not NULL, runs in the handler of the first one. The
+ * signals are blocked while the handlers go in, so one that comes
+ * meanwhile waits. The tool then ends with cleanup_die_of(sup_stop).
+ */
+extern volatile sig_atomic_t sup_stop;
+void sup_catch_stops(const sigset_t *set, void (*first)(void));
 
 /*
  * End as the child ended: exit with its status, or die of the same
