@@ -208,7 +208,7 @@ static int wait_posix(struct rx *x, const struct deadline *d)
 	r = ppoll(p, x->out.kind != OUTQ_OTHER ? 2 : 1, tp, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno != EINTR)
-		die(EXIT_FAIL, "%s: poll:", x->q.label);
+		die(EXIT_FAIL, "%s: cannot wait for a message:", x->q.label);
 	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
 		errno = EPIPE; /* nothing in flight: settled before the take */
 		die_stdout();

@@ -204,7 +204,7 @@ static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 	int ws = -1;
 
 	if (sup_init(&sup, SUP_ALL_SIGNALS | SUP_ORPHAN_KILL) < 0)
-		warn("signalfd:");
+		warn("cannot hold the signals for the command:");
 	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
 	if (write(fd, "", 1) < 0)

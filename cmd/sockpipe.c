@@ -282,7 +282,7 @@ static int dgram(int fd, bool listening, const struct opts *o)
 		relay_idle_check(&o->relay, last);
 		int r = poll(p, d.in.done || !can_send ? 1 : 2, relay_idle_ms(&o->relay, last));
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for datagrams:", o->addr.text);
 		if (r > 0 && p[0].revents) {
 			if (!recv_record(&d, o))
 				continue;
@@ -393,24 +393,24 @@ static noreturn void run_idle(int c, const struct opts *o)
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
-		die(EXIT_CANNOT, "pipe:");
+		die(EXIT_CANNOT, "%s: cannot make the pipes for the command:", o->addr.text);
 	if ((cmd_pid = fork()) < 0)
-		die(EXIT_CANNOT, "fork:");
+		die(EXIT_CANNOT, "%s: cannot start the command:", o->addr.text);
 	if (cmd_pid == 0) {
 		if (dup2(to[0], STDIN_FILENO) < 0 || dup2(from[1], STDOUT_FILENO) < 0)
-			die(EXIT_CANNOT, "dup2:");
+			die(EXIT_CANNOT, "%s: cannot give the command its input and output:", o->addr.text);
 		exec_command(o->cmd);
 	}
 	close(to[0]);
 	close(from[1]);
 	int h = cleanup_push(end_pid, &cmd_pid);
-	if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
+	if (fd_nonblock(c) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
 	ro.close_out = true;
 	relay(c, from[0], to[1], &ro);
 	while (waitpid(cmd_pid, &st, 0) < 0)
 		if (errno != EINTR)
-			die(EXIT_FAIL, "waitpid:");
+			die(EXIT_FAIL, "%s: cannot wait for the command:", o->addr.text);
 	cleanup_pop(h, false);
 	exit(exit_status_of(st));
 }
@@ -455,7 +455,7 @@ static pid_t fork_idle(int c, const struct opts *o)
 	pid_t pid = fork();
 
 	if (pid < 0)
-		warn("fork:");
+		warn("%s: cannot start the command:", o->addr.text);
 	if (pid == 0) {
 		/* inherited UCSPI variables go, as on the path without -i */
 		environ = sock_ucspi_env(c);
@@ -484,7 +484,7 @@ static void server_init(struct server *s, struct opts *o)
 
 	*s = (struct server){ .o = o };
 	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		die(EXIT_FAIL, "pipe:");
+		die(EXIT_FAIL, "cannot make the pipe that reports children:");
 	s->kids = xcalloc(o->max_conns, sizeof *s->kids);
 	s->peer = xcalloc(o->max_conns, sizeof *s->peer);
 	cleanup_push(end_kids, s);
@@ -511,7 +511,7 @@ static int serve_exec(int lfd, struct opts *o)
 		/* Out of descriptors with no child to end: try again shortly. */
 		int r = poll(p, accepting ? 2 : 1, full && s.n == 0 ? 100 : -1);
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for connections:", o->addr.text);
 		if (r == 0)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
@@ -643,7 +643,7 @@ static int serve_lines(int lfd, const struct opts *o)
 		int r = poll(p + !accepting, n - !accepting,
 			     full && n == 1 ? 100 : next_idle_ms(cl, n, idle_ns));
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for connections and lines:", o->addr.text);
 		if (full && n == 1)
 			full = false;
 		int64_t now = now_ns();
@@ -721,7 +721,7 @@ static void await_client(int lfd, const struct opts *o)
 	if (r == 0)
 		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, o->timeout_text);
 	if (r < 0)
-		die(EXIT_FAIL, "poll:");
+		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
 }
 
 static int listen_mode(struct opts *o)
@@ -754,7 +754,7 @@ static int listen_mode(struct opts *o)
 		return dgram(lfd, true, o);
 	if (o->exec)
 		return serve_exec(lfd, o);
-	if (fcntl(lfd, F_SETFL, O_NONBLOCK) < 0)
+	if (fd_nonblock(lfd) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
 	if (o->keep)
 		return serve_lines(lfd, o);

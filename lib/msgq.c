@@ -15,6 +15,7 @@
 #include "ipcfmt.h"
 #include "ipcperm.h"
 #include "msgq.h"
+#include "proc.h"
 
 #define MQ_PROC "/proc/sys/fs/mqueue/"
 #define MSG_PROC "/proc/sys/kernel/"
@@ -25,15 +26,7 @@
 /* A number from /proc, or def if it cannot be read. */
 static long proc_long(const char *path, long def)
 {
-	FILE *f = fopen(path, "r");
-	long v;
-
-	if (!f)
-		return def;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
+	return (long)proc_sys_u64(path, (uint64_t)def);
 }
 
 long msgq_prio_max(void)

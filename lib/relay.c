@@ -102,7 +102,7 @@ static void unsplice(struct dir *d)
 	while (d->len > 0) {
 		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
 		if (n <= 0)
-			die(EXIT_FAIL, "pipe:");
+			die(EXIT_FAIL, "%s: cannot read back the splice pipe:", d->o->label);
 		if (write_all(d->to, d->buf, (size_t)n) < 0) {
 			write_failed(d);
 			return;
@@ -414,7 +414,7 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 			ms = 10;
 		int r = poll(p, (nfds_t)nw, ms);
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait on the streams:", o->label);
 		if (r == 0)
 			relay_idle_check(o, last);
 		for (int i = 0; i < n && r > 0; i++)

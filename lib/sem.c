@@ -28,7 +28,8 @@ union semun {
 	unsigned short *array;
 };
 
-unsigned ipcsem_max(enum ipc_kind kind)
+/* The largest value a semaphore of this kind holds. */
+static unsigned ipcsem_max(enum ipc_kind kind)
 {
 	return kind == IPC_SYSV ? SEM_SYSV_MAX : (unsigned)SEM_VALUE_MAX;
 }

@@ -192,7 +192,7 @@ int sup_run(struct supervisor *s, char *const argv[])
 	while (!s->done[i]) {
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for it:", argv[0]);
 		sup_handle(s);
 	}
 	return s->wstatus[i];
