@@ -700,12 +700,8 @@ static int connect_mode(struct opts *o)
 			sock_warn(&o->addr, "connect");
 			exit(EXIT_FAIL);
 		}
-		int64_t left = deadline_left(&rdl) < deadline_left(&tdl) ? deadline_left(&rdl)
-			: deadline_left(&tdl);
-		struct timespec ts = ns_to_timespec(delay < left ? delay : left);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			continue;
-		delay = delay * 2 > NS_PER_SEC / 2 ? NS_PER_SEC / 2 : delay * 2;
+		deadline_backoff(deadline_left(&rdl) < deadline_left(&tdl) ? &rdl : &tdl,
+				 &delay, NS_PER_SEC / 2);
 	}
 }
 
