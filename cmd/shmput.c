@@ -45,7 +45,7 @@ static const char usage[] =
 #include "diag.h"
 #include "input.h"
 #include "io.h"
-#include "ipcfmt.h"
+#include "idname.h"
 #include "ipcperm.h"
 #include "opterr.h"
 #include "parse.h"
@@ -219,9 +219,9 @@ static void check_fd_owner(const struct shm *s, mode_t mode)
 		die(EXIT_FAIL, "%s: cannot stat:", s->label);
 	if (st.st_uid == geteuid() && (st.st_mode & 0777) == mode)
 		return;
-	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	snprintf(want, sizeof want, "%s", id_name((unsigned)geteuid(), false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing written",
-	    s->label, (unsigned)st.st_mode & 0777, ipcfmt_id_name((unsigned)st.st_uid, false),
+	    s->label, (unsigned)st.st_mode & 0777, id_name((unsigned)st.st_uid, false),
 	    (unsigned)mode, want);
 }
 
@@ -311,7 +311,7 @@ static void check_sysv_owner(const struct shm *s, const struct opts *o)
 		    s->label);
 	if ((ds.shm_perm.mode & 0777) == o->mode && ipc_perm_ours(&ds.shm_perm))
 		return;
-	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	snprintf(want, sizeof want, "%s", id_name((unsigned)geteuid(), false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and %s, not mode %03o and owner %s; nothing written",
 	    s->label, (unsigned)ds.shm_perm.mode & 0777, ipc_perm_whose(&ds.shm_perm),
 	    (unsigned)o->mode, want);
