@@ -258,9 +258,9 @@ static int run(const struct opts *o)
 		tap.failed = true;
 	}
 	report(o, &s);
-	if (tap.failed)
-		return EXIT_CANNOT;
-	return s.status[0] != 0 ? s.status[0] : s.status[1];
+	int st = tap.failed ? EXIT_CANNOT : s.status[0] != 0 ? s.status[0] : s.status[1];
+	sup_free(&s);
+	return st;
 }
 
 static int status_fd_arg(const char *arg)

@@ -26,6 +26,7 @@
 #include "record.h"
 #include "relay.h"
 #include "sockaddr.h"
+#include "supervise.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -108,8 +109,6 @@ struct opts {
 	pid_t owner;              /* the process that removes the socket file */
 };
 
-static int chld_pipe[2] = { -1, -1 }; /* SIGCHLD's wake-up, for poll */
-
 /* The socket file goes with us, even on a signal; never with a child. */
 static void unlink_sock(void *arg)
 {
@@ -117,14 +116,6 @@ static void unlink_sock(void *arg)
 
 	if (getpid() == o->owner)
 		sock_unlink(&o->addr);
-}
-
-static void on_chld(int sig)
-{
-	int e = errno;
-	(void)sig;
-	(void)!write(chld_pipe[1], "", 1); /* full: a wake-up is already pending */
-	errno = e;
 }
 
 /* -v: the one line for a stream connection, also when an error ends it. */
@@ -350,9 +341,8 @@ static void cap_conns(struct opts *o)
 /* -e: the children running the command, one per connection. */
 struct server {
 	struct opts *o;
-	pid_t *kids;              /* max_conns slots, 0 when free */
-	char (*peer)[64];         /* -v: each child's peer */
-	unsigned n;
+	struct supervisor sup;    /* a slot per child running */
+	char (*peer)[64];         /* -v: each slot's peer */
 	int status;               /* the last child's exit status */
 };
 
@@ -363,9 +353,8 @@ static void end_kids(void *arg)
 
 	if (!cleanup_in_signal() || getpid() != s->o->owner)
 		return;
-	for (unsigned i = 0; i < s->o->max_conns; i++)
-		if (s->kids[i] > 0)
-			kill(s->kids[i], SIGTERM);
+	for (int i = 0; i < s->sup.n; i++)
+		sup_signal(&s->sup, i, SIGTERM);
 }
 
 static void end_pid(void *arg)
@@ -415,25 +404,18 @@ static noreturn void run_idle(int c, const struct opts *o)
 	exit(exit_status_of(st));
 }
 
-/* Collect the children that ended; SIGCHLD woke us through chld_pipe. */
+/* Collect the children that ended, and free their slots. */
 static void reap(struct server *s)
 {
-	int st;
-	pid_t pid;
-	char c;
-
-	while (read(chld_pipe[0], &c, 1) > 0)
-		continue;
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (unsigned i = 0; i < s->o->max_conns; i++)
-			if (s->kids[i] == pid) {
-				s->kids[i] = 0;
-				if (s->o->verbose)
-					warn("%s: %s: command exited %d", s->o->addr.text, s->peer[i],
-					     exit_status_of(st));
-			}
-		s->n--;
-		s->status = exit_status_of(st);
+	sup_handle(&s->sup);
+	for (int i = 0; i < s->sup.n; i++) {
+		if (!s->sup.done[i] || s->sup.pid[i] == 0)
+			continue;
+		if (s->o->verbose)
+			warn("%s: %s: command exited %d", s->o->addr.text, s->peer[i],
+			     s->sup.status[i]);
+		s->status = s->sup.status[i];
+		sup_forget(&s->sup, i);
 	}
 }
 
@@ -464,32 +446,24 @@ static pid_t fork_idle(int c, const struct opts *o)
 	return pid;
 }
 
-/* Note child pid, started for connection c, in a free slot. */
+/* Supervise child pid, started for connection c. */
 static void add_kid(struct server *s, pid_t pid, int c)
 {
-	for (unsigned i = 0; i < s->o->max_conns; i++)
-		if (s->kids[i] == 0) {
-			s->kids[i] = pid;
-			if (s->o->verbose)
-				sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
-			break;
-		}
-	s->n++;
+	int i = sup_add(&s->sup, pid);
+
+	if (s->o->verbose)
+		sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
 }
 
-/* Set up the children's table and the SIGCHLD wake-up. */
+/* Slots for max_conns children, and SIGCHLD through a descriptor. */
 static void server_init(struct server *s, struct opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_chld, .sa_flags = SA_RESTART };
-
 	*s = (struct server){ .o = o };
-	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		die(EXIT_FAIL, "cannot make the pipe that reports children:");
-	s->kids = xcalloc(o->max_conns, sizeof *s->kids);
+	if (sup_init(&s->sup, SUP_CHLD_ONLY) < 0)
+		die(EXIT_FAIL, "cannot hold SIGCHLD for the commands:");
+	sup_reserve(&s->sup, (int)o->max_conns);
 	s->peer = xcalloc(o->max_conns, sizeof *s->peer);
 	cleanup_push(end_kids, s);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
 }
 
 /* inetd-style: a child running cmd per connection, at most max_conns at once. */
@@ -500,16 +474,16 @@ static int serve_exec(int lfd, struct opts *o)
 
 	server_init(&s, o);
 	for (bool full = false;;) {
-		unsigned before = s.n;
+		int before = s.sup.running;
 		reap(&s);
-		if (served && !o->keep && s.n == 0)
+		if (served && !o->keep && s.sup.running == 0)
 			return s.status;
-		full = full && s.n == before;
-		bool accepting = s.n < o->max_conns && (o->keep || !served) && !full;
-		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
+		full = full && s.sup.running == before;
+		bool accepting = (unsigned)s.sup.running < o->max_conns && (o->keep || !served) && !full;
+		struct pollfd p[2] = { { .fd = s.sup.fd, .events = POLLIN },
 				       { .fd = lfd, .events = POLLIN } };
 		/* Out of descriptors with no child to end: try again shortly. */
-		int r = poll(p, accepting ? 2 : 1, full && s.n == 0 ? 100 : -1);
+		int r = poll(p, accepting ? 2 : 1, full && s.sup.running == 0 ? 100 : -1);
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "%s: cannot wait for connections:", o->addr.text);
 		if (r == 0)
