@@ -84,7 +84,7 @@ struct plumbing {
 static void pipe_or_die(int p[2])
 {
 	if (pipe2(p, O_CLOEXEC) < 0)
-		die(EXIT_CANNOT, "pipe:");
+		die(EXIT_CANNOT, "cannot make a pipe between the commands:");
 }
 
 /*
@@ -137,7 +137,7 @@ static noreturn void run_side(const struct opts *o, int i, int in, int out)
 	close(a);
 	close(b);
 	if (o->fds && (setenv("DUPLEX_IN_FD", "6", 1) < 0 || setenv("DUPLEX_OUT_FD", "7", 1) < 0)) {
-		warn("setenv:");
+		warn("cannot set DUPLEX_IN_FD and DUPLEX_OUT_FD:");
 		_exit(EXIT_CANNOT);
 	}
 	exec_command(o->cmd[i]);
@@ -148,7 +148,7 @@ static void start(const struct opts *o, struct supervisor *s, struct plumbing *p
 	for (int i = 0; i < 2; i++) {
 		pid_t pid = sup_fork(s);
 		if (pid < 0)
-			die(EXIT_CANNOT, "fork:");
+			die(EXIT_CANNOT, "%s: cannot start a process for it:", o->cmd[i][0]);
 		if (pid == 0)
 			run_side(o, i, pl->in[i], pl->out[i]);
 	}
@@ -204,7 +204,7 @@ static void supervise(const struct opts *o, struct supervisor *s, struct plumbin
 		int ms = g.stage == 1 || g.stage == 2 ? deadline_poll_ms(&g.when) : -1;
 		int ready = poll(p, (nfds_t)nfds, s->running > 0 ? ms : 0);
 		if (ready < 0 && errno != EINTR)
-			die(EXIT_CANNOT, "poll:");
+			die(EXIT_CANNOT, "cannot wait on the commands' streams:");
 		if (s->running == 0 && ready <= 0)
 			break;
 		if (pl->relay) {
@@ -258,9 +258,9 @@ static int run(const struct opts *o)
 		tap.failed = true;
 	}
 	report(o, &s);
-	if (tap.failed)
-		return EXIT_CANNOT;
-	return s.status[0] != 0 ? s.status[0] : s.status[1];
+	int st = tap.failed ? EXIT_CANNOT : s.status[0] != 0 ? s.status[0] : s.status[1];
+	sup_free(&s);
+	return st;
 }
 
 static int status_fd_arg(const char *arg)

@@ -57,6 +57,7 @@ static const char usage[] =
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "holders.h"
 #include "ipcfmt.h"
@@ -177,10 +178,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 {
 	int c;
 
-	o->targets = calloc((size_t)argc, sizeof *o->targets);
-	o->globs = calloc((size_t)argc, sizeof *o->globs);
-	if (!o->targets || !o->globs)
-		die(EXIT_FAIL, "cannot allocate memory for %d arguments", argc);
+	o->targets = xcalloc((size_t)argc, sizeof *o->targets);
+	o->globs = xcalloc((size_t)argc, sizeof *o->globs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (c == 'k' || c == 'i' || c == IPC_OPT_FTOK) {
@@ -470,10 +469,8 @@ int main(int argc, char **argv)
 		holders_scan(&l);
 	o.procs_hidden = l.procs_hidden;
 
-	struct ipc_obj **v = malloc((l.n + 1) * sizeof *v);
+	struct ipc_obj **v = xreallocarray(NULL, l.n + 1, sizeof *v);
 	size_t n = 0;
-	if (!v)
-		die(EXIT_FAIL, "cannot allocate memory for %zu objects", l.n);
 	for (size_t i = 0; i < l.n; i++)
 		if (selected(&o, &l.v[i]))
 			v[n++] = &l.v[i];

@@ -569,7 +569,7 @@ int main(int argc, char **argv)
 		 * they are passed on to it.
 		 */
 		if (sup_init(&sup, 0) < 0)
-			die(EXIT_CANNOT, "signalfd:");
+			die(EXIT_CANNOT, "cannot hold the signals for the command:");
 		die_fail_status = EXIT_CANNOT;
 	}
 

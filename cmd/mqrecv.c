@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
 #include "ipcname.h"
@@ -21,6 +22,7 @@
 #include "outq.h"
 #include "parse.h"
 #include "record.h"
+#include "supervise.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -102,13 +104,6 @@ struct rx {
 	bool in_flight;            /* message got is written, maybe not yet read */
 	sigset_t stopsigs;
 };
-
-static volatile sig_atomic_t stop;
-
-static void on_stop(int sig)
-{
-	stop = sig;
-}
 
 /* Message got could not be written at all: put it back, say so, fail. */
 static noreturn void undeliverable(struct rx *x, const char *p, size_t len, long prio)
@@ -203,7 +198,7 @@ static int wait_posix(struct rx *x, const struct deadline *d)
 	int r;
 
 	sigprocmask(SIG_BLOCK, &x->stopsigs, &old);
-	if (stop) {
+	if (sup_stop) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return MSGQ_INTR;
 	}
@@ -216,7 +211,7 @@ static int wait_posix(struct rx *x, const struct deadline *d)
 	r = ppoll(p, x->out.kind != OUTQ_OTHER ? 2 : 1, tp, &old);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (r < 0 && errno != EINTR)
-		die(EXIT_FAIL, "%s: poll:", x->q.label);
+		die(EXIT_FAIL, "%s: cannot wait for a message:", x->q.label);
 	if (r > 0 && (p[1].revents & (POLLERR | POLLHUP))) {
 		errno = EPIPE; /* nothing in flight: settled before the take */
 		die_stdout();
@@ -245,7 +240,7 @@ static int take(struct rx *x, char **p, size_t *len, long *prio, const struct de
 			if (r == MSGQ_AGAIN && (r = wait_posix(x, d)) == MSGQ_OK)
 				continue;
 		}
-		if (stop)
+		if (sup_stop)
 			return MSGQ_INTR;
 		if (r == MSGQ_TIMEOUT)
 			return r;
@@ -259,16 +254,12 @@ static int take(struct rx *x, char **p, size_t *len, long *prio, const struct de
 /* INT and TERM end the loop; the message in flight is settled first. */
 static void setup_output(struct rx *x)
 {
-	struct sigaction sa = { .sa_handler = on_stop }; /* no SA_RESTART */
-
 	rec_writer_init(&x->w, STDOUT_FILENO, x->o->term);
 	outq_init(&x->out, STDOUT_FILENO);
-	sigemptyset(&sa.sa_mask);
 	sigemptyset(&x->stopsigs);
 	sigaddset(&x->stopsigs, SIGINT);
 	sigaddset(&x->stopsigs, SIGTERM);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sup_catch_stops(&x->stopsigs, NULL);
 }
 
 /*
@@ -281,13 +272,13 @@ static int receive(struct rx *x)
 	struct deadline d;
 	int r = MSGQ_OK;
 
-	while (!stop && (x->o->follow || x->got < x->o->count)) {
+	while (!sup_stop && (x->o->follow || x->got < x->o->count)) {
 		char *p;
 		size_t len;
 		long prio;
 
 		settle(x, true);
-		if (stop)
+		if (sup_stop)
 			break;
 		deadline_start(&d, x->o->timeout);
 		if ((r = take(x, &p, &len, &prio, &d)) != MSGQ_OK)
@@ -357,10 +348,8 @@ static int finish(struct rx *x, int r)
 {
 	const struct opts *o = x->o;
 
-	if (stop && !o->follow) { /* interrupted: end as the signal would */
-		signal(stop, SIG_DFL);
-		raise(stop);
-	}
+	if (sup_stop && !o->follow) /* interrupted: end as the signal would */
+		cleanup_die_of(sup_stop);
 	if (x->got == 0 && r == MSGQ_AGAIN) {
 		if (o->follow || o->count_set) /* a drain of an empty queue: no news */
 			return EXIT_TIMEOUT;

@@ -79,23 +79,19 @@ struct opts {
 	char **cmd;
 };
 
-/* The first signal that would have killed us, 0 if none. */
-static volatile sig_atomic_t stop_sig;
-/* Those signals (sig_kills, not ignored): caught while we wait, then held. */
+/* The signals that would kill us, not ignored: caught while we wait
+ * (sup_catch_stops), then held. */
 static sigset_t stops;
 
 /*
- * A stop cuts the wait (no SA_RESTART). One that lands just before the
- * wait starts would cut nothing: SIGALRM every millisecond from then on
- * (a stop too, a no-op now) cuts it within one.
+ * A stop cuts the wait. One that lands just before the wait starts would
+ * cut nothing: SIGALRM every millisecond from then on (a stop too, a
+ * no-op now) cuts it within one.
  */
-static void on_stop(int sig)
+static void start_tick(void)
 {
 	struct itimerval tick = { { 0, 1000 }, { 0, 1000 } };
 
-	if (stop_sig)
-		return;
-	stop_sig = sig;
 	setitimer(ITIMER_REAL, &tick, NULL);
 }
 
@@ -105,31 +101,14 @@ static void on_tick(int sig)
 	(void)sig;
 }
 
-/* Blocked while the handlers go in, so one that comes meanwhile waits. */
 static void catch_stops(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop }, old;
-	sigset_t mask;
-
-	sigemptyset(&stops);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig_kills(sig))
-			sigaddset(&stops, sig);
-	sigprocmask(SIG_BLOCK, &stops, &mask);
-	sigfillset(&sa.sa_mask);
-	for (int sig = 1; sig < NSIG; sig++) {
-		if (!sigismember(&stops, sig))
-			continue;
-		if (sigaction(sig, NULL, &old) < 0 || old.sa_handler == SIG_IGN)
-			sigdelset(&stops, sig); /* ignored: it kills nothing */
-		else
-			sigaction(sig, &sa, NULL);
-	}
+	sig_stops(&stops);
+	sup_catch_stops(&stops, start_tick);
 	/* The tick must cut the wait even where SIGALRM came in ignored (as
 	 * under GNU parallel): then it only ticks. */
 	if (!sigismember(&stops, SIGALRM))
 		sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_tick }, NULL);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
 }
 
 /* Give back what we took (no undo does it for us), die of the stop. */
@@ -138,7 +117,7 @@ static noreturn void stop(struct ipcsem *s, const struct opts *o, bool taken)
 	setitimer(ITIMER_REAL, &(struct itimerval){ 0 }, NULL);
 	if (taken)
 		ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
-	sup_exit_as(stop_sig); /* a wait status of "killed by stop_sig" */
+	sup_exit_as(sup_stop); /* a wait status of "killed by sup_stop" */
 }
 
 /*
@@ -152,11 +131,11 @@ static void take(struct ipcsem *s, const struct opts *o, bool undo)
 	int r = SEMOP_INTR;
 
 	deadline_start(&d, o->timeout);
-	while (r == SEMOP_INTR && !stop_sig)
+	while (r == SEMOP_INTR && !sup_stop)
 		r = o->zero ? ipcsem_zero(s, &o->sem.members, &d, o->nowait)
 			    : ipcsem_take(s, &o->sem.members, (unsigned)o->sem.count, &d,
 					  o->nowait, undo);
-	if (stop_sig) /* with undo, our death gives them back */
+	if (sup_stop) /* with undo, our death gives them back */
 		stop(s, o, r == SEMOP_OK && !o->zero && !undo);
 	const char *what = o->zero ? "the value is not 0" : "not enough permits free";
 	if (r == SEMOP_AGAIN)
@@ -173,7 +152,7 @@ static void take(struct ipcsem *s, const struct opts *o, bool undo)
 static void hold_stops(struct ipcsem *s, const struct opts *o)
 {
 	sigprocmask(SIG_BLOCK, &stops, NULL);
-	if (stop_sig)
+	if (sup_stop)
 		stop(s, o, s->kind == IPC_POSIX);
 }
 
@@ -225,7 +204,7 @@ static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 	int ws = -1;
 
 	if (sup_init(&sup, SUP_ALL_SIGNALS | SUP_ORPHAN_KILL) < 0)
-		warn("signalfd:");
+		warn("cannot hold the signals for the command:");
 	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
 	if (write(fd, "", 1) < 0)

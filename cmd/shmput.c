@@ -45,10 +45,11 @@ static const char usage[] =
 #include "diag.h"
 #include "input.h"
 #include "io.h"
-#include "ipcfmt.h"
+#include "idname.h"
 #include "ipcperm.h"
 #include "opterr.h"
 #include "parse.h"
+#include "proc.h"
 #include "shm.h"
 #include "tmpname.h"
 #include "tool.h"
@@ -203,19 +204,6 @@ static void put_replace(struct shm *s, const struct opts *o)
 	close(a.fd);
 }
 
-static void pwrite_all(const struct shm *s, const char *p, size_t n, uint64_t off)
-{
-	while (n > 0) {
-		ssize_t w = pwrite(s->fd, p, n, (off_t)off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			die(EXIT_FAIL, "%s: cannot write at offset %" PRIu64 ":", s->label, off);
-		p += w, n -= (size_t)w, off += (uint64_t)w;
-	}
-}
-
 /*
  * -o writes in place, so another user's object would get what is meant
  * for ours: with -m, or when shmput meant to make it and found one made
@@ -231,9 +219,9 @@ static void check_fd_owner(const struct shm *s, mode_t mode)
 		die(EXIT_FAIL, "%s: cannot stat:", s->label);
 	if (st.st_uid == geteuid() && (st.st_mode & 0777) == mode)
 		return;
-	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	snprintf(want, sizeof want, "%s", id_name((unsigned)geteuid(), false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and owner %s, not mode %03o and owner %s; nothing written",
-	    s->label, (unsigned)st.st_mode & 0777, ipcfmt_id_name((unsigned)st.st_uid, false),
+	    s->label, (unsigned)st.st_mode & 0777, id_name((unsigned)st.st_uid, false),
 	    (unsigned)mode, want);
 }
 
@@ -274,20 +262,9 @@ static void put_patch(struct shm *s, const struct opts *o)
 	}
 	if (o->sized && ftruncate(s->fd, (off_t)o->size) < 0)
 		die(EXIT_FAIL, "%s: cannot set its size:", s->label);
-	pwrite_all(s, hold.p, got, o->off);
-}
-
-/* A number from a /proc/sys file, or max when it cannot be read. */
-static uint64_t proc_u64(const char *path, uint64_t max)
-{
-	uint64_t v = max;
-	FILE *f = fopen(path, "re");
-
-	if (f && fscanf(f, "%" SCNu64, &v) != 1)
-		v = max;
-	if (f)
-		fclose(f);
-	return v;
+	size_t w = pwrite_all(s->fd, hold.p, got, (off_t)o->off);
+	if (w < got)
+		die(EXIT_FAIL, "%s: cannot write at offset %" PRIu64 ":", s->label, o->off + w);
 }
 
 /*
@@ -303,9 +280,9 @@ static uint64_t sysv_limit(const char **why)
 	struct sysinfo si;
 
 	*why = NULL;
-	if ((v = proc_u64("/proc/sys/kernel/shmmax", max)) < max)
+	if ((v = proc_sys_u64("/proc/sys/kernel/shmmax", max)) < max)
 		max = v, *why = "SHMMAX, /proc/sys/kernel/shmmax";
-	if ((v = proc_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
+	if ((v = proc_sys_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
 		uint64_t used = shmctl(0, SHM_INFO, (struct shmid_ds *)&info) >= 0 ? info.shm_tot : 0;
 
 		v = v > used ? (v - used) * pg : 0;
@@ -334,7 +311,7 @@ static void check_sysv_owner(const struct shm *s, const struct opts *o)
 		    s->label);
 	if ((ds.shm_perm.mode & 0777) == o->mode && ipc_perm_ours(&ds.shm_perm))
 		return;
-	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	snprintf(want, sizeof want, "%s", id_name((unsigned)geteuid(), false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and %s, not mode %03o and owner %s; nothing written",
 	    s->label, (unsigned)ds.shm_perm.mode & 0777, ipc_perm_whose(&ds.shm_perm),
 	    (unsigned)o->mode, want);

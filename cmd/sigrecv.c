@@ -139,26 +139,23 @@ static void kmask(int how, kset set)
 
 /*
  * The signals that would kill us by default and so must take the pidfile
- * with them: every catchable one whose action is the default, except
- * those a fault raises (they cannot wait while blocked) and those whose
- * default is to stop, continue or be ignored.
+ * with them: every one that ends a process (sig_ends_process) and is not
+ * ignored, except those a fault raises (they cannot wait while blocked)
+ * and ABRT.
  */
 static kset deadly_set(kset waited)
 {
-	static const int spare[] = { SIGKILL, SIGSTOP, SIGCHLD, SIGCONT, SIGURG,
-		SIGWINCH, SIGTSTP, SIGTTIN, SIGTTOU, SIGSEGV, SIGBUS, SIGILL,
-		SIGFPE, SIGTRAP, SIGABRT, SIGSYS };
 	kset set = 0;
 
 	for (int sig = 1; sig <= 64; sig++) {
 		struct sigaction sa;
 
+		if (!sig_ends_process(sig) || sig_fault(sig) || sig == SIGABRT)
+			continue;
 		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
 			continue;
 		set |= KBIT(sig);
 	}
-	for (size_t i = 0; i < sizeof spare / sizeof spare[0]; i++)
-		set &= ~KBIT(spare[i]);
 	return set & ~waited;
 }
 

@@ -319,7 +319,7 @@ static int wait_all(const struct opts *o)
 		if (fallback && (ms < 0 || ms > 10))
 			ms = 10;
 		if (poll(pfd, (nfds_t)np, ms) < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "cannot wait for the processes to end:");
 		for (int i = 0, j = 0; i < n && j < np; i++)
 			if (t[i].waiting && t[i].fd >= 0 && t[i].fd == pfd[j].fd)
 				if (pfd[j++].revents)

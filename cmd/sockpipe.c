@@ -29,6 +29,7 @@
 #include "record.h"
 #include "relay.h"
 #include "sockaddr.h"
+#include "supervise.h"
 #include "tool.h"
 
 static const char usage[] =
@@ -122,8 +123,6 @@ struct opts {
 	pid_t owner;              /* the process that removes the socket file */
 };
 
-static int chld_pipe[2] = { -1, -1 }; /* SIGCHLD's wake-up, for poll */
-
 /* The socket file goes with us, even on a signal; never with a child. */
 static void unlink_sock(void *arg)
 {
@@ -131,14 +130,6 @@ static void unlink_sock(void *arg)
 
 	if (getpid() == o->owner)
 		sock_unlink(&o->addr);
-}
-
-static void on_chld(int sig)
-{
-	int e = errno;
-	(void)sig;
-	(void)!write(chld_pipe[1], "", 1); /* full: a wake-up is already pending */
-	errno = e;
 }
 
 /* -v: the one line for a stream connection, also when an error ends it. */
@@ -348,7 +339,7 @@ static int dgram(int fd, bool listening, const struct opts *o)
 		relay_idle_check(&o->relay, last);
 		int r = poll(p, d.in.done || !can_send ? 1 : 2, relay_idle_ms(&o->relay, last));
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for datagrams:", o->addr.text);
 		if (r > 0 && p[0].revents) {
 			if (!recv_record(&d, o))
 				continue;
@@ -416,9 +407,8 @@ static void cap_conns(struct opts *o)
 /* -e: the children running the command, one per connection. */
 struct server {
 	struct opts *o;
-	pid_t *kids;              /* max_conns slots, 0 when free */
-	char (*peer)[64];         /* -v: each child's peer */
-	unsigned n;
+	struct supervisor sup;    /* a slot per child running */
+	char (*peer)[64];         /* -v: each slot's peer */
 	int status;               /* the last child's exit status */
 };
 
@@ -429,9 +419,8 @@ static void end_kids(void *arg)
 
 	if (!cleanup_in_signal() || getpid() != s->o->owner)
 		return;
-	for (unsigned i = 0; i < s->o->max_conns; i++)
-		if (s->kids[i] > 0)
-			kill(s->kids[i], SIGTERM);
+	for (int i = 0; i < s->sup.n; i++)
+		sup_signal(&s->sup, i, SIGTERM);
 }
 
 static void end_pid(void *arg)
@@ -459,47 +448,40 @@ static noreturn void run_idle(int c, const struct opts *o)
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
-		die(EXIT_CANNOT, "pipe:");
+		die(EXIT_CANNOT, "%s: cannot make the pipes for the command:", o->addr.text);
 	if ((cmd_pid = fork()) < 0)
-		die(EXIT_CANNOT, "fork:");
+		die(EXIT_CANNOT, "%s: cannot start the command:", o->addr.text);
 	if (cmd_pid == 0) {
 		if (dup2(to[0], STDIN_FILENO) < 0 || dup2(from[1], STDOUT_FILENO) < 0)
-			die(EXIT_CANNOT, "dup2:");
+			die(EXIT_CANNOT, "%s: cannot give the command its input and output:", o->addr.text);
 		exec_command(o->cmd);
 	}
 	close(to[0]);
 	close(from[1]);
 	int h = cleanup_push(end_pid, &cmd_pid);
-	if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
+	if (fd_nonblock(c) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
 	ro.close_out = true;
 	relay(c, from[0], to[1], &ro);
 	while (waitpid(cmd_pid, &st, 0) < 0)
 		if (errno != EINTR)
-			die(EXIT_FAIL, "waitpid:");
+			die(EXIT_FAIL, "%s: cannot wait for the command:", o->addr.text);
 	cleanup_pop(h, false);
 	exit(exit_status_of(st));
 }
 
-/* Collect the children that ended; SIGCHLD woke us through chld_pipe. */
+/* Collect the children that ended, and free their slots. */
 static void reap(struct server *s)
 {
-	int st;
-	pid_t pid;
-	char c;
-
-	while (read(chld_pipe[0], &c, 1) > 0)
-		continue;
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		for (unsigned i = 0; i < s->o->max_conns; i++)
-			if (s->kids[i] == pid) {
-				s->kids[i] = 0;
-				if (s->o->verbose)
-					warn("%s: %s: command exited %d", s->o->addr.text, s->peer[i],
-					     exit_status_of(st));
-			}
-		s->n--;
-		s->status = exit_status_of(st);
+	sup_handle(&s->sup);
+	for (int i = 0; i < s->sup.n; i++) {
+		if (!s->sup.done[i] || s->sup.pid[i] == 0)
+			continue;
+		if (s->o->verbose)
+			warn("%s: %s: command exited %d", s->o->addr.text, s->peer[i],
+			     s->sup.status[i]);
+		s->status = s->sup.status[i];
+		sup_forget(&s->sup, i);
 	}
 }
 
@@ -521,7 +503,7 @@ static pid_t fork_idle(int c, const struct opts *o)
 	pid_t pid = fork();
 
 	if (pid < 0)
-		warn("fork:");
+		warn("%s: cannot start the command:", o->addr.text);
 	if (pid == 0) {
 		/* inherited UCSPI variables go, as on the path without -i */
 		environ = sock_ucspi_env(c);
@@ -530,32 +512,24 @@ static pid_t fork_idle(int c, const struct opts *o)
 	return pid;
 }
 
-/* Note child pid, started for connection c, in a free slot. */
+/* Supervise child pid, started for connection c. */
 static void add_kid(struct server *s, pid_t pid, int c)
 {
-	for (unsigned i = 0; i < s->o->max_conns; i++)
-		if (s->kids[i] == 0) {
-			s->kids[i] = pid;
-			if (s->o->verbose)
-				sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
-			break;
-		}
-	s->n++;
+	int i = sup_add(&s->sup, pid);
+
+	if (s->o->verbose)
+		sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
 }
 
-/* Set up the children's table and the SIGCHLD wake-up. */
+/* Slots for max_conns children, and SIGCHLD through a descriptor. */
 static void server_init(struct server *s, struct opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_chld, .sa_flags = SA_RESTART };
-
 	*s = (struct server){ .o = o };
-	if (pipe2(chld_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		die(EXIT_FAIL, "pipe:");
-	s->kids = xcalloc(o->max_conns, sizeof *s->kids);
+	if (sup_init(&s->sup, SUP_CHLD_ONLY) < 0)
+		die(EXIT_FAIL, "cannot hold SIGCHLD for the commands:");
+	sup_reserve(&s->sup, (int)o->max_conns);
 	s->peer = xcalloc(o->max_conns, sizeof *s->peer);
 	cleanup_push(end_kids, s);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
 }
 
 /* inetd-style: a child running cmd per connection, at most max_conns at once. */
@@ -566,18 +540,18 @@ static int serve_exec(int lfd, struct opts *o)
 
 	server_init(&s, o);
 	for (bool full = false;;) {
-		unsigned before = s.n;
+		int before = s.sup.running;
 		reap(&s);
-		if (served && !o->keep && s.n == 0)
+		if (served && !o->keep && s.sup.running == 0)
 			return s.status;
-		full = full && s.n == before;
-		bool accepting = s.n < o->max_conns && (o->keep || !served) && !full;
-		struct pollfd p[2] = { { .fd = chld_pipe[0], .events = POLLIN },
+		full = full && s.sup.running == before;
+		bool accepting = (unsigned)s.sup.running < o->max_conns && (o->keep || !served) && !full;
+		struct pollfd p[2] = { { .fd = s.sup.fd, .events = POLLIN },
 				       { .fd = lfd, .events = POLLIN } };
 		/* Out of descriptors with no child to end: try again shortly. */
-		int r = poll(p, accepting ? 2 : 1, full && s.n == 0 ? 100 : -1);
+		int r = poll(p, accepting ? 2 : 1, full && s.sup.running == 0 ? 100 : -1);
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for connections:", o->addr.text);
 		if (r == 0)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
@@ -756,7 +730,7 @@ static int serve_lines(int lfd, const struct opts *o)
 		int r = poll(p + !accepting, n - !accepting,
 			     full && n == 1 ? 100 : next_idle_ms(cl, n, idle_ns));
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for connections and lines:", o->addr.text);
 		if (full && n == 1)
 			full = false;
 		int64_t now = now_ns();
@@ -815,12 +789,8 @@ static int connect_mode(struct opts *o)
 			sock_warn(&o->addr, "connect");
 			exit(EXIT_FAIL);
 		}
-		int64_t left = deadline_left(&rdl) < deadline_left(&tdl) ? deadline_left(&rdl)
-			: deadline_left(&tdl);
-		struct timespec ts = ns_to_timespec(delay < left ? delay : left);
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			continue;
-		delay = delay * 2 > NS_PER_SEC / 2 ? NS_PER_SEC / 2 : delay * 2;
+		deadline_backoff(deadline_left(&rdl) < deadline_left(&tdl) ? &rdl : &tdl,
+				 &delay, NS_PER_SEC / 2);
 	}
 }
 
@@ -836,7 +806,7 @@ static void await_client(int lfd, const struct opts *o)
 	if (r == 0)
 		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, o->timeout_text);
 	if (r < 0)
-		die(EXIT_FAIL, "poll:");
+		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
 }
 
 static int listen_mode(struct opts *o)
@@ -870,7 +840,7 @@ static int listen_mode(struct opts *o)
 		return dgram(lfd, true, o);
 	if (o->exec)
 		return serve_exec(lfd, o);
-	if (fcntl(lfd, F_SETFL, O_NONBLOCK) < 0)
+	if (fd_nonblock(lfd) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
 	if (o->keep)
 		return serve_lines(lfd, o);

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "diag.h"
+#include "signame.h"
 
 #define MAX_ACTIONS 16
 
@@ -100,8 +101,7 @@ noreturn void cleanup_die_of(int sig)
  * be what is broken, so nothing more is done in it. */
 static bool own_fault(int sig, const siginfo_t *si)
 {
-	return si->si_code > 0 && (sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
-				   sig == SIGILL || sig == SIGTRAP || sig == SIGSYS);
+	return si->si_code > 0 && sig_fault(sig);
 }
 
 static void on_fatal(int sig, siginfo_t *si, void *uc)
@@ -112,20 +112,6 @@ static void on_fatal(int sig, siginfo_t *si, void *uc)
 		cleanup_run();
 	}
 	cleanup_die_of(sig);
-}
-
-/* Every signal whose default action ends the process, with or without a
- * core file: all but those that cannot be caught, and those whose
- * default is to stop, continue or be ignored. */
-static bool ends_process(int sig)
-{
-	switch (sig) {
-	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGURG:
-	case SIGWINCH: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-		return false;
-	default:
-		return sig >= 1 && sig <= 64;
-	}
 }
 
 void cleanup_on_signals(void)
@@ -139,7 +125,7 @@ void cleanup_on_signals(void)
 		struct ksigaction old, ks;
 		struct sigaction sa = { .sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO };
 
-		if (!ends_process(sig) || (blocked & KBIT(sig)))
+		if (!sig_ends_process(sig) || (blocked & KBIT(sig)))
 			continue;
 		if (kaction(sig, NULL, &old) < 0 || old.handler != NULL)
 			continue;

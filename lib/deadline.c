@@ -118,3 +118,13 @@ void deadline_alarm_off(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	errno = saved;
 }
+
+void deadline_backoff(const struct deadline *d, int64_t *delay, int64_t max)
+{
+	int64_t left = deadline_left(d);
+	struct timespec ts = ns_to_timespec(*delay < left ? *delay : left);
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		continue;
+	*delay = *delay > max / 2 ? max : *delay * 2;
+}

@@ -38,6 +38,11 @@ const struct timespec *deadline_realtime(const struct deadline *d,
  */
 bool deadline_alarm(const struct deadline *d, int tick_ms);
 void deadline_alarm_off(void);
+/*
+ * A pause between tries: sleep *delay, or until d passes if that is
+ * sooner (a signal does not cut it short), then double *delay, up to max.
+ */
+void deadline_backoff(const struct deadline *d, int64_t *delay, int64_t max);
 /* The current monotonic time in nanoseconds. */
 int64_t now_ns(void);
 /* A duration of ns >= 0 nanoseconds as a timespec (nanosleep). */

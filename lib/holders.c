@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "holders.h"
 
@@ -68,10 +69,8 @@ static void build(struct index *x, struct ipc_list *l)
 	while (cap < 2 * l->n + 1)
 		cap *= 2;
 	memset(x, 0, sizeof *x);
-	x->s = calloc(cap, sizeof *x->s);
-	x->attaches = calloc(l->n + 1, sizeof *x->attaches);
-	if (!x->s || !x->attaches)
-		die(EXIT_FAIL, "cannot allocate memory for %zu objects", l->n);
+	x->s = xcalloc(cap, sizeof *x->s);
+	x->attaches = xcalloc(l->n + 1, sizeof *x->attaches);
 	x->mask = cap - 1;
 	x->l = l;
 	for (size_t i = 0; i < l->n; i++) {
@@ -102,10 +101,7 @@ static void hold(struct index *x, struct ipc_obj *o)
 	}
 	if ((o->nholders & (o->nholders - 1)) == 0) { /* 0, 1, 2, 4, ...: grow */
 		size_t cap = o->nholders ? o->nholders * 2 : 1;
-		struct holder *h = realloc(o->holders, cap * sizeof *h);
-		if (!h)
-			die(EXIT_FAIL, "cannot allocate memory for holders");
-		o->holders = h;
+		o->holders = xreallocarray(o->holders, cap, sizeof *o->holders);
 	}
 	o->holders[o->nholders].pid = x->pid;
 	memcpy(o->holders[o->nholders].comm, x->comm, sizeof x->comm);
@@ -186,9 +182,7 @@ static bool scan_maps(struct index *x, int piddir, bool *mapped)
 	for (;;) {
 		if (x->cap - len < 65536) {
 			x->cap = x->cap ? x->cap * 2 : 262144;
-			x->buf = realloc(x->buf, x->cap);
-			if (!x->buf)
-				die(EXIT_FAIL, "cannot allocate memory for a maps file");
+			x->buf = xreallocarray(x->buf, x->cap, 1);
 		}
 		n = read(fd, x->buf + len, x->cap - len);
 		if (n < 0 && errno == EINTR)

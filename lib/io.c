@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -55,6 +56,29 @@ int write_all(int fd, const void *buf, size_t n)
 		}
 	}
 	return 0;
+}
+
+size_t pwrite_all(int fd, const void *buf, size_t n, off_t off)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = pwrite(fd, p + done, n - done, off + (off_t)done);
+
+		if (w >= 0)
+			done += (size_t)w;
+		else if (errno != EINTR)
+			break;
+	}
+	return done;
+}
+
+int fd_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
 long wait_read(int fd)

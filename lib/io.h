@@ -22,6 +22,13 @@ ssize_t read_full(int fd, void *buf, size_t n);
 /* Write all n bytes; 0 on success, -1 with errno set. */
 int write_all(int fd, const void *buf, size_t n);
 
+/* Write all n bytes at offset off (pwrite(2)); returns the bytes written,
+ * less than n only on an error, with errno set. */
+size_t pwrite_all(int fd, const void *buf, size_t n, off_t off);
+
+/* Add O_NONBLOCK to fd's file status flags, keeping the others; 0 or -1. */
+int fd_nonblock(int fd);
+
 /*
  * Wait until fd is ready for events (POLLIN, POLLOUT), at most timeout_ms
  * (-1: forever). Returns 1 ready, 0 timed out, -1 error. EINTR is

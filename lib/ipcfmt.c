@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-#include <grp.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +7,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "holders.h"
+#include "idname.h"
 #include "ipcfmt.h"
 
 static const char *const col_names[COL_N] = {
@@ -95,8 +95,7 @@ static void sb_printf(struct sb *s, const char *fmt, ...)
 			return;
 		}
 		s->cap = (s->cap + (size_t)n + 1) * 2;
-		if (!(s->p = realloc(s->p, s->cap)))
-			die(EXIT_FAIL, "cannot allocate memory for output");
+		s->p = xreallocarray(s->p, s->cap, 1);
 	}
 }
 
@@ -205,26 +204,6 @@ char *ipcfmt_word(const char *t)
 	return s.p;
 }
 
-const char *ipcfmt_id_name(unsigned id, bool group)
-{
-	static struct { unsigned id; bool group; char name[64]; } cache[64];
-	static unsigned used;
-
-	for (unsigned i = 0; i < used; i++)
-		if (cache[i].id == id && cache[i].group == group)
-			return cache[i].name;
-	unsigned i = used < 64 ? used++ : id % 64;
-	struct passwd *pw = group ? NULL : getpwuid(id);
-	struct group *gr = group ? getgrgid(id) : NULL;
-	cache[i].id = id;
-	cache[i].group = group;
-	if (pw || gr)
-		snprintf(cache[i].name, sizeof cache[i].name, "%s", pw ? pw->pw_name : gr->gr_name);
-	else
-		snprintf(cache[i].name, sizeof cache[i].name, "%u", id);
-	return cache[i].name;
-}
-
 static void human(struct sb *s, int64_t v)
 {
 	static const char units[] = "KMGTPE";
@@ -320,8 +299,8 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 			sb_printf(s, "-");
 		break;
 	case COL_ID: text_num(s, o->id, sysv, false); break;
-	case COL_OWNER: sb_word(s, ipcfmt_id_name(o->uid, false)); break;
-	case COL_GROUP: sb_word(s, ipcfmt_id_name(o->gid, true)); break;
+	case COL_OWNER: sb_word(s, id_name(o->uid, false)); break;
+	case COL_GROUP: sb_word(s, id_name(o->gid, true)); break;
 	case COL_MODE: sb_printf(s, "%04o", o->mode); break;
 	case COL_SIZE: text_num(s, o->size, o->size >= 0, !f->bytes); break;
 	case COL_MESSAGES: text_num(s, o->messages, is_queue(o), false); break;
@@ -432,7 +411,7 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 		struct fmt plain = { .bytes = true };
 		text_cell(&t, &plain, o, c);
 		sb_json_str(s, c == COL_OWNER || c == COL_GROUP ?
-			    ipcfmt_id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
+			    id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
 		free(t.p);
 	}
 	}

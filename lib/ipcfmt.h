@@ -40,10 +40,6 @@ void ipcfmt_default_cols(struct fmt *f);
 /* Every column: the default for JSON and the detailed view. */
 void ipcfmt_all_cols(struct fmt *f);
 
-/* A user's (group false) or group's name, or the number when it has none
- * (looked up once per id): for every "owner: NAME" ipcutils prints. */
-const char *ipcfmt_id_name(unsigned id, bool group);
-
 /*
  * A name as a JSON string, quotes included: a byte that is not part of
  * valid UTF-8 as \udcXX (Python's surrogateescape), controls, bidi marks,

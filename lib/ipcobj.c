@@ -13,6 +13,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "ipcobj.h"
 
@@ -84,11 +85,7 @@ static struct ipc_obj *add(struct ipc_list *l, enum obj_kind kind)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ipc_obj *v = realloc(l->v, cap * sizeof *v);
-
-		if (!v)
-			die(EXIT_FAIL, "cannot allocate memory for %zu objects", cap);
-		l->v = v;
+		l->v = xreallocarray(l->v, cap, sizeof *l->v);
 		l->cap = cap;
 	}
 	struct ipc_obj *o = &l->v[l->n++];
@@ -134,14 +131,12 @@ static int numbers(const char *p, long long *v, int max)
 static void sem_values(struct ipc_obj *o)
 {
 	union { int val; struct semid_ds *buf; unsigned short *array; } arg;
-	unsigned short *vals = calloc((size_t)o->nsems, sizeof *vals);
+	unsigned short *vals = xcalloc((size_t)o->nsems, sizeof *vals);
 
 	arg.array = vals;
-	if (vals && semctl(o->id, 0, GETALL, arg) == 0) {
-		o->values = malloc((size_t)o->nsems * sizeof *o->values);
-		o->sempids = malloc((size_t)o->nsems * sizeof *o->sempids);
-		if (!o->values || !o->sempids)
-			die(EXIT_FAIL, "cannot allocate memory for %d semaphores", o->nsems);
+	if (semctl(o->id, 0, GETALL, arg) == 0) {
+		o->values = xcalloc((size_t)o->nsems, sizeof *o->values);
+		o->sempids = xcalloc((size_t)o->nsems, sizeof *o->sempids);
 		o->waiters = 0;
 		for (int i = 0; i < o->nsems; i++) {
 			int pid = semctl(o->id, i, GETPID);
@@ -223,9 +218,8 @@ static void psem_value(struct ipc_obj *o, int dirfd, const char *file)
 #else
 		memcpy(&w, b, sizeof w);
 #endif
-		o->values = malloc(sizeof *o->values);
-		if (o->values)
-			o->values[0] = (int)(w & 0x7fffffff);
+		o->values = xmalloc(sizeof *o->values);
+		o->values[0] = (int)(w & 0x7fffffff);
 	}
 	close(fd);
 }

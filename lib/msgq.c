@@ -12,9 +12,10 @@
 
 #include "alloc.h"
 #include "diag.h"
-#include "ipcfmt.h"
+#include "idname.h"
 #include "ipcperm.h"
 #include "msgq.h"
+#include "proc.h"
 
 #define MQ_PROC "/proc/sys/fs/mqueue/"
 #define MSG_PROC "/proc/sys/kernel/"
@@ -25,15 +26,7 @@
 /* A number from /proc, or def if it cannot be read. */
 static long proc_long(const char *path, long def)
 {
-	FILE *f = fopen(path, "r");
-	long v;
-
-	if (!f)
-		return def;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = def;
-	fclose(f);
-	return v;
+	return (long)proc_sys_u64(path, (uint64_t)def);
 }
 
 long msgq_prio_max(void)
@@ -129,9 +122,9 @@ static void check_existing(const struct msgq *q, const struct msgq_create *c,
 	if (!c->mode_set || ((mode & 0777) == (c->mode & 0777) &&
 			     (perm ? ipc_perm_ours(perm) : uid == geteuid())))
 		return;
-	snprintf(want, sizeof want, "%s", ipcfmt_id_name((unsigned)geteuid(), false));
+	snprintf(want, sizeof want, "%s", id_name((unsigned)geteuid(), false));
 	snprintf(whose, sizeof whose, "%s", perm ? ipc_perm_whose(perm)
-		 : ipcfmt_id_name((unsigned)uid, false));
+		 : id_name((unsigned)uid, false));
 	die(EXIT_FAIL, "%s: exists with mode %03o and %s%s, not mode %03o and owner %s; nothing sent",
 	    q->label, (unsigned)mode & 0777, perm ? "" : "owner ", whose, (unsigned)c->mode & 0777, want);
 }
@@ -469,8 +462,8 @@ static void stat_posix(struct msgq *q, struct kv *o)
 	kv_str(o, "name", q->name);
 	kv_str(o, "kind", "posix");
 	kv_str(o, "mode", mode);
-	kv_str(o, "owner", ipcfmt_id_name((unsigned)st.st_uid, false));
-	kv_str(o, "group", ipcfmt_id_name((unsigned)st.st_gid, true));
+	kv_str(o, "owner", id_name((unsigned)st.st_uid, false));
+	kv_str(o, "group", id_name((unsigned)st.st_gid, true));
 	kv_num(o, "max-msgs", a.mq_maxmsg);
 	kv_num(o, "msg-size", a.mq_msgsize);
 	kv_num(o, "messages", a.mq_curmsgs);
@@ -491,10 +484,10 @@ static void stat_sysv(struct msgq *q, struct kv *o)
 	kv_num(o, "id", q->id);
 	kv_str(o, "kind", "sysv");
 	kv_str(o, "mode", mode);
-	kv_str(o, "owner", ipcfmt_id_name((unsigned)ds.msg_perm.uid, false));
-	kv_str(o, "group", ipcfmt_id_name((unsigned)ds.msg_perm.gid, true));
-	kv_str(o, "creator", ipcfmt_id_name((unsigned)ds.msg_perm.cuid, false));
-	kv_str(o, "creator-group", ipcfmt_id_name((unsigned)ds.msg_perm.cgid, true));
+	kv_str(o, "owner", id_name((unsigned)ds.msg_perm.uid, false));
+	kv_str(o, "group", id_name((unsigned)ds.msg_perm.gid, true));
+	kv_str(o, "creator", id_name((unsigned)ds.msg_perm.cuid, false));
+	kv_str(o, "creator-group", id_name((unsigned)ds.msg_perm.cgid, true));
 	kv_num(o, "max-bytes", (long long)ds.msg_qbytes);
 	kv_num(o, "msg-size", (long long)q->msgsize);
 	kv_num(o, "messages", (long long)ds.msg_qnum);

@@ -83,6 +83,27 @@ static bool reset(const struct outq *q)
 		&& getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == ECONNRESET;
 }
 
+long outq_look(struct outq *q)
+{
+	char ev[4096];
+
+	/* Drain first, then count: a read after the count wakes the poll. */
+	while (q->in >= 0 && read(q->in, ev, sizeof ev) > 0)
+		continue;
+	if (q->kind == OUTQ_OTHER)
+		return 0;
+	/* Count first, then look for the reader: a peer that left before
+	 * the count shows as gone after it. */
+	long n = unread(q);
+	bool gone = outq_gone(q);
+
+	if (n == 0 && !(gone && reset(q)))
+		return 0;
+	if (gone)
+		return n > 0 ? n : 1;
+	return -1;
+}
+
 long outq_wait(struct outq *q)
 {
 	long nap = NAP_MIN_NS;
@@ -92,23 +113,15 @@ long outq_wait(struct outq *q)
 	for (int i = 0; i < SPINS && unread(q) > 0; i++)
 		sched_yield();
 	for (;;) {
-		/* Count first, then look for the reader: a peer that left
-		 * before the count shows as gone after it. */
-		long n = unread(q);
-		bool gone = outq_gone(q);
+		long n = outq_look(q);
 		struct pollfd p[2] = { { .fd = q->fd }, { .fd = q->in, .events = POLLIN } };
 		struct timespec ts = { 0, nap };
-		char ev[4096];
 
-		if (n == 0 && !(gone && reset(q)))
-			return 0;
-		if (gone)
-			return n > 0 ? n : 1;
+		if (n >= 0)
+			return n;
 		if (ppoll(p, q->in >= 0 ? 2 : 1, q->in >= 0 ? NULL : &ts, NULL) < 0
 		    && errno != EINTR)
-			return n;
-		while (q->in >= 0 && read(q->in, ev, sizeof ev) > 0)
-			;
+			return unread(q);
 		if (nap < NAP_MAX_NS)
 			nap *= 2;
 	}

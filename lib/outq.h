@@ -36,4 +36,12 @@ bool outq_gone(const struct outq *q);
  */
 long outq_wait(struct outq *q);
 
+/*
+ * outq_wait's one look, for a caller that polls other descriptors too:
+ * 0 when the reader has read all, the bytes it left unread (at least 1)
+ * when it has gone, -1 while it has yet to read: poll q->in for POLLIN
+ * (each read, each close), or look again in a while if q->in is -1.
+ */
+long outq_look(struct outq *q);
+
 #endif

@@ -69,3 +69,15 @@ int proc_start_time(pid_t pid, uint64_t *start)
 		return errno = EIO, -1;
 	return 0;
 }
+
+uint64_t proc_sys_u64(const char *path, uint64_t def)
+{
+	uint64_t v = def;
+	FILE *f = fopen(path, "re");
+
+	if (f && fscanf(f, "%" SCNu64, &v) != 1)
+		v = def;
+	if (f)
+		fclose(f);
+	return v;
+}

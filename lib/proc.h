@@ -2,7 +2,8 @@
 /*
  * Processes held by a pidfd, so a recycled PID is never mistaken for the
  * process meant: pidfd_open(2) and pidfd_send_signal(2) where the kernel
- * has them (-1 with ENOSYS otherwise), and a look at a process's state.
+ * has them (-1 with ENOSYS otherwise), and a look at a process's state;
+ * and the kernel's numbers in /proc/sys.
  */
 #ifndef IPCUTILS_PROC_H
 #define IPCUTILS_PROC_H
@@ -24,5 +25,8 @@ bool proc_stopped(pid_t pid);
  * reused. 0, or -1 with errno (ENOENT: no such process, or no /proc).
  */
 int proc_start_time(pid_t pid, uint64_t *start);
+
+/* A number from a /proc/sys file (path in full), or def when it cannot be read. */
+uint64_t proc_sys_u64(const char *path, uint64_t def);
 
 #endif

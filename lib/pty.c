@@ -5,6 +5,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "io.h"
 #include "pty.h"
 
 #define CTRL_V 026
@@ -51,7 +52,7 @@ int pty_open(int *master, int *slave)
 	    || (name = ptsname(m)) == NULL
 	    || (s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0
 	    || set_text_mode(s) < 0
-	    || fcntl(m, F_SETFL, fcntl(m, F_GETFL) | O_NONBLOCK) < 0) {
+	    || fd_nonblock(m) < 0) {
 		close(m);
 		if (s >= 0)
 			close(s);

@@ -7,7 +7,6 @@
 #include <stdnoreturn.h>
 #include <unistd.h>
 #include <netinet/in.h>
-#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -16,6 +15,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "io.h"
+#include "outq.h"
 #include "relay.h"
 #include "tool.h"
 
@@ -102,7 +102,7 @@ static void unsplice(struct dir *d)
 	while (d->len > 0) {
 		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
 		if (n <= 0)
-			die(EXIT_FAIL, "pipe:");
+			die(EXIT_FAIL, "%s: cannot read back the splice pipe:", d->o->label);
 		if (write_all(d->to, d->buf, (size_t)n) < 0) {
 			write_failed(d);
 			return;
@@ -300,53 +300,31 @@ static bool all_acked(int sock, bool tcp)
 
 /* Out's reader and what it has read: see release_out. */
 struct outwatch {
-	int fd;       /* inotify on out's pipe: each read, each close; -1 none */
-	bool done;    /* out has been released */
+	struct outq q;  /* out's pipe, once down has ended; q.in polls at each read */
+	bool started;
+	bool done;      /* out has been released */
 };
-
-/* An inotify descriptor that polls readable at each read or close of pipe fd. */
-static int watch_reads(int fd)
-{
-	char path[32];
-	int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-
-	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	if (in >= 0 && inotify_add_watch(in, path, IN_ACCESS | IN_CLOSE_NOWRITE) < 0) {
-		close(in);
-		in = -1;
-	}
-	return in;
-}
 
 /*
  * Down has ended: out's reader gets its end of stream now, while input
  * may still flow (a command in a loop with sockpipe waits for it). Out
  * is a pipe: first its reader takes what was written; a reader that
  * left with bytes unread lost them, which is an error (exit 1). False
- * while the reader has yet to read: wait on w->fd (or a while) and call
- * again. Out is closed with close_out (a command's pipe), else replaced
- * by /dev/null so that no descriptor we open lands on it.
+ * while the reader has yet to read: wait on w->q.in (or a while) and
+ * call again. Out is closed with close_out (a command's pipe), else
+ * replaced by /dev/null so that no descriptor we open lands on it.
  */
 static bool release_out(int out, struct outwatch *w, const struct relay_opts *o)
 {
-	struct stat st;
-	int unread = 0;
-	char ev[4096];
-
-	while (w->fd >= 0 && read(w->fd, ev, sizeof ev) > 0)
-		continue;
-	bool pipe = !o->close_out && fstat(out, &st) == 0 && S_ISFIFO(st.st_mode);
-	if (pipe && w->fd < 0)
-		w->fd = watch_reads(out); /* before looking: a read in between wakes us */
-	if (pipe && ioctl(out, FIONREAD, &unread) == 0 && unread > 0) {
-		struct pollfd p = { .fd = out }; /* events 0: POLLERR, no reader left */
-		if (poll(&p, 1, 0) > 0 && (p.revents & POLLERR))
-			die(EXIT_FAIL, "standard output: the reader left with %d bytes unread", unread);
+	if (!w->started && !o->close_out)
+		outq_init(&w->q, out); /* before looking: a read in between wakes us */
+	w->started = true;
+	long unread = w->q.kind == OUTQ_PIPE ? outq_look(&w->q) : 0;
+	if (unread > 0)
+		die(EXIT_FAIL, "standard output: the reader left with %ld bytes unread", unread);
+	if (unread < 0)
 		return false;
-	}
-	if (w->fd >= 0)
-		close(w->fd);
-	w->fd = -1;
+	outq_free(&w->q);
 	w->done = true;
 	int null = o->close_out ? -1 : open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (null >= 0 && dup2(null, out) >= 0) {
@@ -390,7 +368,7 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0,
 			  .count = &st->sent, .o = o };
 	struct dir down = { .from = sock, .to = out, .count = &st->received, .o = o };
-	struct outwatch ow = { .fd = -1, .done = out < 0 };
+	struct outwatch ow = { .q = { .fd = -1, .in = -1 }, .done = out < 0 };
 	bool tcp = o->quit_on_eof && is_tcp(sock);
 	int64_t last = now_ns();
 
@@ -428,15 +406,15 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		if (!down.eof)
 			add(p, pd, &n, &down);
 		int nw = n;
-		if (down.eof && !ow.done && ow.fd >= 0)
-			p[nw++] = (struct pollfd){ .fd = ow.fd, .events = POLLIN };
+		if (down.eof && !ow.done && ow.q.in >= 0)
+			p[nw++] = (struct pollfd){ .fd = ow.q.in, .events = POLLIN };
 		/* No event says "acknowledged", nor "read" without inotify: look every 10 ms. */
 		int ms = relay_idle_ms(o, last);
-		if ((acking || (down.eof && !ow.done && ow.fd < 0)) && (ms < 0 || ms > 10))
+		if ((acking || (down.eof && !ow.done && ow.q.in < 0)) && (ms < 0 || ms > 10))
 			ms = 10;
 		int r = poll(p, (nfds_t)nw, ms);
 		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait on the streams:", o->label);
 		if (r == 0)
 			relay_idle_check(o, last);
 		for (int i = 0; i < n && r > 0; i++)

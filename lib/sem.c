@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "ipcfmt.h"
+#include "idname.h"
 #include "parse.h"
 #include "sem.h"
 
@@ -28,7 +28,8 @@ union semun {
 	unsigned short *array;
 };
 
-unsigned ipcsem_max(enum ipc_kind kind)
+/* The largest value a semaphore of this kind holds. */
+static unsigned ipcsem_max(enum ipc_kind kind)
 {
 	return kind == IPC_SYSV ? SEM_SYSV_MAX : (unsigned)SEM_VALUE_MAX;
 }
@@ -82,10 +83,10 @@ static void check_posix_file(const struct ipcsem *s)
 		return;
 	if (!S_ISREG(st.st_mode))
 		die(EXIT_FAIL, "%s: not a semaphore: %s is not a regular file (owner %s); left as it is",
-		    s->label, path, ipcfmt_id_name((unsigned)st.st_uid, false));
+		    s->label, path, id_name((unsigned)st.st_uid, false));
 	die(EXIT_FAIL, "%s: not a semaphore: %s is %lld bytes, a semaphore %zu (owner %s); left as it is",
 	    s->label, path, (long long)st.st_size, sizeof(sem_t),
-	    ipcfmt_id_name((unsigned)st.st_uid, false));
+	    id_name((unsigned)st.st_uid, false));
 }
 
 static void open_posix(struct ipcsem *s, const struct ipcsem_create *c)
@@ -439,7 +440,7 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
 /* The owner's name, or number: as ipcls shows it. */
 static const char *user(uid_t uid)
 {
-	return ipcfmt_id_name((unsigned)uid, false);
+	return id_name((unsigned)uid, false);
 }
 
 /* Its mode and owner: the file of a POSIX one, the set's permissions. */

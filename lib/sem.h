@@ -54,8 +54,6 @@ enum { SEMOP_OK, SEMOP_AGAIN, SEMOP_TIMEOUT, SEMOP_INTR };
 void ipcsem_open(struct ipcsem *s, const struct ipc_target *t,
 		 const struct ipcsem_create *c);
 
-/* The largest value a semaphore of this kind holds. */
-unsigned ipcsem_max(enum ipc_kind kind);
 
 /*
  * Parse LIST, comma-separated set member numbers, for option opt: a usage

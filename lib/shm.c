@@ -17,7 +17,7 @@
 
 #include "diag.h"
 #include "io.h"
-#include "ipcfmt.h"
+#include "idname.h"
 #include "shm.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -289,7 +289,7 @@ void shm_stat(struct shm *s)
 			die(EXIT_FAIL, "%s: cannot stat:", s->label);
 		printf("name: %s\nkind: %s\nsize: %zu\nmode: %03o\nowner: %s\n",
 		       s->file ? s->path : s->t.name, s->file ? "file" : "posix",
-		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, ipcfmt_id_name(st.st_uid, false));
+		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, id_name(st.st_uid, false));
 		print_time("modified", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 		print_time("changed", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
 		print_time("accessed", st.st_atim.tv_sec, st.st_atim.tv_nsec);
@@ -299,7 +299,7 @@ void shm_stat(struct shm *s)
 		die(EXIT_FAIL, "%s: cannot stat:", s->label);
 	printf("key: 0x%08x\nid: %d\nkind: sysv\nsize: %zu\nmode: %03o\nowner: %s\n",
 	       (unsigned)ds.shm_perm.__key, s->id, (size_t)ds.shm_segsz,
-	       (unsigned)ds.shm_perm.mode & 0777, ipcfmt_id_name(ds.shm_perm.uid, false));
+	       (unsigned)ds.shm_perm.mode & 0777, id_name(ds.shm_perm.uid, false));
 	printf("attached: %lu\ncreator-pid: %d\nlast-pid: %d\n", (unsigned long)ds.shm_nattch,
 	       (int)ds.shm_cpid, (int)ds.shm_lpid);
 	print_time("changed", ds.shm_ctime, 0);

@@ -100,16 +100,37 @@ static int parse_rt(const char *s)
 	return base + dir * (int)n;
 }
 
-bool sig_kills(int sig)
+bool sig_ends_process(int sig)
 {
 	switch (sig) {
-	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGTSTP:
-	case SIGTTIN: case SIGTTOU: case SIGURG: case SIGWINCH:
-	case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
-	case SIGSYS:
+	case SIGKILL: case SIGSTOP: case SIGCHLD: case SIGCONT: case SIGURG:
+	case SIGWINCH: case SIGTSTP: case SIGTTIN: case SIGTTOU:
 		return false;
 	default:
-		return sig_named(sig);
+		return sig >= 1 && sig <= 64;
+	}
+}
+
+bool sig_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL
+	       || sig == SIGTRAP || sig == SIGSYS;
+}
+
+bool sig_kills(int sig)
+{
+	return sig_ends_process(sig) && !sig_fault(sig) && sig_named(sig);
+}
+
+void sig_stops(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+
+		if (sig_kills(sig) && sigaction(sig, NULL, &sa) == 0
+		    && sa.sa_handler != SIG_IGN)
+			sigaddset(set, sig);
 	}
 }
 

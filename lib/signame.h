@@ -7,6 +7,7 @@
 #ifndef IPCUTILS_SIGNAME_H
 #define IPCUTILS_SIGNAME_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 /* Long enough for any name sig_name returns, with its NUL ("RTMIN+15"). */
@@ -31,13 +32,28 @@ const char *sig_name(int sig, char buf[SIG_NAME_MAX]);
 bool sig_named(int sig);
 
 /*
+ * Does sig end a process that left it at its default action, with a core
+ * file or without: every signal 1 to 64 as the kernel numbers them (the
+ * C library's own 32 to 34 too) but KILL and STOP, which cannot be
+ * caught, and those whose default is to stop, continue or be ignored.
+ * The one list of them; the others below are cut from it.
+ */
+bool sig_ends_process(int sig);
+
+/* A signal a fault raises (SEGV, BUS, ILL, FPE, TRAP, SYS): after a real
+ * one a handler cannot go on safely, nor can it wait while blocked. */
+bool sig_fault(int sig);
+
+/*
  * Would sig end a process that left it at its default action, coming from
- * kill(2): the signals that terminate, with a core file or without (QUIT,
- * ABRT, XCPU, the real-time ones, ...). Not KILL and STOP, which cannot
- * be caught, nor the faults (SEGV, BUS, ILL, FPE, TRAP, SYS): after a
- * real one a handler cannot go on safely.
+ * kill(2): sig_ends_process, less the faults and the numbers the C
+ * library keeps for itself (QUIT, ABRT, XCPU, the real-time ones, ...).
  */
 bool sig_kills(int sig);
+
+/* The signals that would kill us (sig_kills) and that we do not ignore:
+ * those a stop or a supervisor catches. */
+void sig_stops(sigset_t *set);
 
 /*
  * sig_parse for an argument: on failure a usage error naming opt (or

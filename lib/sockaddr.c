@@ -213,10 +213,10 @@ static int connect_one(int family, int type, const struct sockaddr *a, socklen_t
 		}
 		tv.tv_sec = tv.tv_usec = 0;
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-		fcntl(fd, F_SETFL, O_NONBLOCK);
+		fd_nonblock(fd);
 		return fd;
 	}
-	fcntl(fd, F_SETFL, O_NONBLOCK);
+	fd_nonblock(fd);
 	if (connect(fd, a, len) == 0)
 		return fd;
 	if (errno != EINPROGRESS)
@@ -512,7 +512,8 @@ int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN])
 	return n;
 }
 
-bool sock_ucspi_name(const char *var)
+/* Whether an environment entry is one of the UCSPI variables. */
+static bool sock_ucspi_name(const char *var)
 {
 	static const char *const prefixes[] = { "PROTO=", "TCPREMOTE", "TCPLOCAL", "UNIXREMOTE" };
 

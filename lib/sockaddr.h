@@ -79,8 +79,6 @@ int sock_family(int fd);
 #define SOCK_UCSPI_N 5
 #define SOCK_UCSPI_LEN 80
 int sock_ucspi_vars(int fd, char vars[SOCK_UCSPI_N][SOCK_UCSPI_LEN]);
-/* Whether an environment entry is one of those variables. */
-bool sock_ucspi_name(const char *var);
 /*
  * The environment for a command run on connection fd: environ, the
  * variables above replaced by fd's. Valid until the next call.

@@ -12,6 +12,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include "alloc.h"
+#include "cleanup.h"
 #include "diag.h"
 #include "exec.h"
 #include "signame.h"
@@ -27,8 +29,8 @@ static const int passed_on[] = { SIGINT, SIGTERM, SIGHUP };
  */
 static noreturn void watch(int fd)
 {
-	pid_t pid, group[SUP_MAX];
-	int n = 0;
+	pid_t pid, *group = NULL;
+	size_t n = 0;
 
 	setpgid(0, 0);
 #ifdef SYS_close_range
@@ -39,10 +41,11 @@ static noreturn void watch(int fd)
 	while (read(fd, &pid, sizeof pid) == (ssize_t)sizeof pid) {
 		if (pid == 0)
 			_exit(0);
-		if (n < SUP_MAX)
-			group[n++] = pid;
+		pid_t *g = realloc(group, (n + 1) * sizeof *g);
+		if (g) /* else it can only kill those it knows */
+			group = g, group[n++] = pid;
 	}
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		kill(-group[i], SIGKILL);
 	_exit(0);
 }
@@ -73,17 +76,14 @@ int sup_init(struct supervisor *s, int flags)
 	sigset_t set;
 
 	*s = (struct supervisor){ .fd = -1, .flags = flags, .watch = -1 };
-	sigemptyset(&set);
+	/* blocked, an ignored one would be queued and passed on */
+	if (flags & SUP_ALL_SIGNALS)
+		sig_stops(&set);
+	else
+		sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < sizeof passed_on / sizeof *passed_on; i++)
+	for (size_t i = 0; !(flags & SUP_CHLD_ONLY) && i < sizeof passed_on / sizeof *passed_on; i++)
 		sigaddset(&set, passed_on[i]);
-	for (int sig = 1; (flags & SUP_ALL_SIGNALS) && sig < NSIG; sig++) {
-		struct sigaction sa;
-		/* blocked, an ignored one would be queued and passed on */
-		if (sig_kills(sig) && sigaction(sig, NULL, &sa) == 0
-		    && sa.sa_handler != SIG_IGN)
-			sigaddset(&set, sig);
-	}
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0
 	    || ((flags & SUP_GROUPS) && watcher_start(s) < 0)
 	    || (s->fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0)
@@ -110,8 +110,6 @@ pid_t sup_fork(struct supervisor *s)
 	bool groups = s->flags & SUP_GROUPS;
 	bool orphan_kill = s->flags & (SUP_GROUPS | SUP_ORPHAN_KILL);
 
-	if (s->n >= SUP_MAX)
-		die(EXIT_CANNOT, "too many children");
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
@@ -134,15 +132,62 @@ pid_t sup_fork(struct supervisor *s)
 	/* Both set it, so no signal passed on finds the group missing. */
 	if (groups)
 		setpgid(pid, pid);
-	s->pid[s->n] = pid;
-	s->done[s->n] = false;
-	s->running++;
-	s->n++;
+	sup_add(s, pid);
 	return pid;
+}
+
+void sup_reserve(struct supervisor *s, int n)
+{
+	if (n <= s->cap)
+		return;
+	s->pid = xreallocarray(s->pid, (size_t)n, sizeof *s->pid);
+	s->done = xreallocarray(s->done, (size_t)n, sizeof *s->done);
+	s->status = xreallocarray(s->status, (size_t)n, sizeof *s->status);
+	s->wstatus = xreallocarray(s->wstatus, (size_t)n, sizeof *s->wstatus);
+	s->cap = n;
+}
+
+int sup_add(struct supervisor *s, pid_t pid)
+{
+	int i = 0;
+
+	while (i < s->n && s->pid[i] != 0)
+		i++;
+	if (i == s->n) {
+		sup_reserve(s, s->n < s->cap ? s->cap : 2 * s->n + 2);
+		s->n++;
+	}
+	s->status[i] = s->wstatus[i] = 0;
+	s->done[i] = false;
+	s->pid[i] = pid;
+	s->running++;
+	return i;
+}
+
+void sup_free(struct supervisor *s)
+{
+	free(s->pid);
+	free(s->done);
+	free(s->status);
+	free(s->wstatus);
+	s->pid = NULL;
+	s->done = NULL;
+	s->status = s->wstatus = NULL;
+	s->n = s->cap = 0;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+void sup_forget(struct supervisor *s, int i)
+{
+	s->pid[i] = 0;
 }
 
 void sup_signal(const struct supervisor *s, int i, int sig)
 {
+	if (s->pid[i] == 0) /* a free slot: kill(0) would be our own group */
+		return;
 	if (!(s->flags & SUP_GROUPS)) {
 		if (!s->done[i]) /* reaped, its PID may be another's */
 			kill(s->pid[i], sig);
@@ -156,7 +201,7 @@ static int reap(struct supervisor *s)
 
 	for (int i = 0; i < s->n; i++) {
 		int ws;
-		if (s->done[i] || waitpid(s->pid[i], &ws, WNOHANG) <= 0)
+		if (s->done[i] || s->pid[i] == 0 || waitpid(s->pid[i], &ws, WNOHANG) <= 0)
 			continue;
 		s->done[i] = true;
 		s->wstatus[i] = ws;
@@ -190,28 +235,49 @@ int sup_run(struct supervisor *s, char *const argv[])
 	if (pid == 0)
 		exec_command(argv);
 	die_fail_status = EXIT_FAIL; /* the command runs: 125 would be a lie */
-	int i = s->n - 1;
+	int i = 0;
+	while (s->pid[i] != pid)
+		i++;
 	while (!s->done[i]) {
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
 		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			die(EXIT_FAIL, "poll:");
+			die(EXIT_FAIL, "%s: cannot wait for it:", argv[0]);
 		sup_handle(s);
 	}
 	return s->wstatus[i];
 }
 
+volatile sig_atomic_t sup_stop;
+static void (*on_first_stop)(void);
+
+static void on_stop(int sig)
+{
+	if (sup_stop)
+		return;
+	sup_stop = sig;
+	if (on_first_stop)
+		on_first_stop();
+}
+
+void sup_catch_stops(const sigset_t *set, void (*first)(void))
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	sigset_t mask;
+
+	on_first_stop = first;
+	sigfillset(&sa.sa_mask);
+	sigprocmask(SIG_BLOCK, set, &mask);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1)
+			sigaction(sig, &sa, NULL);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
 void sup_exit_as(int wstatus)
 {
 	if (WIFSIGNALED(wstatus)) {
-		int sig = WTERMSIG(wstatus);
-		sigset_t set;
-
 		setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
-		signal(sig, SIG_DFL);
-		sigemptyset(&set);
-		sigaddset(&set, sig);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		raise(sig);
+		cleanup_die_of(WTERMSIG(wstatus));
 	}
 	exit(exit_status_of(wstatus));
 }

@@ -32,8 +32,7 @@ void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_
 	if (is_pipe(to) && fcntl(to, F_GETPIPE_SZ) < TAP_TEE)
 		fcntl(to, F_SETPIPE_SZ, TAP_TEE);
 	w->from_tty = isatty(from);
-	if (fcntl(from, F_SETFL, fcntl(from, F_GETFL) | O_NONBLOCK) < 0
-	    || fcntl(to, F_SETFL, fcntl(to, F_GETFL) | O_NONBLOCK) < 0)
+	if (fd_nonblock(from) < 0 || fd_nonblock(to) < 0)
 		die(EXIT_CANNOT, "%s: fcntl:", tag);
 	if (!w->tee && !(w->buf = malloc(TAP_BUF)))
 		die(EXIT_CANNOT, "out of memory");

@@ -10,7 +10,8 @@
 #include "deadline.h"
 #include "tmpname.h"
 
-void tmpname_fill(char *name, size_t nx)
+/* Replace the last nx characters of name with random [A-Za-z0-9]. */
+static void tmpname_fill(char *name, size_t nx)
 {
 	static const char chars[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -10,9 +10,6 @@
 
 #include <stddef.h>
 
-/* Replace the last nx characters of name with random [A-Za-z0-9]. */
-void tmpname_fill(char *name, size_t nx);
-
 /*
  * "DIR/.BASE.TAG-XXXXXXXX" for path "DIR/BASE" into buf: hidden, in the
  * same directory (rename(2) and link(2) need the same file system), and
