@@ -66,7 +66,7 @@ skipped() {
 
 # suite NAME BINDIR [VAR=VALUE]...: the BATS suite against the tools in
 # BINDIR; its tests are counted one by one (NAME.counts), not as one stage.
-# Test files run JOBS+1 at a time; zz-suite.bats, which checks what the
+# Test files run JOBS at a time; zz-suite.bats, which checks what the
 # others left behind, runs alone after them.
 suite() {
 	local name=$1 bin=$2 dir run=$3
@@ -86,14 +86,15 @@ suite() {
 }
 run_bats() {
 	local files=() f rc=0
-	# Test files at once hold more message queues at once than the 800 KiB
-	# a user may have by default (ipcls.bats failed to make one in a
-	# loaded run): the suites get as much as this user may.
+	# Every queue root makes counts against one RLIMIT_MSGQUEUE (800 KiB,
+	# about nine default queues): NPROC files at a time per suite, not
+	# more (with 3 a suite, hostile.bats and ipcls.bats each once failed to
+	# make a queue), and as much budget as this user may raise to.
 	ulimit -q unlimited 2>/dev/null || ulimit -q "$(ulimit -H -q)"
 	for f in tests/*.bats; do
 		[ "$f" = tests/zz-suite.bats ] || files+=("$f")
 	done
-	bats --jobs $((JOBS + 1)) --no-parallelize-within-files --timing --formatter tap "${files[@]}" || rc=1
+	bats --jobs "$JOBS" --no-parallelize-within-files --timing --formatter tap "${files[@]}" || rc=1
 	bats --timing --formatter tap tests/zz-suite.bats || rc=1
 	return "$rc"
 }
