@@ -43,7 +43,9 @@ static const char usage[] =
 "  -0, --null               records end with NUL, not newline (datagrams)\n"
 "  -a, --all                the whole input is one record (datagrams)\n"
 "  -e, --exec               with -l: run COMMAND for each connection, the\n"
-"                           socket as its standard input and output\n"
+"                           socket as its standard input and output (125 if\n"
+"                           sockpipe failed first, 126/127 if it could not\n"
+"                           run or was not found)\n"
 "  -h, --help               display this help and exit\n"
 "  -i, --idle DURATION      stop when nothing has moved for DURATION (status\n"
 "                           124); with -k, end each connection idle that long\n"
@@ -403,6 +405,7 @@ static noreturn void run_idle(int c, const struct opts *o)
 	}
 	close(to[0]);
 	close(from[1]);
+	die_fail_status = EXIT_FAIL; /* the command runs */
 	int h = cleanup_push(end_pid, &cmd_pid);
 	if (fcntl(c, F_SETFL, O_NONBLOCK) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
@@ -528,6 +531,7 @@ static int serve_exec(int lfd, struct opts *o)
 		if (pid > 0) {
 			add_kid(&s, pid, c);
 			served = true;
+			die_fail_status = EXIT_FAIL;
 		}
 		close(c);
 		if (served && !o->keep)
@@ -730,6 +734,9 @@ static int listen_mode(struct opts *o)
 
 	if (o->exec && (st = exec_check(o->cmd[0])) != 0)
 		return st;
+	/* Until a command runs, -e's own failures are 125, as timeout(1)'s. */
+	if (o->exec)
+		die_fail_status = EXIT_CANNOT;
 	cleanup_push(unlink_sock, o);
 	/* INT, TERM and HUP remove the file even where they came ignored
 	 * (a background job's SIGINT): a listener is stopped with them. */
@@ -740,7 +747,7 @@ static int listen_mode(struct opts *o)
 	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
 	if (lfd < 0) {
 		sock_warn(&o->addr, "listen");
-		return EXIT_FAIL;
+		return die_fail_status;
 	}
 	if (o->print_port) {
 		char b[16];

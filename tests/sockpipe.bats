@@ -679,6 +679,14 @@ ccc"
 	assert_equal "$st" 3
 }
 
+@test "--exec: a failure before the command runs is 125, as timeout(1)'s" {
+	run sockpipe -le "unix:$T/no/such/dir/s" -- cat
+	assert_failure 125
+	assert_output --partial "sockpipe: unix:$T/no/such/dir/s: "
+	run sockpipe -lke "unix:$T/no/s" -- cat
+	assert_failure 125
+}
+
 @test "standard output errors: /dev/full and a closed pipe" {
 	spawn sockpipe -lke "unix:$T/s" -- echo hello
 	wait_for_socket --timeout 5 "$T/s"

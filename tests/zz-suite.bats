@@ -106,3 +106,15 @@ tools() {
 	run ipc_snapshot
 	assert_line --regexp "^sysv-m $(printf '0x%08x' "$(sysv_key 1)") [0-9]+$"
 }
+
+# A quoting macro (Ql, Dq, Qq) runs to the end of its line, so a second
+# one on the line nests inside the first: ('USR1, 'RTMIN+2'').
+@test "man pages: no quote nested in another" {
+	local top=$BATS_TEST_DIRNAME/.. page bad=()
+	for page in "$top"/man/*.[1-8]; do
+		while IFS= read -r line; do
+			bad+=("${page##*/}: $line")
+		done < <(mandoc -Tutf8 "$page" | col -b | grep -E "’’|‘[^’]*‘|[^ (]\"\"")
+	done
+	[ "${#bad[@]}" -eq 0 ] || { printf '%s\n' "${bad[@]}"; false; }
+}
