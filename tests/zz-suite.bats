@@ -118,3 +118,14 @@ tools() {
 	done
 	[ "${#bad[@]}" -eq 0 ] || { printf '%s\n' "${bad[@]}"; false; }
 }
+
+# make demo shows what it says: its parts succeed, the two workers share
+# the jobs, and no job-control noise ("Killed") gets in (issue 23.7).
+@test "make demo: every part succeeds, both workers take jobs, no stray Killed line" {
+	run timeout 120 bash "$BATS_TEST_DIRNAME/../demo/run" "$IPCUTILS_BIN"
+	assert_success
+	refute_output --partial "(exit status"
+	refute_output --partial "Killed"
+	assert_line --regexp '^worker a: job [0-9]+$'
+	assert_line --regexp '^worker b: job [0-9]+$'
+}
