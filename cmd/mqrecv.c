@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "await.h"
 #include "deadline.h"
 #include "diag.h"
 #include "ipcname.h"
@@ -47,6 +48,7 @@ static const char usage[] =
 	"  -t, --type N             System V: 0 any (default), N>0 that type,\n"
 	"                           N<0 the lowest type up to -N\n"
 	"  -u, --unlink             remove the queue after receiving\n"
+	"  -W, --wait-exist         wait for the queue to exist, up to -T DURATION\n"
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
 	"\n"
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "type", required_argument, NULL, 't' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
@@ -83,6 +86,7 @@ struct opts {
 	int term;                  /* '\n', '\0' or REC_RAW */
 	uint64_t count;
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
+	bool wait_exist;           /* -W: wait for the queue to appear */
 	long type;
 	int64_t timeout;           /* -1: none */
 	const char *timeout_text;   /* as the user wrote it, for messages */
@@ -295,7 +299,7 @@ static int receive(struct rx *x)
 	return r;
 }
 
-static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
+static const char optstring[] = ":0c:fhi:k:nPrsT:t:uVW";
 
 static void parse_option(struct opts *o, int opt, int argc, char **argv)
 {
@@ -319,6 +323,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	case 't': o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 	case 'u': o->unlink_after = true; break;
 	case 'V': print_version();
+	case 'W': o->wait_exist = true; break;
 	default: usage_bad_option(argc, argv, optstring, opt);
 	}
 }
@@ -378,6 +383,8 @@ int main(int argc, char **argv)
 	parse(&o, argc, argv);
 	need_std(STDOUT_FILENO);
 	x.o = &o;
+	if (o.wait_exist)
+		await_target_or_die(&o.t, AWAIT_MSGQ, o.timeout, o.timeout_text);
 	msgq_open(&x.q, &o.t, false, true, NULL);
 	if (o.stat_only) {
 		msgq_stat(&x.q, o.json);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "await.h"
 #include "diag.h"
 #include "ipcname.h"
 #include "opterr.h"
@@ -29,7 +30,10 @@ static const char usage[] =
 	"                           whose identifier is printed)\n"
 	"  -m, --mode MODE          permissions of a new semaphore (default 600);\n"
 	"                           an existing one of another mode is refused\n"
+	"  -T, --timeout DURATION   with -W: wait at most DURATION (status 124)\n"
 	"  -V, --version            output version information and exit\n"
+	"  -W, --wait-exist         wait for the semaphore to exist instead of\n"
+	"                           making it (implies -E)\n"
 	"  -x, --exclusive          fail if the semaphore exists\n"
 	"\n"
 	"Exit status: 0 posted, 1 failed, 2 usage error.\n";
@@ -44,15 +48,20 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_KEY,
 	{ "mode", required_argument, NULL, 'm' },
 	{ "no-create", no_argument, NULL, 'E' },
+	{ "timeout", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
-static const char optstring[] = ":c:Ehi:k:m:Vx";
+static const char optstring[] = ":c:Ehi:k:m:T:VWx";
 
 struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
 	struct ipcsem_create create;
+	bool wait_exist;         /* -W: wait for the semaphore to appear */
+	int64_t timeout;         /* -T with -W; -1: none */
+	const char *timeout_arg;
 };
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -73,7 +82,12 @@ static void parse(struct opts *o, int argc, char **argv)
 					    optarg);
 			o->create.check_mode = true;
 			break;
+		case 'T':
+			o->timeout = arg_duration("--timeout", optarg);
+			o->timeout_arg = optarg;
+			break;
 		case 'V': print_version();
+		case 'W': o->wait_exist = true; o->create.create = false; break;
 		case 'x': o->create.exclusive = true; break;
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
@@ -88,8 +102,11 @@ static void check(struct opts *o)
 {
 	ipcsem_args_check(&o->sem);
 	o->create.nsems = ipcsem_members_span(&o->sem.members);
+	if (o->timeout_arg && !o->wait_exist)
+		usage_error("--timeout is for --wait-exist: posting never waits");
 	if (o->create.exclusive && !o->create.create)
-		usage_error("--exclusive and --no-create exclude each other");
+		usage_error("--exclusive and --%s exclude each other",
+			    o->wait_exist ? "wait-exist" : "no-create");
 	if (o->sem.t.id >= 0 && o->create.exclusive)
 		usage_error("--exclusive makes a new semaphore; -i names an existing one");
 	if (o->sem.t.id >= 0)
@@ -98,7 +115,7 @@ static void check(struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .create = { .create = true, .mode = 0600 } };
+	struct opts o = { .create = { .create = true, .mode = 0600 }, .timeout = -1 };
 	struct ipcsem s;
 
 	tool_init("sempost");
@@ -109,6 +126,8 @@ int main(int argc, char **argv)
 	if (private)
 		need_std(STDOUT_FILENO);
 
+	if (o.wait_exist)
+		await_target_or_die(&o.sem.t, AWAIT_SEM, o.timeout, o.timeout_arg);
 	ipcsem_open(&s, &o.sem.t, &o.create);
 	if (o.create.check_mode)
 		ipcsem_check_mode(&s, o.create.mode);
