@@ -501,3 +501,28 @@ mqrecv: standard output: write error: No space left on device"
 	run mqrecv --json -k "$k"
 	assert_failure 2
 }
+
+@test "-W waits for the queue to appear (POSIX by inotify, System V key by a look every 10 ms); -T bounds it (issue 23.2)" {
+	local q k pid st=0
+	q=$(posix_name)
+	spawn mqrecv -W -T 30 "$q" > "$T/out"
+	pid=$!
+	wait_until 10 watching "$pid"
+	mqsend "$q" job1
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$T/out")" job1
+	k=$(sysv_key 1)
+	spawn mqrecv -W -T 30 -k "$k" > "$T/out"
+	pid=$!
+	kill -0 "$pid"
+	mqsend -k "$k" job2
+	st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$T/out")" job2
+	q=$(posix_name)
+	run mqrecv -W -T 100ms "$q"
+	assert_failure 124
+	assert_output "mqrecv: $q: no such message queue within 100ms"
+}

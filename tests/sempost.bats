@@ -290,3 +290,24 @@ s = sysv_ipc.Semaphore(int(sys.argv[1])); s.release(); s.release()' "$k"
 	assert_failure 1
 	assert_output --partial "the set has fewer semaphores than --all-of names"
 }
+
+@test "-W waits for an existing semaphore instead of making one; -T bounds it (issue 23.2)" {
+	local s pid st=0
+	s=$(posix_name)
+	spawn sempost -W -T 30 "$s"
+	pid=$!
+	wait_until 10 watching "$pid"
+	[ ! -e "/dev/shm/sem.${s#/}" ]
+	sempost -c 2 "$s"
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	run semwait -s "$s"
+	assert_line "value: 3"
+	s=$(posix_name)
+	run sempost -W -T 100ms "$s"
+	assert_failure 124
+	assert_output "sempost: $s: no such semaphore within 100ms"
+	[ ! -e "/dev/shm/sem.${s#/}" ]
+	run sempost -T 1 "$s"
+	assert_failure 2
+}
