@@ -311,3 +311,40 @@ s = sysv_ipc.Semaphore(int(sys.argv[1])); s.release(); s.release()' "$k"
 	run sempost -T 1 "$s"
 	assert_failure 2
 }
+
+@test "--init N makes a semaphore at N once, --set N sets it, 0 included, POSIX and System V (issue 23.5)" {
+	local s k
+	s=$(posix_name)
+	k=$(sysv_key 5)
+	for t in "$s" "-k $k"; do
+		# shellcheck disable=SC2086 # -k KEY is two words
+		{
+			sempost --init 3 $t
+			sempost --init 3 $t   # a re-run leaves it alone
+			run semwait -s $t
+			assert_line "value: 3"
+			sempost --set 1 $t
+			run semwait -s $t
+			assert_line "value: 1"
+			sempost --set 0 $t
+			run semwait -s $t
+			assert_line "value: 0"
+			semwait -s -u $t > /dev/null
+			sempost --init 0 $t   # a semaphore the waiter may start on
+			run semwait -n $t
+			assert_failure 124
+			sempost --set 2 $t
+			semwait -c 2 -n -u $t
+		}
+	done
+	run sempost --init 1 -c 2 "$s"
+	assert_failure 2
+	run sempost --init 1 --set 1 "$s"
+	assert_failure 2
+	run sempost --init 1 -E "$s"
+	assert_failure 2
+	run sempost --set 40000 -k "$k"
+	assert_failure 2
+	run semwait -s -k "$k"
+	assert_failure 1   # nothing made
+}
