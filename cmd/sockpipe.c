@@ -54,8 +54,9 @@ static const char usage[] =
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with -k: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
-"      --print-port         with -l: write the port bound to standard output\n"
-"                           first\n"
+"      --print-port[=FD]    with -l: write the port bound to standard error,\n"
+"                           or to descriptor FD (then closed), never into the\n"
+"                           data on standard output\n"
 "  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
 "                           waiting for its end (not with -k or -e)\n"
 "  -r, --raw                write received records with no terminator\n"
@@ -84,7 +85,7 @@ static const struct option longopts[] = {
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "null", no_argument, NULL, '0' },
-	{ "print-port", no_argument, NULL, OPT_PRINT_PORT },
+	{ "print-port", optional_argument, NULL, OPT_PRINT_PORT },
 	{ "quit-on-eof", no_argument, NULL, 'q' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "retry", required_argument, NULL, 'R' },
@@ -99,6 +100,7 @@ struct opts {
 	struct sock_spec addr;
 	struct relay_opts relay;  /* label, -q, -i */
 	bool listen, exec, keep, print_port, verbose;
+	int port_fd;               /* --print-port[=FD]: 2 by default */
 	bool mode_given, max_given;
 	const char *framing;      /* the datagram-only option given, for its message */
 	int delim, term;          /* record framing (-0, -a, -r) */
@@ -752,8 +754,14 @@ static int listen_mode(struct opts *o)
 	if (o->print_port) {
 		char b[16];
 		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
-		if (write_all(STDOUT_FILENO, b, (size_t)n) < 0)
-			die_stdout();
+		if (write_all(o->port_fd, b, (size_t)n) < 0) {
+			if (o->port_fd == STDOUT_FILENO)
+				die_stdout();
+			die(EXIT_FAIL, "--print-port: descriptor %d: write error:", o->port_fd);
+		}
+		/* A reader of FD (a FIFO, $(...)) sees its end; -e's commands never get it. */
+		if (o->port_fd > STDERR_FILENO)
+			close(o->port_fd);
 	}
 	if (!o->keep)
 		await_client(lfd, o);
@@ -807,7 +815,12 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
 			o->max_given = true;
 			break;
-		case OPT_PRINT_PORT: o->print_port = true; break;
+		case OPT_PRINT_PORT:
+			o->print_port = true;
+			o->port_fd = optarg ? (int)arg_u64("--print-port", optarg, 1, 65535) : STDERR_FILENO;
+			if (fcntl(o->port_fd, F_GETFD) < 0)
+				usage_error("--print-port: %d is not an open file descriptor", o->port_fd);
+			break;
 		case 'q': o->relay.quit_on_eof = true; break;
 		case 'r': o->term = REC_RAW; o->framing = "raw"; break;
 		case 'R': o->retry_ns = arg_duration("--retry", optarg); break;
@@ -861,7 +874,7 @@ static void check(const struct opts *o)
 	/* The streams this run reads and writes must be open (-k needs no input). */
 	if (!o->exec && !o->keep)
 		need_std(STDIN_FILENO);
-	if (!o->exec || o->print_port)
+	if (!o->exec || (o->print_port && o->port_fd == STDOUT_FILENO))
 		need_std(STDOUT_FILENO);
 }
 
