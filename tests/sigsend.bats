@@ -410,7 +410,7 @@ Try 'sigsend --help'."
 	assert_failure 2
 	run sigsend -T 1 1
 	assert_failure 2
-	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait or --kill-after too"
+	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait, --wait-exist or --kill-after too"
 	run sigsend
 	assert_failure 2
 	assert_line --index 0 "sigsend: no process given: name a PID, -p FILE or -g PGID"
