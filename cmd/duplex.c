@@ -72,6 +72,10 @@ struct opts {
 	int status_fd;        /* -1 for none */
 	const char *trace;    /* transcript file, or NULL */
 	bool verbose;
+	/* The last option's argument and the option as typed, to name them
+	 * when that argument was meant as COMMAND1 (-t cat = cat). */
+	const char *last_arg;
+	char last_opt[32];
 };
 
 /* The descriptors each command gets, and what duplex relays, if anything. */
@@ -287,6 +291,9 @@ static void split_commands(struct opts *o, int argc, char **argv)
 		usage_error("missing COMMAND1");
 	if (sep < 0)
 		usage_error("missing '%s' between the two commands", o->sep);
+	if (sep == optind && o->last_arg)
+		usage_error("missing COMMAND1 before '%s': %s took '%s' as its argument",
+			    o->sep, o->last_opt, o->last_arg);
 	if (sep == optind)
 		usage_error("missing COMMAND1 before '%s'", o->sep);
 	if (sep == argc - 1)
@@ -294,6 +301,20 @@ static void split_commands(struct opts *o, int argc, char **argv)
 	argv[sep] = NULL;
 	o->cmd[0] = &argv[optind];
 	o->cmd[1] = &argv[sep + 1];
+}
+
+/* Keep the option c just parsed and its argument, as the user typed them. */
+static void note_arg(struct opts *o, char **argv, int c)
+{
+	const char *word = argv[optind - 1];
+
+	o->last_arg = optarg;
+	if (optarg == word && optind >= 2)  /* -t FILE, --trace FILE */
+		snprintf(o->last_opt, sizeof o->last_opt, "%s", argv[optind - 2]);
+	else if (strncmp(word, "--", 2) == 0)  /* --trace=FILE */
+		snprintf(o->last_opt, sizeof o->last_opt, "%.*s", (int)strcspn(word, "="), word);
+	else  /* -tFILE */
+		snprintf(o->last_opt, sizeof o->last_opt, "-%c", c);
 }
 
 /* The options into o, then the two commands. */
@@ -323,6 +344,11 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
+		const char *p = strchr(optstring, c);
+		if (p && p[1] == ':')
+			note_arg(o, argv, c);
+		else
+			o->last_arg = NULL;
 	}
 	if (o->fds && o->pty >= 0)
 		usage_error("--fds and --pty cannot go together: a pty is standard input and output");

@@ -456,6 +456,8 @@ int main(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	need_std(STDOUT_FILENO);
 	default_format(&o);
+	if (o.del) /* the table is not a listing */
+		o.fmt.title = o.dry_run ? "Would remove (--dry-run):" : "Removed:";
 	o.now = time(NULL);
 
 	ipcobj_scan(&l, o.kinds);

@@ -14,6 +14,7 @@
 
 #include "alloc.h"
 #include "cleanup.h"
+#include "await.h"
 #include "deadline.h"
 #include "diag.h"
 #include "ipcname.h"
@@ -34,8 +35,7 @@ static const char usage[] =
 	"  -0, --null               end each message with NUL, not newline\n"
 	"  -c, --count N            receive N messages (default 1)\n"
 	"  -f, --follow             receive until interrupted (SIGINT, SIGTERM)\n"
-	"      --ftok PATH[:PROJ] System V\n"
-	"                           queue with the key ftok(3) makes\n"
+	"      --ftok PATH[:PROJ]   System V queue with the key ftok(3) makes\n"
 	"  -i, --id ID              System V queue by identifier\n"
 	"      --json               with -s: one JSON object\n"
 	"  -k, --key KEY            System V queue by key\n"
@@ -52,6 +52,7 @@ static const char usage[] =
 	"  -t, --type N             System V: 0 any (default), N>0 that type,\n"
 	"                           N<0 the lowest type up to -N\n"
 	"  -u, --unlink             remove the queue after receiving\n"
+	"  -W, --wait-exist         wait for the queue to exist, up to -T DURATION\n"
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
 	"\n"
@@ -77,6 +78,7 @@ static const struct option longopts[] = {
 	{ "type", required_argument, NULL, 't' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
@@ -89,6 +91,7 @@ struct opts {
 	int term;                  /* '\n', '\0', REC_RAW or REC_NETSTRING */
 	uint64_t count;
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
+	bool wait_exist;           /* -W: wait for the queue to appear */
 	long type;
 	int64_t timeout;           /* -1: none */
 	const char *timeout_text;   /* as the user wrote it, for messages */
@@ -290,7 +293,7 @@ static int receive(struct rx *x)
 	return r;
 }
 
-static const char optstring[] = ":0c:fhi:k:nPrsT:t:uV";
+static const char optstring[] = ":0c:fhi:k:nPrsT:t:uVW";
 
 static void parse_option(struct opts *o, int opt, int argc, char **argv)
 {
@@ -315,6 +318,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	case 't': o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 	case 'u': o->unlink_after = true; break;
 	case 'V': print_version();
+	case 'W': o->wait_exist = true; break;
 	default: usage_bad_option(argc, argv, optstring, opt);
 	}
 }
@@ -372,6 +376,8 @@ int main(int argc, char **argv)
 	parse(&o, argc, argv);
 	need_std(STDOUT_FILENO);
 	x.o = &o;
+	if (o.wait_exist)
+		await_target_or_die(&o.t, AWAIT_MSGQ, o.timeout, o.timeout_text);
 	msgq_open(&x.q, &o.t, false, true, NULL);
 	if (o.stat_only) {
 		msgq_stat(&x.q, o.json);

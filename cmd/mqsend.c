@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "await.h"
 #include "cleanup.h"
 #include "deadline.h"
 #include "diag.h"
@@ -29,8 +30,7 @@ static const char usage[] =
 	"  -0, --null               input records end with NUL, not newline\n"
 	"  -a, --all                the whole input is one message (binary safe)\n"
 	"  -E, --no-create          fail if the queue does not exist\n"
-	"      --ftok PATH[:PROJ] System V\n"
-	"                           queue with the key ftok(3) makes\n"
+	"      --ftok PATH[:PROJ]   System V queue with the key ftok(3) makes\n"
 	"  -i, --id ID              existing System V queue by identifier\n"
 	"  -k, --key KEY            System V queue by key (or 'private': a new one,\n"
 	"                           whose identifier is printed)\n"
@@ -44,6 +44,8 @@ static const char usage[] =
 	"  -p, --priority N         POSIX priority, 0 (default) to the system's maximum\n"
 	"  -T, --timeout DURATION   wait at most DURATION for room for each message\n"
 	"  -t, --type N             System V message type, at least 1 (default 1)\n"
+	"  -W, --wait-exist         wait for the queue to exist, up to -T DURATION,\n"
+	"                           instead of making it (implies -E)\n"
 	"  -x, --exclusive          fail if the queue exists; nothing is sent\n"
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
@@ -70,6 +72,7 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "type", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
@@ -79,6 +82,7 @@ struct opts {
 	int delim;                 /* '\n', '\0', REC_WHOLE or REC_NETSTRING */
 	bool framing;              /* -0, -a or --netstring given */
 	bool nowait;
+	bool wait_exist;           /* -W: wait for the queue to appear */
 	bool prio_set, type_set;
 	long prio;                 /* POSIX priority or System V type */
 	int64_t timeout;           /* -1: none */
@@ -238,7 +242,7 @@ static void send_records(struct run *r)
 	rec_reader_free(&in);
 }
 
-static const char optstring[] = ":0aEhi:k:m:np:T:t:Vx";
+static const char optstring[] = ":0aEhi:k:m:np:T:t:VWx";
 
 static void parse_option(struct opts *o, int opt, int argc, char **argv)
 {
@@ -274,6 +278,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		o->type_set = true;
 		break;
 	case 'V': print_version();
+	case 'W': o->wait_exist = true; o->c.create = false; break;
 	case 'x': o->c.exclusive = true; break;
 	default: usage_bad_option(argc, argv, optstring, opt);
 	}
@@ -306,6 +311,8 @@ static void check(struct opts *o, bool args)
 		usage_error("--max-msgs and --msg-size are for POSIX queues");
 	if (o->t.kind == IPC_SYSV && !o->type_set)
 		o->prio = 1;
+	if (o->wait_exist && o->c.exclusive)
+		usage_error("--wait-exist waits for an existing queue; --exclusive refuses one");
 	if (o->t.id >= 0)
 		o->c.create = false; /* an identifier names an existing queue */
 	if (o->framing && args)
@@ -321,6 +328,8 @@ static void open_queue(struct run *r)
 	r->private_q = o->t.kind == IPC_SYSV && o->t.id < 0 && o->t.key == 0;
 	if (r->private_q)
 		need_std(STDOUT_FILENO);
+	if (o->wait_exist)
+		await_target_or_die(&o->t, AWAIT_MSGQ, o->timeout, o->timeout_text);
 	msgq_open(&r->q, &o->t, true, o->nowait, &o->c);
 	if (r->private_q) {
 		char id[32];

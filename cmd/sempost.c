@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /* sempost: add permits to a semaphore, creating it if need be. */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "await.h"
 #include "diag.h"
 #include "ipcname.h"
 #include "opterr.h"
@@ -25,14 +27,23 @@ static const char usage[] =
 	"      --ftok PATH[:PROJ]   System V set with the key ftok(3) makes\n"
 	"  -h, --help               display this help and exit\n"
 	"  -i, --id ID              existing System V set by identifier\n"
+	"      --init N             post nothing: a missing semaphore is made with\n"
+	"                           N permits (0 too), an existing one left alone\n"
 	"  -k, --key KEY            System V set by key (or 'private': a new one,\n"
 	"                           whose identifier is printed)\n"
 	"  -m, --mode MODE          permissions of a new semaphore (default 600);\n"
 	"                           an existing one of another mode is refused\n"
+	"      --set N              post nothing: set the value to N (0 too), making\n"
+	"                           the semaphore if it is missing\n"
+	"  -T, --timeout DURATION   with -W: wait at most DURATION (status 124)\n"
 	"  -V, --version            output version information and exit\n"
+	"  -W, --wait-exist         wait for the semaphore to exist instead of\n"
+	"                           making it (implies -E)\n"
 	"  -x, --exclusive          fail if the semaphore exists\n"
 	"\n"
 	"Exit status: 0 posted, 1 failed, 2 usage error.\n";
+
+enum { OPT_INIT = 0x100, OPT_SET };
 
 static const struct option longopts[] = {
 	IPCSEM_LONGOPT_ALLOF,
@@ -41,18 +52,27 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
+	{ "init", required_argument, NULL, OPT_INIT },
 	IPC_LONGOPT_KEY,
 	{ "mode", required_argument, NULL, 'm' },
 	{ "no-create", no_argument, NULL, 'E' },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "timeout", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
-static const char optstring[] = ":c:Ehi:k:m:Vx";
+static const char optstring[] = ":c:Ehi:k:m:T:VWx";
 
 struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
 	struct ipcsem_create create;
+	bool wait_exist;         /* -W: wait for the semaphore to appear */
+	int64_t timeout;         /* -T with -W; -1: none */
+	const char *timeout_arg;
+	const char *value_opt;   /* "init" or "set", or NULL: post -c N */
+	uint64_t value;
 };
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -73,7 +93,19 @@ static void parse(struct opts *o, int argc, char **argv)
 					    optarg);
 			o->create.check_mode = true;
 			break;
+		case 'T':
+			o->timeout = arg_duration("--timeout", optarg);
+			o->timeout_arg = optarg;
+			break;
+		case OPT_INIT:
+		case OPT_SET:
+			if (o->value_opt)
+				usage_error("--init and --set exclude each other");
+			o->value_opt = opt == OPT_INIT ? "init" : "set";
+			o->value = arg_u64(opt == OPT_INIT ? "--init" : "--set", optarg, 0, UINT32_MAX);
+			break;
 		case 'V': print_version();
+		case 'W': o->wait_exist = true; o->create.create = false; break;
 		case 'x': o->create.exclusive = true; break;
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
@@ -88,8 +120,19 @@ static void check(struct opts *o)
 {
 	ipcsem_args_check(&o->sem);
 	o->create.nsems = ipcsem_members_span(&o->sem.members);
+	if (o->value_opt && o->value > ipcsem_max(o->sem.t.kind))
+		usage_error("--%s: '%llu' is out of range (0 to %u)", o->value_opt,
+			    (unsigned long long)o->value, ipcsem_max(o->sem.t.kind));
+	if (o->value_opt && o->sem.count_arg)
+		usage_error("--%s sets the value; --count adds to it", o->value_opt);
+	if (o->value_opt && o->value_opt[0] == 'i' && !o->create.create)
+		usage_error("--init makes a missing semaphore; --%s refuses to",
+			    o->wait_exist ? "wait-exist" : "no-create");
+	if (o->timeout_arg && !o->wait_exist)
+		usage_error("--timeout is for --wait-exist: posting never waits");
 	if (o->create.exclusive && !o->create.create)
-		usage_error("--exclusive and --no-create exclude each other");
+		usage_error("--exclusive and --%s exclude each other",
+			    o->wait_exist ? "wait-exist" : "no-create");
 	if (o->sem.t.id >= 0 && o->create.exclusive)
 		usage_error("--exclusive makes a new semaphore; -i names an existing one");
 	if (o->sem.t.id >= 0)
@@ -98,7 +141,7 @@ static void check(struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .create = { .create = true, .mode = 0600 } };
+	struct opts o = { .create = { .create = true, .mode = 0600 }, .timeout = -1 };
 	struct ipcsem s;
 
 	tool_init("sempost");
@@ -109,10 +152,15 @@ int main(int argc, char **argv)
 	if (private)
 		need_std(STDOUT_FILENO);
 
+	if (o.wait_exist)
+		await_target_or_die(&o.sem.t, AWAIT_SEM, o.timeout, o.timeout_arg);
 	ipcsem_open(&s, &o.sem.t, &o.create);
 	if (o.create.check_mode)
 		ipcsem_check_mode(&s, o.create.mode);
-	ipcsem_give(&s, &o.sem.members, (unsigned)o.sem.count);
+	if (!o.value_opt)
+		ipcsem_give(&s, &o.sem.members, (unsigned)o.sem.count);
+	else if (o.value_opt[0] == 's' || s.created) /* --init leaves one that was */
+		ipcsem_set(&s, &o.sem.members, (unsigned)o.value);
 	if (private)
 		printf("%d\n", s.id);
 	return 0;

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include "await.h"
 #include "deadline.h"
 #include "diag.h"
 #include "exec.h"
@@ -41,6 +42,8 @@ static const char usage[] =
 	"  -T, --timeout DURATION   wait at most DURATION (status 124)\n"
 	"  -u, --unlink             remove the semaphore afterwards\n"
 	"  -V, --version            output version information and exit\n"
+	"  -W, --wait-exist         wait for the semaphore to exist; -T bounds both\n"
+	"                           waits together\n"
 	"  -z, --zero               System V: wait until the value is 0, take nothing\n"
 	"\n"
 	"Without COMMAND the permits are handed over for good (the P of P/V).\n"
@@ -65,17 +68,18 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ "zero", no_argument, NULL, 'z' },
 	{ 0 }
 };
 
-static const char optstring[] = "+:c:hi:k:nsT:uVz";
+static const char optstring[] = "+:c:hi:k:nsT:uVWz";
 
 struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
 	const char *timeout_arg;
 	int64_t timeout;
-	bool nowait, stat, unlink, zero;
+	bool nowait, stat, unlink, zero, wait_exist;
 	char **cmd;
 };
 
@@ -252,6 +256,7 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'u': o->unlink = true; break;
 		case 'V': print_version();
+		case 'W': o->wait_exist = true; break;
 		case 'z': o->zero = true; break;
 		default: usage_bad_option(argc, argv, optstring, opt);
 		}
@@ -286,6 +291,13 @@ int main(int argc, char **argv)
 	if (o.cmd)
 		die_fail_status = EXIT_CANNOT;
 
+	if (o.wait_exist) {
+		int64_t t0 = now_ns();
+
+		await_target_or_die(&o.sem.t, AWAIT_SEM, o.timeout, o.timeout_arg);
+		if (o.timeout >= 0) /* -T is for both waits together */
+			o.timeout = o.timeout > now_ns() - t0 ? o.timeout - (now_ns() - t0) : 0;
+	}
 	ipcsem_open(&s, &o.sem.t, NULL);
 	if (o.stat) {
 		ipcsem_stat(&s, &o.sem.members);

@@ -332,7 +332,7 @@ static int create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 {
 	if (size == 0)
 		die(EXIT_FAIL, o->sized ? "%s: --size 0: a System V segment cannot be empty"
-		    : "%s: the input is empty, and a System V segment cannot be", s->label);
+		    : "%s: the input is empty, and a System V segment cannot be of size 0", s->label);
 	s->id = shmget(s->t.key, (size_t)size, IPC_CREAT | IPC_EXCL | (int)o->mode);
 	if (s->id >= 0) {
 		s->size = (size_t)size;

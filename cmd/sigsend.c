@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "opterr.h"
 #include "parse.h"
+#include "await.h"
 #include "pidfile.h"
 #include "proc.h"
 #include "signame.h"
@@ -43,6 +44,7 @@ static const char usage[] =
 "                           a step, as util-linux kill: DURATION after the\n"
 "                           last signal, send SIG to survivors; repeatable,\n"
 "                           implies --wait (SIG a name, not a number)\n"
+"  -W, --wait-exist         wait for each -p FILE to appear, up to -T DURATION\n"
 "  -w, --wait               wait until every process has exited\n"
 "  -h, --help               display this help and exit\n"
 "  -V, --version            output version information and exit\n"
@@ -64,6 +66,7 @@ static const struct option longopts[] = {
 	{ "value", required_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "wait", no_argument, NULL, 'w' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
@@ -80,6 +83,7 @@ struct target;
 struct opts {
 	int sig;
 	bool listing, queued, wait;
+	bool wait_exist;           /* -W: wait for each pidfile to appear */
 	int value;                 /* -q N */
 	int64_t timeout;           /* -1: none */
 	const char *timeout_text;   /* as the user wrote it, for messages */
@@ -474,7 +478,22 @@ static int pin_all(const struct opts *o)
 	return status;
 }
 
-static const char optstring[] = ":g:hk:lp:q:s:T:Vw";
+/* -W: wait for every -p FILE to appear; -T bounds this and --wait together. */
+static void await_pidfiles(struct opts *o)
+{
+	struct deadline d;
+	int64_t t0 = now_ns();
+
+	deadline_start(&d, o->timeout);
+	for (int i = 0; i < o->n; i++)
+		if (o->t[i].file && !await_file(o->t[i].file, &d))
+			die(EXIT_TIMEOUT, "%s: no pidfile within %s%s", o->t[i].file,
+			    o->timeout_text, duration_unit(o->timeout_text));
+	if (o->timeout >= 0)
+		o->timeout = o->timeout > now_ns() - t0 ? o->timeout - (now_ns() - t0) : 0;
+}
+
+static const char optstring[] = ":g:hk:lp:q:s:T:VWw";
 
 static void parse_option(struct opts *o, int c, int argc, char **argv)
 {
@@ -498,6 +517,7 @@ static void parse_option(struct opts *o, int c, int argc, char **argv)
 		o->timeout_text = optarg;
 		break;
 	case 'V': print_version();
+	case 'W': o->wait_exist = true; break;
 	case 'w': o->wait = true; break;
 	default:
 		if (c == '?' && optopt >= '0' && optopt <= '9')
@@ -533,8 +553,13 @@ static void check(const struct opts *o)
 {
 	if (o->n == 0)
 		usage_error("no process given: name a PID, -p FILE or -g PGID");
-	if (o->timeout >= 0 && !o->wait)
-		usage_error("--timeout bounds the wait: give --wait or --kill-after too");
+	if (o->timeout >= 0 && !o->wait && !o->wait_exist)
+		usage_error("--timeout bounds the wait: give --wait, --wait-exist or --kill-after too");
+	bool files = false;
+	for (int i = 0; i < o->n; i++)
+		files = files || o->t[i].file;
+	if (o->wait_exist && !files)
+		usage_error("--wait-exist waits for a pidfile: give -p FILE");
 	for (int i = 0; i < o->n; i++) {
 		if (o->t[i].group && o->wait)
 			usage_error("--wait: cannot wait for %s; name its processes", o->t[i].label);
@@ -556,6 +581,8 @@ int main(int argc, char **argv)
 		return list(argv + optind, argc - optind);
 	}
 	check(&o);
+	if (o.wait_exist)
+		await_pidfiles(&o);
 	status = pin_all(&o);
 	if (send_all(&o) != 0)
 		status = EXIT_FAIL;

@@ -47,7 +47,9 @@ static const char usage[] =
 "  -0, --null               records end with NUL, not newline (datagrams)\n"
 "  -a, --all                the whole input is one record (datagrams)\n"
 "  -e, --exec               with -l: run COMMAND for each connection, the\n"
-"                           socket as its standard input and output\n"
+"                           socket as its standard input and output (125 if\n"
+"                           sockpipe failed first, 126/127 if it could not\n"
+"                           run or was not found)\n"
 "  -h, --help               display this help and exit\n"
 "  -i, --idle DURATION      stop when nothing has moved for DURATION (status\n"
 "                           124); with -k, end each connection idle that long\n"
@@ -60,8 +62,9 @@ static const char usage[] =
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
 "      --netstring          records are netstrings, LEN:BYTES, (datagrams;\n"
 "                           with -lk, each connection's written whole)\n"
-"      --print-port         with -l: write the port bound to standard output\n"
-"                           first\n"
+"      --print-port[=FD]    with -l: write the port bound to standard error,\n"
+"                           or to descriptor FD (then closed), never into the\n"
+"                           data on standard output\n"
 "  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
 "                           waiting for its end (not with -k or -e)\n"
 "  -r, --raw                write received records with no terminator\n"
@@ -95,7 +98,7 @@ static const struct option longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "null", no_argument, NULL, '0' },
-	{ "print-port", no_argument, NULL, OPT_PRINT_PORT },
+	{ "print-port", optional_argument, NULL, OPT_PRINT_PORT },
 	{ "quit-on-eof", no_argument, NULL, 'q' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "retry", required_argument, NULL, 'R' },
@@ -111,6 +114,7 @@ struct opts {
 	struct sock_spec addr;
 	struct relay_opts relay;  /* label, -q, -i */
 	bool listen, exec, keep, print_port, verbose;
+	int port_fd;               /* --print-port[=FD]: 2 by default */
 	bool mode_given, max_given;
 	const char *framing;      /* the datagram-only option given, for its message */
 	int delim, term;          /* record framing (-0, -a, -r, --netstring) */
@@ -458,6 +462,7 @@ static noreturn void run_idle(int c, const struct opts *o)
 	}
 	close(to[0]);
 	close(from[1]);
+	die_fail_status = EXIT_FAIL; /* the command runs */
 	int h = cleanup_push(end_pid, &cmd_pid);
 	if (fd_nonblock(c) < 0)
 		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
@@ -568,6 +573,7 @@ static int serve_exec(int lfd, struct opts *o)
 		if (pid > 0) {
 			add_kid(&s, pid, c);
 			served = true;
+			die_fail_status = EXIT_FAIL;
 		}
 		close(c);
 		if (served && !o->keep)
@@ -815,6 +821,9 @@ static int listen_mode(struct opts *o)
 
 	if (o->exec && (st = exec_check(o->cmd[0])) != 0)
 		return st;
+	/* Until a command runs, -e's own failures are 125, as timeout(1)'s. */
+	if (o->exec)
+		die_fail_status = EXIT_CANNOT;
 	cleanup_push(unlink_sock, o);
 	/* INT, TERM and HUP remove the file even where they came ignored
 	 * (a background job's SIGINT): a listener is stopped with them. */
@@ -825,14 +834,20 @@ static int listen_mode(struct opts *o)
 	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
 	if (lfd < 0) {
 		sock_warn(&o->addr, "listen");
-		return EXIT_FAIL;
+		return die_fail_status;
 	}
 	tune_tcp(lfd, o);
 	if (o->print_port) {
 		char b[16];
 		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
-		if (write_all(STDOUT_FILENO, b, (size_t)n) < 0)
-			die_stdout();
+		if (write_all(o->port_fd, b, (size_t)n) < 0) {
+			if (o->port_fd == STDOUT_FILENO)
+				die_stdout();
+			die(EXIT_FAIL, "--print-port: descriptor %d: write error:", o->port_fd);
+		}
+		/* A reader of FD (a FIFO, $(...)) sees its end; -e's commands never get it. */
+		if (o->port_fd > STDERR_FILENO)
+			close(o->port_fd);
 	}
 	if (!o->keep)
 		await_client(lfd, o);
@@ -891,7 +906,12 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->delim = o->term = REC_NETSTRING;
 			o->framing = "netstring";
 			break;
-		case OPT_PRINT_PORT: o->print_port = true; break;
+		case OPT_PRINT_PORT:
+			o->print_port = true;
+			o->port_fd = optarg ? (int)arg_u64("--print-port", optarg, 1, 65535) : STDERR_FILENO;
+			if (fcntl(o->port_fd, F_GETFD) < 0)
+				usage_error("--print-port: %d is not an open file descriptor", o->port_fd);
+			break;
 		case 'q': o->relay.quit_on_eof = true; break;
 		case 'r': o->term = REC_RAW; o->framing = "raw"; break;
 		case 'R': o->retry_ns = arg_duration("--retry", optarg); break;
@@ -951,7 +971,7 @@ static void check(const struct opts *o)
 	/* The streams this run reads and writes must be open (-k needs no input). */
 	if (!o->exec && !o->keep)
 		need_std(STDIN_FILENO);
-	if (!o->exec || o->print_port)
+	if (!o->exec || (o->print_port && o->port_fd == STDOUT_FILENO))
 		need_std(STDOUT_FILENO);
 }
 

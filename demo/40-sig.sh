@@ -11,7 +11,8 @@ sigsend -s USR1 -p worker.pid
 sigsend -s RTMIN -q 42 -p worker.pid
 /bin/kill -s RTMIN --queue 7 "$(head -n 1 worker.pid)"
 wait'
-show 'sh -c "trap \"\" TERM; exec sleep 60" & sleep 0.1
+# disown: the KILL is sigsend's to report, not the shell's ("Killed").
+show 'sh -c "trap \"\" TERM; exec sleep 60" & disown; sleep 0.1
 sigsend -w -T 300ms $!; echo "status $?"
 sigsend -k 200ms $!; echo "status $?"'
 show 'sigsend -- -1; sigsend 0; echo "status $?"'

@@ -11,7 +11,7 @@ for i in 1 2 3; do seq -f "client $i line %g" 3 | sockpipe -R 5 unix:log.sock & 
 wait "${pids[@]}"; kill $srv; wait $srv; sort app.log'
 
 title "sockpipe: an echo server on a free TCP port"
-show 'sockpipe -lke --print-port tcp::0 -- tr a-z A-Z > port & srv=$!
+show 'sockpipe -lke --print-port=3 tcp::0 -- tr a-z A-Z 3> port & srv=$!
 until [ -s port ]; do sleep 0.05; done
 echo "hello over tcp" | sockpipe tcp:localhost:$(head -1 port); kill $srv'
 

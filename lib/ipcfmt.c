@@ -489,6 +489,19 @@ static void print_detail(const struct fmt *f, struct ipc_obj *const *v, size_t n
 	free(t.p);
 }
 
+/* Whether HOLDERS is shown and ends in '?' for one of the n objects. */
+static bool unknown_holders(const struct fmt *f, struct ipc_obj *const *v, size_t n)
+{
+	int k = 0;
+
+	while (k < f->ncols && f->cols[k] != COL_HOLDERS)
+		k++;
+	for (size_t i = 0; i < n && k < f->ncols; i++)
+		if (holders_apply(v[i]->kind) && !v[i]->holders_known)
+			return true;
+	return false;
+}
+
 static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 {
 	size_t width[COL_N * 4] = { 0 };
@@ -505,6 +518,10 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 				width[k] = s.len;
 			s.len = 0;
 		}
+	}
+	if (f->title && !f->noheadings) {
+		sb_printf(&s, "%s\n", f->title);
+		emit(&s);
 	}
 	for (size_t i = f->noheadings ? 1 : 0; i < n + 1; i++) {
 		for (int k = 0; k < f->ncols; k++) {
@@ -531,6 +548,9 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 		sb_printf(&s, "\n");
 		emit(&s);
 	}
+	if (f->style == FMT_TABLE && !f->noheadings && unknown_holders(f, v, n))
+		fputs("?: a process this user cannot look into (another user's, hidepid,\n"
+		      "another PID namespace) may hold the object\n", stdout);
 	free(s.p);
 }
 

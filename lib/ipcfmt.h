@@ -26,6 +26,7 @@ struct fmt {
 	int ncols;
 	bool bytes;        /* exact sizes, not 4K, 1.5M */
 	bool noheadings;
+	const char *title; /* a line above the heading: what --delete did */
 };
 
 /* The column names, in enum order, joined by commas: for messages. */

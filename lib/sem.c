@@ -29,7 +29,7 @@ union semun {
 };
 
 /* The largest value a semaphore of this kind holds. */
-static unsigned ipcsem_max(enum ipc_kind kind)
+unsigned ipcsem_max(enum ipc_kind kind)
 {
 	return kind == IPC_SYSV ? SEM_SYSV_MAX : (unsigned)SEM_VALUE_MAX;
 }
@@ -435,6 +435,28 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
 			overflow(s, 0, n);
 		op_failed(s, "add permits");
 	}
+}
+
+void ipcsem_set(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
+{
+	if (n > ipcsem_max(s->kind))
+		die(EXIT_FAIL, "%s: %u is past the limit of %u (%s); nothing set",
+		    s->label, n, ipcsem_max(s->kind), limit_name(s->kind));
+	if (s->kind == IPC_SYSV) {
+		/* 0, then a semop to n: the semop marks the set initialized
+		 * (sem_otime), which SETVAL does not. */
+		for (int i = 0; i < m->n; i++)
+			if (semctl(s->id, m->num[i], SETVAL, 0) < 0)
+				op_failed(s, "set its value");
+		if (sysv_op(s, m, (int)n, NULL, true, false) != SEMOP_OK)
+			op_failed(s, "set its value");
+		return;
+	}
+	int v = value_of(s, 0);
+	if ((unsigned)v < n)
+		ipcsem_give(s, m, n - (unsigned)v);
+	for (; (unsigned)v > n && sem_trywait(s->psem) == 0; v--)
+		;
 }
 
 /* The owner's name, or number: as ipcls shows it. */

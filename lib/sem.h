@@ -112,6 +112,16 @@ int ipcsem_zero(struct ipcsem *s, const struct ipcsem_members *m,
  */
 void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n);
 
+/*
+ * Set each member to n (sempost --set, --init). System V: SETVAL, then an
+ * operation that changes nothing, so semwait -z sees a set that has been
+ * initialized; SETVAL also drops what SEM_UNDO would give back to a
+ * holder. POSIX has no "set": permits are posted or taken one at a time,
+ * so one that a waiter takes meanwhile is its own (the value then ends
+ * below n). A value past the kind's maximum exits 1 naming the limit.
+ */
+void ipcsem_set(struct ipcsem *s, const struct ipcsem_members *m, unsigned n);
+
 /* Exit 1 unless an existing semaphore has mode and belongs to us. */
 void ipcsem_check_mode(struct ipcsem *s, mode_t mode);
 
@@ -120,5 +130,8 @@ void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m);
 
 /* Remove it; exits 1 on failure. */
 void ipcsem_remove(struct ipcsem *s);
+
+/* The largest value a semaphore of this kind holds. */
+unsigned ipcsem_max(enum ipc_kind kind);
 
 #endif

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "await.h"
 #include "diag.h"
 #include "io.h"
 #include "idname.h"
@@ -173,47 +174,23 @@ static void dir_of(const struct shm *s, char *dir, size_t n)
 		snprintf(dir, n, "%.*s", (int)(slash - s->path), s->path);
 }
 
+struct shm_try { struct shm *s; bool writable; };
+
+static bool shm_try_open(void *arg)
+{
+	struct shm_try *t = arg;
+
+	return shm_open_existing(t->s, t->writable) == 0;
+}
+
 int shm_open_wait(struct shm *s, bool writable, const struct deadline *d)
 {
-	char dir[PATH_MAX], ev[4096];
-	int in;
+	char dir[PATH_MAX];
+	struct shm_try t = { s, writable };
 
-	if (!shm_is_fd(s)) {
-		/* System V keys have no event to wait on: poll, briefly. */
-		while (shm_open_existing(s, writable) < 0) {
-			int64_t left = deadline_left(d);
-
-			if (left == 0) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			struct timespec ts = { 0, left < 10000000 ? left : 10000000 };
-			nanosleep(&ts, NULL);
-		}
-		return 0;
-	}
-	dir_of(s, dir, sizeof dir);
-	in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (in < 0)
-		die(EXIT_FAIL, "%s: cannot watch with inotify:", dir);
-	if (inotify_add_watch(in, dir, IN_CREATE | IN_MOVED_TO) < 0)
-		die(EXIT_FAIL, "%s: cannot watch with inotify:", dir);
-	/* Look only after the watch is in place, so nothing slips between. */
-	while (shm_open_existing(s, writable) < 0) {
-		int r = wait_fd(in, POLLIN, deadline_poll_ms(d));
-
-		if (r == 0) {
-			close(in);
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (r < 0 && errno != EINTR)
-			die(EXIT_FAIL, "%s: cannot wait:", dir);
-		while (read(in, ev, sizeof ev) > 0)
-			;
-	}
-	close(in);
-	return 0;
+	if (shm_is_fd(s))
+		dir_of(s, dir, sizeof dir);
+	return await_exists(shm_is_fd(s) ? dir : NULL, shm_try_open, &t, d) ? 0 : -1;
 }
 
 int shm_watch(const struct shm *s, uint32_t mask)

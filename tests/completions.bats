@@ -271,3 +271,41 @@ tools() {
 	run in_fish "mqrecv -k ${k%?}"
 	assert_output "$k"
 }
+
+@test "bash: ipcls /PARTIAL<TAB> keeps the slash; semwait and sempost complete names typed without it" {
+	need_shell zsh
+	local name s
+	name=$(shm_object)
+	run in_shell bash "" "ipcls /${name%?}"
+	assert_output "ipcls /$name "
+	s=$(posix_name)
+	sempost "$s"
+	run in_shell bash "" "semwait ${s:1:-1}"
+	assert_output "semwait ${s#/} "
+	run in_shell bash "" "sempost ${s:1:-1}"
+	assert_output "sempost ${s#/} "
+	run in_shell bash "" "sempost ${s%?}"
+	assert_output "sempost $s "
+}
+
+@test "bash: no POSIX name offered once -k, -i or --ftok named the object" {
+	need_shell zsh
+	local name q s
+	name=$(shm_object)
+	run in_shell bash "" "shmcat -k 0x1 ${name%?}"
+	assert_output "shmcat -k 0x1 ${name%?}"
+	run in_shell bash "" "shmput -i 1 ${name%?}"
+	assert_output "shmput -i 1 ${name%?}"
+	q=$(posix_name)
+	mqsend "$q" hello
+	run in_shell bash "" "mqsend --key 0x1 ${q%?}"
+	assert_output "mqsend --key 0x1 ${q%?}"
+	run in_shell bash "" "mqrecv -k 0x1 ${q%?}"
+	assert_output "mqrecv -k 0x1 ${q%?}"
+	s=$(posix_name)
+	sempost "$s"
+	run in_shell bash "" "semwait --ftok /etc/passwd ${s%?}"
+	assert_output "semwait --ftok /etc/passwd ${s%?}"
+	run in_shell bash "" "sempost -k 0x1 ${s%?}"
+	assert_output "sempost -k 0x1 ${s%?}"
+}

@@ -328,6 +328,12 @@ gone() {
 	run duplex = true
 	assert_failure 2
 	assert_line --index 0 "duplex: missing COMMAND1 before '='"
+	# The word an option took is named with it (issue 23.7).
+	run duplex -t cat = cat
+	assert_failure 2
+	assert_line --index 0 "duplex: missing COMMAND1 before '=': -t took 'cat' as its argument"
+	run duplex --trace=cat = cat
+	assert_line --index 0 "duplex: missing COMMAND1 before '=': --trace took 'cat' as its argument"
 	run duplex true =
 	assert_failure 2
 	assert_line --index 0 "duplex: missing COMMAND2 after '='"

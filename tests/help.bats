@@ -30,7 +30,9 @@ help_problems() {
 	grep -qxF -- "$VERSION_LINE" <<<"$text" || echo "$t: no line '$VERSION_LINE'"
 	for ((i = 0; i < n; i++)); do
 		line=${lines[i]}
-		if [[ $line =~ ^(\ \ -[[:alnum:]],\ |\ \ \ \ \ \ )(--[[:alnum:]-]+[^ ]*( [^ ]+)*)(\ +)?(.*)$ ]]; then
+		# An option's arguments are words in capitals (N, PATH[:PROJ]), so
+		# a description one space after them is seen, not taken for one.
+		if [[ $line =~ ^(\ \ -[[:alnum:]],\ |\ \ \ \ \ \ )(--[[:alnum:]-]+[^ ]*( [[:upper:][][[:upper:][:digit:][:punct:]]*)*)(\ +)?(.*)$ ]]; then
 			opt=${BASH_REMATCH[2]}
 			desc=${BASH_REMATCH[5]}
 			# --key KEY, not --key=KEY; an optional one is --temp[=TEMPLATE].

@@ -145,3 +145,9 @@ as_nobody() {
 strace() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 command strace "$@"
 }
+
+# watching PID: PID has an inotify descriptor, so a -W (--wait-exist) wait
+# is in place and an object made now is seen being made.
+watching() {
+	find "/proc/$1/fd" -lname 'anon_inode:inotify' 2>/dev/null | grep -q .
+}

@@ -239,6 +239,12 @@ $theirs
 	assert_output "posix-shm /${IPCUT_PREFIX}1
 posix-mq /${IPCUT_PREFIX}2
 posix-sem /${IPCUT_PREFIX}3"
+	# With its heading, the table says it is not a listing (issue 23.7).
+	run ipcls --delete --dry-run -o kind,name --kind posix-shm "${mine[@]}"
+	assert_success
+	assert_output "Would remove (--dry-run):
+KIND      NAME
+posix-shm /${IPCUT_PREFIX}1"
 	run ipcls -r -n -o name "${mine[@]}"
 	[ "${#lines[@]}" -eq 5 ]
 	run ipcls --delete -r -n -o kind --kind posix-mq,posix-sem "${mine[@]}"
@@ -254,8 +260,10 @@ posix-sem"
   {\"kind\":\"sysv-msg\",\"key\":$(sysv_key 1)},
   {\"kind\":\"sysv-sem\",\"key\":$(sysv_key 2)}
 ]"
-	run ipcls --delete -r -n -o kind -i "$SHMID" "/${IPCUT_PREFIX}1"
-	assert_output "sysv-shm
+	run ipcls --delete -o kind -i "$SHMID" "/${IPCUT_PREFIX}1"
+	assert_output "Removed:
+KIND
+sysv-shm
 posix-shm"
 	run ipcls -r -n "${mine[@]}"
 	assert_output ""
@@ -304,6 +312,12 @@ $shm"
 	assert_line "posix-mq root ? - ?"
 	assert_line "posix-sem root - ? ?"
 	assert_line "posix-shm root - - ?"
+	# The table for people says what that "?" means, under it (issue 23.7).
+	run --separate-stderr as_nobody ipcls -o kind,holders "${mine[@]}"
+	assert_success
+	assert_line --index -2 --partial "?: a process this user cannot look into"
+	run --separate-stderr as_nobody ipcls -n -o kind,holders "${mine[@]}"
+	refute_output --partial "cannot look into"
 	run --separate-stderr as_nobody ipcls --json "${mine[@]}"
 	assert_success
 	[ -z "$stderr" ]

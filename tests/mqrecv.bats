@@ -508,3 +508,62 @@ mqrecv: standard output: write error: No space left on device"
 	run mqrecv --json -k "$k"
 	assert_failure 2
 }
+
+@test "-W waits for the queue to appear (POSIX by inotify, System V key by a look every 10 ms); -T bounds it (issue 23.2)" {
+	local q k pid st=0
+	q=$(posix_name)
+	spawn mqrecv -W -T 30 "$q" > "$T/out"
+	pid=$!
+	wait_until 10 watching "$pid"
+	mqsend "$q" job1
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$T/out")" job1
+	k=$(sysv_key 1)
+	spawn mqrecv -W -T 30 -k "$k" > "$T/out"
+	pid=$!
+	kill -0 "$pid"
+	mqsend -k "$k" job2
+	st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$T/out")" job2
+	q=$(posix_name)
+	run mqrecv -W -T 100ms "$q"
+	assert_failure 124
+	assert_output "mqrecv: $q: no such message queue within 100ms"
+}
+
+@test "a reader that leaves early: the rest keep their order; status 1 under pipefail (issue 23.8)" {
+	local q
+	q=$(posix_name)
+	seq 10 | mqsend "$q"
+	run --separate-stderr bash -o pipefail -c 'mqrecv -f -n "$1" | { read -r a; read -r b; echo "$a $b"; }' sh "$q"
+	assert_failure 1
+	assert_output "1 2"
+	# Message 3 is still first, or was left unread in the pipe and is
+	# named as lost: never put back behind the others.
+	local lost=$stderr
+	run mqrecv -f -n -u "$q"
+	if [[ $lost == *"message 3 of this run"* ]]; then
+		assert_output "$(seq 4 10)"
+	else
+		assert_output "$(seq 3 10)"
+	fi
+	# Priorities order what is left as they order everything.
+	mqsend -p 1 "$q" low1 low2
+	mqsend -p 5 "$q" high1 high2
+	run --separate-stderr bash -o pipefail -c 'mqrecv -f -n "$1" | { read -r a; echo "$a"; }' sh "$q"
+	assert_failure 1
+	assert_output high1
+	lost=$stderr
+	run mqrecv -f -n -u "$q"
+	if [[ $lost == *"message 2 of this run"* ]]; then
+		assert_output "low1
+low2"
+	else
+		assert_output "high2
+low1
+low2"
+	fi
+}

@@ -404,3 +404,26 @@ four_by_four() {
 	assert_queue_length -i "$(cat "$T/id")" 1
 	ipcrm -q "$(cat "$T/id")"
 }
+
+@test "-W waits for an existing queue instead of making one; -T bounds it (issue 23.2)" {
+	local q pid st=0
+	q=$(posix_name)
+	spawn mqsend -W -T 30 "$q" hello
+	pid=$!
+	wait_until 10 watching "$pid"
+	[ ! -e "/dev/mqueue/${q#/}" ]
+	mqsend --max-msgs 3 "$q" first
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	run mqrecv -c 2 "$q"
+	assert_output "first
+hello"
+	local q2
+	q2=$(posix_name)
+	run mqsend -W -T 100ms "$q2" x
+	assert_failure 124
+	assert_output "mqsend: $q2: no such message queue within 100ms"
+	[ ! -e "/dev/mqueue/${q2#/}" ]
+	run mqsend -W -x "$q" x
+	assert_failure 2
+}

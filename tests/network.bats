@@ -141,7 +141,7 @@ same_as_in() {
 @test "sockpipe: tcp keepalive and user timeout by default, set by the options, 0 turns them off" {
 	mkfifo "$T/f"
 	exec 6<> "$T/f" # a writer that never ends: the connection stays up
-	spawn sockpipe -l --print-port tcp::0 < "$T/f" > "$T/port"
+	spawn sockpipe -l --print-port=1 tcp::0 < "$T/f" > "$T/port"
 	wait_until 10 grep -qE '^[0-9]+$' "$T/port"
 	local port
 	port=$(head -1 "$T/port")
@@ -155,7 +155,7 @@ same_as_in() {
 	assert_output --regexp 'timer:\(keepalive,[0-7][.0-9]*(sec|ms),'
 	# --keepalive 0: no probes on the client's side
 	kill "${BG_PIDS[1]}"
-	spawn sockpipe -l --print-port tcp::0 < "$T/f" > "$T/port2"
+	spawn sockpipe -l --print-port=1 tcp::0 < "$T/f" > "$T/port2"
 	wait_until 10 grep -qE '^[0-9]+$' "$T/port2"
 	port=$(head -1 "$T/port2")
 	spawn sockpipe --keepalive 0 "tcp:127.0.0.1:$port" < "$T/f"

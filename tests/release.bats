@@ -71,3 +71,16 @@ tools() {
 	[ ! -e "$T/p/share/man/man1/mqsend.1" ]
 	[ -x "$T/stage/usr/bin/mqsend" ]
 }
+
+# NEWS and the package description name every tool, and count them right.
+@test "NEWS and debian/control name every tool in TOOLS, and as many" {
+	local t n words=(zero one two three four five six seven eight nine ten eleven twelve
+		thirteen fourteen fifteen sixteen)
+	n=$(tools | wc -w)
+	grep -q "^  First release: ${words[n]} tools" "$TOP/NEWS"
+	for t in $(tools); do
+		grep -q "^  *- .*\b$t\b" "$TOP/debian/control" || { echo "debian/control: no $t"; false; }
+		sed -n '/^  First release/,/^\*/p' "$TOP/NEWS" | grep -q "\b$t\b" ||
+			{ echo "NEWS: no $t in the first release"; false; }
+	done
+}

@@ -290,3 +290,61 @@ s = sysv_ipc.Semaphore(int(sys.argv[1])); s.release(); s.release()' "$k"
 	assert_failure 1
 	assert_output --partial "the set has fewer semaphores than --all-of names"
 }
+
+@test "-W waits for an existing semaphore instead of making one; -T bounds it (issue 23.2)" {
+	local s pid st=0
+	s=$(posix_name)
+	spawn sempost -W -T 30 "$s"
+	pid=$!
+	wait_until 10 watching "$pid"
+	[ ! -e "/dev/shm/sem.${s#/}" ]
+	sempost -c 2 "$s"
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	run semwait -s "$s"
+	assert_line "value: 3"
+	s=$(posix_name)
+	run sempost -W -T 100ms "$s"
+	assert_failure 124
+	assert_output "sempost: $s: no such semaphore within 100ms"
+	[ ! -e "/dev/shm/sem.${s#/}" ]
+	run sempost -T 1 "$s"
+	assert_failure 2
+}
+
+@test "--init N makes a semaphore at N once, --set N sets it, 0 included, POSIX and System V (issue 23.5)" {
+	local s k
+	s=$(posix_name)
+	k=$(sysv_key 5)
+	for t in "$s" "-k $k"; do
+		# shellcheck disable=SC2086 # -k KEY is two words
+		{
+			sempost --init 3 $t
+			sempost --init 3 $t   # a re-run leaves it alone
+			run semwait -s $t
+			assert_line "value: 3"
+			sempost --set 1 $t
+			run semwait -s $t
+			assert_line "value: 1"
+			sempost --set 0 $t
+			run semwait -s $t
+			assert_line "value: 0"
+			semwait -s -u $t > /dev/null
+			sempost --init 0 $t   # a semaphore the waiter may start on
+			run semwait -n $t
+			assert_failure 124
+			sempost --set 2 $t
+			semwait -c 2 -n -u $t
+		}
+	done
+	run sempost --init 1 -c 2 "$s"
+	assert_failure 2
+	run sempost --init 1 --set 1 "$s"
+	assert_failure 2
+	run sempost --init 1 -E "$s"
+	assert_failure 2
+	run sempost --set 40000 -k "$k"
+	assert_failure 2
+	run semwait -s -k "$k"
+	assert_failure 1   # nothing made
+}

@@ -675,3 +675,26 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	assert_failure 124
 	assert_output --partial "the value is not 0 within 0"
 }
+
+@test "-W waits for the semaphore to appear, POSIX and System V; -T bounds both waits (issue 23.2)" {
+	local s k pid st=0
+	s=$(posix_name)
+	spawn semwait -W -T 30 "$s"
+	pid=$!
+	wait_until 10 watching "$pid"
+	sempost "$s"
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	k=$(sysv_key 1)
+	spawn semwait -W -T 30 -k "$k"
+	pid=$!
+	kill -0 "$pid"
+	sempost -k "$k"
+	st=0
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	s=$(posix_name)
+	run semwait -W -T 100ms "$s"
+	assert_failure 124
+	assert_output "semwait: $s: no such semaphore within 100ms"
+}

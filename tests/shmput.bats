@@ -138,7 +138,7 @@ stat_owner() {
 	k=$(sysv_key 3)
 	run shmput -k "$k" </dev/null
 	assert_failure 1
-	assert_output "shmput: key $(hex_key "$k"): the input is empty, and a System V segment cannot be"
+	assert_output "shmput: key $(hex_key "$k"): the input is empty, and a System V segment cannot be of size 0"
 }
 
 @test "a 256 MiB object round-trips through a pipe" {

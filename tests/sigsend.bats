@@ -429,7 +429,7 @@ Try 'sigsend --help'."
 	assert_failure 2
 	run sigsend -T 1 1
 	assert_failure 2
-	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait or --kill-after too"
+	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait, --wait-exist or --kill-after too"
 	run sigsend
 	assert_failure 2
 	assert_line --index 0 "sigsend: no process given: name a PID, -p FILE or -g PGID"
@@ -590,5 +590,25 @@ sigsend: process $pid: still running after 100ms; sending KILL"
 	waitst "$pid"
 	assert_equal "$STATUS" 143
 	run sigsend -T 1 1
+	assert_failure 2
+}
+
+@test "-W waits for a -p pidfile to appear; -T bounds it (issue 23.2)" {
+	local pid st=0
+	spawn sigsend -W -T 30 -s USR1 -p "$T/w.pid"
+	pid=$!
+	wait_until 10 watching "$pid"
+	spawn sigrecv -c 1 -p "$T/w.pid" USR1 > "$T/got"
+	local rx=$!
+	wait "$pid" || st=$?
+	assert_equal "$st" 0
+	st=0
+	wait "$rx" || st=$?
+	assert_equal "$st" 0
+	grep -q '^USR1 ' "$T/got"
+	run sigsend -W -T 100ms -p "$T/none.pid"
+	assert_failure 124
+	assert_output "sigsend: $T/none.pid: no pidfile within 100ms"
+	run sigsend -W 1
 	assert_failure 2
 }

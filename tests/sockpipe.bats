@@ -16,7 +16,7 @@ port_of() {
 # An echo server on ADDRESS (sockpipe -lk -e cat); a tcp one's port in $T/port.
 echo_server() {
 	local pp=()
-	[[ $1 == tcp* ]] && pp=(--print-port)
+	[[ $1 == tcp* ]] && pp=(--print-port=1)
 	spawn sockpipe -lke "${pp[@]}" "$@" -- cat > "$T/port"
 }
 
@@ -186,7 +186,7 @@ done"
 @test "end of stream: a listener sends all of stdin to a client whose stdin is empty" {
 	seq 1 1000000 > "$T/lines"
 	# stdin a pipe, as in the report
-	spawn sockpipe -l --print-port tcp::0 < <(cat "$T/lines") > "$T/port"
+	spawn sockpipe -l --print-port=1 tcp::0 < <(cat "$T/lines") > "$T/port"
 	local port
 	port=$(port_of "$T/port")
 	run sh -c "sockpipe tcp:127.0.0.1:$port < /dev/null > '$T/got'"
@@ -301,7 +301,7 @@ done"
 
 @test "-e: the command gets the peer in the UCSPI variables" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
-	spawn sockpipe -lke --print-port tcp::0 -- \
+	spawn sockpipe -lke --print-port=1 tcp::0 -- \
 		sh -c 'echo "$PROTO $TCPREMOTEIP $TCPLOCALIP $TCPLOCALPORT"; echo "$TCPREMOTEPORT"' > "$T/port"
 	local port
 	port=$(port_of "$T/port")
@@ -325,7 +325,7 @@ done"
 	wait_until 5 grep -q 'bytes received' "$T/err"
 	run cat "$T/err"
 	assert_output --regexp "^sockpipe: unix:$T/s: pid [0-9]+: 6 bytes received, ended by the end of its stream\$"
-	spawn sockpipe -lke -v --print-port tcp::0 -- cat > "$T/port" 2> "$T/err2"
+	spawn sockpipe -lke -v --print-port=1 tcp::0 -- cat > "$T/port" 2> "$T/err2"
 	local port
 	port=$(port_of "$T/port")
 	run sockpipe -v "tcp:127.0.0.1:$port" <<<"abc"
@@ -363,7 +363,7 @@ done"
 }
 
 @test "udp -l locks onto its first sender" {
-	spawn sockpipe -l --print-port udp::0 < /dev/null > "$T/out"
+	spawn sockpipe -l --print-port=1 udp::0 < /dev/null > "$T/out"
 	local port
 	port=$(port_of "$T/out")
 	mkfifo "$T/in"
@@ -386,7 +386,7 @@ a2"
 
 @test "udp over IPv6: a datagram takes at most 65527 bytes" {
 	need_ipv6_loopback
-	spawn sockpipe -lk --print-port 'udp:[::1]:0' > "$T/out"
+	spawn sockpipe -lk --print-port=1 'udp:[::1]:0' > "$T/out"
 	local port
 	port=$(port_of "$T/out")
 	run sockpipe -q -a "udp:[::1]:$port" < <(head -c 65600 /dev/zero)
@@ -455,7 +455,7 @@ a2"
 
 @test "-R with -T: -T bounds the whole wait (124), retries back off" {
 	local port
-	port=$(sockpipe -l --print-port -T 0.01 tcp::0 | head -1)
+	port=$(sockpipe -l --print-port=1 -T 0.01 tcp::0 | head -1)
 	# (LeakSanitizer cannot run under ptrace: off for sanitizer builds)
 	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
 		sockpipe -R 3 -T 0.5 "tcp:127.0.0.1:$port" < /dev/null
@@ -533,7 +533,7 @@ a2"
 }
 
 @test "udp: one record per datagram, boundaries kept; too big is refused" {
-	spawn sockpipe -lk --print-port udp::0 > "$T/out"
+	spawn sockpipe -lk --print-port=1 udp::0 > "$T/out"
 	local port
 	port=$(port_of "$T/out")
 	printf 'a b\n\nccc' | sockpipe -q "udp:127.0.0.1:$port"
@@ -550,7 +550,7 @@ ccc"
 
 @test "udp -l answers the first sender" {
 	printf 'pong\n' > "$T/in"
-	spawn sockpipe -l --print-port -r udp::0 < "$T/in" > "$T/out"
+	spawn sockpipe -l --print-port=1 -r udp::0 < "$T/in" > "$T/out"
 	local port
 	port=$(port_of "$T/out")
 	run timeout 10 sockpipe -i 1 "udp:127.0.0.1:$port" <<<"ping"
@@ -628,7 +628,7 @@ ccc"
 }
 
 @test "errors: refused, unknown host, address in use" {
-	spawn sockpipe -l --print-port tcp::0 > "$T/port"
+	spawn sockpipe -l --print-port=1 tcp::0 > "$T/port"
 	local port
 	port=$(port_of "$T/port")
 	run sockpipe -l "tcp::$port"
@@ -677,6 +677,14 @@ ccc"
 	local st=0
 	wait "$server" || st=$?
 	assert_equal "$st" 3
+}
+
+@test "--exec: a failure before the command runs is 125, as timeout(1)'s" {
+	run sockpipe -le "unix:$T/no/such/dir/s" -- cat
+	assert_failure 125
+	assert_output --partial "sockpipe: unix:$T/no/such/dir/s: "
+	run sockpipe -lke "unix:$T/no/s" -- cat
+	assert_failure 125
 }
 
 @test "standard output errors: /dev/full and a closed pipe" {
@@ -740,7 +748,7 @@ ccc"
 	assert_output "nc unix"
 	# A sockpipe server sending a file once; nc receives it all.
 	seq 100000 > "$T/file"
-	spawn sockpipe -l --print-port tcp::0 < "$T/file" > "$T/p2"
+	spawn sockpipe -l --print-port=1 tcp::0 < "$T/file" > "$T/p2"
 	nc 127.0.0.1 "$(port_of "$T/p2")" < /dev/null > "$T/got"
 	cmp "$T/file" "$T/got"
 }
@@ -819,7 +827,7 @@ no newline"
 	for i in 1 2 3; do
 		rm -f "$T/port" "$T/got"
 		# shellcheck disable=SC2016 # expanded by the command's shell
-		spawn sockpipe -le --print-port tcp::0 -- \
+		spawn sockpipe -le --print-port=1 tcp::0 -- \
 			sh -c 'head -c 64M /dev/zero & cat > "$0"; kill $! 2>/dev/null; true' "$T/got" > "$T/port"
 		local server=$!
 		port=$(port_of "$T/port")
@@ -841,7 +849,7 @@ no newline"
 
 @test "a reader of standard output that leaves with data unread is an error" {
 	head -c 900000 /dev/zero > "$T/data"
-	spawn sockpipe -l --print-port tcp::0 < "$T/data" > "$T/port"
+	spawn sockpipe -l --print-port=1 tcp::0 < "$T/data" > "$T/port"
 	local port
 	port=$(port_of "$T/port")
 	# head leaves; sleep holds the pipe open a while without reading
@@ -931,7 +939,7 @@ no newline"
 @test "tcp:*:PORT listens on every address, IPv4 and IPv6" {
 	run sockpipe -l -T 0.01 'tcp:[::1]:0'
 	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
-	spawn sockpipe -lke --print-port 'tcp:*:0' -- cat > "$T/port"
+	spawn sockpipe -lke --print-port=1 'tcp:*:0' -- cat > "$T/port"
 	local port
 	port=$(port_of "$T/port")
 	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
@@ -966,4 +974,29 @@ no newline"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sh -c "{ head -c 200000 /dev/zero | tr '\\0' a; cat '$T/in'; } | sockpipe 'unix:$T/s'"
 	wait_until 10 sh -c "test \$(wc -c < '$T/log') -ge 131071"
+}
+
+@test "--print-port writes to standard error, or to the descriptor named, never into the data (issue 23.6)" {
+	printf 'data\n' > "$T/in"
+	timeout 20 sockpipe -l --print-port tcp::0 < "$T/in" > "$T/out" 2> "$T/err" &
+	local server=$! port st=0
+	port=$(port_of "$T/err")
+	timeout 10 sockpipe "tcp:127.0.0.1:$port" < /dev/null > "$T/got"
+	wait "$server" || st=$?
+	assert_equal "$st" 0
+	assert_equal "$(cat "$T/got")" data
+	[ ! -s "$T/out" ]
+	# --print-port=3: a FIFO read at once, no polling; closed once written.
+	mkfifo "$T/fifo"
+	timeout 20 sockpipe -l --print-port=3 tcp::0 < "$T/in" > "$T/out" 3> "$T/fifo" &
+	server=$!
+	read -r -t 10 port < "$T/fifo"
+	[[ $port =~ ^[0-9]+$ ]]
+	timeout 10 sockpipe "tcp:127.0.0.1:$port" < /dev/null > "$T/got"
+	wait "$server"
+	assert_equal "$(cat "$T/got")" data
+	[ ! -s "$T/out" ]
+	run sockpipe -l --print-port=9 tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --print-port: 9 is not an open file descriptor"
 }

@@ -106,3 +106,26 @@ tools() {
 	run ipc_snapshot
 	assert_line --regexp "^sysv-m $(printf '0x%08x' "$(sysv_key 1)") [0-9]+$"
 }
+
+# A quoting macro (Ql, Dq, Qq) runs to the end of its line, so a second
+# one on the line nests inside the first: ('USR1, 'RTMIN+2'').
+@test "man pages: no quote nested in another" {
+	local top=$BATS_TEST_DIRNAME/.. page bad=()
+	for page in "$top"/man/*.[1-8]; do
+		while IFS= read -r line; do
+			bad+=("${page##*/}: $line")
+		done < <(mandoc -Tutf8 "$page" | col -b | grep -E "’’|‘[^’]*‘|[^ (]\"\"")
+	done
+	[ "${#bad[@]}" -eq 0 ] || { printf '%s\n' "${bad[@]}"; false; }
+}
+
+# make demo shows what it says: its parts succeed, the two workers share
+# the jobs, and no job-control noise ("Killed") gets in (issue 23.7).
+@test "make demo: every part succeeds, both workers take jobs, no stray Killed line" {
+	run timeout 120 bash "$BATS_TEST_DIRNAME/../demo/run" "$IPCUTILS_BIN"
+	assert_success
+	refute_output --partial "(exit status"
+	refute_output --partial "Killed"
+	assert_line --regexp '^worker a: job [0-9]+$'
+	assert_line --regexp '^worker b: job [0-9]+$'
+}

@@ -67,7 +67,7 @@ head -c "$size" /dev/zero | "${send[@]}"
 wait "$!"
 XFER
 # A port the system found free, for every TCP run.
-port=$(sockpipe -l --print-port -T 0.01 tcp::0 2>/dev/null | head -1)
+port=$(sockpipe -l --print-port=1 -T 0.01 tcp::0 2>/dev/null | head -1)
 for kind in unix tcp; do
 	args=()
 	have socat && args+=("socat -u" "bash $xfer socat $kind $size $port")

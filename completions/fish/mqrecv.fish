@@ -20,3 +20,4 @@ complete -c mqrecv -s T -l timeout -x -a '100ms 1s 10s 1m' -d 'wait at most DURA
 complete -c mqrecv -s t -l type -x -d 'System V message type'
 complete -c mqrecv -s u -l unlink -d 'remove the queue after receiving'
 complete -c mqrecv -s V -l version -d 'output version information and exit'
+complete -c mqrecv -s W -l wait-exist -d 'wait for the queue to exist'

@@ -20,3 +20,4 @@ complete -c mqsend -s T -l timeout -x -a '100ms 1s 10s 1m' -d 'wait at most DURA
 complete -c mqsend -s t -l type -x -d 'System V message type'
 complete -c mqsend -s x -l exclusive -d 'fail if the queue exists'
 complete -c mqsend -s V -l version -d 'output version information and exit'
+complete -c mqsend -s W -l wait-exist -d 'wait for the queue to exist instead of making it'

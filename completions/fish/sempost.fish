@@ -12,4 +12,8 @@ complete -c sempost -s i -l id -x -a '(ipcs -s 2>/dev/null | awk \'$1 ~ /^0x/ { 
 complete -c sempost -s k -l key -x -a '(ipcs -s 2>/dev/null | awk \'$1 ~ /^0x/ && $1 != "0x00000000" { print $1 }\')' -d 'System V set by key'
 complete -c sempost -s m -l mode -x -a '600 640 660' -d 'permissions of a new semaphore'
 complete -c sempost -s V -l version -d 'output version information and exit'
+complete -c sempost -s T -l timeout -x -d 'with -W, wait at most DURATION'
+complete -c sempost -s W -l wait-exist -d 'wait for the semaphore to exist instead of making it'
 complete -c sempost -s x -l exclusive -d 'fail if the semaphore exists'
+complete -c sempost -l init -x -d 'post nothing: make a missing semaphore with N permits'
+complete -c sempost -l set -x -d 'post nothing: set the value to N'

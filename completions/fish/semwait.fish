@@ -19,4 +19,5 @@ complete -c semwait -n 'not __semwait_after_dashdash' -s s -l stat -d 'print the
 complete -c semwait -n 'not __semwait_after_dashdash' -s T -l timeout -x -a '100ms 1s 10s 1m' -d 'wait at most DURATION'
 complete -c semwait -n 'not __semwait_after_dashdash' -s u -l unlink -d 'remove the semaphore afterwards'
 complete -c semwait -n 'not __semwait_after_dashdash' -s V -l version -d 'output version information and exit'
+complete -c semwait -n 'not __semwait_after_dashdash' -s W -l wait-exist -d 'wait for the semaphore to exist'
 complete -c semwait -n 'not __semwait_after_dashdash' -s z -l zero -d 'System V: wait until the value is 0'
