@@ -155,8 +155,9 @@ run_example() {
 }
 
 # examples_of FILE...: extract and run the examples of man/FILE (or of
-# README.md), four at a time (each has its namespaces and directory, and
-# mostly waits); fails naming each example that failed and how. The pages
+# README.md), two at a time (each has its namespaces and directory, and
+# mostly waits; more at once, with the suite's other files, passed root's
+# RLIMIT_MSGQUEUE, which every IPC namespace shares); fails naming each example that failed and how. The pages
 # are spread over several tests, so that no one test runs them all.
 examples_of() {
 	local top=$BATS_TEST_DIRNAME/.. f ex why bad=() n=0 running=0 list=() pids=()
@@ -177,13 +178,13 @@ examples_of() {
 		run_example "$ex" > "$T/ex/$ex.why" &
 		pids+=("$!")
 		running=$((running + 1))
-		if [ "$running" -ge 4 ]; then
-			wait -n "${pids[@]}" || true
+		if [ "$running" -ge 2 ]; then
+			wait -n "${pids[@]}" 2>/dev/null || true
 			running=$((running - 1))
 		fi
 	done
 	for ex in "${pids[@]}"; do
-		wait "$ex" || true
+		wait "$ex" 2>/dev/null || true
 	done
 	for ex in "${list[@]}"; do
 		why=$(cat "$T/ex/$ex.why")
