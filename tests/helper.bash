@@ -41,10 +41,24 @@ ipc_setup() {
 	IPC_NAME_PREFIX=${IPCUT_PREFIX%-} IPC_KEY_BASE=$IPCUT_KEYBASE
 }
 
+# kill_tree PID: PID and everything it started, stopped first so that it
+# starts nothing more. Killing only the PID spawn gave left the rest of a
+# `spawn bash -c 'yes | mqsend Q'` running under init: an mqsend blocked
+# on its full, already unlinked queue held 80 KiB of root's
+# RLIMIT_MSGQUEUE each, until no test could make a queue.
+kill_tree() {
+	local child
+	kill -STOP "$1" 2>/dev/null || return 0
+	for child in $(pgrep -P "$1"); do
+		kill_tree "$child"
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
 ipc_teardown() {
 	local pid key
 	for pid in "${BG_PIDS[@]}"; do
-		kill -KILL "$pid" 2>/dev/null
+		kill_tree "$pid"
 		wait "$pid" 2>/dev/null
 	done
 	rm -f /dev/shm/"$IPCUT_PREFIX"* /dev/shm/sem."$IPCUT_PREFIX"* /dev/mqueue/"$IPCUT_PREFIX"*
