@@ -33,6 +33,7 @@ struct index {
 	unsigned *attaches;   /* System V maps entries seen, per object */
 	struct ipc_list *l;
 	pid_t pid;            /* the process being scanned */
+	bool other_ipc_ns;    /* it lives in another IPC namespace */
 	char comm[16];        /* its command, once read */
 	char *buf;            /* a maps file */
 	size_t cap;
@@ -158,6 +159,9 @@ static void maps_line(struct index *x, const char *p, const char *end)
 	struct ipc_obj *o;
 
 	if (!holders_maps_entry(p, end, &e))
+		return;
+	/* Another IPC namespace's shmid N is another segment than ours. */
+	if (e.sysv && x->other_ipc_ns)
 		return;
 	o = find(x, e.sysv ? SYSV_DEV : e.dev, e.ino);
 	if (!o)
@@ -387,6 +391,8 @@ void holders_scan(struct ipc_list *l)
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
 
+	struct stat own_ns = { 0 };
+	stat("/proc/self/ns/ipc", &own_ns);
 	dir_of("/dev/shm", fp.shm, &fp.shm_dev);
 	dir_of("/dev/mqueue", fp.mq, &fp.mq_dev);
 	build(&x, l);
@@ -401,6 +407,9 @@ void holders_scan(struct ipc_list *l)
 			continue;
 		x.pid = (pid_t)pid;
 		x.comm[0] = '\0';
+		struct stat ns;
+		x.other_ipc_ns = fstatat(piddir, "ns/ipc", &ns, 0) == 0 && own_ns.st_ino != 0 &&
+				 (ns.st_ino != own_ns.st_ino || ns.st_dev != own_ns.st_dev);
 		if (!scan_process(&x, piddir, &fp))
 			unreadable++;
 		close(piddir);

@@ -644,7 +644,7 @@ print("ok")
 		shmput -k 0x17 <<<old
 		made=$(date +%s)
 		wait_until 10 sh -c "test \$(date +%s) -gt $made"
-		strace -o st -e trace=shmctl -e inject=shmctl:delay_enter=5000000 \
+		ASAN_OPTIONS=detect_leaks=0 strace -f --seccomp-bpf -o st -e trace=shmctl -e inject=shmctl:delay_enter=5000000 \
 			ipcls -d -r -n -o id -k 0x17 > out 2>&1 &
 		s=$!
 		wait_until 10 grep -qs shmctl st

@@ -538,11 +538,13 @@ mqrecv: standard output: write error: No space left on device"
 	local q
 	q=$(posix_name)
 	seq 10 | mqsend "$q"
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	run --separate-stderr bash -o pipefail -c 'mqrecv -f -n "$1" | { read -r a; read -r b; echo "$a $b"; }' sh "$q"
 	assert_failure 1
 	assert_output "1 2"
 	# Message 3 is still first, or was left unread in the pipe and is
 	# named as lost: never put back behind the others.
+	# shellcheck disable=SC2154 # run --separate-stderr sets it
 	local lost=$stderr
 	run mqrecv -f -n -u "$q"
 	if [[ $lost == *"message 3 of this run"* ]]; then
@@ -553,6 +555,7 @@ mqrecv: standard output: write error: No space left on device"
 	# Priorities order what is left as they order everything.
 	mqsend -p 1 "$q" low1 low2
 	mqsend -p 5 "$q" high1 high2
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	run --separate-stderr bash -o pipefail -c 'mqrecv -f -n "$1" | { read -r a; echo "$a"; }' sh "$q"
 	assert_failure 1
 	assert_output high1
