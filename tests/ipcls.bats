@@ -607,6 +607,18 @@ theirs"
 ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--force removes it)"
 }
 
+@test "ipcls: a process attached to shmid 0 of another IPC namespace is no holder of ours" {
+	need_root
+	# shellcheck disable=SC2016 # the namespace's shell expands them
+	run in_ns '
+		unshare --ipc sh -c "echo y | shmput -k 0x16 && exec ipchold sysv:0 > inner" &
+		wait_until 10 grep -qs ready inner
+		shmput -k 0x15 <<<x
+		ipcls -r -n -o id,nattch,holders -k 0x15'
+	assert_success
+	assert_output "0 0 -"
+}
+
 @test "ipcls: invalid UTF-8 in JSON round-trips as \\udcXX; the table escapes C1 and bidi controls (issue 25.16)" {
 	p=/$IPCUT_PREFIX
 	for b in '\xed\xa0\x80' '\xe0\x80\x80' '\xf4\x90\x80\x80' '\xff\xa1\xa1' '\xc3\xbf' '\xc2\x9b' '\xe2\x80\xae' 'ok'; do
