@@ -114,6 +114,7 @@ struct opts {
 	size_t ntargets;
 	time_t now;
 	bool procs_hidden;       /* /proc does not show every process */
+	int64_t undo_since;      /* see struct ipc_list */
 };
 
 /* o->targets has room for one per argument. */
@@ -271,7 +272,8 @@ static bool stale(const struct opts *o, const struct ipc_obj *x)
 	if (holders_apply(x->kind) && o->procs_hidden &&
 	    !(x->kind == OBJ_SYSV_SHM && x->holders_known))
 		return false;
-	if (x->kind == OBJ_SYSV_SEM && (x->waiters != 0 || sem_user_alive(x)))
+	if (x->kind == OBJ_SYSV_SEM && (x->waiters != 0 || sem_user_alive(x) ||
+					 (x->optime > 0 && o->undo_since <= (int64_t)x->optime)))
 		return false;
 	return (int64_t)(o->now - used) * NS_PER_SEC >= idle;
 }
@@ -470,6 +472,7 @@ int main(int argc, char **argv)
 	if (need_holders(&o))
 		holders_scan(&l);
 	o.procs_hidden = l.procs_hidden;
+	o.undo_since = l.undo_since;
 
 	struct ipc_obj **v = xreallocarray(NULL, l.n + 1, sizeof *v);
 	size_t n = 0;

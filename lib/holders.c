@@ -14,9 +14,12 @@
 #include "alloc.h"
 #include "diag.h"
 #include "holders.h"
+#include "proc.h"
 
-/* kcmp(2): are two processes' descriptor tables one? (linux/kcmp.h) */
+/* kcmp(2): are two processes' descriptor tables, or System V undo
+ * lists, one? (linux/kcmp.h) */
 #define KCMP_FILES 2
+#define KCMP_SYSVSEM 6
 
 /* System V segments are keyed by shmid under this device number. */
 #define SYSV_DEV ((dev_t)-1)
@@ -348,6 +351,47 @@ static bool scan_process(struct index *x, int piddir, const struct fdpaths *fp)
 	return ok;
 }
 
+/* The system's boot time in seconds since the epoch (/proc/stat btime), or 0. */
+static time_t boot_time(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	long long t = 0;
+	FILE *f = fopen("/proc/stat", "re");
+
+	while (f && getline(&line, &cap, f) > 0 && sscanf(line, "btime %lld", &t) != 1)
+		;
+	free(line);
+	if (f)
+		fclose(f);
+	return (time_t)t;
+}
+
+/*
+ * May process pid hold System V permits under SEM_UNDO? This process has
+ * no undo list (ipcls never asks for SEM_UNDO), so kcmp(2) finds pid's
+ * list the same as ours only when pid has none either. One that has a
+ * list, or that kcmp may not compare (another user's, or no kcmp), may
+ * hold permits of any set it operated on since it started: the earliest
+ * such start goes to l->undo_since.
+ */
+static void undo_user(struct ipc_list *l, pid_t self, pid_t pid, time_t boot)
+{
+	long r = -1;
+	uint64_t start;
+	long hz = sysconf(_SC_CLK_TCK);
+
+#ifdef SYS_kcmp
+	r = syscall(SYS_kcmp, self, pid, KCMP_SYSVSEM, 0, 0);
+#endif
+	if (r == 0 || (r < 0 && errno == ESRCH))
+		return;
+	time_t t = proc_start_time(pid, &start) == 0 && boot > 0 && hz > 0
+			   ? boot + (time_t)(start / (uint64_t)hz) : 0;
+	if ((int64_t)t < l->undo_since)
+		l->undo_since = t;
+}
+
 /*
  * Can /proc hide processes from this one? It can when it is not the /proc
  * of the first PID namespace (the processes of the namespaces above are
@@ -397,6 +441,8 @@ void holders_scan(struct ipc_list *l)
 	dir_of("/dev/mqueue", fp.mq, &fp.mq_dev);
 	build(&x, l);
 	l->procs_hidden = proc_hides();
+	l->undo_since = INT64_MAX;
+	time_t boot = boot_time();
 	while (proc && (e = readdir(proc))) {
 		char *end;
 		long pid = strtol(e->d_name, &end, 10);
@@ -412,12 +458,16 @@ void holders_scan(struct ipc_list *l)
 				 (ns.st_ino != own_ns.st_ino || ns.st_dev != own_ns.st_dev);
 		if (!scan_process(&x, piddir, &fp))
 			unreadable++;
+		if (!x.other_ipc_ns)
+			undo_user(l, self, (pid_t)pid, boot);
 		close(piddir);
 	}
 	if (proc)
 		closedir(proc);
-	if (!proc || l->procs_hidden)
+	if (!proc || l->procs_hidden) {
 		unreadable++;
+		l->undo_since = 0;
+	}
 	mark_known(&x, unreadable);
 	free(x.s);
 	free(x.attaches);

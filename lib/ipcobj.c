@@ -184,6 +184,7 @@ static void sysv_line(struct ipc_list *l, enum obj_kind kind, const char *line)
 		o->uid = (uid_t)v[4], o->gid = (gid_t)v[5], o->cuid = (uid_t)v[6];
 		o->changed = (time_t)v[9];
 		o->used = latest(v[8], v[9]);
+		o->optime = (time_t)v[8];
 		sem_values(o);
 	}
 }

@@ -44,6 +44,7 @@ struct ipc_obj {
 	long waiters;            /* System V: processes waiting on the set; -1 unknown */
 	time_t changed;          /* last change the kernel records */
 	time_t used;             /* last use it records (attach, send, op) */
+	time_t optime;           /* System V semaphore set: its last semop, or 0 */
 	pid_t cpid, lpid;        /* creator, last user; 0 if none or unknown */
 	long nattch;             /* System V shm attachments; else -1 */
 	dev_t dev;               /* POSIX: the file's device and inode */
@@ -60,6 +61,9 @@ struct ipc_list {
 	bool mq_foreign;         /* /dev/mqueue is another IPC namespace's: not listed */
 	int shm_errno;           /* why /dev/shm cannot be read, or 0 */
 	bool procs_hidden;       /* holders_scan: /proc does not show every process */
+	int64_t undo_since;      /* holders_scan: the earliest start of a process
+				    that may hold System V permits under SEM_UNDO
+				    (INT64_MAX: none; 0: unknown) */
 };
 
 /* Read the objects of the kinds in mask (bit 1 << OBJ_...) into l. */

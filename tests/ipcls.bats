@@ -518,9 +518,20 @@ $body" in_ns "$@"
 		wait_until 10 grep -qs ready ready
 		/usr/bin/python3 "$1" "$id" 0 1
 		ipcls -d --stale --idle 0 -r -n -o id -i "$id"
-		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id' "$T/semop.py"
+		# A permit taken under SEM_UNDO by a live process that was not
+		# the last to use its semaphore: kcmp shows it has an undo list.
+		id2=$(ipcmk -S 1 -p 600 | sed "s/.* //")
+		/usr/bin/python3 "$1" "$id2" 0 2
+		/usr/bin/python3 "$1" "$id2" 0 -1 hold > ready2 &
+		wait_until 10 grep -qs ready ready2
+		/usr/bin/python3 "$1" "$id2" 0 1
+		ipcls -d --stale --idle 0 -r -n -o id -i "$id2"
+		# A set no process ever operated on holds no permit: stale.
+		id3=$(ipcmk -S 1 -p 600 | sed "s/.* //")
+		ipcls -d --stale --idle 0 -r -n -o id -i "$id3" | sed "s/^/removed /"
+		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id $id2' "$T/semop.py"
 	assert_success
-	assert_output --regexp '^left: ([0-9]+) ([0-9]+) of \1 \2$'
+	assert_output --regexp '^removed [0-9]+'$'\n''left: ([0-9]+) ([0-9]+) ([0-9]+) of \1 \2 \3$'
 }
 
 @test "ipcls: /dev/mqueue of another IPC namespace is not listed nor acted on (issue 25.12)" {
