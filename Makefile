@@ -106,7 +106,7 @@ demo: all
 	@bash demo/run $(O)
 
 bench: all
-	@QUICK=$(QUICK) bash bench/run $(O)
+	@QUICK=$(QUICK) CASE='$(CASE)' bash bench/run $(O)
 
 bench-deps:
 	apt-get install -y socat netcat-openbsd hyperfine vde2 parallel iperf3 ncat ucspi-tcp

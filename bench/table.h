@@ -28,7 +28,11 @@ static void fmt_ns(char *buf, size_t n, int64_t ns)
 		snprintf(buf, n, "%.3f s", ns / 1e9);
 }
 
-/* Sorts each ns[i] (runs samples) and prints one row per command. */
+/*
+ * Sorts each ns[i] (runs samples) and prints one row per command. A
+ * negative sample marks a command that failed (a relay that lost data):
+ * its row says so and gives no time, and no ratio is taken against it.
+ */
 static void print_table(const char *name, int ncmd, const char *const label[],
 			int64_t *const ns[], int runs)
 {
@@ -41,13 +45,20 @@ static void print_table(const char *name, int ncmd, const char *const label[],
 		int b = runs >= 10 ? runs - 1 - runs / 10 : runs - 1;
 
 		qsort(t, (size_t)runs, sizeof *t, cmp64);
+		if (t[0] < 0) {
+			printf("%-18s %-34s %10s\n", i == 0 ? name : "", label[i], "FAILED");
+			continue;
+		}
 		int64_t m = t[runs / 2];
 		if (i == 0)
 			first = m;
 		fmt_ns(med, sizeof med, m);
 		fmt_ns(lo, sizeof lo, t[a]);
 		fmt_ns(hi, sizeof hi, t[b]);
-		snprintf(ratio, sizeof ratio, "%.2f", first ? (double)m / (double)first : 0);
+		if (first)
+			snprintf(ratio, sizeof ratio, "%.2f", (double)m / (double)first);
+		else
+			snprintf(ratio, sizeof ratio, "-");
 		printf("%-18s %-34s %10s  %10s .. %-10s %6s\n", i == 0 ? name : "",
 		       label[i], med, lo, hi, ratio);
 	}

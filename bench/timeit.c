@@ -12,6 +12,8 @@
  * faster. A CMD with no shell syntax is run with execvp, split on blanks,
  * so start-up times are not a shell's; any other CMD runs under sh -c.
  * Its stdout and stdin are /dev/null unless it redirects them itself.
+ * A command that exits non-zero is not run again: its row says FAILED,
+ * the others are still timed, and timeit exits 1.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -54,6 +56,7 @@ static void split(struct cmd *c)
 	c->argv[3] = NULL;
 }
 
+/* The wall time of one run of c, or -1 if it failed (said on stderr). */
 static int64_t run(struct cmd *c)
 {
 	int64_t t0 = now_ns();
@@ -71,15 +74,17 @@ static int64_t run(struct cmd *c)
 	if (waitpid(pid, &st, 0) < 0)
 		die(1, "waitpid:");
 	int64_t t = now_ns() - t0;
-	if (exit_status_of(st) != 0)
-		die(1, "%s: exited with status %d: %s", c->label, exit_status_of(st), c->text);
+	if (exit_status_of(st) != 0) {
+		warn("%s: exited with status %d: %s", c->label, exit_status_of(st), c->text);
+		return -1;
+	}
 	return t;
 }
 
 int main(int argc, char **argv)
 {
 	struct cmd cmds[MAXCMD];
-	int runs = 10, ncmd = 0, opt;
+	int runs = 10, ncmd = 0, opt, failed = 0;
 
 	tool_init("timeit");
 	while ((opt = getopt(argc, argv, "+n:")) != -1) {
@@ -97,8 +102,14 @@ int main(int argc, char **argv)
 		cmds[ncmd].ns = calloc((size_t)runs, sizeof(int64_t));
 	}
 	for (int r = 0; r < runs; r++)
-		for (int i = 0; i < ncmd; i++)
-			cmds[i].ns[r] = run(&cmds[i]);
+		for (int i = 0; i < ncmd; i++) {
+			if (r > 0 && cmds[i].ns[0] < 0)
+				cmds[i].ns[r] = -1;
+			else if ((cmds[i].ns[r] = run(&cmds[i])) < 0) {
+				cmds[i].ns[0] = -1;
+				failed = 1;
+			}
+		}
 	const char *label[MAXCMD];
 	int64_t *ns[MAXCMD];
 	for (int i = 0; i < ncmd; i++) {
@@ -106,5 +117,5 @@ int main(int argc, char **argv)
 		ns[i] = cmds[i].ns;
 	}
 	print_table(argv[0], ncmd, label, ns, runs);
-	return 0;
+	return failed;
 }

@@ -108,6 +108,42 @@ same_as_in() {
 	assert_output --regexp 'counter packets [1-9][0-9]* '
 }
 
+# netem on both ends of the link ($1: its options), or skip where the
+# kernel has no netem (CONFIG_NET_SCH_NETEM): tc says the kind is unknown.
+add_netem() {
+	if ! in_a tc qdisc add dev va root netem "$@" 2> "$T/tc.err"; then
+		grep -q 'qdisc kind is unknown' "$T/tc.err" &&
+			skip "this kernel has no netem (sch_netem): tc: $(<"$T/tc.err")"
+		cat "$T/tc.err" >&2
+		return 1
+	fi
+	in_b tc qdisc add dev vb root netem "$@"
+}
+
+@test "bridge: 50 ms each way and 1% loss (netem): 2,000 arrive exactly once, within --user-timeout 3" {
+	make_link
+	add_netem delay 50ms loss 1%
+	local qa qb
+	qa=$(posix_name)
+	qb=$(posix_name)
+	make_messages 2000 > "$T/in"
+	spawn mqsend --netstring "$qa" < "$T/in"
+	wait_until 10 test -e "/dev/mqueue$qa"
+	# a user timeout far above the 100 ms round trip, a keepalive below it
+	bridge "$qa" "$qb" "--keepalive 1 --user-timeout 3"
+	mqrecv --netstring -T 20 -c 2000 "$qb" > "$T/out"
+	same_as_in "$T/out"
+	run mqrecv -n "$qb"
+	assert_failure 124
+	# the delay was on the path: the connection never saw a round trip under 100 ms
+	run in_a ss -tniH state established dst "$B_ADDR"
+	assert_output --regexp 'minrtt:'
+	[[ $output =~ minrtt:([0-9.]+) ]]
+	echo "minrtt ${BASH_REMATCH[1]} ms"
+	awk -v r="${BASH_REMATCH[1]}" 'BEGIN { exit !(r >= 100) }'
+	[ ! -s "$T/a.err" ] && [ ! -s "$T/b.err" ]
+}
+
 @test "bridge: the link cut mid-transfer ends both sides within --user-timeout, the gap counted" {
 	make_link
 	local qa qb
