@@ -113,7 +113,7 @@ static void plumb(const struct opts *o, struct plumbing *pl)
 		if (i == o->pty) {
 			int m, s;
 			if (pty_open(&m, &s) < 0 || (to[i] = fcntl(m, F_DUPFD_CLOEXEC, 3)) < 0)
-				die(EXIT_CANNOT, "pseudo-terminal:");
+				die(EXIT_CANNOT, "cannot open a pseudo-terminal:");
 			pl->in[i] = pl->out[i] = s;
 			from[i] = m;
 			continue;

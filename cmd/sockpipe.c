@@ -121,12 +121,12 @@ static int listen_mode(struct sockpipe_opts *o)
 	if (o->exec)
 		return sockserve_run(lfd, o);
 	if (fd_nonblock(lfd) < 0)
-		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot make the listening socket non-blocking:", o->addr.text);
 	if (o->keep)
 		return socklog_run(lfd, o);
 	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (c < 0)
-		die(EXIT_FAIL, "%s: accept:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot accept the connection:", o->addr.text);
 	sockopen_stop_listening(lfd, o);
 	return sockstream_run(c, o);
 }

@@ -50,7 +50,7 @@ static noreturn void fail_read(const struct dir *d)
 {
 	if (d->up)
 		die(EXIT_FAIL, "standard input: read error:");
-	die(EXIT_FAIL, "%s: receive:", d->o->label);
+	die(EXIT_FAIL, "%s: cannot receive from the peer:", d->o->label);
 }
 
 /*
@@ -61,7 +61,7 @@ static noreturn void fail_read(const struct dir *d)
 static void write_failed(struct dir *d)
 {
 	if (!d->up && conn_errno(errno))
-		die(EXIT_FAIL, "%s: receive:", d->o->label);
+		die(EXIT_FAIL, "%s: cannot receive from the peer:", d->o->label);
 	if (!d->up)
 		die_stdout();
 	d->err = errno;
@@ -283,7 +283,7 @@ static void end_up(struct dir *up, int sock)
 {
 	up->done = true;
 	if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
-		die(EXIT_FAIL, "%s: shutdown:", up->o->label);
+		die(EXIT_FAIL, "%s: cannot shut down the sending side:", up->o->label);
 }
 
 /*
@@ -340,7 +340,7 @@ static void finish(struct dir *up, struct dir *down, bool has_in)
 {
 	if (up->err) {
 		errno = up->err;
-		die(EXIT_FAIL, "%s: send:", up->o->label);
+		die(EXIT_FAIL, "%s: cannot send to the peer:", up->o->label);
 	}
 	free(up->buf);
 	free(down->buf);

@@ -85,7 +85,7 @@ static void send_record(struct dgram *d, const struct sockpipe_opts *o, int64_t 
 		if (errno == EMSGSIZE)
 			die(EXIT_FAIL, "%s: record %llu is %zu bytes; more than a datagram here can carry",
 			    o->addr.text, (unsigned long long)d->in.count, len);
-		die(EXIT_FAIL, "%s: send:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot send record %llu:", o->addr.text, (unsigned long long)d->in.count);
 	}
 }
 
@@ -107,7 +107,7 @@ static bool recv_record(struct dgram *d, const struct sockpipe_opts *o)
 	socklen_t fromlen = sizeof from;
 	n = n < 0 ? n : recvfrom(d->fd, d->buf, d->cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		die(EXIT_FAIL, "%s: receive:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot receive a datagram:", o->addr.text);
 	if (n < 0)
 		return true;
 	if (d->listening && !o->keep && d->peerlen > 0

@@ -120,7 +120,7 @@ static bool read_client(struct client *c, const struct sockpipe_opts *o)
 		return true;
 	c->end = got < 0 ? "an error (above)" : "the end of its stream";
 	if (got < 0)
-		warn("%s: client %d: receive:", o->addr.text, c->fd);
+		warn("%s: client %d: cannot receive its lines:", o->addr.text, c->fd);
 	return false;
 }
 

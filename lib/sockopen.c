@@ -51,7 +51,7 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &secs, sizeof secs) < 0
 		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0))
 	    || setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &msi, sizeof msi) < 0)
-		die(EXIT_FAIL, "%s: setsockopt:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot set the tcp keepalive and user timeout:", o->addr.text);
 }
 
 
@@ -68,11 +68,11 @@ int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o)
 	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 		return c;
 	if (errno != EMFILE && errno != ENFILE) {
-		warn("%s: accept:", o->addr.text);
+		warn("%s: cannot accept a connection:", o->addr.text);
 		return -1;
 	}
 	if (!said)
-		warn("%s: accept: %s; waiting for a connection to end", o->addr.text, strerror(errno));
+		warn("%s: cannot accept a connection: %s; waiting for one to end", o->addr.text, strerror(errno));
 	said = true;
 	return -2;
 }
@@ -136,7 +136,7 @@ int sockopen_connect(struct sockpipe_opts *o)
 			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, o->timeout_text);
 		if (o->retry_ns < 0 || deadline_passed(&rdl)
 		    || (o->addr.gai && !may_resolve_later(o->addr.gai))) {
-			sock_warn(&o->addr, "connect");
+			sock_warn(&o->addr, "cannot connect");
 			exit(EXIT_FAIL);
 		}
 		deadline_backoff(deadline_left(&rdl) < deadline_left(&tdl) ? &rdl : &tdl,
@@ -170,7 +170,7 @@ int sockopen_listen(struct sockpipe_opts *o)
 	cleanup_on_signals();
 	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
 	if (lfd < 0) {
-		sock_warn(&o->addr, "listen");
+		sock_warn(&o->addr, "cannot listen");
 		return -1;
 	}
 	tune_tcp(lfd, o);

@@ -77,7 +77,7 @@ static noreturn void run_idle(int c, const struct sockpipe_opts *o)
 	die_fail_status = EXIT_FAIL; /* the command runs */
 	int h = cleanup_push(end_pid, &cmd_pid);
 	if (fd_nonblock(c) < 0)
-		die(EXIT_FAIL, "%s: fcntl:", o->addr.text);
+		die(EXIT_FAIL, "%s: cannot make the connection non-blocking:", o->addr.text);
 	ro.close_out = true;
 	relay(c, from[0], to[1], &ro);
 	while (waitpid(cmd_pid, &st, 0) < 0)

@@ -33,7 +33,7 @@ void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_
 		fcntl(to, F_SETPIPE_SZ, TAP_TEE);
 	w->from_tty = isatty(from);
 	if (fd_nonblock(from) < 0 || fd_nonblock(to) < 0)
-		die(EXIT_CANNOT, "%s: fcntl:", tag);
+		die(EXIT_CANNOT, "%s: cannot make its pipes non-blocking:", tag);
 	if (!w->tee && !(w->buf = malloc(TAP_BUF)))
 		die(EXIT_CANNOT, "out of memory");
 	w->out = w->buf;
@@ -91,7 +91,7 @@ static void tap_take(struct tap *t, struct tap_way *w, size_t n)
 		if (got <= 0) { /* no splice to it: copy, or drop once it failed */
 			got = read(w->from, sink, n < sizeof sink ? n : sizeof sink);
 			if (got <= 0)
-				die(EXIT_CANNOT, "%s: read:", w->tag);
+				die(EXIT_CANNOT, "%s: cannot take the data for the transcript:", w->tag);
 			if (t->fd >= 0 && !t->failed && write_all(t->fd, sink, (size_t)got) < 0)
 				tap_fail(t);
 		}
@@ -146,7 +146,7 @@ static void step_tee(struct tap *t, struct tap_way *w)
 		/* Woken for data, no room at to; or woken for room, no data. */
 		w->want_out = !w->want_out;
 	} else if (errno != EINTR) {
-		die(EXIT_CANNOT, "%s: tee:", w->tag);
+		die(EXIT_CANNOT, "%s: cannot copy the data for the transcript:", w->tag);
 	}
 }
 
@@ -161,7 +161,7 @@ static void step_copy(struct tap *t, struct tap_way *w)
 		}
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
-				die(EXIT_CANNOT, "%s: read:", w->tag);
+				die(EXIT_CANNOT, "%s: cannot read from the writer:", w->tag);
 			return;
 		}
 		tap_header(t, w, n);
@@ -182,7 +182,7 @@ static void step_copy(struct tap *t, struct tap_way *w)
 		return;
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
-		die(EXIT_CANNOT, "%s: write:", w->tag);
+		die(EXIT_CANNOT, "%s: cannot write to the reader:", w->tag);
 	if (n > 0) {
 		w->off += (size_t)n;
 		w->len -= (size_t)n;

@@ -135,7 +135,7 @@ same_as_in() {
 	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: (send|receive): (Connection timed out|No route to host)"
 	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: [1-9][0-9]* bytes sent were never acknowledged by the peer"
 	run cat "$T/b.err"
-	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: receive: Connection timed out"
+	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: cannot receive from the peer: Connection timed out"
 }
 
 @test "sockpipe: tcp keepalive and user timeout by default, set by the options, 0 turns them off" {
