@@ -54,7 +54,6 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 		die(EXIT_FAIL, "%s: cannot set the tcp keepalive and user timeout:", o->addr.text);
 }
 
-
 /*
  * accept4 for a -k server. Out of descriptors (EMFILE, ENFILE) it says so
  * once and returns -2: the caller stops accepting until a connection ends
@@ -72,7 +71,8 @@ int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o)
 		return -1;
 	}
 	if (!said)
-		warn("%s: cannot accept a connection: %s; waiting for one to end", o->addr.text, strerror(errno));
+		warn("%s: cannot accept a connection: %s; waiting for one to end", o->addr.text,
+		     strerror(errno));
 	said = true;
 	return -2;
 }

@@ -52,11 +52,7 @@ int sockopen_connect(struct sockpipe_opts *o);
 int sockopen_listen(struct sockpipe_opts *o);
 /* Without -k: wait (-T bounded) for the one client. */
 void sockopen_await(int lfd, const struct sockpipe_opts *o);
-/*
- * accept4 for a -k server. Out of descriptors (EMFILE, ENFILE) it says so
- * once and returns -2: the caller stops accepting until a connection ends
- * (the kernel keeps the others in the backlog), never spinning on it.
- */
+/* accept4 for a -k server: -1 on an error, -2 out of descriptors. */
 int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o);
 /* A single-connection listener that has its connection stops listening. */
 void sockopen_stop_listening(int lfd, struct sockpipe_opts *o);
