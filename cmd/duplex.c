@@ -249,7 +249,7 @@ static int run(const struct opts *o)
 
 	if (o->trace && (tap.fd = open(o->trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				       0600)) < 0)
-		die(EXIT_CANNOT, "%s:", o->trace);
+		die(EXIT_CANNOT, "%s: cannot create the transcript:", o->trace);
 	if (sup_init(&s, SUP_GROUPS) < 0)
 		die(EXIT_CANNOT, "cannot supervise the commands:");
 	plumb(o, &pl, &tap);
