@@ -96,7 +96,7 @@ static void pipe_or_die(int p[2])
  * stays out of the data path. Otherwise each command gets pipes (or a pty)
  * of its own, and duplex relays between them.
  */
-static void plumb(const struct opts *o, struct plumbing *pl)
+static void plumb(const struct opts *o, struct plumbing *pl, struct tap *tap)
 {
 	int from[2], to[2]; /* duplex's ends: i's output, i's input */
 	int p[2], q[2];
@@ -113,7 +113,7 @@ static void plumb(const struct opts *o, struct plumbing *pl)
 		if (i == o->pty) {
 			int m, s;
 			if (pty_open(&m, &s) < 0 || (to[i] = fcntl(m, F_DUPFD_CLOEXEC, 3)) < 0)
-				die(EXIT_CANNOT, "pseudo-terminal:");
+				die(EXIT_CANNOT, "cannot open a pseudo-terminal:");
 			pl->in[i] = pl->out[i] = s;
 			from[i] = m;
 			continue;
@@ -123,8 +123,8 @@ static void plumb(const struct opts *o, struct plumbing *pl)
 		pl->out[i] = p[1], from[i] = p[0];
 		pl->in[i] = q[0], to[i] = q[1];
 	}
-	tap_way_init(&pl->way[0], from[0], to[1], "1>2", o->pty == 1);
-	tap_way_init(&pl->way[1], from[1], to[0], "2>1", o->pty == 0);
+	tap_way_init(&pl->way[0], tap, from[0], to[1], "1>2", o->pty == 1);
+	tap_way_init(&pl->way[1], tap, from[1], to[0], "2>1", o->pty == 0);
 }
 
 /* In the child: the channels on 0 and 1 (or 6 and 7), then the command. */
@@ -190,8 +190,7 @@ static void grace_step(const struct opts *o, const struct supervisor *s, struct 
 }
 
 /* Wait for both commands, relaying both ways if duplex is in the path. */
-static void supervise(const struct opts *o, struct supervisor *s, struct plumbing *pl,
-		      struct tap *tap)
+static void supervise(const struct opts *o, struct supervisor *s, struct plumbing *pl)
 {
 	struct grace g = { .stage = 0 };
 
@@ -214,8 +213,8 @@ static void supervise(const struct opts *o, struct supervisor *s, struct plumbin
 		if (pl->relay) {
 			/* Data before ends: the transcript tells them in that order. */
 			int first = !(p[1].revents & POLLIN) && (p[3].revents & POLLIN);
-			tap_way_step(tap, &pl->way[first], &p[1 + 2 * first]);
-			tap_way_step(tap, &pl->way[!first], &p[1 + 2 * !first]);
+			tap_way_step(&pl->way[first], &p[1 + 2 * first]);
+			tap_way_step(&pl->way[!first], &p[1 + 2 * !first]);
 		}
 		if (p[0].revents)
 			sup_handle(s);
@@ -250,12 +249,12 @@ static int run(const struct opts *o)
 
 	if (o->trace && (tap.fd = open(o->trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 				       0600)) < 0)
-		die(EXIT_CANNOT, "%s:", o->trace);
+		die(EXIT_CANNOT, "%s: cannot create the transcript:", o->trace);
 	if (sup_init(&s, SUP_GROUPS) < 0)
 		die(EXIT_CANNOT, "cannot supervise the commands:");
-	plumb(o, &pl);
+	plumb(o, &pl, &tap);
 	start(o, &s, &pl);
-	supervise(o, &s, &pl, &tap);
+	supervise(o, &s, &pl);
 	sup_done(&s);
 	if (tap.fd >= 0 && close(tap.fd) < 0 && !tap.failed) {
 		warn("%s: write error:", o->trace);

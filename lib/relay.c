@@ -9,33 +9,23 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include "deadline.h"
-#include "alloc.h"
 #include "diag.h"
 #include "io.h"
 #include "outq.h"
+#include "pump.h"
 #include "relay.h"
 #include "tool.h"
 
 #define RELAY_BUF (256 * 1024)
-#define SPLICE_LEN (1 << 20)
 
 /* One direction: stdin to the socket (up) or the socket to stdout (down). */
 struct dir {
-	int from, to;
+	struct pump p;
 	bool up;
-	bool splice;     /* move data with splice(2) */
-	int via[2];      /* a pipe of our own when neither side is one */
-	bool want_out;   /* waiting for room at to, not for data at from */
-	bool eof;        /* nothing more will be read from from */
 	bool done;
-	bool moved;
 	int err;         /* up: the send error, reported once down has ended */
-	uint64_t *count; /* bytes taken from from */
-	char *buf;
-	size_t off, len; /* read but not yet written */
 	const struct relay_opts *o;
 };
 
@@ -50,7 +40,7 @@ static noreturn void fail_read(const struct dir *d)
 {
 	if (d->up)
 		die(EXIT_FAIL, "standard input: read error:");
-	die(EXIT_FAIL, "%s: receive:", d->o->label);
+	die(EXIT_FAIL, "%s: cannot receive from the peer:", d->o->label);
 }
 
 /*
@@ -61,202 +51,29 @@ static noreturn void fail_read(const struct dir *d)
 static void write_failed(struct dir *d)
 {
 	if (!d->up && conn_errno(errno))
-		die(EXIT_FAIL, "%s: receive:", d->o->label);
+		die(EXIT_FAIL, "%s: cannot receive from the peer:", d->o->label);
 	if (!d->up)
 		die_stdout();
 	d->err = errno;
 	d->done = true;
 }
 
-static void copy_mode(struct dir *d)
-{
-	d->splice = false;
-	if (!d->buf)
-		d->buf = xmalloc(RELAY_BUF);
-}
-
-static void setup(struct dir *d)
-{
-	struct stat st;
-	int other = d->up ? d->from : d->to;
-
-	d->splice = true;
-	d->via[0] = d->via[1] = -1;
-	if (fstat(other, &st) == 0 && S_ISFIFO(st.st_mode)) {
-		/* A larger pipe: fewer wake-ups on both sides of it. */
-		if (fcntl(other, F_GETPIPE_SZ) < SPLICE_LEN)
-			fcntl(other, F_SETPIPE_SZ, SPLICE_LEN);
-		return;
-	}
-	if (pipe2(d->via, O_CLOEXEC | O_NONBLOCK) == 0) {
-		fcntl(d->via[1], F_SETPIPE_SZ, SPLICE_LEN);
-		return;
-	}
-	copy_mode(d);
-}
-
-/* The destination takes no splice: copy what waits in the pipe, then copy. */
-static void unsplice(struct dir *d)
-{
-	copy_mode(d);
-	while (d->len > 0) {
-		ssize_t n = read(d->via[0], d->buf, d->len < RELAY_BUF ? d->len : RELAY_BUF);
-		if (n <= 0)
-			die(EXIT_FAIL, "%s: cannot read back the splice pipe:", d->o->label);
-		if (write_all(d->to, d->buf, (size_t)n) < 0) {
-			write_failed(d);
-			return;
-		}
-		d->len -= (size_t)n;
-	}
-}
-
-/*
- * The two ends of a transfer through our own pipe (d->len counts what
- * waits in it) or through our buffer (read(2), write(2)).
- */
-static ssize_t get_spliced(struct dir *d)
-{
-	return splice(d->from, NULL, d->via[1], NULL, SPLICE_LEN,
-		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-}
-
-static ssize_t put_spliced(struct dir *d)
-{
-	return splice(d->via[0], NULL, d->to, NULL, d->len,
-		      SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-}
-
-static ssize_t get_copied(struct dir *d)
-{
-	return read(d->from, d->buf, RELAY_BUF);
-}
-
-static ssize_t put_copied(struct dir *d)
-{
-	return write(d->to, d->buf + d->off, d->len);
-}
-
-/* Take one chunk from d->from; false if none came (end, none yet, copy now). */
-static bool fill(struct dir *d, ssize_t (*get)(struct dir *))
-{
-	ssize_t n = get(d);
-
-	if (n == 0) {
-		d->eof = true;
-		return false;
-	}
-	if (n < 0) {
-		if (errno == EINVAL && get == get_spliced && !d->moved) {
-			copy_mode(d); /* cannot splice from this: copy */
-			return false;
-		}
-		if (errno == EAGAIN || errno == EINTR)
-			return false;
-		fail_read(d);
-	}
-	d->off = 0;
-	d->len = (size_t)n;
-	*d->count += (uint64_t)n;
-	d->moved = true;
-	return true;
-}
-
-/* Write out the d->len bytes that wait; true if any byte moved. */
-static bool flush(struct dir *d, ssize_t (*put)(struct dir *), bool moved)
-{
-	while (d->len > 0) {
-		ssize_t w = put(d);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			d->want_out = true;
-			return moved;
-		}
-		if (w < 0 && errno == EINVAL && put == put_spliced) {
-			unsplice(d);
-			return !d->done; /* drained, unless that write failed */
-		}
-		if (w < 0) {
-			write_failed(d);
-			return false;
-		}
-		d->off += (size_t)w;
-		d->len -= (size_t)w;
-		moved = true;
-	}
-	d->want_out = false;
-	return moved;
-}
-
-/* Take a chunk if none waits, then write out what waits. */
-static bool transfer(struct dir *d, ssize_t (*get)(struct dir *),
-		     ssize_t (*put)(struct dir *))
-{
-	bool moved = false;
-
-	if (d->len == 0 && !d->eof) {
-		if (!fill(d, get))
-			return false;
-		moved = true;
-	}
-	return flush(d, put, moved);
-}
-
-/* Splice from one side straight to the other (one of them is a pipe). */
-static bool step_splice(struct dir *d)
-{
-	bool src_ready = !d->want_out, moved = false;
-
-	/* Go on while it moves: a poll per chunk costs a core on loopback. */
-	for (int i = 0; i < 16; i++) {
-		ssize_t n = splice(d->from, NULL, d->to, NULL, SPLICE_LEN,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			*d->count += (uint64_t)n;
-			d->moved = moved = true;
-			d->want_out = false;
-			src_ready = false; /* unknown again: ask the source first */
-			continue;
-		}
-		if (n == 0) {
-			d->eof = true;
-			return moved;
-		}
-		if (errno == EAGAIN) {
-			/* The side we waited on was ready: the other one is not. */
-			d->want_out = src_ready;
-			return moved;
-		}
-		if (errno == EINTR)
-			return moved;
-		if (errno == EINVAL && !d->moved) {
-			copy_mode(d); /* this pair cannot splice */
-			return false;
-		}
-		write_failed(d);
-		return false;
-	}
-	return moved;
-}
-
-/* Move what can be moved now, the way setup chose; true if any byte moved. */
+/* Move what can be moved now; true if any byte moved. */
 static bool step(struct dir *d)
 {
-	if (d->splice && d->via[0] >= 0) {
-		/* Go on while it moves: a poll per chunk costs a core on loopback. */
-		bool moved = false;
-		for (int i = 0; i < 16 && d->splice && transfer(d, get_spliced, put_spliced); i++)
-			moved = true;
-		return moved;
-	}
-	return d->splice ? step_splice(d) : transfer(d, get_copied, put_copied);
+	enum pump_result r = pump_step(&d->p);
+
+	errno = d->p.err;
+	if (r == PUMP_READ_FAILED)
+		fail_read(d);
+	if (r == PUMP_WRITE_FAILED)
+		write_failed(d);
+	return r == PUMP_MOVED;
 }
 
 static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 {
-	p[*n].fd = d->want_out ? d->to : d->from;
-	p[*n].events = d->want_out ? POLLOUT : POLLIN;
+	p[*n].fd = pump_wants(&d->p, &p[*n].events);
 	pd[(*n)++] = d;
 }
 
@@ -283,7 +100,7 @@ static void end_up(struct dir *up, int sock)
 {
 	up->done = true;
 	if (shutdown(sock, SHUT_WR) < 0 && errno != ENOTCONN)
-		die(EXIT_FAIL, "%s: shutdown:", up->o->label);
+		die(EXIT_FAIL, "%s: cannot shut down the sending side:", up->o->label);
 }
 
 /*
@@ -340,16 +157,11 @@ static void finish(struct dir *up, struct dir *down, bool has_in)
 {
 	if (up->err) {
 		errno = up->err;
-		die(EXIT_FAIL, "%s: send:", up->o->label);
+		die(EXIT_FAIL, "%s: cannot send to the peer:", up->o->label);
 	}
-	free(up->buf);
-	free(down->buf);
-	for (int i = 0; i < 2; i++) {
-		if (has_in && up->splice && up->via[i] >= 0)
-			close(up->via[i]);
-		if (down->splice && down->via[i] >= 0)
-			close(down->via[i]);
-	}
+	if (has_in)
+		pump_free(&up->p);
+	pump_free(&down->p);
 }
 
 /* Whether sock is TCP (-q waits for its acknowledgements). */
@@ -365,16 +177,17 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 {
 	struct relay_stats none = { 0, 0 };
 	struct relay_stats *st = o->stats ? o->stats : &none;
-	struct dir up = { .from = in, .to = sock, .up = true, .eof = in < 0,
-			  .count = &st->sent, .o = o };
-	struct dir down = { .from = sock, .to = out, .count = &st->received, .o = o };
+	struct dir up = { .up = true, .o = o }, down = { .o = o };
 	struct outwatch ow = { .q = { .fd = -1, .in = -1 }, .done = out < 0 };
 	bool tcp = o->quit_on_eof && is_tcp(sock);
 	int64_t last = now_ns();
 
 	if (in >= 0)
-		setup(&up);
-	setup(&down);
+		pump_init(&up.p, in, sock, NULL, o->label, RELAY_BUF);
+	up.p.eof = in < 0;
+	up.p.count = &st->sent;
+	pump_init(&down.p, sock, out, NULL, o->label, RELAY_BUF);
+	down.p.count = &st->received;
 	for (;;) {
 		struct pollfd p[3];
 		struct dir *pd[2];
@@ -387,30 +200,30 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		 * once what was received is written out and the peer has
 		 * what was sent.
 		 */
-		if (up.eof && up.len == 0 && !up.done)
+		if (up.p.eof && up.p.len == 0 && !up.done)
 			end_up(&up, sock);
 		bool acking = false;
-		if (o->quit_on_eof && up.done && !down.eof && down.len == 0) {
+		if (o->quit_on_eof && up.done && !down.p.eof && down.p.len == 0) {
 			acking = !up.err && !all_acked(sock, tcp);
-			down.eof = !acking;
+			down.p.eof = !acking;
 		}
-		if (down.eof && !ow.done && release_out(out, &ow, o))
+		if (down.p.eof && !ow.done && release_out(out, &ow, o))
 			out = -1;
-		if (up.done && down.eof && ow.done)
+		if (up.done && down.p.eof && ow.done)
 			break;
 		if (!up.done) {
-			if (up.eof)
-				up.want_out = true;
+			if (up.p.eof)
+				up.p.want_out = true;
 			add(p, pd, &n, &up);
 		}
-		if (!down.eof)
+		if (!down.p.eof)
 			add(p, pd, &n, &down);
 		int nw = n;
-		if (down.eof && !ow.done && ow.q.in >= 0)
+		if (down.p.eof && !ow.done && ow.q.in >= 0)
 			p[nw++] = (struct pollfd){ .fd = ow.q.in, .events = POLLIN };
 		/* No event says "acknowledged", nor "read" without inotify: look every 10 ms. */
 		int ms = relay_idle_ms(o, last);
-		if ((acking || (down.eof && !ow.done && ow.q.in < 0)) && (ms < 0 || ms > 10))
+		if ((acking || (down.p.eof && !ow.done && ow.q.in < 0)) && (ms < 0 || ms > 10))
 			ms = 10;
 		int r = poll(p, (nfds_t)nw, ms);
 		if (r < 0 && errno != EINTR)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * One direction of a two-way relay with a transcript: bytes move from one
- * descriptor to another, and each chunk is also written to the transcript
- * after a line naming its direction, its time and its length:
+ * The transcript of a two-way relay (duplex --trace): each chunk a pump
+ * moves is also written to it after a line naming its direction, its time
+ * and its length:
  *
  *   1>2 0.001234 6
  *   hello
@@ -11,7 +11,8 @@
  * "1>2 0.002000 EOF" when that direction ends ("GONE" if it ended because
  * its reader left). Between two pipes the data
  * is duplicated with tee(2) and moved to the transcript with splice(2):
- * it never passes through user memory. Otherwise (a terminal) read/write.
+ * it never passes through user memory. Otherwise (a terminal) read/write
+ * (see pump.h).
  */
 #ifndef IPCUTILS_TAP_H
 #define IPCUTILS_TAP_H
@@ -21,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pump.h"
+
 struct tap {
 	int fd;            /* the transcript; -1 for none */
 	const char *name;  /* for its messages */
@@ -28,24 +31,16 @@ struct tap {
 	bool failed;       /* a write to it failed: it said so, it stopped */
 };
 
+/* One way of duplex's relay: a pump with the tap as its option. */
 struct tap_way {
-	int from, to;      /* non-blocking */
-	const char *tag;   /* "1>2": marks its chunks */
-	bool to_tty;       /* to is a pty master: end with the EOF character */
-	bool from_tty;     /* from is a pty master: kept open until its EIO */
-	bool to_gone;      /* to's reader left: what from says is dropped */
-	bool tee;          /* both are pipes */
-	bool want_out;     /* waiting for room at to, not for data at from */
+	struct pump p;     /* from and to non-blocking */
 	bool done;
 	bool gone;         /* it ended because to's reader left */
-	size_t col;        /* bytes of the line going to a pty so far */
-	char *buf;         /* what was read */
-	char *out;         /* what goes to to: buf, or buf encoded for a pty */
-	size_t off, len;   /* in out, not yet written */
 };
 
 /* from and to become non-blocking; exits 125 if that fails. */
-void tap_way_init(struct tap_way *w, int from, int to, const char *tag, bool to_tty);
+void tap_way_init(struct tap_way *w, struct tap *t, int from, int to, const char *tag,
+		  bool to_tty);
 
 /* What w waits for: two poll entries (fd -1 once it is done). */
 void tap_way_poll(const struct tap_way *w, struct pollfd p[2]);
@@ -57,6 +52,11 @@ void tap_way_poll(const struct tap_way *w, struct pollfd p[2]);
  * would end the other direction too: what it says is read and dropped,
  * as a pipe's writer would get EPIPE.
  */
-void tap_way_step(struct tap *t, struct tap_way *w, const struct pollfd p[2]);
+void tap_way_step(struct tap_way *w, const struct pollfd p[2]);
+
+/* For the pump: the n bytes at buf, or the n bytes at the head of pipe from
+ * (already passed on with tee, taken out now), as tag's next chunk. */
+void tap_chunk(struct tap *t, const char *tag, const char *buf, size_t n);
+void tap_chunk_teed(struct tap *t, const char *tag, int from, size_t n);
 
 #endif

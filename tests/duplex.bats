@@ -308,7 +308,7 @@ gone() {
 	[ "$(cat "$T/answer")" = pingpong ]
 	run duplex --trace "$T/no/such/dir" true = true
 	assert_failure 125
-	assert_output --partial "$T/no/such/dir: No such file or directory"
+	assert_output "duplex: $T/no/such/dir: cannot create the transcript: No such file or directory"
 }
 
 @test "the separator: the first '=' only; -S for a literal '=' in COMMAND1" {

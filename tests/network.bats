@@ -168,10 +168,10 @@ add_netem() {
 	assert_line --index 0 --regexp '^1 1$'  # mqrecv (put back what it could), sockpipe
 	assert_line --index 1 --regexp '^1 [01]$' # sockpipe; mqsend fails if cut inside a record
 	run cat "$T/a.err"
-	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: (send|receive): (Connection timed out|No route to host)"
+	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: (cannot send to the peer|cannot receive from the peer): (Connection timed out|No route to host)"
 	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: [1-9][0-9]* bytes sent were never acknowledged by the peer"
 	run cat "$T/b.err"
-	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: receive: Connection timed out"
+	assert_output --regexp "sockpipe: tcp:$B_ADDR:$PORT: cannot receive from the peer: Connection timed out"
 }
 
 @test "sockpipe: tcp keepalive and user timeout by default, set by the options, 0 turns them off" {

@@ -228,7 +228,7 @@ done"
 		run sockpipe "tcp:127.0.0.1:$port" < "$T/in"
 		assert_failure 1
 		assert_line --index 0 "reply"
-		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: (send|receive): (Connection reset by peer|Broken pipe)\$"
+		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: (cannot send to the peer|cannot receive from the peer): (Connection reset by peer|Broken pipe)\$"
 	done
 }
 
@@ -359,7 +359,7 @@ done"
 	wait_until 5 test ! -e "$T/s"
 	run timeout 10 sockpipe -R 0.3 "unix:$T/s" < /dev/null
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/s: connect: No such file or directory"
+	assert_output "sockpipe: unix:$T/s: cannot connect: No such file or directory"
 }
 
 @test "udp -l locks onto its first sender" {
@@ -450,7 +450,7 @@ a2"
 	assert_output "late"
 	run timeout 10 sockpipe -R 0.3 "unix:$T/none"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/none: connect: No such file or directory"
+	assert_output "sockpipe: unix:$T/none: cannot connect: No such file or directory"
 }
 
 @test "-R with -T: -T bounds the whole wait (124), retries back off" {
@@ -588,7 +588,7 @@ ccc"
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l "unix:$T/s"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/s: cannot listen: Address already in use"
 	kill -KILL "${BG_PIDS[0]}"
 	wait "${BG_PIDS[0]}" || true
 	test -S "$T/s"
@@ -603,7 +603,7 @@ ccc"
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l "unix:$T/s"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/s: cannot listen: Address already in use"
 	test -S "$T/s"
 	run sockpipe "unix:$T/s" <<<"still listening"
 	assert_success
@@ -615,7 +615,7 @@ ccc"
 	wait_until 5 grep -q ready "$T/ready"
 	run timeout 10 sockpipe -l -T 0.2 "unix:$T/h"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/h: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/h: cannot listen: Address already in use"
 }
 
 @test "a file that is not a socket is left untouched" {
@@ -633,12 +633,12 @@ ccc"
 	port=$(port_of "$T/port")
 	run sockpipe -l "tcp::$port"
 	assert_failure 1
-	assert_output "sockpipe: tcp::$port: listen: Address already in use"
+	assert_output "sockpipe: tcp::$port: cannot listen: Address already in use"
 	kill -KILL "${BG_PIDS[0]}"
 	wait "${BG_PIDS[0]}" || true
 	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
 	assert_failure 1
-	assert_output "sockpipe: tcp:127.0.0.1:$port: connect: Connection refused"
+	assert_output "sockpipe: tcp:127.0.0.1:$port: cannot connect: Connection refused"
 	run sockpipe tcp:nosuch.invalid:80 < /dev/null
 	assert_failure 1
 	assert_output --regexp '^sockpipe: tcp:nosuch\.invalid:80: unknown host or port: '
@@ -653,11 +653,11 @@ ccc"
 	wait_for_socket --timeout 5 "$T/s"
 	run as_nobody sockpipe "unix:$T/s" < /dev/null
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/s: connect: Permission denied"
+	assert_output "sockpipe: unix:$T/s: cannot connect: Permission denied"
 	mkdir -m 755 "$T/ro"
 	run as_nobody sockpipe -l "unix:$T/ro/s"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/ro/s: listen: Permission denied"
+	assert_output "sockpipe: unix:$T/ro/s: cannot listen: Permission denied"
 }
 
 @test "--exec: a missing command is 127, one that cannot run 126" {
@@ -705,7 +705,7 @@ ccc"
 	printf 'hi' > "$T/in"
 	run sockpipe "tcp:127.0.0.1:$port" < "$T/in"
 	assert_failure 1
-	assert_line --index 0 "sockpipe: tcp:127.0.0.1:$port: receive: Connection reset by peer"
+	assert_line --index 0 "sockpipe: tcp:127.0.0.1:$port: cannot receive from the peer: Connection reset by peer"
 	# What TCP still held unacknowledged, if the reset came first, is counted.
 	[ "${#lines[@]}" -eq 1 ] ||
 		assert_line --index 1 --regexp "^sockpipe: tcp:127.0.0.1:$port: [0-9]+ bytes sent were never acknowledged by the peer"
@@ -792,21 +792,21 @@ no newline"
 	ino=$(stat -c %i "$T/d")
 	run sockpipe -l -T 1 "unix:$T/d"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/d: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/d: cannot listen: Address already in use"
 	assert_equal "$(stat -c %i "$T/d")" "$ino"
 	# a stream listener, a datagram socket asked for
 	spawn sockpipe -lk "unix:$T/s"
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l -T 1 "unix-dgram:$T/s"
 	assert_failure 1
-	assert_output "sockpipe: unix-dgram:$T/s: listen: Address already in use"
+	assert_output "sockpipe: unix-dgram:$T/s: cannot listen: Address already in use"
 	# a seqpacket listener, a stream listener asked for
 	spawn socat "UNIX-LISTEN:$T/q,so-type=5" - < /dev/null
 	wait_for_socket --timeout 5 "$T/q"
 	ino=$(stat -c %i "$T/q")
 	run sockpipe -l -T 1 "unix:$T/q"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/q: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/q: cannot listen: Address already in use"
 	assert_equal "$(stat -c %i "$T/q")" "$ino"
 }
 
@@ -816,7 +816,7 @@ no newline"
 	wait_for_socket --timeout 5 "$T/s"
 	run unshare -n sockpipe -l -T 1 "unix:$T/s"
 	assert_failure 1
-	assert_output "sockpipe: unix:$T/s: listen: Address already in use"
+	assert_output "sockpipe: unix:$T/s: cannot listen: Address already in use"
 	run sockpipe "unix:$T/s" <<<"still served"
 	assert_success
 }

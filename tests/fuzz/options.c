@@ -76,7 +76,7 @@ static void parse_line(int argc, char **argv)
 #include "../../cmd/sockpipe.c"
 static void parse_line(int argc, char **argv)
 {
-	struct opts o = {
+	struct sockpipe_opts o = {
 		.relay = { .idle_ns = -1 },
 		.delim = '\n', .term = '\n',
 		.timeout_ns = -1, .retry_ns = -1,

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: ISC */
+/* sockpipe's socket: connected (-R, -T), listening, accepted. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "cleanup.h"
+#include "deadline.h"
+#include "diag.h"
+#include "io.h"
+#include "parse.h"
+#include "sockaddr.h"
+#include "sockpipe.h"
+#include "tool.h"
+
+/* The socket file goes with us, even on a signal; never with a child. */
+static void unlink_sock(void *arg)
+{
+	struct sockpipe_opts *o = arg;
+
+	if (getpid() == o->owner)
+		sock_unlink(&o->addr);
+}
+
+/*
+ * --keepalive, --user-timeout: a dead peer or link ends a tcp connection
+ * within a bound the user sets, not after the kernel's 15 minutes of
+ * retries. Set on the listening socket, they pass to what it accepts.
+ */
+static void tune_tcp(int fd, const struct sockpipe_opts *o)
+{
+	int on = o->keepalive_ns > 0, cnt = 3;
+	int64_t s = (o->keepalive_ns + NS_PER_SEC - 1) / NS_PER_SEC;
+	int64_t ms = (o->user_timeout_ns + 999999) / 1000000;
+	int secs = s > 32767 ? 32767 : (int)s, msi = ms > INT32_MAX ? INT32_MAX : (int)ms;
+
+	if (o->addr.type != SOCK_STREAM || sock_family(fd) == AF_UNIX)
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0
+	    || (on && (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs) < 0
+		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &secs, sizeof secs) < 0
+		       || setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0))
+	    || setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &msi, sizeof msi) < 0)
+		die(EXIT_FAIL, "%s: cannot set the tcp keepalive and user timeout:", o->addr.text);
+}
+
+/*
+ * accept4 for a -k server. Out of descriptors (EMFILE, ENFILE) it says so
+ * once and returns -2: the caller stops accepting until a connection ends
+ * (the kernel keeps the others in the backlog), never spinning on it.
+ */
+int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o)
+{
+	static bool said;
+	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+
+	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
+		return c;
+	if (errno != EMFILE && errno != ENFILE) {
+		warn("%s: cannot accept a connection:", o->addr.text);
+		return -1;
+	}
+	if (!said)
+		warn("%s: cannot accept a connection: %s; waiting for one to end", o->addr.text,
+		     strerror(errno));
+	said = true;
+	return -2;
+}
+
+/* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */
+void sockopen_cap_conns(struct sockpipe_opts *o)
+{
+	struct rlimit rl;
+	int lowest = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0); /* the lowest free descriptor */
+
+	if (lowest < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return;
+	close(lowest);
+	/* a spare pair for the relay pipes of -e -i and a child's pipe */
+	rlim_t room = rl.rlim_cur > (rlim_t)lowest + 3 ? rl.rlim_cur - (rlim_t)lowest - 3 : 1;
+	if (room >= o->max_conns)
+		return;
+	if (o->max_given)
+		warn("--max-conns %u: the descriptor limit (%llu) allows %llu", o->max_conns,
+		     (unsigned long long)rl.rlim_cur, (unsigned long long)room);
+	o->max_conns = (unsigned)room;
+}
+
+/*
+ * A single-connection listener, once it has its connection, stops
+ * listening: a second client is refused (and retries with -R) rather
+ * than accepted by the kernel and reset later. The socket file goes too.
+ */
+void sockopen_stop_listening(int lfd, struct sockpipe_opts *o)
+{
+	close(lfd);
+	unlink_sock(o);
+	o->addr.made_file = false;
+}
+
+/* A name that did not resolve may yet (a container's name appears late). */
+static bool may_resolve_later(int gai)
+{
+	return gai != EAI_SERVICE && gai != EAI_BADFLAGS && gai != EAI_FAMILY
+		&& gai != EAI_SOCKTYPE && gai != EAI_MEMORY;
+}
+
+/*
+ * Connect, with -R retrying until it passes, pausing 10 ms doubling to
+ * 0.5 s between tries; -T bounds the whole wait (124).
+ */
+int sockopen_connect(struct sockpipe_opts *o)
+{
+	struct deadline tdl, rdl;
+	int64_t delay = NS_PER_SEC / 100;
+
+	deadline_start(&tdl, o->timeout_ns);
+	deadline_start(&rdl, o->retry_ns);
+	for (;;) {
+		int fd = sock_connect(&o->addr, &tdl);
+		if (fd >= 0) {
+			tune_tcp(fd, o);
+			return fd;
+		}
+		if (deadline_passed(&tdl))
+			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, o->timeout_text);
+		if (o->retry_ns < 0 || deadline_passed(&rdl)
+		    || (o->addr.gai && !may_resolve_later(o->addr.gai))) {
+			sock_warn(&o->addr, "cannot connect");
+			exit(EXIT_FAIL);
+		}
+		deadline_backoff(deadline_left(&rdl) < deadline_left(&tdl) ? &rdl : &tdl,
+				 &delay, NS_PER_SEC / 2);
+	}
+}
+
+/* Without -k: wait (-T bounded) for the one client. */
+void sockopen_await(int lfd, const struct sockpipe_opts *o)
+{
+	struct deadline dl;
+	int r;
+
+	deadline_start(&dl, o->timeout_ns);
+	while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
+		continue;
+	if (r == 0)
+		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, o->timeout_text);
+	if (r < 0)
+		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
+}
+
+int sockopen_listen(struct sockpipe_opts *o)
+{
+	cleanup_push(unlink_sock, o);
+	/* INT, TERM and HUP remove the file even where they came ignored
+	 * (a background job's SIGINT): a listener is stopped with them. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	cleanup_on_signals();
+	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
+	if (lfd < 0) {
+		sock_warn(&o->addr, "cannot listen");
+		return -1;
+	}
+	tune_tcp(lfd, o);
+	if (o->print_port) {
+		char b[16];
+		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
+		if (write_all(o->port_fd, b, (size_t)n) < 0) {
+			if (o->port_fd == STDOUT_FILENO)
+				die_stdout();
+			die(EXIT_FAIL, "--print-port: descriptor %d: write error:", o->port_fd);
+		}
+		/* A reader of FD (a FIFO, $(...)) sees its end; -e's commands never get it. */
+		if (o->port_fd > STDERR_FILENO)
+			close(o->port_fd);
+	}
+	return lfd;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * sockpipe's modes, one file each: a connected stream (sockstream.c),
+ * datagrams (sockdgram.c), the inetd-style -l -e server (sockserve.c) and
+ * the -lk log sink (socklog.c); sockopen.c gets them their socket.
+ * cmd/sockpipe.c parses the command line and picks one. A mode returns
+ * the exit status, or exits with a message.
+ */
+#ifndef IPCUTILS_SOCKPIPE_H
+#define IPCUTILS_SOCKPIPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "relay.h"
+#include "sockaddr.h"
+
+/* What the command line asked for, read by every mode. */
+struct sockpipe_opts {
+	struct sock_spec addr;
+	struct relay_opts relay;  /* label, -q, -i */
+	bool listen, exec, keep, print_port, verbose;
+	int port_fd;               /* --print-port[=FD]: 2 by default */
+	bool mode_given, max_given;
+	const char *framing;      /* the datagram-only option given, for its message */
+	int delim, term;          /* record framing (-0, -a, -r, --netstring) */
+	int64_t keepalive_ns, user_timeout_ns; /* tcp; 0: off */
+	int64_t timeout_ns, retry_ns;
+	const char *timeout_text;
+	mode_t mode;
+	unsigned max_conns;
+	char **cmd;               /* -e: COMMAND [ARG]... */
+	pid_t owner;              /* the process that removes the socket file */
+};
+
+/* Relay stdin and stdout over the connected stream socket fd. */
+int sockstream_run(int fd, const struct sockpipe_opts *o);
+/* Records of stdin as datagrams, datagrams as records to stdout. */
+int sockdgram_run(int fd, bool listening, const struct sockpipe_opts *o);
+/* -e: the command for each connection; its status (the last one's, -k). */
+int sockserve_run(int lfd, struct sockpipe_opts *o);
+/* -k without -e: every client's lines (or netstrings) to stdout, whole. */
+int socklog_run(int lfd, const struct sockpipe_opts *o);
+
+/* Connect, retrying with -R, bounded by -T (124). */
+int sockopen_connect(struct sockpipe_opts *o);
+/*
+ * Listen, the socket file removed at exit or on a signal, --print-port
+ * done; -1 after saying why it failed.
+ */
+int sockopen_listen(struct sockpipe_opts *o);
+/* Without -k: wait (-T bounded) for the one client. */
+void sockopen_await(int lfd, const struct sockpipe_opts *o);
+/* accept4 for a -k server: -1 on an error, -2 out of descriptors. */
+int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o);
+/* A single-connection listener that has its connection stops listening. */
+void sockopen_stop_listening(int lfd, struct sockpipe_opts *o);
+/* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */
+void sockopen_cap_conns(struct sockpipe_opts *o);
+
+#endif
