@@ -131,6 +131,7 @@ static void commit(const struct shm *s, struct temp *tmp, bool exclusive)
 }
 
 struct opts {
+	struct shm shm;   /* the target */
 	bool exclusive, no_create, patch, sized, have_mode, print_id;
 	uint64_t off, size;
 	mode_t mode;
@@ -434,11 +435,14 @@ static int put_sysv(struct shm *s, const struct opts *o)
 
 static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
 
-/* The command line into s and o; a usage error for anything wrong. */
-static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
+/* The command line into o, with its defaults; a usage error for anything wrong. */
+static void parse(int argc, char **argv, struct opts *o)
 {
+	struct shm *s = &o->shm;
 	int c;
 
+	*o = (struct opts){ .mode = 0600 };
+	shm_init(s);
 	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
 		switch (c) {
 		case 'E': o->no_create = true; break;
@@ -474,33 +478,32 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct shm s;
-	struct opts o = { .mode = 0600 };
+	struct opts o;
+	struct shm *s = &o.shm;
 	int undo = -1;
 
 	tool_init("shmput");
-	shm_init(&s);
-	parse_args(argc, argv, &s, &o);
+	parse(argc, argv, &o);
 	need_std(STDIN_FILENO);
 	if (o.print_id)
 		need_std(STDOUT_FILENO);
 
 	cleanup_on_signals();
-	if (!shm_is_fd(&s))
-		undo = put_sysv(&s, &o);
+	if (!shm_is_fd(s))
+		undo = put_sysv(s, &o);
 	else if (o.patch)
-		put_patch(&s, &o);
+		put_patch(s, &o);
 	else
-		put_replace(&s, &o);
+		put_replace(s, &o);
 	/* A new segment whose id cannot be passed on is removed again. */
 	if (o.print_id) {
 		char line[32];
-		int n = snprintf(line, sizeof line, "%d\n", s.id);
+		int n = snprintf(line, sizeof line, "%d\n", s->id);
 
 		if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 			die_stdout();
 	}
 	cleanup_pop(undo, false);
-	shm_close(&s);
+	shm_close(s);
 	return 0;
 }
