@@ -85,7 +85,7 @@ struct opts {
 	uint64_t count;              /* -c, 1 with -t alone */
 	const char *template, *tmpdir;
 	size_t nx;                   /* the template's trailing X's */
-	char **names;                /* the NAMEs */
+	char **names;                /* the NAMEs (room for argc) */
 	int nnames;
 	char **cmd;                  /* -r: COMMAND [ARG]... */
 };
@@ -396,25 +396,6 @@ static void print_temps(const struct opts *o, struct fifos *fs, size_t first)
 	}
 }
 
-/*
- * "-t job.XXXXXX" (a space, not '='): getopt leaves the template among
- * the NAMEs, where it would make a FIFO of that literal name. Take it.
- */
-static const char *template_from_names(char **names, int *nnames)
-{
-	for (int i = 0; i < *nnames; i++) {
-		size_t n = strlen(names[i]);
-		const char *t = names[i];
-
-		if (n < 6 || strcmp(t + n - 6, "XXXXXX") != 0)
-			continue;
-		memmove(names + i, names + i + 1, (size_t)(*nnames - i - 1) * sizeof *names);
-		(*nnames)--;
-		return t;
-	}
-	return NULL;
-}
-
 /* A usage error unless template and tmpdir make a path; the number of X's. */
 static size_t check_template(const char *template, const char *tmpdir)
 {
@@ -438,24 +419,63 @@ static size_t check_template(const char *template, const char *tmpdir)
 	return nx;
 }
 
-static const char optstring[] = ":c:ehm:prt::vV";
+/*
+ * A NAME that ends in XXXXXX beside --temp is most likely a template
+ * written "-t job.XXXXXX", which getopt cannot tell from a NAME (the
+ * template is an optional argument): refused, never guessed.
+ */
+static void check_name_beside_temp(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n >= 6 && strcmp(name + n - 6, "XXXXXX") == 0)
+		usage_error("%s: a NAME that ends in XXXXXX beside --temp is ambiguous; "
+			    "a template is written --temp=%s or -t%s", name, name, name);
+}
+
+/* The options together: a usage error for what does not fit; defaults. */
+static void check(struct opts *o)
+{
+	if (o->count && !o->temp)
+		usage_error("--count: counts temporary FIFOs; it needs --temp");
+	if (o->tmpdir && !o->temp)
+		usage_error("--tmpdir: places temporary FIFOs; it needs --temp");
+	if (!o->temp && o->nnames == 0)
+		usage_error("missing NAME");
+	for (int i = 0; i < o->nnames; i++) {
+		check_name(o->names[i]);
+		if (o->temp)
+			check_name_beside_temp(o->names[i]);
+	}
+	if (!o->temp)
+		return;
+	if (!o->template)
+		o->template = "fifo.XXXXXX";
+	if (!o->tmpdir && !((o->tmpdir = getenv("TMPDIR")) && *o->tmpdir))
+		o->tmpdir = "/tmp";
+	o->nx = check_template(o->template, o->tmpdir);
+	if (!o->count)
+		o->count = 1;
+}
 
 /*
- * The options into o, up to the first "--" (with -r, it ends the NAMEs
- * and starts the command; without, NAMEs may follow it too).
+ * '-': getopt_long returns the NAMEs in order (as option 1) and stops at
+ * "--", so what follows it is known without looking for it: the COMMAND
+ * with -r, more NAMEs without.
  */
-static void parse_args(int argc, char **argv, struct opts *o)
-{
-	int c, nopt = argc;
+static const char optstring[] = "-:c:ehm:prt::vV";
 
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			nopt = i;
-			break;
-		}
+/* The command line into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .mode = 0600 };
+	o->names = xcalloc((size_t)argc, sizeof *o->names);
 	opterr = 0;
-	while ((c = getopt_long(nopt, argv, optstring, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
+		case 1: o->names[o->nnames++] = optarg; break;
 		case 'c': o->count = arg_u64("--count", optarg, 1, MAX_COUNT); break;
 		case 'e': o->exist_ok = true; break;
 		case 'h': print_usage(usage);
@@ -466,43 +486,16 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case OPT_TMPDIR: o->tmpdir = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'V': print_version();
-		default: usage_bad_option(nopt, argv, optstring, c);
+		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
-	o->names = argv + optind;
-	o->nnames = nopt - optind;
-	if (o->run) {
-		o->cmd = nopt + 1 < argc ? argv + nopt + 1 : NULL;
-		if (!o->cmd)
-			usage_error("--run: no command after '--'");
-	} else if (nopt < argc) {
-		memmove(argv + nopt, argv + nopt + 1, (size_t)(argc - nopt) * sizeof *argv);
-		o->nnames = argc - 1 - optind;
-	}
-}
-
-/* The options together: a usage error for what does not fit; defaults. */
-static void check_args(struct opts *o)
-{
-	if (o->temp && !o->template)
-		o->template = template_from_names(o->names, &o->nnames);
-	if (o->count && !o->temp)
-		usage_error("--count: counts temporary FIFOs; it needs --temp");
-	if (o->tmpdir && !o->temp)
-		usage_error("--tmpdir: places temporary FIFOs; it needs --temp");
-	if (!o->temp && o->nnames == 0)
-		usage_error("missing NAME");
-	for (int i = 0; i < o->nnames; i++)
-		check_name(o->names[i]);
-	if (!o->temp)
-		return;
-	if (!o->template)
-		o->template = "fifo.XXXXXX";
-	if (!o->tmpdir && !((o->tmpdir = getenv("TMPDIR")) && *o->tmpdir))
-		o->tmpdir = "/tmp";
-	o->nx = check_template(o->template, o->tmpdir);
-	if (!o->count)
-		o->count = 1;
+	if (o->run && optind == argc)
+		usage_error("--run: no command after '--'");
+	if (o->run)
+		o->cmd = argv + optind;
+	while (!o->run && optind < argc)
+		o->names[o->nnames++] = argv[optind++];
+	check(o);
 }
 
 /* The named FIFOs: 1 if any failed (the others are made all the same). */
@@ -553,13 +546,12 @@ static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .mode = 0600 };
+	struct opts o;
 	struct fifos fs = { 0 };
 	struct supervisor sup;
 
 	tool_init("mkfifo-x");
-	parse_args(argc, argv, &o);
-	check_args(&o);
+	parse(argc, argv, &o);
 	if (o.temp && !o.run)
 		need_std(STDOUT_FILENO); /* the paths go there */
 	if (o.run) {
@@ -588,5 +580,6 @@ int main(int argc, char **argv)
 	}
 	failed |= finish(&o, &fs, first_temp, temp_failed);
 	free_fifos(&fs);
+	free(o.names);
 	return failed;
 }
