@@ -328,10 +328,8 @@ static void parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .term = '\n', .count = 1, .timeout = NO_TIMEOUT };
 	ipc_target_init(&o->t);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		if (!ipc_target_option(&o->t, opt, optarg))
-			parse_option(o, opt, argc, argv);
+	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
+		parse_option(o, opt, argc, argv);
 	ipc_target_operand(&o->t, argc, argv);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);

@@ -311,10 +311,8 @@ static void parse(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ .c = { .create = true, .mode = 0600 }, .delim = '\n',
 			    .timeout = NO_TIMEOUT };
 	ipc_target_init(&o->t);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		if (!ipc_target_option(&o->t, opt, optarg))
-			parse_option(o, opt, argc, argv);
+	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
+		parse_option(o, opt, argc, argv);
 	ipc_target_operand(&o->t, argc, argv);
 	o->msgs = argv + optind;
 	o->nmsgs = argc - optind;

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "io.h"
 #include "idname.h"
+#include "opterr.h"
 #include "shm.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -65,16 +66,15 @@ bool shm_option(struct shm *s, int opt, const char *arg)
 	return ipc_target_option(&s->t, opt, arg);
 }
 
+static bool take_shm(void *s, int c, const char *arg)
+{
+	return shm_option(s, c, arg);
+}
+
 int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
 	       const struct option *longopts)
 {
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
-	       shm_option(s, c, optarg))
-		;
-	return c;
+	return getopt_taking(argc, argv, optstring, longopts, take_shm, s);
 }
 
 void shm_operands(struct shm *s, int argc, char **argv, const char *forms)
