@@ -622,3 +622,23 @@ sigsend: process $pid: still running after 0.1s; sending KILL"
 	run sigsend -W 1
 	assert_failure 2
 }
+
+@test "bash completion: signal names after -T DURATION: (bash splits the word at ':')" {
+	local top=$BATS_TEST_DIRNAME/..
+	# shellcheck source=/dev/null
+	. "$top/completions/sigsend"
+	local COMP_WORDS COMP_CWORD COMPREPLY
+	COMP_WORDS=(sigsend -T 5s : KI)
+	COMP_CWORD=4
+	_comp_cmd_sigsend
+	[ "${COMPREPLY[*]}" = KILL ]
+	COMP_WORDS=(sigsend --timeout 5s :)
+	COMP_CWORD=3
+	_comp_cmd_sigsend
+	[[ " ${COMPREPLY[*]} " == *" HUP "* && " ${COMPREPLY[*]} " == *" KILL "* ]]
+	# Not after another option's ':'.
+	COMP_WORDS=(sigsend -p a : KI)
+	COMP_CWORD=4
+	_comp_cmd_sigsend
+	[[ " ${COMPREPLY[*]} " != *" KILL "* ]]
+}
