@@ -66,8 +66,7 @@ struct opts {
 	char **cmd[2];        /* the two argv, NULL-terminated */
 	bool fds;             /* channels on fds 6 and 7 */
 	int pty;              /* side with a pseudo-terminal: 0, 1, or -1 */
-	int64_t grace_ns;     /* -1: wait for the other side */
-	const char *grace_text;
+	struct timeout grace; /* none: wait for the other side */
 	const char *sep;
 	int status_fd;        /* -1 for none */
 	const char *trace;    /* transcript file, or NULL */
@@ -173,19 +172,19 @@ static void grace_step(const struct opts *o, const struct supervisor *s, struct 
 {
 	int left = s->done[0] ? 1 : 0;
 
-	if (o->grace_ns < 0 || s->running != 1)
+	if (o->grace.ns < 0 || s->running != 1)
 		return;
 	if (g->stage == 0) {
 		g->stage = 1;
-		deadline_start(&g->when, o->grace_ns);
+		deadline_start(&g->when, o->grace.ns);
 	} else if (g->stage < 3 && deadline_passed(&g->when)) {
 		int sig = g->stage == 1 ? SIGTERM : SIGKILL;
 		if (o->verbose)
 			warn("%s: still running %s after %s ended: sending %s", o->cmd[left][0],
-			     o->grace_text, o->cmd[!left][0], sig == SIGTERM ? "TERM" : "KILL");
+			     timeout_str(&o->grace), o->cmd[!left][0], sig == SIGTERM ? "TERM" : "KILL");
 		sup_signal(s, left, sig);
 		g->stage++;
-		deadline_start(&g->when, o->grace_ns);
+		deadline_start(&g->when, o->grace.ns);
 	}
 }
 
@@ -316,16 +315,17 @@ static void note_arg(struct opts *o, char **argv, int c)
 		snprintf(o->last_opt, sizeof o->last_opt, "-%c", c);
 }
 
-/* The options into o, then the two commands. */
-static void parse(struct opts *o, int argc, char **argv)
+/* The options into o (with its defaults), then the two commands. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
+	*o = (struct opts){ .pty = -1, .grace = NO_TIMEOUT, .sep = "=", .status_fd = -1 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': o->fds = true; break;
-		case 'g': o->grace_ns = arg_duration("--grace", optarg); o->grace_text = optarg; break;
+		case 'g': o->grace = arg_timeout("--grace", optarg); break;
 		case 'h': print_usage(usage);
 		case 'p':
 			if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0)
@@ -356,9 +356,9 @@ static void parse(struct opts *o, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
+	struct opts o;
 
 	tool_init("duplex");
-	parse(&o, argc, argv);
+	parse(argc, argv, &o);
 	return run(&o);
 }

@@ -175,10 +175,12 @@ static void filter_option(struct opts *o, int c, const char *arg)
 	}
 }
 
-static void parse_args(struct opts *o, int argc, char **argv)
+/* The options and operands into o, with its defaults, checked together. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
+	*o = (struct opts){ .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 };
 	o->targets = xcalloc((size_t)argc, sizeof *o->targets);
 	o->globs = xcalloc((size_t)argc, sizeof *o->globs);
 	opterr = 0;
@@ -450,12 +452,12 @@ static void default_format(struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 };
+	struct opts o;
 	struct ipc_list l;
 	int status;
 
 	tool_init("ipcls");
-	parse_args(&o, argc, argv);
+	parse(argc, argv, &o);
 	need_std(STDOUT_FILENO);
 	default_format(&o);
 	if (o.del) /* the table is not a listing */

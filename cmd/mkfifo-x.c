@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "fifo.h"
 #include "io.h"
 #include "opterr.h"
 #include "parse.h"
@@ -64,28 +65,13 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-struct fifo {
-	char *path;
-	bool made;     /* ours to remove (-r); not an existing one taken by -e */
-	dev_t dev;
-	ino_t ino;
-	struct timespec ctime;
-	int pin;       /* O_PATH: keeps the inode, so its number is not reused; or -1 */
-};
-
-/* What the FIFOs made or taken so far are, to run with and to remove. */
-struct fifos {
-	struct fifo *v;
-	size_t n;
-};
-
 struct opts {
-	bool exist_ok, parents, verbose, mode_given, run, temp;
-	mode_t mode, mask;           /* -m; the umask */
+	struct fifo_how how;         /* -m, -e, -v; the umask */
+	bool parents, run, temp;
 	uint64_t count;              /* -c, 1 with -t alone */
 	const char *template, *tmpdir;
 	size_t nx;                   /* the template's trailing X's */
-	char **names;                /* the NAMEs */
+	char **names;                /* the NAMEs (room for argc) */
 	int nnames;
 	char **cmd;                  /* -r: COMMAND [ARG]... */
 };
@@ -121,12 +107,12 @@ static int make_parents(const struct opts *o, const char *path)
 	int r = 0;
 
 	snprintf(buf, sizeof buf, "%s", path);
-	umask(o->mask & ~0300);
+	umask(o->how.mask & ~0300);
 	for (char *p = buf + 1; (slash = strchr(p, '/')) != NULL; p = slash + 1) {
 		*slash = '\0';
 		if (slash > buf && slash[-1] != '/') {
 			if (mkdir(buf, 0700) == 0) {
-				if (o->verbose)
+				if (o->how.verbose)
 					warn("created directory '%s'", buf);
 			} else if (errno != EEXIST) {
 				warn("%s: cannot create directory:", buf);
@@ -136,166 +122,8 @@ static int make_parents(const struct opts *o, const char *path)
 		}
 		*slash = '/';
 	}
-	umask(o->mask);
+	umask(o->how.mask);
 	return r;
-}
-
-/* Is path a FIFO itself (not a symlink to one)? Says why not. */
-static int check_fifo(const char *path, struct stat *st)
-{
-	if (fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW) < 0) {
-		warn("%s:", path);
-		return -1;
-	}
-	if (!S_ISFIFO(st->st_mode)) {
-		warn("%s: exists and is not a FIFO%s; left untouched", path,
-		     S_ISLNK(st->st_mode) ? " (a symbolic link)" : "");
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Set the mode of the FIFO at path exactly, never through a symlink: the
- * check and the change both refuse to follow one.
- */
-static int set_mode(const char *path, mode_t mode, struct stat *st)
-{
-	if (check_fifo(path, st) < 0)
-		return -1;
-	if ((st->st_mode & 07777) == mode)
-		return 0;
-	if (fchmodat(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW) < 0) {
-		/* No /proc for glibc's or musl's emulation: path was just checked. */
-		if ((errno != ENOTSUP && errno != EOPNOTSUPP) || chmod(path, mode) < 0) {
-			warn("%s: cannot set mode %04o:", path, (unsigned)mode);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/*
- * -e: an existing FIFO is taken only if it is ours: another user's would
- * carry our data through an object they own, and -m would open it up for
- * them. Checked and changed through one O_PATH descriptor, so the FIFO
- * whose mode is set is the one whose owner was checked.
- */
-static int take_existing(const struct opts *o, const char *path)
-{
-	struct stat st, at;
-	char proc[64];
-	int fd, r = -1;
-
-	if (check_fifo(path, &st) < 0)
-		return -1;
-	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(fd, &at) < 0) {
-		warn("%s:", path);
-	} else if (at.st_dev != st.st_dev || at.st_ino != st.st_ino || !S_ISFIFO(at.st_mode)) {
-		warn("%s: was replaced while it was checked; left untouched", path);
-	} else if (at.st_uid != geteuid()) {
-		warn("%s: exists and belongs to user %lu, not to this one; left untouched", path,
-		     (unsigned long)at.st_uid);
-	} else if (!o->mode_given || (at.st_mode & 07777) == o->mode) {
-		r = 0;
-	} else {
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-		/* Without /proc: by path, as set_mode does, never through a symlink. */
-		if (chmod(proc, o->mode) == 0)
-			r = 0;
-		else if (errno == ENOENT)
-			r = set_mode(path, o->mode, &st);
-		else
-			warn("%s: cannot set mode %04o:", path, (unsigned)o->mode);
-	}
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-/*
- * Create one FIFO. Returns 0, -1 after saying why, or for a temporary
- * FIFO -2 when mkfifo failed (errno set, unreported): on EEXIST the
- * caller tries another name, else it names the template.
- */
-static int make_fifo(const struct opts *o, const char *path, bool temp, bool *made)
-{
-	struct stat st;
-
-	*made = false;
-	if (mkfifo(path, o->mode) < 0) {
-		if (temp)
-			return -2;
-		if (errno != EEXIST || !o->exist_ok) {
-			warn("%s:", path);
-			return -1;
-		}
-		return take_existing(o, path);
-	}
-	*made = true;
-	/* The umask may have taken bits away; set them exactly. */
-	if ((o->mode & ~o->mask) != o->mode || (o->mode & 07000)) {
-		if (set_mode(path, o->mode, &st) < 0) {
-			unlink(path);
-			*made = false;
-			return -1;
-		}
-	}
-	if (o->verbose)
-		warn("created FIFO '%s'", path);
-	return 0;
-}
-
-/*
- * Remember a FIFO. One we made and may remove is pinned with an O_PATH
- * descriptor (no reader, no writer: the FIFO works as before), so that a
- * FIFO the command makes in its place cannot get the same inode number.
- */
-static void add_fifo(struct fifos *fs, const char *path, bool made, bool pin)
-{
-	struct stat st = { 0 };
-	int fd = -1;
-
-	fs->v = xreallocarray(fs->v, fs->n + 1, sizeof *fs->v);
-	path = xstrdup(path);
-	if (made && pin)
-		fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (made && (fd >= 0 ? fstat(fd, &st) : fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW)) < 0)
-		made = false;
-	fs->v[fs->n++] = (struct fifo){ (char *)path, made, st.st_dev, st.st_ino, st.st_ctim, fd };
-}
-
-static void free_fifos(struct fifos *fs)
-{
-	for (size_t i = 0; i < fs->n; i++)
-		free(fs->v[i].path);
-	free(fs->v);
-}
-
-/* Remove the FIFOs we made, but only if each is still the one we made. */
-static void remove_fifos(const struct opts *o, struct fifos *fs)
-{
-	struct stat st;
-
-	for (size_t i = 0; i < fs->n; i++) {
-		struct fifo *f = &fs->v[i];
-		if (!f->made)
-			continue;
-		if (fstatat(AT_FDCWD, f->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* the command removed it */
-		/* Unpinned (out of descriptors), the ctime tells a reused number. */
-		if (!S_ISFIFO(st.st_mode) || st.st_dev != f->dev || st.st_ino != f->ino ||
-		    (f->pin < 0 && (st.st_ctim.tv_sec != f->ctime.tv_sec ||
-				    st.st_ctim.tv_nsec != f->ctime.tv_nsec))) {
-			warn("%s: replaced since it was made; left in place", f->path);
-			continue;
-		}
-		if (unlink(f->path) < 0)
-			warn("%s: cannot remove:", f->path);
-		else if (o->verbose)
-			warn("removed '%s'", f->path);
-		f->made = false;
-	}
 }
 
 /* tmpname_make's make(): one try at a temporary FIFO. */
@@ -307,7 +135,7 @@ struct temp_try {
 static int try_temp(const char *path, void *arg)
 {
 	struct temp_try *t = arg;
-	int r = make_fifo(t->o, path, true, &t->made);
+	int r = fifo_make(&t->o->how, path, true, &t->made);
 
 	if (r == -1) {
 		t->reported = true;
@@ -324,7 +152,7 @@ static int make_temp(const struct opts *o, struct fifos *fs)
 
 	snprintf(path, sizeof path, "%s/%s", o->tmpdir, o->template);
 	if (tmpname_make(path, o->nx, try_temp, &t) == 0) {
-		add_fifo(fs, path, t.made, o->run);
+		fifos_add(fs, path, t.made, o->run);
 		return 0;
 	}
 	if (t.reported)
@@ -363,7 +191,7 @@ static noreturn void run(const struct opts *o, struct fifos *fs, struct supervis
 	int ws = sup_run(sup, o->cmd);
 	if (ws < 0)
 		warn("cannot fork:");
-	remove_fifos(o, fs);
+	fifos_remove(fs, o->how.verbose);
 	if (ws < 0)
 		exit(EXIT_CANNOT);
 	sup_exit_as(ws);
@@ -374,7 +202,7 @@ static void remove_temps(const struct opts *o, struct fifos *fs, size_t first)
 {
 	for (size_t j = 0; j < first; j++)
 		fs->v[j].made = false;
-	remove_fifos(o, fs);
+	fifos_remove(fs, o->how.verbose);
 }
 
 /* Print the temporary paths; ones that cannot be printed are lost: remove them. */
@@ -394,25 +222,6 @@ static void print_temps(const struct opts *o, struct fifos *fs, size_t first)
 			die_stdout();
 		}
 	}
-}
-
-/*
- * "-t job.XXXXXX" (a space, not '='): getopt leaves the template among
- * the NAMEs, where it would make a FIFO of that literal name. Take it.
- */
-static const char *template_from_names(char **names, int *nnames)
-{
-	for (int i = 0; i < *nnames; i++) {
-		size_t n = strlen(names[i]);
-		const char *t = names[i];
-
-		if (n < 6 || strcmp(t + n - 6, "XXXXXX") != 0)
-			continue;
-		memmove(names + i, names + i + 1, (size_t)(*nnames - i - 1) * sizeof *names);
-		(*nnames)--;
-		return t;
-	}
-	return NULL;
 }
 
 /* A usage error unless template and tmpdir make a path; the number of X's. */
@@ -438,62 +247,34 @@ static size_t check_template(const char *template, const char *tmpdir)
 	return nx;
 }
 
-static const char optstring[] = ":c:ehm:prt::vV";
-
 /*
- * The options into o, up to the first "--" (with -r, it ends the NAMEs
- * and starts the command; without, NAMEs may follow it too).
+ * A NAME that ends in XXXXXX beside --temp is most likely a template
+ * written "-t job.XXXXXX", which getopt cannot tell from a NAME (the
+ * template is an optional argument): refused, never guessed.
  */
-static void parse_args(int argc, char **argv, struct opts *o)
+static void check_name_beside_temp(const char *name)
 {
-	int c, nopt = argc;
+	size_t n = strlen(name);
 
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--") == 0) {
-			nopt = i;
-			break;
-		}
-	opterr = 0;
-	while ((c = getopt_long(nopt, argv, optstring, longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': o->count = arg_u64("--count", optarg, 1, MAX_COUNT); break;
-		case 'e': o->exist_ok = true; break;
-		case 'h': print_usage(usage);
-		case 'm': o->mode = arg_mode("--mode", optarg); o->mode_given = true; break;
-		case 'p': o->parents = true; break;
-		case 'r': o->run = true; break;
-		case 't': o->temp = true; o->template = optarg; break;
-		case OPT_TMPDIR: o->tmpdir = optarg; break;
-		case 'v': o->verbose = true; break;
-		case 'V': print_version();
-		default: usage_bad_option(nopt, argv, optstring, c);
-		}
-	}
-	o->names = argv + optind;
-	o->nnames = nopt - optind;
-	if (o->run) {
-		o->cmd = nopt + 1 < argc ? argv + nopt + 1 : NULL;
-		if (!o->cmd)
-			usage_error("--run: no command after '--'");
-	} else if (nopt < argc) {
-		memmove(argv + nopt, argv + nopt + 1, (size_t)(argc - nopt) * sizeof *argv);
-		o->nnames = argc - 1 - optind;
-	}
+	if (n >= 6 && strcmp(name + n - 6, "XXXXXX") == 0)
+		usage_error("%s: a NAME that ends in XXXXXX beside --temp is ambiguous; "
+			    "a template is written --temp=%s or -t%s", name, name, name);
 }
 
 /* The options together: a usage error for what does not fit; defaults. */
-static void check_args(struct opts *o)
+static void check(struct opts *o)
 {
-	if (o->temp && !o->template)
-		o->template = template_from_names(o->names, &o->nnames);
 	if (o->count && !o->temp)
 		usage_error("--count: counts temporary FIFOs; it needs --temp");
 	if (o->tmpdir && !o->temp)
 		usage_error("--tmpdir: places temporary FIFOs; it needs --temp");
 	if (!o->temp && o->nnames == 0)
 		usage_error("missing NAME");
-	for (int i = 0; i < o->nnames; i++)
+	for (int i = 0; i < o->nnames; i++) {
 		check_name(o->names[i]);
+		if (o->temp)
+			check_name_beside_temp(o->names[i]);
+	}
 	if (!o->temp)
 		return;
 	if (!o->template)
@@ -505,6 +286,46 @@ static void check_args(struct opts *o)
 		o->count = 1;
 }
 
+/*
+ * '-': getopt_long returns the NAMEs in order (as option 1) and stops at
+ * "--", so what follows it is known without looking for it: the COMMAND
+ * with -r, more NAMEs without.
+ */
+static const char optstring[] = "-:c:ehm:prt::vV";
+
+/* The command line into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .how.mode = 0600 };
+	o->names = xcalloc((size_t)argc, sizeof *o->names);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		switch (c) {
+		case 1: o->names[o->nnames++] = optarg; break;
+		case 'c': o->count = arg_u64("--count", optarg, 1, MAX_COUNT); break;
+		case 'e': o->how.exist_ok = true; break;
+		case 'h': print_usage(usage);
+		case 'm': o->how.mode = arg_mode("--mode", optarg); o->how.mode_given = true; break;
+		case 'p': o->parents = true; break;
+		case 'r': o->run = true; break;
+		case 't': o->temp = true; o->template = optarg; break;
+		case OPT_TMPDIR: o->tmpdir = optarg; break;
+		case 'v': o->how.verbose = true; break;
+		case 'V': print_version();
+		default: usage_bad_option(argc, argv, optstring, c);
+		}
+	}
+	if (o->run && optind == argc)
+		usage_error("--run: no command after '--'");
+	if (o->run)
+		o->cmd = argv + optind;
+	while (!o->run && optind < argc)
+		o->names[o->nnames++] = argv[optind++];
+	check(o);
+}
+
 /* The named FIFOs: 1 if any failed (the others are made all the same). */
 static int make_named(const struct opts *o, struct fifos *fs)
 {
@@ -513,10 +334,10 @@ static int make_named(const struct opts *o, struct fifos *fs)
 	for (int i = 0; i < o->nnames; i++) {
 		bool made;
 		if ((o->parents && make_parents(o, o->names[i]) < 0)
-		    || make_fifo(o, o->names[i], false, &made) < 0)
+		    || fifo_make(&o->how, o->names[i], false, &made) < 0)
 			failed = 1;
 		else
-			add_fifo(fs, o->names[i], made, o->run);
+			fifos_add(fs, o->names[i], made, o->run);
 	}
 	return failed;
 }
@@ -553,13 +374,12 @@ static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .mode = 0600 };
+	struct opts o;
 	struct fifos fs = { 0 };
 	struct supervisor sup;
 
 	tool_init("mkfifo-x");
-	parse_args(argc, argv, &o);
-	check_args(&o);
+	parse(argc, argv, &o);
 	if (o.temp && !o.run)
 		need_std(STDOUT_FILENO); /* the paths go there */
 	if (o.run) {
@@ -573,20 +393,21 @@ int main(int argc, char **argv)
 		die_fail_status = EXIT_CANNOT;
 	}
 
-	o.mask = umask(0);
-	umask(o.mask);
+	o.how.mask = umask(0);
+	umask(o.how.mask);
 	int failed = make_named(&o, &fs);
 	size_t first_temp = fs.n;
 	bool temp_failed = o.temp && make_temps(&o, &fs, &failed) < 0;
 
 	if (o.run) {
 		if (failed || temp_failed) {
-			remove_fifos(&o, &fs);
+			fifos_remove(&fs, o.how.verbose);
 			exit(EXIT_CANNOT);
 		}
 		run(&o, &fs, &sup);
 	}
 	failed |= finish(&o, &fs, first_temp, temp_failed);
-	free_fifos(&fs);
+	fifos_free(&fs);
+	free(o.names);
 	return failed;
 }

@@ -93,8 +93,7 @@ struct opts {
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
 	bool wait_exist;           /* -W: wait for the queue to appear */
 	long type;
-	int64_t timeout;           /* -1: none */
-	const char *timeout_text;   /* as the user wrote it, for messages */
+	struct timeout timeout;    /* -T */
 };
 
 /* A receiver: the queue, the output, and whether a message is in flight. */
@@ -283,7 +282,7 @@ static int receive(struct rx *x)
 		settle(x, true);
 		if (sup_stop)
 			break;
-		deadline_start(&d, x->o->timeout);
+		deadline_start(&d, x->o->timeout.ns);
 		if ((r = take(x, &p, &len, &prio, &d)) != MSGQ_OK)
 			break;
 		x->got++;
@@ -312,8 +311,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	case 's': o->stat_only = true; break;
 	case OPT_JSON: o->json = true; break;
 	case 'T':
-		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_text = optarg;
+		o->timeout = arg_timeout("--timeout", optarg);
 		break;
 	case 't': o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 	case 'u': o->unlink_after = true; break;
@@ -323,17 +321,15 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	}
 }
 
-/* Options and the target into o, checked together. */
-static void parse(struct opts *o, int argc, char **argv)
+/* Options and the target into o, with its defaults, checked together. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	*o = (struct opts){ .term = '\n', .count = 1, .timeout = -1 };
+	*o = (struct opts){ .term = '\n', .count = 1, .timeout = NO_TIMEOUT };
 	ipc_target_init(&o->t);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		if (!ipc_target_option(&o->t, opt, optarg))
-			parse_option(o, opt, argc, argv);
+	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
+		parse_option(o, opt, argc, argv);
 	ipc_target_operand(&o->t, argc, argv);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
@@ -360,8 +356,8 @@ static int finish(struct rx *x, int r)
 		die(EXIT_TIMEOUT, "%s: no message waiting", x->q.label);
 	}
 	if (x->got == 0 && r == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: no message within %s%s", x->q.label, o->timeout_text,
-		    duration_unit(o->timeout_text));
+		die(EXIT_TIMEOUT, "%s: no message within %s", x->q.label,
+		    timeout_str(&o->timeout));
 	if (o->unlink_after)
 		msgq_remove(&x->q);
 	return 0;
@@ -373,11 +369,11 @@ int main(int argc, char **argv)
 	struct opts o;
 
 	tool_init("mqrecv");
-	parse(&o, argc, argv);
+	parse(argc, argv, &o);
 	need_std(STDOUT_FILENO);
 	x.o = &o;
 	if (o.wait_exist)
-		await_target_or_die(&o.t, AWAIT_MSGQ, o.timeout, o.timeout_text);
+		await_target_or_die(&o.t, AWAIT_MSGQ, &o.timeout);
 	msgq_open(&x.q, &o.t, false, true, NULL);
 	if (o.stat_only) {
 		msgq_stat(&x.q, o.json);

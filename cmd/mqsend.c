@@ -85,8 +85,9 @@ struct opts {
 	bool wait_exist;           /* -W: wait for the queue to appear */
 	bool prio_set, type_set;
 	long prio;                 /* POSIX priority or System V type */
-	int64_t timeout;           /* -1: none */
-	const char *timeout_text;   /* as the user wrote it, for messages */
+	struct timeout timeout;    /* -T */
+	char **msgs;               /* the MESSAGE operands, or none: stdin */
+	int nmsgs;
 };
 
 /* A run: the queue, what reached it, and whether it is ours alone. */
@@ -169,7 +170,7 @@ static void send_one(struct run *r, const char *p, size_t len)
 	struct deadline d;
 	int k;
 
-	deadline_start(&d, o->timeout);
+	deadline_start(&d, o->timeout.ns);
 	do
 		k = msgq_send(&r->q, p, len, o->prio, &d, o->nowait, 0);
 	while (k == MSGQ_INTR);
@@ -177,8 +178,8 @@ static void send_one(struct run *r, const char *p, size_t len)
 		die(EXIT_TIMEOUT, "%s: the queue is full; %" PRIu64 " message%s sent",
 		    r->q.label, r->sent, r->sent == 1 ? "" : "s");
 	if (k == MSGQ_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s%s; %" PRIu64 " message%s sent",
-		    r->q.label, o->timeout_text, duration_unit(o->timeout_text), r->sent,
+		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s; %" PRIu64 " message%s sent",
+		    r->q.label, timeout_str(&o->timeout), r->sent,
 		    r->sent == 1 ? "" : "s");
 	r->sent++;
 }
@@ -270,8 +271,7 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		o->prio_set = true;
 		break;
 	case 'T':
-		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_text = optarg;
+		o->timeout = arg_timeout("--timeout", optarg);
 		break;
 	case 't':
 		o->prio = (long)arg_i64("--type", optarg, 1, INT64_MAX);
@@ -284,24 +284,8 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	}
 }
 
-/* Options and the target into o; returns the index of the first MESSAGE. */
-static int parse(struct opts *o, int argc, char **argv)
-{
-	int opt;
-
-	*o = (struct opts){ .c = { .create = true, .mode = 0600 }, .delim = '\n',
-			    .timeout = -1 };
-	ipc_target_init(&o->t);
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		if (!ipc_target_option(&o->t, opt, optarg))
-			parse_option(o, opt, argc, argv);
-	ipc_target_operand(&o->t, argc, argv);
-	return optind;
-}
-
 /* What the options say together: refused before anything is made. */
-static void check(struct opts *o, bool args)
+static void check(struct opts *o)
 {
 	if (o->t.kind == IPC_POSIX && o->type_set)
 		usage_error("--type is for System V queues; a POSIX queue takes --priority");
@@ -315,8 +299,24 @@ static void check(struct opts *o, bool args)
 		usage_error("--wait-exist waits for an existing queue; --exclusive refuses one");
 	if (o->t.id >= 0)
 		o->c.create = false; /* an identifier names an existing queue */
-	if (o->framing && args)
+	if (o->framing && o->nmsgs > 0)
 		usage_error("--null, --all and --netstring frame standard input; MESSAGE arguments are messages as they are");
+}
+
+/* Options, the target and the MESSAGEs into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int opt;
+
+	*o = (struct opts){ .c = { .create = true, .mode = 0600 }, .delim = '\n',
+			    .timeout = NO_TIMEOUT };
+	ipc_target_init(&o->t);
+	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
+		parse_option(o, opt, argc, argv);
+	ipc_target_operand(&o->t, argc, argv);
+	o->msgs = argv + optind;
+	o->nmsgs = argc - optind;
+	check(o);
 }
 
 /* Open or make the queue; -k private prints its identifier at once, as
@@ -329,7 +329,7 @@ static void open_queue(struct run *r)
 	if (r->private_q)
 		need_std(STDOUT_FILENO);
 	if (o->wait_exist)
-		await_target_or_die(&o->t, AWAIT_MSGQ, o->timeout, o->timeout_text);
+		await_target_or_die(&o->t, AWAIT_MSGQ, &o->timeout);
 	msgq_open(&r->q, &o->t, true, o->nowait, &o->c);
 	if (r->private_q) {
 		char id[32];
@@ -344,18 +344,17 @@ int main(int argc, char **argv)
 {
 	static struct run r; /* static: remove_made may run at exit */
 	struct opts o;
-	int first, undo;
+	int undo;
 
 	tool_init("mqsend");
-	first = parse(&o, argc, argv);
-	check(&o, first < argc);
-	if (first == argc)
+	parse(argc, argv, &o);
+	if (o.nmsgs == 0)
 		need_std(STDIN_FILENO);
 	r.o = &o;
 	undo = cleanup_push(remove_made, &r);
 	open_queue(&r);
-	if (first < argc)
-		send_args(&r, argv + first, argc - first);
+	if (o.nmsgs > 0)
+		send_args(&r, o.msgs, o.nmsgs);
 	else if (o.delim == REC_WHOLE)
 		send_all(&r);
 	else

@@ -69,16 +69,42 @@ struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
 	struct ipcsem_create create;
 	bool wait_exist;         /* -W: wait for the semaphore to appear */
-	int64_t timeout;         /* -T with -W; -1: none */
-	const char *timeout_arg;
+	struct timeout timeout;  /* -T with -W */
 	const char *value_opt;   /* "init" or "set", or NULL: post -c N */
 	uint64_t value;
 };
 
-static void parse(struct opts *o, int argc, char **argv)
+/* What the options say together: refused before anything is made. */
+static void check(struct opts *o)
+{
+	ipcsem_args_check(&o->sem);
+	o->create.nsems = ipcsem_members_span(&o->sem.members);
+	if (o->value_opt && o->value > ipcsem_max(o->sem.t.kind))
+		usage_error("--%s: '%llu' is out of range (0 to %u)", o->value_opt,
+			    (unsigned long long)o->value, ipcsem_max(o->sem.t.kind));
+	if (o->value_opt && o->sem.count_arg)
+		usage_error("--%s sets the value; --count adds to it", o->value_opt);
+	if (o->value_opt && o->value_opt[0] == 'i' && !o->create.create)
+		usage_error("--init makes a missing semaphore; --%s refuses to",
+			    o->wait_exist ? "wait-exist" : "no-create");
+	if (o->timeout.text && !o->wait_exist)
+		usage_error("--timeout is for --wait-exist: posting never waits");
+	if (o->create.exclusive && !o->create.create)
+		usage_error("--exclusive and --%s exclude each other",
+			    o->wait_exist ? "wait-exist" : "no-create");
+	if (o->sem.t.id >= 0 && o->create.exclusive)
+		usage_error("--exclusive makes a new semaphore; -i names an existing one");
+	if (o->sem.t.id >= 0)
+		o->create.create = false; /* an identifier names an existing set */
+}
+
+/* The options and the target into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
+	*o = (struct opts){ .create = { .create = true, .mode = 0600 }, .timeout = NO_TIMEOUT };
+	ipcsem_args_init(&o->sem);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (ipcsem_args_option(&o->sem, opt, optarg))
@@ -94,8 +120,7 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->create.check_mode = true;
 			break;
 		case 'T':
-			o->timeout = arg_duration("--timeout", optarg);
-			o->timeout_arg = optarg;
+			o->timeout = arg_timeout("--timeout", optarg);
 			break;
 		case OPT_INIT:
 		case OPT_SET:
@@ -114,46 +139,22 @@ static void parse(struct opts *o, int argc, char **argv)
 		ipc_target_name(&o->sem.t, argv[optind++]);
 	if (optind < argc)
 		usage_error("extra operand '%s'", argv[optind]);
-}
-
-static void check(struct opts *o)
-{
-	ipcsem_args_check(&o->sem);
-	o->create.nsems = ipcsem_members_span(&o->sem.members);
-	if (o->value_opt && o->value > ipcsem_max(o->sem.t.kind))
-		usage_error("--%s: '%llu' is out of range (0 to %u)", o->value_opt,
-			    (unsigned long long)o->value, ipcsem_max(o->sem.t.kind));
-	if (o->value_opt && o->sem.count_arg)
-		usage_error("--%s sets the value; --count adds to it", o->value_opt);
-	if (o->value_opt && o->value_opt[0] == 'i' && !o->create.create)
-		usage_error("--init makes a missing semaphore; --%s refuses to",
-			    o->wait_exist ? "wait-exist" : "no-create");
-	if (o->timeout_arg && !o->wait_exist)
-		usage_error("--timeout is for --wait-exist: posting never waits");
-	if (o->create.exclusive && !o->create.create)
-		usage_error("--exclusive and --%s exclude each other",
-			    o->wait_exist ? "wait-exist" : "no-create");
-	if (o->sem.t.id >= 0 && o->create.exclusive)
-		usage_error("--exclusive makes a new semaphore; -i names an existing one");
-	if (o->sem.t.id >= 0)
-		o->create.create = false; /* an identifier names an existing set */
+	check(o);
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .create = { .create = true, .mode = 0600 }, .timeout = -1 };
+	struct opts o;
 	struct ipcsem s;
 
 	tool_init("sempost");
-	ipcsem_args_init(&o.sem);
-	parse(&o, argc, argv);
-	check(&o);
+	parse(argc, argv, &o);
 	bool private = o.sem.t.kind == IPC_SYSV && o.sem.t.id < 0 && o.sem.t.key == 0;
 	if (private)
 		need_std(STDOUT_FILENO);
 
 	if (o.wait_exist)
-		await_target_or_die(&o.sem.t, AWAIT_SEM, o.timeout, o.timeout_arg);
+		await_target_or_die(&o.sem.t, AWAIT_SEM, &o.timeout);
 	ipcsem_open(&s, &o.sem.t, &o.create);
 	if (o.create.check_mode)
 		ipcsem_check_mode(&s, o.create.mode);

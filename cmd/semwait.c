@@ -77,8 +77,7 @@ static const char optstring[] = "+:c:hi:k:nsT:uVWz";
 
 struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
-	const char *timeout_arg;
-	int64_t timeout;
+	struct timeout timeout; /* -T */
 	bool nowait, stat, unlink, zero, wait_exist;
 	char **cmd;
 };
@@ -134,7 +133,7 @@ static void take(struct ipcsem *s, const struct opts *o, bool undo)
 	struct deadline d;
 	int r = SEMOP_INTR;
 
-	deadline_start(&d, o->timeout);
+	deadline_start(&d, o->timeout.ns);
 	while (r == SEMOP_INTR && !sup_stop)
 		r = o->zero ? ipcsem_zero(s, &o->sem.members, &d, o->nowait)
 			    : ipcsem_take(s, &o->sem.members, (unsigned)o->sem.count, &d,
@@ -145,7 +144,7 @@ static void take(struct ipcsem *s, const struct opts *o, bool undo)
 	if (r == SEMOP_AGAIN)
 		die(EXIT_TIMEOUT, "%s: %s", s->label, what);
 	if (r == SEMOP_TIMEOUT)
-		die(EXIT_TIMEOUT, "%s: %s within %s", s->label, what, o->timeout_arg);
+		die(EXIT_TIMEOUT, "%s: %s within %s", s->label, what, timeout_str(&o->timeout));
 }
 
 /*
@@ -238,10 +237,13 @@ static void check(struct opts *o)
 		usage_error("--unlink with a COMMAND would remove the semaphore others wait on");
 }
 
-static void parse(struct opts *o, int argc, char **argv)
+/* The options, the target and the COMMAND into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
+	*o = (struct opts){ .timeout = NO_TIMEOUT };
+	ipcsem_args_init(&o->sem);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (ipcsem_args_option(&o->sem, opt, optarg))
@@ -251,8 +253,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		case 'n': o->nowait = true; break;
 		case 's': o->stat = true; break;
 		case 'T':
-			o->timeout = arg_duration("--timeout", optarg);
-			o->timeout_arg = optarg;
+			o->timeout = arg_timeout("--timeout", optarg);
 			break;
 		case 'u': o->unlink = true; break;
 		case 'V': print_version();
@@ -275,17 +276,16 @@ static void parse(struct opts *o, int argc, char **argv)
 		usage_error("no COMMAND after --");
 	if (optind < argc)
 		o->cmd = argv + optind;
+	check(o);
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .timeout = -1 };
+	struct opts o;
 	struct ipcsem s;
 
 	tool_init("semwait");
-	ipcsem_args_init(&o.sem);
-	parse(&o, argc, argv);
-	check(&o);
+	parse(argc, argv, &o);
 	if (o.stat)
 		need_std(STDOUT_FILENO);
 	if (o.cmd)
@@ -294,9 +294,8 @@ int main(int argc, char **argv)
 	if (o.wait_exist) {
 		int64_t t0 = now_ns();
 
-		await_target_or_die(&o.sem.t, AWAIT_SEM, o.timeout, o.timeout_arg);
-		if (o.timeout >= 0) /* -T is for both waits together */
-			o.timeout = o.timeout > now_ns() - t0 ? o.timeout - (now_ns() - t0) : 0;
+		await_target_or_die(&o.sem.t, AWAIT_SEM, &o.timeout);
+		timeout_spend(&o.timeout, t0); /* -T is for both waits together */
 	}
 	ipcsem_open(&s, &o.sem.t, NULL);
 	if (o.stat) {

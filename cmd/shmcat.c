@@ -113,9 +113,10 @@ static void give_back(void *arg)
 }
 
 struct opts {
+	struct shm shm;   /* the target */
 	uint64_t off, len;
 	bool wait, unlink_it, have_len, follow, stat;
-	int64_t timeout;  /* -1: none */
+	struct timeout timeout; /* -T, with -w */
 	struct deadline d;
 };
 
@@ -130,7 +131,8 @@ static int open_target(struct shm *s, const struct opts *o)
 	for (;;) {
 		if (o->wait ? shm_open_wait(s, false, &o->d) : shm_open_existing(s, false)) {
 			if (errno == ETIMEDOUT)
-				die(EXIT_TIMEOUT, "%s: did not appear within the timeout", s->label);
+				die(EXIT_TIMEOUT, "%s: did not appear within %s", s->label,
+				    timeout_str(&o->timeout));
 			shm_die_missing(s);
 		}
 		if (!o->unlink_it || !shm_is_fd(s))
@@ -238,10 +240,13 @@ static noreturn void follow(struct shm *s, const struct opts *o)
 static const char optstring[] = ":fF:hi:k:l:o:sT:uVw";
 
 /* The command line into s and o; a usage error for anything wrong. */
-static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
+static void parse(int argc, char **argv, struct opts *o)
 {
+	struct shm *s = &o->shm;
 	int c;
 
+	*o = (struct opts){ .len = UINT64_MAX, .timeout = NO_TIMEOUT };
+	shm_init(s);
 	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
 		switch (c) {
 		case 'f': o->follow = true; break;
@@ -252,7 +257,7 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 			break;
 		case 'o': o->off = arg_size("--offset", optarg, INT64_MAX); break;
 		case 's': o->stat = true; break;
-		case 'T': o->timeout = arg_duration("--timeout", optarg); break;
+		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
 		case 'u': o->unlink_it = true; break;
 		case 'V': print_version();
 		case 'w': o->wait = true; break;
@@ -260,13 +265,13 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 		}
 	}
 	shm_operands(s, argc, argv, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
-	if (o->timeout >= 0 && !o->wait)
+	if (o->timeout.text && !o->wait)
 		usage_error("--timeout: only with --wait");
 	if (!shm_is_fd(s) && s->t.id < 0 && s->t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
 	if (o->follow && !shm_is_fd(s))
 		usage_error("--follow: only for a POSIX object or a file (a System V segment has no change events)");
-	if (o->follow && o->timeout >= 0)
+	if (o->follow && o->timeout.text)
 		usage_error("--follow: not with --timeout");
 	if (o->follow && (o->unlink_it || o->stat))
 		usage_error("--follow: not with %s", o->stat ? "--stat" : "--unlink");
@@ -276,18 +281,16 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct shm s;
-	struct opts o = { .len = UINT64_MAX, .timeout = -1 };
+	struct opts o;
 
 	tool_init("shmcat");
-	shm_init(&s);
-	parse_args(argc, argv, &s, &o);
+	parse(argc, argv, &o);
 	need_std(STDOUT_FILENO);
 
 	cleanup_on_signals();
-	deadline_start(&o.d, o.timeout);
+	deadline_start(&o.d, o.timeout.ns);
 	if (o.follow)
-		follow(&s, &o);
-	cat_once(&s, &o);
+		follow(&o.shm, &o);
+	cat_once(&o.shm, &o);
 	return 0;
 }

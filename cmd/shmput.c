@@ -38,7 +38,6 @@ static const char usage[] =
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -49,9 +48,7 @@ static const char usage[] =
 #include "ipcperm.h"
 #include "opterr.h"
 #include "parse.h"
-#include "proc.h"
 #include "shm.h"
-#include "tmpname.h"
 #include "tool.h"
 
 enum { OPT_NEW = 0x100 };
@@ -83,54 +80,8 @@ static noreturn void too_big(const char *label, uint64_t total, bool exact, uint
 	    why ? ")" : "");
 }
 
-/* The fresh object a replacement is written to, removed if shmput fails. */
-struct temp {
-	char path[PATH_MAX];
-	int undo;  /* its cleanup handle */
-};
-
-static int open_temp(const char *path, void *arg)
-{
-	const struct shm *s = arg;
-	int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
-
-	return s->file ? open(path, flags, 0600) : shm_open(path + strlen(SHM_DIR), flags, 0600);
-}
-
-/* A fresh object next to the target, to be renamed into place. */
-static int make_temp(const struct shm *s, struct temp *tmp, mode_t mode)
-{
-	size_t nx = tmpname_beside(tmp->path, sizeof tmp->path, s->path, "shmput");
-	int fd = nx ? tmpname_make(tmp->path, nx, open_temp, (void *)s) : -1;
-
-	if (fd < 0 && errno == EEXIST)
-		die(EXIT_FAIL, "%s: cannot make a unique temporary name", s->label);
-	if (fd < 0)
-		die(EXIT_FAIL, "%s: cannot create:", s->label);
-	tmp->undo = cleanup_push(cleanup_unlink, tmp->path);
-	if (fchmod(fd, mode) < 0)
-		die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)mode);
-	return fd;
-}
-
-/* Put the temporary object in place: rename, or link for -x (atomic either way). */
-static void commit(const struct shm *s, struct temp *tmp, bool exclusive)
-{
-	if (exclusive) {
-		if (link(tmp->path, s->path) < 0) {
-			if (errno == EEXIST)
-				die(EXIT_FAIL, "%s: already exists", s->label);
-			die(EXIT_FAIL, "%s: cannot create:", s->label);
-		}
-		cleanup_pop(tmp->undo, true);
-	} else {
-		if (rename(tmp->path, s->path) < 0)
-			die(EXIT_FAIL, "%s: cannot replace:", s->label);
-		cleanup_pop(tmp->undo, false);
-	}
-}
-
 struct opts {
+	struct shm shm;   /* the target */
 	bool exclusive, no_create, patch, sized, have_mode, print_id;
 	uint64_t off, size;
 	mode_t mode;
@@ -183,14 +134,14 @@ static void put_replace(struct shm *s, const struct opts *o)
 {
 	int64_t known = input_size();
 	mode_t mode;
-	struct temp tmp;
+	struct shm_fresh tmp;
 	struct area a = { .fd = -1, .label = s->label };
 	size_t got, max = room_for(s, o, SIZE_MAX / 2);
 
 	check_replace(s, o, &mode);
 	if (known > (int64_t)max)
 		too_big(s->label, (uint64_t)known, true, max, "--size is", NULL);
-	a.fd = make_temp(s, &tmp, mode);
+	a.fd = shm_fresh_open(s, &tmp, mode);
 	if (known > 0 && copy_in(a.fd, s->label, (size_t)known))
 		got = (size_t)known;
 	else if ((got = slurp(&a, 0, max, known > 0 ? (size_t)known : 0)) > max)
@@ -200,7 +151,7 @@ static void put_replace(struct shm *s, const struct opts *o)
 	/* Sparse: -s sets the size; only the input's bytes take pages. */
 	if (ftruncate(a.fd, (off_t)(o->sized ? o->size : got)) < 0)
 		die(EXIT_FAIL, "%s: cannot set its size:", s->label);
-	commit(s, &tmp, o->exclusive);
+	shm_fresh_commit(s, &tmp, o->exclusive);
 	close(a.fd);
 }
 
@@ -268,33 +219,6 @@ static void put_patch(struct shm *s, const struct opts *o)
 }
 
 /*
- * The most a new System V segment can hold, and in *why the limit that
- * says so: SHMMAX, what SHMALL leaves (pages, less those in use), and the
- * memory there is. Input is held in memory until then, so the bound is
- * what the segment can be, not what memory can hold.
- */
-static uint64_t sysv_limit(const char **why)
-{
-	uint64_t max = SIZE_MAX / 2, v, pg = (uint64_t)sysconf(_SC_PAGESIZE);
-	struct shm_info info;
-	struct sysinfo si;
-
-	*why = NULL;
-	if ((v = proc_sys_u64("/proc/sys/kernel/shmmax", max)) < max)
-		max = v, *why = "SHMMAX, /proc/sys/kernel/shmmax";
-	if ((v = proc_sys_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
-		uint64_t used = shmctl(0, SHM_INFO, (struct shmid_ds *)&info) >= 0 ? info.shm_tot : 0;
-
-		v = v > used ? (v - used) * pg : 0;
-		if (v < max)
-			max = v, *why = "SHMALL, /proc/sys/kernel/shmall, less the pages in use";
-	}
-	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < max)
-		max = (uint64_t)si.totalram * si.mem_unit, *why = "the memory there is, MemTotal";
-	return max;
-}
-
-/*
  * -m for a segment that exists: it must have that mode and be ours, its
  * creator included (the creator keeps the owner's rights whatever IPC_SET
  * made the owner), or another user could read what is written.
@@ -350,20 +274,6 @@ static int create_sysv(struct shm *s, const struct opts *o, uint64_t size)
 	return -1;
 }
 
-/* Zero [p, p+n) of a segment: whole pages are given back, not touched. */
-static void zero_range(char *p, size_t n)
-{
-	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), b = ((uintptr_t)p + n) & ~(pg - 1);
-
-	if (b <= a || madvise((void *)a, b - a, MADV_REMOVE) < 0) {
-		memset(p, 0, n);
-		return;
-	}
-	memset(p, 0, a - (uintptr_t)p);
-	memset((void *)b, 0, (uintptr_t)p + n - b);
-}
-
 /*
  * System V: written in place; a missing segment is made with the input's
  * size. Input of unknown size is held first, so nothing is made or
@@ -398,7 +308,7 @@ static int put_sysv(struct shm *s, const struct opts *o)
 		what = "a new segment can hold at most";
 	else if (!exists)
 		what = "--size is";
-	room = room_for(s, o, exists ? s->size : sysv_limit(&why));
+	room = room_for(s, o, exists ? s->size : shm_sysv_limit(&why));
 	if (exists || o->sized)
 		why = NULL; /* the room is the segment's, or --size */
 	if (known > (int64_t)room)
@@ -428,17 +338,20 @@ static int put_sysv(struct shm *s, const struct opts *o)
 	else if (got > 0)
 		memcpy((char *)s->addr + o->off, hold.p, got);
 	if (!o->patch && room > got)
-		zero_range((char *)s->addr + o->off + got, room - got);
+		shm_zero((char *)s->addr + o->off + got, room - got);
 	return undo;
 }
 
 static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
 
-/* The command line into s and o; a usage error for anything wrong. */
-static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
+/* The command line into o, with its defaults; a usage error for anything wrong. */
+static void parse(int argc, char **argv, struct opts *o)
 {
+	struct shm *s = &o->shm;
 	int c;
 
+	*o = (struct opts){ .mode = 0600 };
+	shm_init(s);
 	while ((c = shm_getopt(s, argc, argv, optstring, longopts)) != -1) {
 		switch (c) {
 		case 'E': o->no_create = true; break;
@@ -474,33 +387,32 @@ static void parse_args(int argc, char **argv, struct shm *s, struct opts *o)
 
 int main(int argc, char **argv)
 {
-	struct shm s;
-	struct opts o = { .mode = 0600 };
+	struct opts o;
+	struct shm *s = &o.shm;
 	int undo = -1;
 
 	tool_init("shmput");
-	shm_init(&s);
-	parse_args(argc, argv, &s, &o);
+	parse(argc, argv, &o);
 	need_std(STDIN_FILENO);
 	if (o.print_id)
 		need_std(STDOUT_FILENO);
 
 	cleanup_on_signals();
-	if (!shm_is_fd(&s))
-		undo = put_sysv(&s, &o);
+	if (!shm_is_fd(s))
+		undo = put_sysv(s, &o);
 	else if (o.patch)
-		put_patch(&s, &o);
+		put_patch(s, &o);
 	else
-		put_replace(&s, &o);
+		put_replace(s, &o);
 	/* A new segment whose id cannot be passed on is removed again. */
 	if (o.print_id) {
 		char line[32];
-		int n = snprintf(line, sizeof line, "%d\n", s.id);
+		int n = snprintf(line, sizeof line, "%d\n", s->id);
 
 		if (write_all(STDOUT_FILENO, line, (size_t)n) < 0)
 			die_stdout();
 	}
 	cleanup_pop(undo, false);
-	shm_close(&s);
+	shm_close(s);
 	return 0;
 }

@@ -61,9 +61,9 @@ static const struct option longopts[] = {
 struct opts {
 	uint64_t count;
 	bool follow, counted, verbose;
-	int64_t timeout;           /* -1: none */
-	const char *timeout_text;   /* as the user wrote it, for messages */
+	struct timeout timeout;    /* -T */
 	const char *pidfile;
+	uint64_t set;              /* the signals waited for, a kset */
 };
 
 /* Who made the signal, from si_code, as the code= field says it. */
@@ -219,12 +219,12 @@ static kset waited_set(char **args, int n)
 
 static const char optstring[] = ":c:fhp:T:Vv";
 
-/* Options into o; returns the set of signals to wait for. */
-static kset parse(struct opts *o, int argc, char **argv)
+/* Options and the signals to wait for into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	*o = (struct opts){ .count = 1, .timeout = -1 };
+	*o = (struct opts){ .count = 1, .timeout = NO_TIMEOUT };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
@@ -236,8 +236,7 @@ static kset parse(struct opts *o, int argc, char **argv)
 		case 'h': print_usage(usage);
 		case 'p': o->pidfile = optarg; break;
 		case 'T':
-			o->timeout = arg_duration("--timeout", optarg);
-			o->timeout_text = optarg;
+			o->timeout = arg_timeout("--timeout", optarg);
 			break;
 		case 'V': print_version();
 		case 'v': o->verbose = true; break;
@@ -249,7 +248,7 @@ static kset parse(struct opts *o, int argc, char **argv)
 		usage_error("--count and --follow exclude each other");
 	if (optind == argc)
 		usage_error("no signal given: name one or more, e.g. USR1");
-	return waited_set(argv + optind, argc - optind);
+	o->set = waited_set(argv + optind, argc - optind);
 }
 
 /*
@@ -287,7 +286,7 @@ static uint64_t receive(const struct opts *o, kset set, kset deadly)
 	struct deadline dl;
 	uint64_t got = 0;
 
-	deadline_start(&dl, o->timeout);
+	deadline_start(&dl, o->timeout.ns);
 	while (o->follow || got < o->count) {
 		siginfo_t si;
 		int r;
@@ -310,21 +309,21 @@ static uint64_t receive(const struct opts *o, kset set, kset deadly)
 int main(int argc, char **argv)
 {
 	struct opts o;
-	kset set, deadly;
+	kset deadly;
 	uint64_t got;
 
 	tool_init("sigrecv");
-	set = parse(&o, argc, argv);
+	parse(argc, argv, &o);
 	need_std(STDOUT_FILENO);
 	outq_init(&out, STDOUT_FILENO);
-	deadly = setup(&o, set);
-	got = receive(&o, set, deadly);
+	deadly = setup(&o, o.set);
+	got = receive(&o, o.set, deadly);
 	if (got == 0 || (!o.follow && got < o.count)) {
 		if (o.follow || o.count == 1)
-			warn("no signal within %s%s", o.timeout_text, duration_unit(o.timeout_text));
+			warn("no signal within %s", timeout_str(&o.timeout));
 		else
-			warn("%" PRIu64 " of %" PRIu64 " signals within %s%s", got, o.count,
-			     o.timeout_text, duration_unit(o.timeout_text));
+			warn("%" PRIu64 " of %" PRIu64 " signals within %s", got, o.count,
+			     timeout_str(&o.timeout));
 		return EXIT_TIMEOUT;
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /* sigsend: kill(1) made safe and scriptable. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -40,10 +41,10 @@ static const char usage[] =
 "  -s, --signal SIG         TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
 "                           RTMAX-N; 0 only checks the process may be signalled\n"
 "  -T, --timeout DURATION   give up waiting after DURATION (status 124)\n"
-"  -T, --timeout DURATION SIG\n"
-"                           a step, as util-linux kill: DURATION after the\n"
-"                           last signal, send SIG to survivors; repeatable,\n"
-"                           implies --wait (SIG a name, not a number)\n"
+"  -T, --timeout DURATION:SIG\n"
+"                           a step, as util-linux kill's --timeout: DURATION\n"
+"                           after the last signal, send SIG to survivors;\n"
+"                           repeatable, implies --wait\n"
 "  -W, --wait-exist         wait for each -p FILE to appear, up to -T DURATION\n"
 "  -w, --wait               wait until every process has exited\n"
 "  -h, --help               display this help and exit\n"
@@ -72,8 +73,7 @@ static const struct option longopts[] = {
 
 /* Escalation: DURATION after the last signal, survivors get sig. */
 struct step {
-	int64_t ns;
-	const char *str;
+	struct timeout after;
 	int sig;
 };
 #define MAX_STEPS 16
@@ -85,15 +85,13 @@ struct opts {
 	bool listing, queued, wait;
 	bool wait_exist;           /* -W: wait for each pidfile to appear */
 	int value;                 /* -q N */
-	int64_t timeout;           /* -1: none */
-	const char *timeout_text;   /* as the user wrote it, for messages */
+	struct timeout timeout;    /* -T */
 	struct step steps[MAX_STEPS];
 	int nsteps;
-	/* --timeout DURATION SIG, taken out of argv before the parse */
-	struct { const char *dur, *sig; } marks[MAX_STEPS];
-	int nmarks;
 	struct target *t;          /* PIDs, -p FILEs and -g PGIDs, in order */
 	int n;
+	char **sigs;               /* -l's operands */
+	int nsigs;
 };
 
 struct target {
@@ -238,8 +236,8 @@ static void escalate(struct target *t, int n, const struct step *st)
 	for (int i = 0; i < n; i++) {
 		if (!t[i].waiting)
 			continue;
-		warn("%s: still running after %s%s; sending %s", t[i].label, st->str,
-		     duration_unit(st->str), name);
+		warn("%s: still running after %s; sending %s", t[i].label,
+		     timeout_str(&st->after), name);
 		if (!send_sig(&t[i], st->sig, false, 0))
 			t[i].waiting = false;
 		else if (st->sig != SIGKILL && st->sig != SIGCONT && proc_stopped(t[i].pid))
@@ -292,8 +290,8 @@ static int wait_all(const struct opts *o)
 	int next = 0;
 	bool killed = nsteps == 0;
 
-	deadline_start(&dl, o->timeout);
-	deadline_start(&ka, nsteps > 0 ? steps[0].ns : -1);
+	deadline_start(&dl, o->timeout.ns);
+	deadline_start(&ka, nsteps > 0 ? steps[0].after.ns : -1);
 	for (;;) {
 		int np = 0, ms;
 		bool fallback = false;
@@ -303,8 +301,8 @@ static int wait_all(const struct opts *o)
 		if (deadline_passed(&dl)) {
 			for (int i = 0; i < n; i++)
 				if (t[i].waiting)
-					warn("%s: still running after %s%s", t[i].label,
-					     o->timeout_text, duration_unit(o->timeout_text));
+					warn("%s: still running after %s", t[i].label,
+					     timeout_str(&o->timeout));
 			free(pfd);
 			return EXIT_TIMEOUT;
 		}
@@ -313,7 +311,7 @@ static int wait_all(const struct opts *o)
 			if (++next == nsteps)
 				killed = true;
 			else
-				deadline_start(&ka, steps[next].ns);
+				deadline_start(&ka, steps[next].after.ns);
 			continue;
 		}
 		ms = deadline_poll_ms(&dl);
@@ -331,49 +329,6 @@ static int wait_all(const struct opts *o)
 	}
 	free(pfd);
 	return 0;
-}
-
-/* A SIG operand after --timeout DURATION: a name, never a number (a PID). */
-static bool is_signal_name(const char *s)
-{
-	return (s[0] < '0' || s[0] > '9') && s[0] != '-' && sig_parse(s) > 0;
-}
-
-/*
- * util-linux kill's steps, --timeout DURATION SIG: before getopt_long sees
- * argv, each SIG name that follows a --timeout DURATION is taken out and
- * kept beside its DURATION (getopt_long's reordering differs between C
- * libraries, so it cannot be skipped during the parse).
- */
-static int take_steps(struct opts *o, int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		const char *dur = NULL;
-		int at = i + 1;
-
-		if (strcmp(argv[i], "-T") == 0 || strcmp(argv[i], "--timeout") == 0)
-			dur = at < argc ? argv[at++] : NULL;
-		else if (strncmp(argv[i], "--timeout=", 10) == 0)
-			dur = argv[i] + 10;
-		else if (strncmp(argv[i], "-T", 2) == 0)
-			dur = argv[i] + 2;
-		if (!dur || at >= argc || !is_signal_name(argv[at]) || o->nmarks == MAX_STEPS)
-			continue;
-		o->marks[o->nmarks].dur = dur;
-		o->marks[o->nmarks++].sig = argv[at];
-		memmove(argv + at, argv + at + 1, (size_t)(argc - at) * sizeof *argv);
-		argc--;
-	}
-	return argc;
-}
-
-/* The SIG of the step whose DURATION is the string dur, or NULL. */
-static const char *step_sig(const struct opts *o, const char *dur)
-{
-	for (int i = 0; i < o->nmarks; i++)
-		if (o->marks[i].dur == dur)
-			return o->marks[i].sig;
-	return NULL;
 }
 
 /* -l: every signal, or each operand converted, all checked first. */
@@ -417,8 +372,24 @@ static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
 {
 	if (o->nsteps == MAX_STEPS)
 		usage_error("%s: at most %d steps", opt, MAX_STEPS);
-	o->steps[o->nsteps++] = (struct step){ arg_duration(opt, arg), arg, sig };
+	o->steps[o->nsteps++] = (struct step){ arg_timeout(opt, arg), sig };
 	o->wait = true;
+}
+
+/*
+ * -T DURATION:SIG, a step; -T DURATION, the timeout. The SIG is cut off
+ * in place, so the DURATION is the text messages name.
+ */
+static void timeout_option(struct opts *o, char *arg)
+{
+	char *sig = strchr(arg, ':');
+
+	if (!sig) {
+		o->timeout = arg_timeout("--timeout", arg);
+		return;
+	}
+	*sig++ = '\0';
+	add_step(o, "--timeout", arg, arg_signal("--timeout", sig, 1));
 }
 
 /*
@@ -484,13 +455,12 @@ static void await_pidfiles(struct opts *o)
 	struct deadline d;
 	int64_t t0 = now_ns();
 
-	deadline_start(&d, o->timeout);
+	deadline_start(&d, o->timeout.ns);
 	for (int i = 0; i < o->n; i++)
 		if (o->t[i].file && !await_file(o->t[i].file, &d))
-			die(EXIT_TIMEOUT, "%s: no pidfile within %s%s", o->t[i].file,
-			    o->timeout_text, duration_unit(o->timeout_text));
-	if (o->timeout >= 0)
-		o->timeout = o->timeout > now_ns() - t0 ? o->timeout - (now_ns() - t0) : 0;
+			die(EXIT_TIMEOUT, "%s: no pidfile within %s", o->t[i].file,
+			    timeout_str(&o->timeout));
+	timeout_spend(&o->timeout, t0);
 }
 
 static const char optstring[] = ":g:hk:lp:q:s:T:VWw";
@@ -508,14 +478,7 @@ static void parse_option(struct opts *o, int c, int argc, char **argv)
 		o->queued = true;
 		break;
 	case 's': o->sig = arg_signal("--signal", optarg, 0); break;
-	case 'T':
-		if (step_sig(o, optarg)) { /* --timeout DURATION SIG */
-			add_step(o, "--timeout", optarg, sig_parse(step_sig(o, optarg)));
-			break;
-		}
-		o->timeout = arg_duration("--timeout", optarg);
-		o->timeout_text = optarg;
-		break;
+	case 'T': timeout_option(o, optarg); break;
 	case 'V': print_version();
 	case 'W': o->wait_exist = true; break;
 	case 'w': o->wait = true; break;
@@ -526,34 +489,12 @@ static void parse_option(struct opts *o, int c, int argc, char **argv)
 	}
 }
 
-/* Options and targets into o; returns argc once the steps' SIGs are out. */
-static int parse(struct opts *o, int argc, char **argv)
-{
-	int c;
-
-	*o = (struct opts){ .sig = SIGTERM, .timeout = -1 };
-	argc = take_steps(o, argc, argv);
-	o->t = xcalloc((size_t)argc, sizeof *o->t);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
-		parse_option(o, c, argc, argv);
-	if (o->listing)
-		return argc;
-	for (int i = optind; i < argc; i++) {
-		struct target *t = &o->t[o->n++];
-
-		t->pid = arg_pid(NULL, argv[i]);
-		snprintf(t->label, sizeof t->label, "process %s", argv[i]);
-	}
-	return argc;
-}
-
 /* What the options say together: refused before anything is sent. */
 static void check(const struct opts *o)
 {
 	if (o->n == 0)
 		usage_error("no process given: name a PID, -p FILE or -g PGID");
-	if (o->timeout >= 0 && !o->wait && !o->wait_exist)
+	if (o->timeout.text && !o->wait && !o->wait_exist)
 		usage_error("--timeout bounds the wait: give --wait, --wait-exist or --kill-after too");
 	bool files = false;
 	for (int i = 0; i < o->n; i++)
@@ -568,19 +509,44 @@ static void check(const struct opts *o)
 	}
 }
 
+/* Options and targets (or -l's SIGs) into o, with its defaults, checked. */
+static void parse(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	*o = (struct opts){ .sig = SIGTERM, .timeout = NO_TIMEOUT };
+	o->t = xcalloc((size_t)argc, sizeof *o->t);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1)
+		parse_option(o, c, argc, argv);
+	o->sigs = argv + optind;
+	o->nsigs = argc - optind;
+	if (o->listing)
+		return;
+	for (int i = optind; i < argc; i++) {
+		struct target *t = &o->t[o->n++];
+
+		if (!isdigit((unsigned char)argv[i][0]) && sig_parse(argv[i]) > 0)
+			usage_error("'%s' is not a process ID; a step is written --timeout DURATION:%s",
+				    argv[i], argv[i]);
+		t->pid = arg_pid(NULL, argv[i]);
+		snprintf(t->label, sizeof t->label, "process %s", argv[i]);
+	}
+	check(o);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	int status;
 
 	tool_init("sigsend");
-	argc = parse(&o, argc, argv);
+	parse(argc, argv, &o);
 	if (o.listing) {
 		free(o.t);
 		need_std(STDOUT_FILENO);
-		return list(argv + optind, argc - optind);
+		return list(o.sigs, o.nsigs);
 	}
-	check(&o);
 	if (o.wait_exist)
 		await_pidfiles(&o);
 	status = pin_all(&o);

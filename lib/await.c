@@ -92,15 +92,14 @@ bool await_target(const struct ipc_target *t, enum await_kind k,
 }
 
 void await_target_or_die(const struct ipc_target *t, enum await_kind k,
-			 int64_t timeout_ns, const char *timeout_text)
+			 const struct timeout *timeout)
 {
 	struct deadline d;
 
-	deadline_start(&d, timeout_ns);
+	deadline_start(&d, timeout->ns);
 	if (!await_target(t, k, &d))
-		die(EXIT_TIMEOUT, "%s: no such %s within %s%s", t->label,
-		    k == AWAIT_MSGQ ? "message queue" : "semaphore", timeout_text,
-		    duration_unit(timeout_text));
+		die(EXIT_TIMEOUT, "%s: no such %s within %s", t->label,
+		    k == AWAIT_MSGQ ? "message queue" : "semaphore", timeout_str(timeout));
 }
 
 static bool file_ready(void *arg)

@@ -33,12 +33,11 @@ bool await_target(const struct ipc_target *t, enum await_kind k,
 		  const struct deadline *d);
 
 /*
- * await_target for -W with -T's timeout_ns (-1: none) and the user's
- * text of it; when it passes, exit 124 "LABEL: no such message queue
- * (semaphore) within TEXT".
+ * await_target for -W, bounded by -T's timeout; when it passes, exit 124
+ * "LABEL: no such message queue (semaphore) within 0.3s".
  */
 void await_target_or_die(const struct ipc_target *t, enum await_kind k,
-			 int64_t timeout_ns, const char *timeout_text);
+			 const struct timeout *timeout);
 
 /* Wait for a file with something in it (a pidfile, written then closed). */
 bool await_file(const char *path, const struct deadline *d);

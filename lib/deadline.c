@@ -2,8 +2,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
 
+#include "alloc.h"
 #include "deadline.h"
 #include "parse.h"
 
@@ -127,4 +131,27 @@ void deadline_backoff(const struct deadline *d, int64_t *delay, int64_t max)
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		continue;
 	*delay = *delay > max / 2 ? max : *delay * 2;
+}
+
+struct timeout arg_timeout(const char *opt, const char *s)
+{
+	return (struct timeout){ arg_duration(opt, s), s };
+}
+
+const char *timeout_str(const struct timeout *t)
+{
+	static char *buf; /* the user's text has no bound */
+	size_t n = strlen(t->text) + 2;
+
+	buf = xreallocarray(buf, n, 1);
+	snprintf(buf, n, "%s%s", t->text, duration_unit(t->text));
+	return buf;
+}
+
+void timeout_spend(struct timeout *t, int64_t start_ns)
+{
+	int64_t spent = now_ns() - start_ns;
+
+	if (t->ns >= 0)
+		t->ns = t->ns > spent ? t->ns - spent : 0;
 }

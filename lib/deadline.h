@@ -15,6 +15,31 @@ struct deadline {
 
 /* A deadline ns nanoseconds from now; ns < 0 means no deadline. */
 void deadline_start(struct deadline *d, int64_t ns);
+
+/*
+ * A timeout as the user gave it (-T DURATION, and every other duration
+ * option whose passing a message reports): its length, and its text,
+ * which messages print as written, never reformatted.
+ */
+struct timeout {
+	int64_t ns;       /* -1: none given */
+	const char *text; /* the option's argument; NULL: none given */
+};
+#define NO_TIMEOUT ((struct timeout){ .ns = -1, .text = NULL })
+
+/* OPT's argument s as a timeout; a usage error naming OPT (exit 2) if not a duration. */
+struct timeout arg_timeout(const char *opt, const char *s);
+/*
+ * The one way messages name a timeout: the user's text, with "s" when it
+ * has no unit ("0.3" is "0.3s", "250ms" stays), as in "no message within
+ * 0.3s". Valid until the next call.
+ */
+const char *timeout_str(const struct timeout *t);
+/*
+ * What is left of t after the time since start_ns (now_ns()), at least 0:
+ * for one -T that bounds two waits together.
+ */
+void timeout_spend(struct timeout *t, int64_t start_ns);
 /* Nanoseconds left (0 once passed); INT64_MAX without a deadline. */
 int64_t deadline_left(const struct deadline *d);
 bool deadline_passed(const struct deadline *d);

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ipcname.h"
+#include "opterr.h"
 #include "parse.h"
 
 void ipc_target_init(struct ipc_target *t)
@@ -95,6 +96,17 @@ bool ipc_target_option(struct ipc_target *t, int opt, const char *arg)
 		return true;
 	}
 	return false;
+}
+
+static bool take_target(void *t, int c, const char *arg)
+{
+	return ipc_target_option(t, c, arg);
+}
+
+int ipc_target_getopt(struct ipc_target *t, int argc, char **argv, const char *optstring,
+		      const struct option *longopts)
+{
+	return getopt_taking(argc, argv, optstring, longopts, take_target, t);
 }
 
 void ipc_target_name(struct ipc_target *t, const char *arg)

@@ -37,6 +37,13 @@ void ipc_target_init(struct ipc_target *t);
  * KEY is decimal or 0x hex, or "private" for a new private object.
  */
 bool ipc_target_option(struct ipc_target *t, int opt, const char *arg);
+/*
+ * getopt_long (opterr off, for usage_bad_option) for a tool that names a
+ * target: -k, -i and --ftok go to ipc_target_option; returns the tool's
+ * next option, or -1 when they end.
+ */
+int ipc_target_getopt(struct ipc_target *t, int argc, char **argv, const char *optstring,
+		      const struct option *longopts);
 /* Take the operand NAME or /NAME. */
 void ipc_target_name(struct ipc_target *t, const char *arg);
 /* A usage error unless a target was given. */

@@ -5,6 +5,18 @@
 #include "diag.h"
 #include "opterr.h"
 
+int getopt_taking(int argc, char **argv, const char *optstring, const struct option *longopts,
+		  bool (*take)(void *arg, int c, const char *optarg), void *arg)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
+	       take(arg, c, optarg))
+		;
+	return c;
+}
+
 void usage_bad_option(int argc, char *const argv[], const char *optstring, int c)
 {
 	/*

@@ -11,15 +11,20 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "await.h"
+#include "cleanup.h"
 #include "diag.h"
 #include "io.h"
 #include "idname.h"
+#include "opterr.h"
+#include "proc.h"
 #include "shm.h"
+#include "tmpname.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -65,16 +70,15 @@ bool shm_option(struct shm *s, int opt, const char *arg)
 	return ipc_target_option(&s->t, opt, arg);
 }
 
+static bool take_shm(void *s, int c, const char *arg)
+{
+	return shm_option(s, c, arg);
+}
+
 int shm_getopt(struct shm *s, int argc, char **argv, const char *optstring,
 	       const struct option *longopts)
 {
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
-	       shm_option(s, c, optarg))
-		;
-	return c;
+	return getopt_taking(argc, argv, optstring, longopts, take_shm, s);
 }
 
 void shm_operands(struct shm *s, int argc, char **argv, const char *forms)
@@ -391,4 +395,77 @@ void shm_populate(void *p, size_t n)
 {
 	if (n > 0)
 		madvise(p, n, MADV_POPULATE_WRITE);
+}
+
+static int open_fresh(const char *path, void *arg)
+{
+	const struct shm *s = arg;
+	int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC;
+
+	return s->file ? open(path, flags, 0600) : shm_open(path + strlen(SHM_DIR), flags, 0600);
+}
+
+int shm_fresh_open(const struct shm *s, struct shm_fresh *tmp, mode_t mode)
+{
+	size_t nx = tmpname_beside(tmp->path, sizeof tmp->path, s->path, "shmput");
+	int fd = nx ? tmpname_make(tmp->path, nx, open_fresh, (void *)s) : -1;
+
+	if (fd < 0 && errno == EEXIST)
+		die(EXIT_FAIL, "%s: cannot make a unique temporary name", s->label);
+	if (fd < 0)
+		die(EXIT_FAIL, "%s: cannot create:", s->label);
+	tmp->undo = cleanup_push(cleanup_unlink, tmp->path);
+	if (fchmod(fd, mode) < 0)
+		die(EXIT_FAIL, "%s: cannot set mode %04o:", s->label, (unsigned)mode);
+	return fd;
+}
+
+void shm_fresh_commit(const struct shm *s, struct shm_fresh *tmp, bool exclusive)
+{
+	if (exclusive) {
+		if (link(tmp->path, s->path) < 0) {
+			if (errno == EEXIST)
+				die(EXIT_FAIL, "%s: already exists", s->label);
+			die(EXIT_FAIL, "%s: cannot create:", s->label);
+		}
+		cleanup_pop(tmp->undo, true);
+	} else {
+		if (rename(tmp->path, s->path) < 0)
+			die(EXIT_FAIL, "%s: cannot replace:", s->label);
+		cleanup_pop(tmp->undo, false);
+	}
+}
+
+uint64_t shm_sysv_limit(const char **why)
+{
+	uint64_t max = SIZE_MAX / 2, v, pg = (uint64_t)sysconf(_SC_PAGESIZE);
+	struct shm_info info;
+	struct sysinfo si;
+
+	*why = NULL;
+	if ((v = proc_sys_u64("/proc/sys/kernel/shmmax", max)) < max)
+		max = v, *why = "SHMMAX, /proc/sys/kernel/shmmax";
+	if ((v = proc_sys_u64("/proc/sys/kernel/shmall", max)) < max / pg) {
+		uint64_t used = shmctl(0, SHM_INFO, (struct shmid_ds *)&info) >= 0 ? info.shm_tot : 0;
+
+		v = v > used ? (v - used) * pg : 0;
+		if (v < max)
+			max = v, *why = "SHMALL, /proc/sys/kernel/shmall, less the pages in use";
+	}
+	if (sysinfo(&si) == 0 && (uint64_t)si.totalram * si.mem_unit < max)
+		max = (uint64_t)si.totalram * si.mem_unit, *why = "the memory there is, MemTotal";
+	return max;
+}
+
+void shm_zero(char *p, size_t n)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)p + pg - 1) & ~(pg - 1), b = ((uintptr_t)p + n) & ~(pg - 1);
+
+	if (b <= a || madvise((void *)a, b - a, MADV_REMOVE) < 0) {
+		memset(p, 0, n);
+		return;
+	}
+	memset(p, 0, a - (uintptr_t)p);
+	memset((void *)b, 0, (uintptr_t)p + n - b);
 }

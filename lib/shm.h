@@ -113,5 +113,27 @@ int shm_unclaim(struct shm *s);
  * 5.14); a no-op where that is not available.
  */
 void shm_populate(void *p, size_t n);
+/* Zero [p, p+n) of a segment: whole pages are given back, not touched. */
+void shm_zero(char *p, size_t n);
+
+/*
+ * The most a new System V segment can hold, and in *why the limit that
+ * says so: SHMMAX, what SHMALL leaves (pages, less those in use), and the
+ * memory there is.
+ */
+uint64_t shm_sysv_limit(const char **why);
+
+/*
+ * A POSIX object or file replaced atomically: shm_fresh_open makes a
+ * fresh object of the mode next to s->path (exit 1 if it cannot), removed
+ * at exit (cleanup.h) until shm_fresh_commit puts it in place: by rename,
+ * or for exclusive by link, which fails if s exists ("already exists").
+ */
+struct shm_fresh {
+	char path[PATH_MAX];
+	int undo;  /* its cleanup handle */
+};
+int shm_fresh_open(const struct shm *s, struct shm_fresh *f, mode_t mode);
+void shm_fresh_commit(const struct shm *s, struct shm_fresh *f, bool exclusive);
 
 #endif

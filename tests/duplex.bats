@@ -199,10 +199,10 @@ gone() {
 @test "--grace: the other side gets TERM after DURATION, then KILL" {
 	run timeout 20 duplex --grace 100ms true = sleep 1000
 	assert_failure 143
-	run timeout 20 duplex -v -g 100ms sh -c "trap '' TERM; sleep 1000" = true
+	run timeout 20 duplex -v -g 0.1 sh -c "trap '' TERM; sleep 1000" = true
 	assert_failure 137
-	assert_line --partial "sh: still running 100ms after true ended: sending TERM"
-	assert_line --partial "sh: still running 100ms after true ended: sending KILL"
+	assert_line --partial "sh: still running 0.1s after true ended: sending TERM"
+	assert_line --partial "sh: still running 0.1s after true ended: sending KILL"
 }
 
 @test "without --grace duplex waits for the other side" {

@@ -80,3 +80,39 @@ help_problems() {
 	done
 	[ -z "$problems" ] || { printf '%s' "$problems"; false; }
 }
+
+# help_flags TOOL: each option in TOOL's --help, -X and --LONG, one a line.
+help_flags() {
+	"$1" --help | sed -nE 's/^  (-[[:alnum:]]), (--[[:alnum:]-]+).*/\1\n\2/p; s/^      (--[[:alnum:]-]+).*/\1/p' |
+		sort -u
+}
+
+# synopsis_flags TOOL: the same from man/TOOL.1's SYNOPSIS: each word after
+# Fl up to the next macro, a group such as "Fl ehv" letter by letter, "\-"
+# (the -- that ends the options) left out.
+synopsis_flags() {
+	sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$BATS_TEST_DIRNAME/../man/$1.1" |
+		awk '{
+			for (i = 1; i <= NF; i++) {
+				if ($i != "Fl")
+					continue
+				for (j = i + 1; j <= NF && $j !~ /^[A-Z][a-z][a-z]?$/ && $j != "|"; j++) {
+					if ($j ~ /^\\-[[:alnum:]-]+$/)
+						print "-" substr($j, 2)
+					else if ($j ~ /^[[:alnum:]]+$/)
+						for (k = 1; k <= length($j); k++)
+							print "-" substr($j, k, 1)
+				}
+			}
+		}' | sort -u
+}
+
+@test "every man page's SYNOPSIS names each option of --help, short and long, and no other" {
+	local t problems=''
+	for t in $(tools); do
+		problems+=$(diff <(help_flags "$t") <(synopsis_flags "$t") |
+			sed -n "s/^< /$t: SYNOPSIS lacks /p; s/^> /$t: not in --help: /p")$'\n'
+	done
+	problems=$(grep -v '^$' <<<"$problems" || true)
+	[ -z "$problems" ] || { printf '%s\n' "$problems"; false; }
+}

@@ -474,17 +474,31 @@ mkfifo-x: $T/ro/g: Permission denied"
 	done
 }
 
-@test "-t TEMPLATE with a space takes TEMPLATE as the template, not as a NAME" {
+@test "-t with a NAME ending in XXXXXX is refused as ambiguous; without -t the NAME is literal" {
 	cd "$T"
 	run mkfifo-x -t job.XXXXXX
+	assert_failure 2
+	assert_output "mkfifo-x: job.XXXXXX: a NAME that ends in XXXXXX beside --temp is ambiguous; a template is written --temp=job.XXXXXX or -tjob.XXXXXX
+Try 'mkfifo-x --help'."
+	run mkfifo-x -t -- x.XXXXXX
+	assert_failure 2
+	assert_line --index 0 --partial "x.XXXXXX: a NAME that ends in XXXXXX beside --temp is ambiguous"
+	run find "$T" "$TMPDIR" -name '*.*'
+	assert_output ""
+	run mkfifo-x lit.XXXXXX
 	assert_success
-	assert_output --regexp "^$TMPDIR/job\.[A-Za-z0-9]{6}\$"
-	[ -p "$output" ]
-	[ ! -e "$T/job.XXXXXX" ]
-	[ ! -e "$TMPDIR/job.XXXXXX" ]
-	run mkfifo-x -r -t x.XXXXXX -- sh -c 'case $FIFO in */x.XXXXXX) exit 1;; */x.*) [ -p "$FIFO" ];; *) exit 1;; esac'
+	[ -p "$T/lit.XXXXXX" ]
+}
+
+@test "-r: the COMMAND is what follows the first --, NAMEs and options may mix before it" {
+	cd "$T"
+	run mkfifo-x a -r -v b -- sh -c 'echo "$FIFO1 $FIFO2 $1"' -- -v
 	assert_success
-	[ ! -e "$T/x.XXXXXX" ]
+	assert_line "a b -v"
+	[ ! -e a ] && [ ! -e b ]
+	run mkfifo-x -v -- -c --
+	assert_success
+	[ -p ./-c ] && [ -p ./-- ]
 }
 
 @test "-t -c N is all or nothing: a failure removes the FIFOs made before it" {

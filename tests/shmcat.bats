@@ -170,10 +170,10 @@ hex_key() { printf '0x%08x' "$1"; }
 	n=$(posix_name)
 	run shmcat -w -T 0.2 "$n"
 	assert_failure 124
-	assert_output "shmcat: $n: did not appear within the timeout"
+	assert_output "shmcat: $n: did not appear within 0.2s"
 	run shmcat -w -T 150ms -k "$(sysv_key 1)"
 	assert_failure 124
-	assert_output "shmcat: key $(hex_key "$(sysv_key 1)"): did not appear within the timeout"
+	assert_output "shmcat: key $(hex_key "$(sysv_key 1)"): did not appear within 150ms"
 }
 
 @test "-u removes what it read (POSIX, System V, file)" {

@@ -572,25 +572,35 @@ time.sleep(60)' "$T/tid"
 	assert_equal "$STATUS" 143
 }
 
-@test "beyond: --timeout DURATION SIG steps escalate, as util-linux kill does" {
+@test "beyond: --timeout DURATION:SIG steps escalate, as util-linux kill's --timeout does" {
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'trap "" TERM HUP; echo ready > "$1"; exec sleep 60' _ "$T/ign.ready"
 	local pid=$!
 	wait_until 5 test -s "$T/ign.ready"
-	run sigsend -s TERM --timeout 100ms HUP --timeout 100ms KILL "$pid"
+	run sigsend -s TERM --timeout 100ms:HUP -T 0.1:KILL "$pid"
 	assert_success
 	assert_output "sigsend: process $pid: still running after 100ms; sending HUP
-sigsend: process $pid: still running after 100ms; sending KILL"
+sigsend: process $pid: still running after 0.1s; sending KILL"
 	waitst "$pid"
 	assert_equal "$STATUS" 137
 	sleeper
 	pid=$!
-	run sigsend "$pid" -T 5 QUIT -w
+	run sigsend "$pid" -T 5:QUIT -w
 	assert_success
 	waitst "$pid"
 	assert_equal "$STATUS" 143
 	run sigsend -T 1 1
 	assert_failure 2
+	# The two-word step of 0.1.0 is refused, with the new spelling.
+	run sigsend -T 5 QUIT -w 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: 'QUIT' is not a process ID; a step is written --timeout DURATION:QUIT"
+	run sigsend -T 5:NOPE 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --timeout: unknown signal 'NOPE' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
+	run sigsend -T 1x:KILL 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --timeout: invalid duration '1x' (a number with an optional unit ms, s, m or h)"
 }
 
 @test "-W waits for a -p pidfile to appear; -T bounds it (issue 23.2)" {
@@ -611,4 +621,24 @@ sigsend: process $pid: still running after 100ms; sending KILL"
 	assert_output "sigsend: $T/none.pid: no pidfile within 100ms"
 	run sigsend -W 1
 	assert_failure 2
+}
+
+@test "bash completion: signal names after -T DURATION: (bash splits the word at ':')" {
+	local top=$BATS_TEST_DIRNAME/..
+	# shellcheck source=/dev/null
+	. "$top/completions/sigsend"
+	local COMP_WORDS COMP_CWORD COMPREPLY
+	COMP_WORDS=(sigsend -T 5s : KI)
+	COMP_CWORD=4
+	_comp_cmd_sigsend
+	[ "${COMPREPLY[*]}" = KILL ]
+	COMP_WORDS=(sigsend --timeout 5s :)
+	COMP_CWORD=3
+	_comp_cmd_sigsend
+	[[ " ${COMPREPLY[*]} " == *" HUP "* && " ${COMPREPLY[*]} " == *" KILL "* ]]
+	# Not after another option's ':'.
+	COMP_WORDS=(sigsend -p a : KI)
+	COMP_CWORD=4
+	_comp_cmd_sigsend
+	[[ " ${COMPREPLY[*]} " != *" KILL "* ]]
 }

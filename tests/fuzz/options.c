@@ -10,68 +10,41 @@
  */
 #include "fuzz.h"
 
+/*
+ * Each tool's parse(argc, argv, &o) sets its own defaults and checks; o is
+ * static so that what it allocated stays reachable when parse exits, and
+ * FREE releases what the previous input's parse allocated.
+ */
+#define PARSE(FREE)                                                     \
+	static struct opts o;                                           \
+	static void parse_line(int argc, char **argv)                   \
+	{                                                               \
+		FREE;                                                   \
+		parse(argc, argv, &o);                                  \
+	}
+
 #define main tool_main
 #if defined(TOOL_duplex)
 #include "../../cmd/duplex.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o = { .pty = -1, .grace_ns = -1, .sep = "=", .status_fd = -1 };
-	parse(&o, argc, argv);
-}
+PARSE((void)0)
 #elif defined(TOOL_ipcls)
 #include "../../cmd/ipcls.c"
-static struct opts ipcls_o;
-static void parse_line(int argc, char **argv)
-{
-	free(ipcls_o.targets);
-	free(ipcls_o.globs);
-	ipcls_o = (struct opts){ .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 };
-	parse_args(&ipcls_o, argc, argv);
-}
+PARSE((free(o.targets), free(o.globs)))
 #elif defined(TOOL_mkfifo_x)
 #include "../../cmd/mkfifo-x.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o = { .mode = 0600 };
-	parse_args(argc, argv, &o);
-	check_args(&o);
-}
+PARSE(free(o.names))
 #elif defined(TOOL_sempost)
 #include "../../cmd/sempost.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o = { .create = { .create = true, .mode = 0600 } };
-	ipcsem_args_init(&o.sem);
-	parse(&o, argc, argv);
-	check(&o);
-}
+PARSE((void)0)
 #elif defined(TOOL_semwait)
 #include "../../cmd/semwait.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o = { .timeout = -1 };
-	ipcsem_args_init(&o.sem);
-	parse(&o, argc, argv);
-	check(&o);
-}
+PARSE((void)0)
 #elif defined(TOOL_shmcat)
 #include "../../cmd/shmcat.c"
-static void parse_line(int argc, char **argv)
-{
-	struct shm s;
-	struct opts o = { .len = UINT64_MAX, .timeout = -1 };
-	shm_init(&s);
-	parse_args(argc, argv, &s, &o);
-}
+PARSE((void)0)
 #elif defined(TOOL_shmput)
 #include "../../cmd/shmput.c"
-static void parse_line(int argc, char **argv)
-{
-	struct shm s;
-	struct opts o = { .mode = 0600 };
-	shm_init(&s);
-	parse_args(argc, argv, &s, &o);
-}
+PARSE((void)0)
 #elif defined(TOOL_sockpipe)
 #include "../../cmd/sockpipe.c"
 static void parse_line(int argc, char **argv)
@@ -87,36 +60,16 @@ static void parse_line(int argc, char **argv)
 }
 #elif defined(TOOL_mqsend)
 #include "../../cmd/mqsend.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o;
-	int first = parse(&o, argc, argv);
-	check(&o, first < argc);
-}
+PARSE((void)0)
 #elif defined(TOOL_mqrecv)
 #include "../../cmd/mqrecv.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o;
-	parse(&o, argc, argv);
-}
+PARSE((void)0)
 #elif defined(TOOL_sigsend)
 #include "../../cmd/sigsend.c"
-static struct opts sigsend_o; /* its targets stay reachable on an exit */
-static void parse_line(int argc, char **argv)
-{
-	free(sigsend_o.t);
-	parse(&sigsend_o, argc, argv);
-	if (!sigsend_o.listing)
-		check(&sigsend_o);
-}
+PARSE(free(o.t))
 #elif defined(TOOL_sigrecv)
 #include "../../cmd/sigrecv.c"
-static void parse_line(int argc, char **argv)
-{
-	struct opts o;
-	parse(&o, argc, argv);
-}
+PARSE((void)0)
 #else
 #error "build with -DTOOL_NAME for a tool this harness knows"
 #endif
