@@ -2,8 +2,9 @@
 /*
  * The vocabulary every tool shows objects in (ipcls, and each tool's
  * --stat): the one list of field names and kind names, documented in
- * ipcutils(7) under FIELDS. A field is spelled as here in "field: value"
- * lines, upper case as a table heading, with '_' for '-' as a JSON key.
+ * ipcutils(7) under OUTPUT FIELDS. A field is spelled as here in
+ * "field: value" lines, upper case as a table heading, with '_' for '-'
+ * as a JSON key.
  * tests/fields.bats reads the F( and K( lines of this file.
  */
 #ifndef IPCUTILS_FIELDS_H

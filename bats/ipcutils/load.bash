@@ -65,7 +65,7 @@ ipc_key() {
 
 # _ipc_objects PREFIX KEYLO KEYHI: every object named PREFIX* or keyed in
 # [KEYLO, KEYHI), one "KIND NAME-OR-KEY [ID]" per line, KIND as ipcls
-# names it (ipcutils(7), FIELDS) and the key as ipcs writes it.
+# names it (ipcutils(7), OUTPUT FIELDS) and the key as ipcs writes it.
 _ipc_objects() {
 	local prefix=$1 lo=$2 hi=$3 dir kind key id rest f opt
 	for dir in /dev/shm /dev/mqueue; do
