@@ -30,6 +30,8 @@
 	F(ATTACHED, "attached") \
 	F(HOLDERS, "holders") \
 	F(HOLDERS_COMPLETE, "holders-complete") \
+	F(PID, "pid") \
+	F(COMMAND, "command") \
 	F(CREATOR, "creator") \
 	F(CREATOR_GROUP, "creator-group") \
 	F(MAX_MESSAGES, "max-messages") \

@@ -369,7 +369,8 @@ static void json_holders(struct sb *s, const struct ipc_obj *o)
 	}
 	sb_printf(s, "[");
 	for (size_t i = 0; i < o->nholders; i++) {
-		sb_printf(s, "%s{\"pid\":%d,\"command\":", i ? "," : "", (int)o->holders[i].pid);
+		sb_printf(s, "%s{\"%s\":%d,\"%s\":", i ? "," : "", field_names[FLD_PID],
+			  (int)o->holders[i].pid, field_names[FLD_COMMAND]);
 		sb_json_str(s, o->holders[i].comm);
 		sb_printf(s, "}");
 	}

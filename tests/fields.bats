@@ -36,11 +36,18 @@ def field(name, value):
         bad(f"field '{name}' is not in lib/fields.h")
     if value in (None, '-', '?'):
         return
+    if isinstance(value, list):
+        for v in value:
+            if isinstance(v, dict):  # holders: {"pid": N, "command": S}
+                for k, w in v.items():
+                    field(k.replace('_', '-'), w)
+        return
     if name == 'kind' and value not in kinds:
         bad(f"kind '{value}' is not in lib/fields.h")
-    if name in ('changed', 'used', 'modified', 'accessed', 'last-send',
-                'last-receive', 'last-attach', 'last-detach', 'last-op') \
-            and not rfc3339.match(str(value)):
+    is_time = name in ('changed', 'used', 'modified', 'accessed', 'last-send',
+                       'last-receive', 'last-attach', 'last-detach', 'last-op') \
+        or re.match(r'^\d{4}-\d\d-\d\d', str(value))
+    if is_time and not rfc3339.match(str(value)):
         bad(f"{name} '{value}' is not RFC 3339 UTC")
     if name == 'mode' and not re.match(r'^0[0-7]{3,4}$', str(value)):
         bad(f"mode '{value}' is not octal with a leading 0")
@@ -89,6 +96,9 @@ show() {
 	mqrecv -k "$k" > /dev/null  # sets the receive time
 	mqsend -k "$k" two
 	sempost -c 2 "$pm"
+	# A holder, so that ipcls's JSON has holder objects to check too.
+	spawn ipchold "shm:$ps" > "$T/hold.out"
+	wait_until 10 grep -q ready "$T/hold.out"
 	sempost --all-of 0,1 -k "$k"
 	semwait -k "$k"             # sets the last-op time
 	mine=(--name "$IPCUT_PREFIX*" --name "$(printf '0x%08x' "$k")")
@@ -109,7 +119,19 @@ show() {
 	)
 	# Six objects in ipcls's view: all of them were looked at.
 	[ "$(ipcls --json-lines "${mine[@]}" | wc -l)" -eq 6 ]
+	ipcls --json-lines -o holders "$ps" | grep -q '"pid":'
 	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "ipcls: its columns, in --help and in the --output error, are the first fields of lib/fields.h" {
+	local want
+	want=$(vocab F | sed '/^holders$/q' | tr '[:lower:]' '[:upper:]' | tr '\n' ' ')
+	run ipcls -o bogus
+	assert_failure 2
+	want=${want% }
+	assert_line --index 0 "ipcls: --output: unknown column 'bogus' (${want// /, })"
+	run ipcls --help
+	[ "$(sed -n '/^Columns: /,/(OUTPUT FIELDS/p' <<<"$output" | sed 's/^Columns: //; s/ (OUTPUT FIELDS.*//' | tr '\n' ' ')" = "$want " ]
 }
 
 @test "ipcls: the table's times are RFC 3339 UTC and System V names are keys, as in JSON" {
