@@ -13,7 +13,7 @@ static const char usage[] =
 	"\n"
 	"Output:\n"
 	"  -b, --bytes              exact sizes in bytes, not 4K, 1.5M\n"
-	"  -J, --json               a JSON array: numbers as numbers, times ISO 8601\n"
+	"  -J, --json               a JSON array: numbers as numbers, times RFC 3339\n"
 	"      --json-lines         one JSON object per line\n"
 	"  -n, --noheadings         no heading line\n"
 	"  -o, --output COLUMNS     the columns to show, comma-separated (below)\n"
@@ -40,9 +40,10 @@ static const char usage[] =
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
 	"\n"
-	"Columns: KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUE CHANGED\n"
-	"USED CPID LAST-PID NATTCH HOLDERS. In HOLDERS, PID:COMMAND, and ? where a\n"
-	"process this user may not look into could hold the object.\n"
+	"Columns: KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUES\n"
+	"CHANGED USED CREATOR-PID LAST-PID ATTACHED HOLDERS (OUTPUT FIELDS in\n"
+	"ipcutils(7)). In HOLDERS, PID:COMMAND, and ? where a process this user may\n"
+	"not look into could hold the object.\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
@@ -431,7 +432,7 @@ static bool need_holders(const struct opts *o)
 	if (o->del || o->stale || o->holder || o->fmt.style == FMT_DETAIL)
 		return true;
 	for (int i = 0; i < o->fmt.ncols; i++)
-		if (o->fmt.cols[i] == COL_HOLDERS)
+		if (o->fmt.cols[i] == FLD_HOLDERS)
 			return true;
 	return false;
 }

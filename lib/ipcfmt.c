@@ -13,25 +13,25 @@
 #include "idname.h"
 #include "ipcfmt.h"
 
-static const char *const col_names[COL_N] = {
-	"KIND", "NAME", "KEY", "ID", "OWNER", "GROUP", "MODE", "SIZE",
-	"MESSAGES", "BYTES", "VALUE", "CHANGED", "USED", "CPID", "LAST-PID",
-	"NATTCH", "HOLDERS",
+const char *const field_names[FLD_N] = {
+#define FIELD_NAME(e, s) s,
+	FIELDS(FIELD_NAME)
+#undef FIELD_NAME
 };
 
 const char ipcfmt_col_words[] =
-	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUE, "
-	"CHANGED, USED, CPID, LAST-PID, NATTCH, HOLDERS";
+	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUES, "
+	"CHANGED, USED, CREATOR-PID, LAST-PID, ATTACHED, HOLDERS";
 
 /* Right-aligned in the table. */
-static const unsigned numeric = 1u << COL_ID | 1u << COL_SIZE | 1u << COL_MESSAGES |
-	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH;
+static const unsigned numeric = 1u << FLD_ID | 1u << FLD_SIZE | 1u << FLD_MESSAGES |
+	1u << FLD_BYTES | 1u << FLD_CREATOR_PID | 1u << FLD_LAST_PID | 1u << FLD_ATTACHED;
 
 /* The column a name (any case) stands for, or -1. */
 static int ipcfmt_col(const char *name, size_t len)
 {
 	for (int c = 0; c < COL_N; c++)
-		if (strlen(col_names[c]) == len && strncasecmp(name, col_names[c], len) == 0)
+		if (strlen(field_names[c]) == len && strncasecmp(name, field_names[c], len) == 0)
 			return c;
 	return -1;
 }
@@ -58,9 +58,9 @@ int ipcfmt_cols_parse(struct fmt *f, const char *s, const char **bad, size_t *ba
 
 void ipcfmt_default_cols(struct fmt *f)
 {
-	static const int def[] = { COL_KIND, COL_NAME, COL_ID, COL_OWNER, COL_MODE,
-		COL_SIZE, COL_MESSAGES, COL_BYTES, COL_VALUE, COL_CHANGED, COL_LPID,
-		COL_HOLDERS };
+	static const int def[] = { FLD_KIND, FLD_NAME, FLD_ID, FLD_OWNER, FLD_MODE,
+		FLD_SIZE, FLD_MESSAGES, FLD_BYTES, FLD_VALUES, FLD_CHANGED, FLD_LAST_PID,
+		FLD_HOLDERS };
 
 	f->ncols = (int)(sizeof def / sizeof def[0]);
 	memcpy(f->cols, def, sizeof def);
@@ -224,20 +224,35 @@ static void human(struct sb *s, int64_t v)
 		sb_printf(s, "%.0f%c", d, units[u]);
 }
 
-/* Local time, ISO 8601; with its UTC offset (+hh:mm) when zone is set. */
-static void iso_time(struct sb *s, time_t t, bool zone)
+/* UTC, so times read the same on every machine and sort as text; the
+ * kernel keeps System V times in whole seconds, so no fractions. */
+void ipcfmt_time(char buf[IPCFMT_TIME_LEN], time_t t)
 {
 	struct tm tm;
-	char b[40];
 
-	localtime_r(&t, &tm);
-	strftime(b, sizeof b, zone ? "%Y-%m-%dT%H:%M:%S%z" : "%Y-%m-%dT%H:%M:%S", &tm);
-	if (zone) { /* +hhmm -> +hh:mm */
-		size_t n = strlen(b);
-		memmove(b + n - 1, b + n - 2, 3);
-		b[n - 2] = ':';
-	}
+	if (!gmtime_r(&t, &tm) || !strftime(buf, IPCFMT_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, IPCFMT_TIME_LEN, "?");
+}
+
+static void sb_time(struct sb *s, time_t t)
+{
+	char b[IPCFMT_TIME_LEN];
+
+	ipcfmt_time(b, t);
 	sb_printf(s, "%s", b);
+}
+
+/* A mode: octal with a leading 0, as chmod takes it ("0600", "01777"). */
+static void sb_mode(struct sb *s, unsigned mode)
+{
+	sb_printf(s, "0%03o", mode & 07777);
+}
+
+/* A field's name as a table heading: upper case. */
+static void sb_heading(struct sb *s, int c)
+{
+	for (const char *p = field_names[c]; *p; p++)
+		sb_printf(s, "%c", *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 }
 
 static bool is_sem(const struct ipc_obj *o)
@@ -285,27 +300,27 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 	bool sysv = o->id >= 0;
 
 	switch (c) {
-	case COL_KIND: sb_printf(s, "%s", ipcobj_kind_name(o->kind)); break;
-	case COL_NAME:
+	case FLD_KIND: sb_printf(s, "%s", ipcobj_kind_name(o->kind)); break;
+	case FLD_NAME:
 		if (sysv)
 			sb_printf(s, "0x%08x", (unsigned)o->key);
 		else
 			sb_word(s, o->name);
 		break;
-	case COL_KEY:
+	case FLD_KEY:
 		if (sysv)
 			sb_printf(s, "0x%08x", (unsigned)o->key);
 		else
 			sb_printf(s, "-");
 		break;
-	case COL_ID: text_num(s, o->id, sysv, false); break;
-	case COL_OWNER: sb_word(s, id_name(o->uid, false)); break;
-	case COL_GROUP: sb_word(s, id_name(o->gid, true)); break;
-	case COL_MODE: sb_printf(s, "%04o", o->mode); break;
-	case COL_SIZE: text_num(s, o->size, o->size >= 0, !f->bytes); break;
-	case COL_MESSAGES: text_num(s, o->messages, is_queue(o), false); break;
-	case COL_BYTES: text_num(s, o->bytes, is_queue(o), !f->bytes); break;
-	case COL_VALUE:
+	case FLD_ID: text_num(s, o->id, sysv, false); break;
+	case FLD_OWNER: sb_word(s, id_name(o->uid, false)); break;
+	case FLD_GROUP: sb_word(s, id_name(o->gid, true)); break;
+	case FLD_MODE: sb_mode(s, o->mode); break;
+	case FLD_SIZE: text_num(s, o->size, o->size >= 0, !f->bytes); break;
+	case FLD_MESSAGES: text_num(s, o->messages, is_queue(o), false); break;
+	case FLD_BYTES: text_num(s, o->bytes, is_queue(o), !f->bytes); break;
+	case FLD_VALUES:
 		if (!is_sem(o) || !o->values) {
 			sb_printf(s, is_sem(o) ? "?" : "-");
 			break;
@@ -313,28 +328,28 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 		for (int i = 0; i < o->nsems; i++)
 			sb_printf(s, "%s%d", i ? "," : "", o->values[i]);
 		break;
-	case COL_CHANGED:
-	case COL_USED: {
-		time_t t = c == COL_CHANGED ? o->changed : o->used;
+	case FLD_CHANGED:
+	case FLD_USED: {
+		time_t t = c == FLD_CHANGED ? o->changed : o->used;
 		if (t > 0)
-			iso_time(s, t, false);
+			sb_time(s, t);
 		else
 			sb_printf(s, "-");
 		break;
 	}
-	case COL_CPID: text_num(s, o->cpid, o->kind == OBJ_SYSV_SHM, false); break;
-	case COL_LPID: text_num(s, o->lpid, o->lpid > 0, false); break;
-	case COL_NATTCH: text_num(s, o->nattch, o->kind == OBJ_SYSV_SHM, false); break;
-	case COL_HOLDERS: text_holders(s, o, ","); break;
+	case FLD_CREATOR_PID: text_num(s, o->cpid, o->kind == OBJ_SYSV_SHM, false); break;
+	case FLD_LAST_PID: text_num(s, o->lpid, o->lpid > 0, false); break;
+	case FLD_ATTACHED: text_num(s, o->nattch, o->kind == OBJ_SYSV_SHM, false); break;
+	case FLD_HOLDERS: text_holders(s, o, ","); break;
 	}
 }
 
-/* A JSON key from a column name: lower case, '-' as '_'. */
+/* A JSON key from a field name: '-' as '_', so jq can write .last_pid. */
 static void json_key(struct sb *s, int c)
 {
 	sb_printf(s, "\"");
-	for (const char *p = col_names[c]; *p; p++)
-		sb_printf(s, "%c", *p == '-' ? '_' : *p - 'A' + 'a');
+	for (const char *p = field_names[c]; *p; p++)
+		sb_printf(s, "%c", *p == '-' ? '_' : *p);
 	sb_printf(s, "\":");
 }
 
@@ -354,7 +369,8 @@ static void json_holders(struct sb *s, const struct ipc_obj *o)
 	}
 	sb_printf(s, "[");
 	for (size_t i = 0; i < o->nholders; i++) {
-		sb_printf(s, "%s{\"pid\":%d,\"command\":", i ? "," : "", (int)o->holders[i].pid);
+		sb_printf(s, "%s{\"%s\":%d,\"%s\":", i ? "," : "", field_names[FLD_PID],
+			  (int)o->holders[i].pid, field_names[FLD_COMMAND]);
 		sb_json_str(s, o->holders[i].comm);
 		sb_printf(s, "}");
 	}
@@ -369,18 +385,23 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 
 	json_key(s, c);
 	switch (c) {
-	case COL_NAME:
+	case FLD_NAME: /* System V: the key, as the table shows it and --name matches */
 		if (sysv)
-			sb_printf(s, "null");
+			sb_printf(s, "\"0x%08x\"", (unsigned)o->key);
 		else
 			sb_json_str(s, o->name);
 		break;
-	case COL_KEY: json_num(s, (int64_t)(uint32_t)o->key, sysv); break;
-	case COL_ID: json_num(s, o->id, sysv); break;
-	case COL_SIZE: json_num(s, o->size, o->size >= 0); break;
-	case COL_MESSAGES: json_num(s, o->messages, o->messages >= 0); break;
-	case COL_BYTES: json_num(s, o->bytes, o->bytes >= 0); break;
-	case COL_VALUE:
+	case FLD_KEY:
+		if (sysv)
+			sb_printf(s, "\"0x%08x\"", (unsigned)o->key);
+		else
+			sb_printf(s, "null");
+		break;
+	case FLD_ID: json_num(s, o->id, sysv); break;
+	case FLD_SIZE: json_num(s, o->size, o->size >= 0); break;
+	case FLD_MESSAGES: json_num(s, o->messages, o->messages >= 0); break;
+	case FLD_BYTES: json_num(s, o->bytes, o->bytes >= 0); break;
+	case FLD_VALUES:
 		if (!o->values) {
 			sb_printf(s, "null");
 			break;
@@ -390,28 +411,28 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 			sb_printf(s, "%s%d", i ? "," : "", o->values[i]);
 		sb_printf(s, "]");
 		break;
-	case COL_CHANGED:
-	case COL_USED: {
-		time_t t = c == COL_CHANGED ? o->changed : o->used;
+	case FLD_CHANGED:
+	case FLD_USED: {
+		time_t t = c == FLD_CHANGED ? o->changed : o->used;
 		if (t <= 0) {
 			sb_printf(s, "null");
 			break;
 		}
 		sb_printf(s, "\"");
-		iso_time(s, t, true);
+		sb_time(s, t);
 		sb_printf(s, "\"");
 		break;
 	}
-	case COL_CPID: json_num(s, o->cpid, o->kind == OBJ_SYSV_SHM); break;
-	case COL_LPID: json_num(s, o->lpid, o->lpid > 0); break;
-	case COL_NATTCH: json_num(s, o->nattch, o->nattch >= 0); break;
-	case COL_HOLDERS: json_holders(s, o); break;
+	case FLD_CREATOR_PID: json_num(s, o->cpid, o->kind == OBJ_SYSV_SHM); break;
+	case FLD_LAST_PID: json_num(s, o->lpid, o->lpid > 0); break;
+	case FLD_ATTACHED: json_num(s, o->nattch, o->nattch >= 0); break;
+	case FLD_HOLDERS: json_holders(s, o); break;
 	default: { /* kind, owner, group, mode: strings */
 		struct sb t = { 0 };
 		struct fmt plain = { .bytes = true };
 		text_cell(&t, &plain, o, c);
-		sb_json_str(s, c == COL_OWNER || c == COL_GROUP ?
-			    id_name(c == COL_OWNER ? o->uid : o->gid, c == COL_GROUP) : t.p);
+		sb_json_str(s, c == FLD_OWNER || c == FLD_GROUP ?
+			    id_name(c == FLD_OWNER ? o->uid : o->gid, c == FLD_GROUP) : t.p);
 		free(t.p);
 	}
 	}
@@ -469,20 +490,19 @@ static void print_detail(const struct fmt *f, struct ipc_obj *const *v, size_t n
 		for (int k = 0; k < f->ncols; k++) {
 			int c = f->cols[k];
 			t.len = 0;
-			if (c == COL_HOLDERS)
+			if (c == FLD_HOLDERS)
 				text_holders(&t, v[i], ", ");
 			else
 				text_cell(&t, &exact, v[i], c);
 			if (t.len == 1 && t.p[0] == '-' &&
-			    (c != COL_HOLDERS || !holders_apply(v[i]->kind)))
+			    (c != FLD_HOLDERS || !holders_apply(v[i]->kind)))
 				continue; /* does not apply to this kind */
-			for (const char *p = col_names[c]; *p; p++)
-				sb_printf(&s, "%c", *p == '-' ? '-' : *p - 'A' + 'a');
-			sb_printf(&s, ": %.*s\n", (int)t.len, t.p);
+			sb_printf(&s, "%s: %.*s\n", field_names[c], (int)t.len, t.p);
 		}
 		if (v[i]->kind == OBJ_POSIX_MQ && v[i]->msg_max >= 0)
-			sb_printf(&s, "max-messages: %" PRId64 "\nmessage-size: %" PRId64 "\n",
-				  v[i]->msg_max, v[i]->msg_size);
+			sb_printf(&s, "%s: %" PRId64 "\n%s: %" PRId64 "\n",
+				  field_names[FLD_MAX_MESSAGES], v[i]->msg_max,
+				  field_names[FLD_MESSAGE_SIZE], v[i]->msg_size);
 		emit(&s);
 	}
 	free(s.p);
@@ -494,7 +514,7 @@ static bool unknown_holders(const struct fmt *f, struct ipc_obj *const *v, size_
 {
 	int k = 0;
 
-	while (k < f->ncols && f->cols[k] != COL_HOLDERS)
+	while (k < f->ncols && f->cols[k] != FLD_HOLDERS)
 		k++;
 	for (size_t i = 0; i < n && k < f->ncols; i++)
 		if (holders_apply(v[i]->kind) && !v[i]->holders_known)
@@ -511,7 +531,7 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 	if (n == 0)
 		return; /* not even a heading: nothing to show */
 	for (int k = 0; k < f->ncols && !raw; k++) {
-		width[k] = f->noheadings ? 0 : strlen(col_names[f->cols[k]]);
+		width[k] = f->noheadings ? 0 : strlen(field_names[f->cols[k]]);
 		for (size_t i = 0; i < n; i++) {
 			text_cell(&s, f, v[i], f->cols[k]);
 			if (s.len > width[k])
@@ -530,7 +550,7 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 			if (k)
 				sb_printf(&s, " ");
 			if (i == 0)
-				sb_printf(&s, "%s", col_names[c]);
+				sb_heading(&s, c);
 			else
 				text_cell(&s, f, v[i - 1], c);
 			size_t w = s.len - start - (k ? 1 : 0);
@@ -562,4 +582,85 @@ void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 	case FMT_DETAIL: print_detail(f, v, n); break;
 	default: print_table(f, v, n);
 	}
+}
+
+/* A field's name: "name: " in text, a JSON key with '_' for '-'. */
+static void show_key(struct show *o, enum field f)
+{
+	struct sb s = { 0 };
+
+	if (o->json) {
+		sb_printf(&s, "%s", o->n ? "," : "{");
+		json_key(&s, f);
+	} else {
+		sb_printf(&s, "%s: ", field_names[f]);
+	}
+	o->n++;
+	emit(&s);
+	free(s.p);
+}
+
+/* A value that is text already, quoted for JSON. */
+static void show_text(struct show *o, enum field f, const char *v)
+{
+	show_key(o, f);
+	printf(o->json ? "\"%s\"" : "%s\n", v);
+}
+
+void show_str(struct show *o, enum field f, const char *v)
+{
+	char *t = o->json ? ipcfmt_json_string(v) : ipcfmt_word(v);
+
+	show_key(o, f);
+	printf(o->json ? "%s" : "%s\n", t);
+	free(t);
+}
+
+void show_num(struct show *o, enum field f, long long v)
+{
+	show_key(o, f);
+	printf(o->json ? "%lld" : "%lld\n", v);
+}
+
+void show_time(struct show *o, enum field f, time_t t)
+{
+	char b[IPCFMT_TIME_LEN];
+
+	if (t == 0) { /* as the table's "-": never set */
+		show_key(o, f);
+		fputs(o->json ? "null" : "-\n", stdout);
+		return;
+	}
+	ipcfmt_time(b, t);
+	show_text(o, f, b);
+}
+
+void show_mode(struct show *o, unsigned mode)
+{
+	struct sb s = { 0 };
+
+	sb_mode(&s, mode);
+	show_text(o, FLD_MODE, s.p);
+	free(s.p);
+}
+
+void show_kind(struct show *o, enum obj_kind k)
+{
+	show_text(o, FLD_KIND, ipcobj_kind_name(k));
+}
+
+void show_sysv(struct show *o, key_t key, int id)
+{
+	char k[16];
+
+	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
+	show_text(o, FLD_NAME, k);
+	show_text(o, FLD_KEY, k);
+	show_num(o, FLD_ID, id);
+}
+
+void show_end(struct show *o)
+{
+	if (o->json)
+		puts(o->n ? "}" : "{}");
 }

@@ -9,14 +9,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
+#include "fields.h"
 #include "ipcobj.h"
 
-enum col {
-	COL_KIND, COL_NAME, COL_KEY, COL_ID, COL_OWNER, COL_GROUP, COL_MODE,
-	COL_SIZE, COL_MESSAGES, COL_BYTES, COL_VALUE, COL_CHANGED, COL_USED,
-	COL_CPID, COL_LPID, COL_NATTCH, COL_HOLDERS, COL_N
-};
+/* ipcls's columns: the fields of lib/fields.h up to holders. */
+#define COL_N (FLD_HOLDERS + 1)
 
 enum fmt_style { FMT_TABLE, FMT_RAW, FMT_JSON, FMT_JSON_LINES, FMT_DETAIL };
 
@@ -29,7 +28,7 @@ struct fmt {
 	const char *title; /* a line above the heading: what --delete did */
 };
 
-/* The column names, in enum order, joined by commas: for messages. */
+/* The column names, in field order, joined by commas: for messages. */
 extern const char ipcfmt_col_words[];
 /*
  * A comma-separated list of column names into f. -1 with the unknown name
@@ -55,5 +54,32 @@ char *ipcfmt_word(const char *s);
 
 /* Print the n objects in v as f says. */
 void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n);
+
+/* t as RFC 3339 UTC, whole seconds: "2026-12-03T13:05:00Z". */
+#define IPCFMT_TIME_LEN sizeof "2026-12-03T13:05:00Z"
+void ipcfmt_time(char buf[IPCFMT_TIME_LEN], time_t t);
+
+/*
+ * One object's fields, for a tool's --stat: "field: value" lines, or one
+ * JSON object on one line; names from lib/fields.h, values in the formats
+ * ipcls uses. Strings are escaped either way, so a name with a newline
+ * cannot forge a line.
+ */
+struct show {
+	bool json;
+	int n;     /* fields shown so far */
+};
+void show_str(struct show *o, enum field f, const char *s);
+void show_num(struct show *o, enum field f, long long v);
+/* RFC 3339 UTC; "-" (JSON null) for 0, a time the kernel never set. */
+void show_time(struct show *o, enum field f, time_t t);
+/* Octal with a leading 0: "0600". */
+void show_mode(struct show *o, unsigned mode);
+/* The kind by its ipcls name. */
+void show_kind(struct show *o, enum obj_kind k);
+/* A System V object's name and key, both as ipcs writes the key, and its id. */
+void show_sysv(struct show *o, key_t key, int id);
+/* The end: a newline after JSON. */
+void show_end(struct show *o);
 
 #endif

@@ -15,14 +15,17 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "fields.h"
 #include "ipcobj.h"
 
 #define MQUEUE_DIR "/dev/mqueue"
 #define POSIX_SHM_DIR "/dev/shm"
 #define MQUEUE_MAGIC 0x19800202
 
-static const char *const kind_names[OBJ_NKINDS] = {
-	"sysv-shm", "sysv-msg", "sysv-sem", "posix-shm", "posix-mq", "posix-sem",
+static const char *const kind_names[OBJ_FILE + 1] = {
+#define KIND_NAME(e, s) [OBJ_##e] = s,
+	KINDS(KIND_NAME)
+#undef KIND_NAME
 };
 
 const char ipcobj_kind_words[] =

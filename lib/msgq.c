@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "idname.h"
+#include "ipcfmt.h"
 #include "ipcperm.h"
 #include "msgq.h"
 #include "proc.h"
@@ -393,121 +394,58 @@ bool msgq_putback(struct msgq *q, const void *p, size_t len, long prio,
 	return r == MSGQ_OK;
 }
 
-/*
- * The attributes, as "key: value" lines or one JSON object. Strings are
- * escaped either way, so a name with a newline cannot forge a line.
- */
-struct kv { bool json; int n; };
-
-static void kv_key(struct kv *o, const char *key)
-{
-	if (o->json)
-		printf("%s\"%s\":", o->n++ ? "," : "{", key);
-	else
-		printf("%s: ", key);
-}
-
-static void kv_str(struct kv *o, const char *key, const char *s)
-{
-	kv_key(o, key);
-	if (o->json)
-		putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\' || (o->json && *p == '"'))
-			printf("\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf(o->json ? "\\u%04x" : "\\x%02x", *p);
-		else
-			putchar(*p);
-	}
-	fputs(o->json ? "\"" : "\n", stdout);
-}
-
-static void kv_num(struct kv *o, const char *key, long long v)
-{
-	kv_key(o, key);
-	printf(o->json ? "%lld" : "%lld\n", v);
-}
-
-/* A time as ISO 8601 UTC, or "never" for 0 (as ipcs says "Not set"). */
-static void kv_time(struct kv *o, const char *key, time_t t)
-{
-	char buf[32] = "never";
-	struct tm tm;
-
-	if (t != 0 && gmtime_r(&t, &tm))
-		strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	kv_str(o, key, buf);
-}
-
-static void kv_end(struct kv *o)
-{
-	if (o->json)
-		puts(o->n ? "}" : "{}");
-}
-
-static void stat_posix(struct msgq *q, struct kv *o)
+static void stat_posix(struct msgq *q, struct show *o)
 {
 	struct mq_attr a;
 	struct stat st;
-	char mode[8];
 
 	if (mq_getattr(q->mqd, &a) < 0 || fstat(q->mqd, &st) < 0)
 		die(EXIT_FAIL, "%s: cannot read the queue's attributes:", q->label);
-	snprintf(mode, sizeof mode, "%03o", (unsigned)st.st_mode & 07777);
-	kv_str(o, "name", q->name);
-	kv_str(o, "kind", "posix");
-	kv_str(o, "mode", mode);
-	kv_str(o, "owner", id_name((unsigned)st.st_uid, false));
-	kv_str(o, "group", id_name((unsigned)st.st_gid, true));
-	kv_num(o, "max-msgs", a.mq_maxmsg);
-	kv_num(o, "msg-size", a.mq_msgsize);
-	kv_num(o, "messages", a.mq_curmsgs);
+	show_kind(o, OBJ_POSIX_MQ);
+	show_str(o, FLD_NAME, q->name);
+	show_mode(o, (unsigned)st.st_mode);
+	show_str(o, FLD_OWNER, id_name((unsigned)st.st_uid, false));
+	show_str(o, FLD_GROUP, id_name((unsigned)st.st_gid, true));
+	show_num(o, FLD_MAX_MESSAGES, a.mq_maxmsg);
+	show_num(o, FLD_MESSAGE_SIZE, a.mq_msgsize);
+	show_num(o, FLD_MESSAGES, a.mq_curmsgs);
 	/* The kernel stamps the queue's inode at each send and receive. */
-	kv_time(o, "last-change", st.st_mtime);
+	show_time(o, FLD_CHANGED, st.st_mtime);
 }
 
-static void stat_sysv(struct msgq *q, struct kv *o)
+static void stat_sysv(struct msgq *q, struct show *o)
 {
 	struct msqid_ds ds;
-	char key[16], mode[8];
 
 	if (msgctl(q->id, IPC_STAT, &ds) < 0)
 		open_failed(q);
-	snprintf(key, sizeof key, "0x%08x", (unsigned)ds.msg_perm.__key);
-	snprintf(mode, sizeof mode, "%03o", (unsigned)ds.msg_perm.mode & 0777);
-	kv_str(o, "key", key);
-	kv_num(o, "id", q->id);
-	kv_str(o, "kind", "sysv");
-	kv_str(o, "mode", mode);
-	kv_str(o, "owner", id_name((unsigned)ds.msg_perm.uid, false));
-	kv_str(o, "group", id_name((unsigned)ds.msg_perm.gid, true));
-	kv_str(o, "creator", id_name((unsigned)ds.msg_perm.cuid, false));
-	kv_str(o, "creator-group", id_name((unsigned)ds.msg_perm.cgid, true));
-	kv_num(o, "max-bytes", (long long)ds.msg_qbytes);
-	kv_num(o, "msg-size", (long long)q->msgsize);
-	kv_num(o, "messages", (long long)ds.msg_qnum);
-	kv_num(o, "bytes", (long long)ds.__msg_cbytes);
-	kv_time(o, "last-send", ds.msg_stime);
-	kv_time(o, "last-receive", ds.msg_rtime);
-	kv_time(o, "last-change", ds.msg_ctime);
-	kv_num(o, "last-sender-pid", ds.msg_lspid);
-	kv_num(o, "last-receiver-pid", ds.msg_lrpid);
+	show_kind(o, OBJ_SYSV_MSG);
+	show_sysv(o, ds.msg_perm.__key, q->id);
+	show_mode(o, (unsigned)ds.msg_perm.mode & 0777);
+	show_str(o, FLD_OWNER, id_name((unsigned)ds.msg_perm.uid, false));
+	show_str(o, FLD_GROUP, id_name((unsigned)ds.msg_perm.gid, true));
+	show_str(o, FLD_CREATOR, id_name((unsigned)ds.msg_perm.cuid, false));
+	show_str(o, FLD_CREATOR_GROUP, id_name((unsigned)ds.msg_perm.cgid, true));
+	show_num(o, FLD_MAX_BYTES, (long long)ds.msg_qbytes);
+	show_num(o, FLD_MESSAGE_SIZE, (long long)q->msgsize);
+	show_num(o, FLD_MESSAGES, (long long)ds.msg_qnum);
+	show_num(o, FLD_BYTES, (long long)ds.__msg_cbytes);
+	show_time(o, FLD_LAST_SEND, ds.msg_stime);
+	show_time(o, FLD_LAST_RECEIVE, ds.msg_rtime);
+	show_time(o, FLD_CHANGED, ds.msg_ctime);
+	show_num(o, FLD_LAST_SENDER_PID, ds.msg_lspid);
+	show_num(o, FLD_LAST_RECEIVER_PID, ds.msg_lrpid);
 }
 
 void msgq_stat(struct msgq *q, bool json)
 {
-	struct kv o = { .json = json };
+	struct show o = { .json = json };
 
 	if (q->kind == IPC_POSIX)
 		stat_posix(q, &o);
 	else
 		stat_sysv(q, &o);
-	kv_end(&o);
+	show_end(&o);
 }
 
 void msgq_remove(struct msgq *q)

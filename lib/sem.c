@@ -3,14 +3,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/sem.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "idname.h"
+#include "ipcfmt.h"
 #include "parse.h"
 #include "sem.h"
 
@@ -508,10 +511,15 @@ void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m)
 	mode_t mode;
 	uid_t uid;
 
+	struct show o = { 0 };
+
 	perm_of(s, &mode, &uid);
 	if (s->kind == IPC_POSIX) {
-		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\nvalue: %d\n",
-		       s->name, (unsigned)mode, user(uid), value_of(s, 0));
+		show_kind(&o, OBJ_POSIX_SEM);
+		show_str(&o, FLD_NAME, s->name);
+		show_mode(&o, (unsigned)mode);
+		show_str(&o, FLD_OWNER, user(uid));
+		show_num(&o, FLD_VALUE, value_of(s, 0));
 		return;
 	}
 	struct semid_ds ds;
@@ -519,19 +527,26 @@ void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m)
 
 	if (semctl(s->id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0)
 		op_failed(s, "read its state");
-	printf("key: 0x%08x\nid: %d\nkind: sysv\nmode: %03o\nowner: %s\n",
-	       (unsigned)ds.sem_perm.__key, s->id, (unsigned)mode, user(uid));
-	printf("semaphores: %lu\nmember: %d\nvalue: %d\nwaiting: %d\nwaiting-zero: %d\nlast-pid: %d\n",
-	       (unsigned long)ds.sem_nsems, k, value_of(s, k),
-	       semctl(s->id, k, GETNCNT), semctl(s->id, k, GETZCNT),
-	       semctl(s->id, k, GETPID));
-	if (ds.sem_nsems > 1) {
-		fputs("values:", stdout);
+	show_kind(&o, OBJ_SYSV_SEM);
+	show_sysv(&o, ds.sem_perm.__key, s->id);
+	show_mode(&o, (unsigned)mode);
+	show_str(&o, FLD_OWNER, user(uid));
+	show_num(&o, FLD_SEMAPHORES, (long long)ds.sem_nsems);
+	show_num(&o, FLD_MEMBER, k);
+	show_num(&o, FLD_VALUE, value_of(s, k));
+	show_num(&o, FLD_WAITING, semctl(s->id, k, GETNCNT));
+	show_num(&o, FLD_WAITING_ZERO, semctl(s->id, k, GETZCNT));
+	show_num(&o, FLD_LAST_PID, semctl(s->id, k, GETPID));
+	if (ds.sem_nsems > 1) { /* as ipcls's VALUES: comma-separated */
+		size_t cap = ds.sem_nsems * 12 + 1, n = 0; /* ",-2147483648" */
+		char *v = xmalloc(cap);
 		for (unsigned long i = 0; i < ds.sem_nsems; i++)
-			printf(" %d", value_of(s, (int)i));
-		putchar('\n');
+			n += (size_t)snprintf(v + n, cap - n, "%s%d", i ? "," : "",
+					      value_of(s, (int)i));
+		show_str(&o, FLD_VALUES, v);
+		free(v);
 	}
-	printf("last-op: %lld\n", (long long)ds.sem_otime);
+	show_time(&o, FLD_LAST_OP, ds.sem_otime);
 }
 
 void ipcsem_remove(struct ipcsem *s)

@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "io.h"
 #include "idname.h"
+#include "ipcfmt.h"
 #include "opterr.h"
 #include "proc.h"
 #include "shm.h"
@@ -249,45 +250,38 @@ int shm_event_wait(const struct shm *s, int in, int watch_out)
 	}
 }
 
-/* "time: 2026-11-26T04:32:09.123456789Z" */
-static void print_time(const char *key, time_t sec, long nsec)
-{
-	struct tm tm;
-	char buf[32];
-
-	gmtime_r(&sec, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	printf("%s: %s.%09ldZ\n", key, buf, nsec);
-}
-
 void shm_stat(struct shm *s)
 {
+	struct show o = { 0 };
 	struct shmid_ds ds;
 	struct stat st;
 
 	if (shm_is_fd(s)) {
 		if (fstat(s->fd, &st) < 0)
 			die(EXIT_FAIL, "%s: cannot stat:", s->label);
-		printf("name: %s\nkind: %s\nsize: %zu\nmode: %03o\nowner: %s\n",
-		       s->file ? s->path : s->t.name, s->file ? "file" : "posix",
-		       (size_t)st.st_size, (unsigned)st.st_mode & 07777, id_name(st.st_uid, false));
-		print_time("modified", st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-		print_time("changed", st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
-		print_time("accessed", st.st_atim.tv_sec, st.st_atim.tv_nsec);
+		show_kind(&o, s->file ? OBJ_FILE : OBJ_POSIX_SHM);
+		show_str(&o, FLD_NAME, s->file ? s->path : s->t.name);
+		show_num(&o, FLD_SIZE, (long long)st.st_size);
+		show_mode(&o, (unsigned)st.st_mode);
+		show_str(&o, FLD_OWNER, id_name(st.st_uid, false));
+		show_time(&o, FLD_MODIFIED, st.st_mtime);
+		show_time(&o, FLD_CHANGED, st.st_ctime);
+		show_time(&o, FLD_ACCESSED, st.st_atime);
 		return;
 	}
 	if (shmctl(s->id, IPC_STAT, &ds) < 0)
 		die(EXIT_FAIL, "%s: cannot stat:", s->label);
-	printf("key: 0x%08x\nid: %d\nkind: sysv\nsize: %zu\nmode: %03o\nowner: %s\n",
-	       (unsigned)ds.shm_perm.__key, s->id, (size_t)ds.shm_segsz,
-	       (unsigned)ds.shm_perm.mode & 0777, id_name(ds.shm_perm.uid, false));
-	printf("attached: %lu\ncreator-pid: %d\nlast-pid: %d\n", (unsigned long)ds.shm_nattch,
-	       (int)ds.shm_cpid, (int)ds.shm_lpid);
-	print_time("changed", ds.shm_ctime, 0);
-	if (ds.shm_atime)
-		print_time("attached-at", ds.shm_atime, 0);
-	if (ds.shm_dtime)
-		print_time("detached-at", ds.shm_dtime, 0);
+	show_kind(&o, OBJ_SYSV_SHM);
+	show_sysv(&o, ds.shm_perm.__key, s->id);
+	show_num(&o, FLD_SIZE, (long long)ds.shm_segsz);
+	show_mode(&o, (unsigned)ds.shm_perm.mode & 0777);
+	show_str(&o, FLD_OWNER, id_name(ds.shm_perm.uid, false));
+	show_num(&o, FLD_ATTACHED, (long long)ds.shm_nattch);
+	show_num(&o, FLD_CREATOR_PID, ds.shm_cpid);
+	show_num(&o, FLD_LAST_PID, ds.shm_lpid);
+	show_time(&o, FLD_CHANGED, ds.shm_ctime);
+	show_time(&o, FLD_LAST_ATTACH, ds.shm_atime);
+	show_time(&o, FLD_LAST_DETACH, ds.shm_dtime);
 }
 
 void shm_map(struct shm *s, bool writable)

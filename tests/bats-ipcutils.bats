@@ -25,7 +25,7 @@ scratch_suite() {
 @test "bats-ipcutils: names, keys, teardown and the queue helpers" {
 	scratch_suite queue
 	assert_success
-	assert_output --partial "1..5"
+	assert_output --partial "1..6"
 	refute_output --partial "not ok"
 }
 

@@ -59,7 +59,7 @@ sysv_ipc.Semaphore($(sysv_key 2), sysv_ipc.IPC_CREX, 0o600, 5)
 @test "ipcls: all six kinds, made by other programs, with kind, owner, mode and measure" {
 	six
 	p=/$IPCUT_PREFIX
-	cols=kind,owner,mode,size,messages,bytes,value
+	cols=kind,owner,mode,size,messages,bytes,values
 	run ipcls -r -n -b -o "$cols" -i "$SHMID"
 	assert_success
 	assert_output "sysv-shm root 0640 8192 - - -"
@@ -77,7 +77,7 @@ sysv_ipc.Semaphore($(sysv_key 2), sysv_ipc.IPC_CREX, 0o600, 5)
 	assert_output 8K
 }
 
-@test "ipcls: --json parses, numbers are numbers, times ISO 8601, holders arrays" {
+@test "ipcls: --json parses, numbers are numbers, times RFC 3339 UTC, holders arrays" {
 	six
 	run bash -c "ipcls --json ${mine[*]@Q} | python3 -m json.tool"
 	assert_success
@@ -88,14 +88,14 @@ v = json.load(open(sys.argv[1]))
 assert len(v) == 5, v
 by = {o["kind"]: o for o in v}
 assert by["sysv-msg"]["messages"] == 2 and by["sysv-msg"]["bytes"] == 5
-assert by["sysv-msg"]["key"] == int(sys.argv[2]) and type(by["sysv-msg"]["id"]) is int
-assert by["sysv-msg"]["name"] is None and by["sysv-msg"]["holders"] is None
-assert by["sysv-sem"]["value"] == [5]
+assert by["sysv-msg"]["key"] == "0x%08x" % int(sys.argv[2]) and type(by["sysv-msg"]["id"]) is int
+assert by["sysv-msg"]["name"] == by["sysv-msg"]["key"] and by["sysv-msg"]["holders"] is None
+assert by["sysv-sem"]["values"] == [5]
 assert by["posix-shm"]["size"] == 6 and by["posix-shm"]["id"] is None
 assert by["posix-mq"]["messages"] == 3 and by["posix-mq"]["bytes"] == 11
-assert by["posix-sem"]["value"] == [7]
+assert by["posix-sem"]["values"] == [7]
 for o in v:
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", o["changed"]), o
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", o["changed"]), o
     assert o["mode"] in ("0600", "0640") and o["owner"] == "root"
     if o["kind"].startswith("posix"):
         assert type(o["holders"]) is list and type(o["holders_complete"]) is bool
@@ -205,10 +205,10 @@ $theirs
 	refute_line --partial "key:"
 	run ipcls -k "$(sysv_key 2)"
 	assert_line "kind: sysv-sem"
-	assert_line "value: 5"
+	assert_line "values: 5"
 	run ipcls -i "$SHMID" -b
 	assert_line "size: 8192"
-	assert_line "nattch: 0"
+	assert_line "attached: 0"
 	touch "$T/f"
 	run ipcls --ftok "$T/f"
 	assert_failure 1
@@ -257,8 +257,8 @@ posix-sem"
 	run ipcls --delete --json -o kind,key --kind sysv "${mine[@]}"
 	assert_success
 	assert_output "[
-  {\"kind\":\"sysv-msg\",\"key\":$(sysv_key 1)},
-  {\"kind\":\"sysv-sem\",\"key\":$(sysv_key 2)}
+  {\"kind\":\"sysv-msg\",\"key\":\"$(printf 0x%08x "$(sysv_key 1)")\"},
+  {\"kind\":\"sysv-sem\",\"key\":\"$(printf 0x%08x "$(sysv_key 2)")\"}
 ]"
 	run ipcls --delete -o kind -i "$SHMID" "/${IPCUT_PREFIX}1"
 	assert_output "Removed:
@@ -304,7 +304,7 @@ $shm"
 	need_root
 	six
 	hold "shm:/${IPCUT_PREFIX}1"
-	run --separate-stderr as_nobody ipcls -r -n -o kind,owner,messages,value,holders "${mine[@]}"
+	run --separate-stderr as_nobody ipcls -r -n -o kind,owner,messages,values,holders "${mine[@]}"
 	assert_success
 	[ -z "$stderr" ]
 	# A 0600 queue cannot be opened to count, a 0600 semaphore not read,
@@ -560,7 +560,7 @@ $body" in_ns "$@"
 		mqsend /.hidden-mq x
 		ipchold -x sem:/.dotsem:3
 		ipcls -r -n -o kind,name
-		ipcls -r -n -o name,value /.dotsem
+		ipcls -r -n -o name,values /.dotsem
 		ipcls -d -r -n -o kind /.hidden-mq /.dotshm
 		ls -A /dev/shm /dev/mqueue'
 	assert_success
@@ -609,7 +609,7 @@ theirs"
 		ipchold sysv:0 > ready &
 		h=$!
 		wait_until 10 grep -qs ready ready
-		ipcls -r -n -o id,nattch,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
+		ipcls -r -n -o id,attached,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
 		ipcls -r -n -o id --holder $h
 		ipcls -d -k 0x15 2>&1 | sed "s/ $h / HOLDER /"'
 	assert_success
@@ -625,7 +625,7 @@ ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--
 		unshare --ipc sh -c "echo y | shmput -k 0x16 && exec ipchold sysv:0 > inner" &
 		wait_until 10 grep -qs ready inner
 		shmput -k 0x15 <<<x
-		ipcls -r -n -o id,nattch,holders -k 0x15'
+		ipcls -r -n -o id,attached,holders -k 0x15'
 	assert_success
 	assert_output "0 0 -"
 }

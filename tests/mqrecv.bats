@@ -198,15 +198,15 @@ four"
 	mqsend --max-msgs 4 --msg-size 128 "$q" a b
 	run mqrecv -s "$q"
 	assert_success
-	assert_output --regexp "^name: $q
-kind: posix
-mode: 600
+	assert_output --regexp "^kind: posix-mq
+name: $q
+mode: 0600
 owner: root
 group: root
-max-msgs: 4
-msg-size: 128
+max-messages: 4
+message-size: 128
 messages: 2
-last-change: [0-9-]+T[0-9:]+Z$"
+changed: [0-9-]+T[0-9:]+Z$"
 	run mqrecv -u -c 2 "$q"
 	assert_output "a
 b"
@@ -216,11 +216,13 @@ b"
 	k=$(sysv_key 1)
 	mqsend -k "$k" hello
 	run mqrecv -s -k "$k"
-	assert_line "kind: sysv"
-	assert_line "mode: 600"
+	assert_line "kind: sysv-msg"
+	assert_line "name: $(printf 0x%08x "$k")"
+	assert_line "key: $(printf 0x%08x "$k")"
+	assert_line "mode: 0600"
 	assert_line "messages: 1"
 	assert_line "bytes: 5"
-	assert_line "msg-size: $(cat /proc/sys/kernel/msgmax)"
+	assert_line "message-size: $(cat /proc/sys/kernel/msgmax)"
 	run mqrecv -u -k "$k"
 	assert_output hello
 	run mqrecv -k "$k"
@@ -463,7 +465,7 @@ mqrecv: standard output: write error: No space left on device"
 	mqsend "$q" x
 	run mqrecv -s "$q"
 	assert_success
-	assert_line "name: $(qn 1)\\nmessages: 999"
+	assert_line "name: $(qn 1)\\x0amessages:\\x20999"
 	refute_line "messages: 999"
 	mqrecv -s -u "$q" >/dev/null
 }
@@ -495,11 +497,11 @@ mqrecv: standard output: write error: No space left on device"
 	assert_line "creator: root"
 	assert_line "creator-group: root"
 	assert_line --regexp "^last-send: [0-9-]+T[0-9:]+Z$"
-	assert_line "last-receive: never"
+	assert_line "last-receive: -"
 	assert_line --regexp "^last-sender-pid: [1-9][0-9]*$"
 	assert_line "last-receiver-pid: 0"
-	run bash -c "mqrecv -s --json -k $k | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); print(d[\"messages\"], d[\"kind\"], d[\"last-receive\"])'"
-	assert_output "1 sysv never"
+	run bash -c "mqrecv -s --json -k $k | /usr/bin/python3 -c 'import json, sys; d = json.load(sys.stdin); print(d[\"messages\"], d[\"kind\"], d[\"last_receive\"])'"
+	assert_output "1 sysv-msg None"
 	q="$(qn 1)"$'\n"x'
 	mqsend "$q" a
 	run bash -c "mqrecv -s --json \"\$1\" | /usr/bin/python3 -c 'import json, sys; print(repr(json.load(sys.stdin)[\"name\"]))'" _ "$q"

@@ -48,17 +48,17 @@ last"
 	q=$(qn 1)
 	mqsend "$q" x
 	run mqrecv -s "$q"
-	assert_line "mode: 600"
-	assert_line "max-msgs: $(cat /proc/sys/fs/mqueue/msg_default)"
+	assert_line "mode: 0600"
+	assert_line "max-messages: $(cat /proc/sys/fs/mqueue/msg_default)"
 	mqsend -m 640 --max-msgs 3 --msg-size 100 "$(qn 2)" x
 	run mqrecv -s "$(qn 2)"
-	assert_line "mode: 640"
-	assert_line "max-msgs: 3"
-	assert_line "msg-size: 100"
+	assert_line "mode: 0640"
+	assert_line "max-messages: 3"
+	assert_line "message-size: 100"
 	mqsend --max-msgs 5 "$(qn 2)" y
 	run mqrecv -s "$(qn 2)"
-	assert_line "mode: 640"
-	assert_line "max-msgs: 3"
+	assert_line "mode: 0640"
+	assert_line "max-messages: 3"
 	assert_line "messages: 2"
 }
 

@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 	[ "$(stat -c %a "$(semfile "$s")")" = 600 ]
 	sempost -c 4 -k "$k"
 	[ "$(value -k "$k")" = 4 ]
-	[ "$(field mode -k "$k")" = 600 ]
+	[ "$(field mode -k "$k")" = 0600 ]
 	[ "$(field semaphores -k "$k")" = 1 ]
 	# An existing one gets more.
 	sempost "$s"
@@ -36,7 +36,7 @@ PY=/usr/bin/python3
 	local s k; s=$(posix_name); k=$(sysv_key 2)
 	(umask 077 && sempost -m 644 "$s" && sempost -m 640 -k "$k")
 	[ "$(stat -c %a "$(semfile "$s")")" = 644 ]
-	[ "$(field mode -k "$k")" = 640 ]
+	[ "$(field mode -k "$k")" = 0640 ]
 	# The same mode again is fine.
 	sempost -m 644 "$s"
 	[ "$(value "$s")" = 2 ]
@@ -175,11 +175,11 @@ PY=/usr/bin/python3
 	local k; k=$(sysv_key 8)
 	sempost -c 2 -k "$k" --all-of 1,3
 	[ "$(field semaphores -k "$k")" = 4 ]
-	[ "$(field values -k "$k")" = "0 2 0 2" ]
+	[ "$(field values -k "$k")" = 0,2,0,2 ]
 	run sempost -k "$k" --all-of 0,4
 	assert_failure 1
 	assert_output "sempost: key $(hexkey "$k"): the set has only 4 semaphores"
-	[ "$(field values -k "$k")" = "0 2 0 2" ]
+	[ "$(field values -k "$k")" = 0,2,0,2 ]
 	run sempost --all-of 0 "$(posix_name)"
 	assert_failure 2
 	run sempost --all-of 0,x -k "$k"

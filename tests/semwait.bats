@@ -29,8 +29,8 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	run semwait -s "$s"
 	assert_success
 	assert_line "value: 2"
-	assert_line "kind: posix"
-	assert_line "mode: 600"
+	assert_line "kind: posix-sem"
+	assert_line "mode: 0600"
 	is_value 2 "$s"
 }
 
@@ -40,7 +40,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	run semwait -s -k "$k"
 	assert_success
 	assert_line "value: 2"
-	assert_line "kind: sysv"
+	assert_line "kind: sysv-sem"
 	assert_line "waiting: 0"
 	assert_line "waiting-zero: 0"
 	assert_line --regexp '^last-pid: [1-9][0-9]*$'
@@ -299,7 +299,7 @@ ms_now() { echo $(( $(date +%s%N) / 1000000 )); }
 	# Made, not yet initialized: what a creator leaves between semget and its first semop.
 	/usr/bin/python3 -c 'import sys, sysv_ipc
 sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
-	is_field last-op 0 -k "$k"
+	is_field last-op - -k "$k"
 	run semwait -z -n -k "$k"
 	assert_failure 124
 	run semwait -z -T 100ms -k "$k"
@@ -316,20 +316,20 @@ sysv_ipc.Semaphore(int(sys.argv[1]), sysv_ipc.IPC_CREX, 0o600, 0)' "$k"
 @test "semwait --all-of takes one of each member in one operation, or none" {
 	local k; k=$(sysv_key 10)
 	sempost -k "$k" --all-of 0,1,2
-	is_field values "1 1 1" -k "$k"
+	is_field values 1,1,1 -k "$k"
 	semwait -k "$k" --all-of 0,2
-	is_field values "0 1 0" -k "$k"
+	is_field values 0,1,0 -k "$k"
 	run semwait -n -k "$k" --all-of 1,2
 	assert_failure 124
-	is_field values "0 1 0" -k "$k"
+	is_field values 0,1,0 -k "$k"
 	run semwait -n -k "$k" --all-of 1,3
 	assert_failure 1
 	assert_output "semwait: key $(printf '0x%08x' "$k"): the set has only 3 semaphores"
 	sempost -k "$k" --all-of 0,2
 	run semwait -k "$k" --all-of 0,1,2 -- sh -c 'semwait -s -k "$1" | grep ^values:' sh "$k"
 	assert_success
-	assert_output "values: 0 0 0"
-	is_field values "1 1 1" -k "$k"
+	assert_output "values: 0,0,0"
+	is_field values 1,1,1 -k "$k"
 }
 
 @test "semwait -u removes the semaphore afterwards" {

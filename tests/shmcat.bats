@@ -385,21 +385,22 @@ hex_key() { printf '0x%08x' "$1"; }
 	printf 'abc' | shmput -m 640 "$n"
 	run shmcat -s "$n"
 	assert_success
-	assert_line --index 0 "name: $n"
-	assert_line --index 1 "kind: posix"
+	assert_line --index 0 "kind: posix-shm"
+	assert_line --index 1 "name: $n"
 	assert_line --index 2 "size: 3"
-	assert_line --index 3 "mode: 640"
+	assert_line --index 3 "mode: 0640"
 	assert_line --index 4 "owner: root"
-	assert_line --index 5 --regexp '^modified: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$'
+	assert_line --index 5 --regexp '^modified: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$'
 	printf 'abcd' | shmput -k "$k"
 	spawn shmwatch "$k" 2 > "$T/seen"
 	local pid=$!
 	wait_until 5 grep -q attached "$T/seen"
 	run shmcat -s -k "$k"
 	assert_success
-	assert_line --index 0 "key: $(hex_key "$k")"
-	assert_line --index 2 "kind: sysv"
-	assert_line --index 3 "size: 4"
+	assert_line --index 0 "kind: sysv-shm"
+	assert_line --index 1 "name: $(hex_key "$k")"
+	assert_line --index 2 "key: $(hex_key "$k")"
+	assert_line --index 4 "size: 4"
 	assert_line "attached: 1"
 	assert_line "last-pid: $pid"
 	run shmcat -s -F "$T/none"

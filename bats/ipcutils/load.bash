@@ -64,18 +64,26 @@ ipc_key() {
 }
 
 # _ipc_objects PREFIX KEYLO KEYHI: every object named PREFIX* or keyed in
-# [KEYLO, KEYHI), one "KIND NAME-OR-KEY [ID]" per line.
+# [KEYLO, KEYHI), one "KIND NAME-OR-KEY [ID]" per line, KIND as ipcls
+# names it (ipcutils(7), OUTPUT FIELDS) and the key as ipcs writes it.
 _ipc_objects() {
-	local prefix=$1 lo=$2 hi=$3 dir kind key id rest f
+	local prefix=$1 lo=$2 hi=$3 dir kind key id rest f opt
 	for dir in /dev/shm /dev/mqueue; do
 		for f in "$dir/$prefix"*; do
 			[ -e "$f" ] || continue
-			[ "$dir" = /dev/shm ] && kind=shm || kind=mqueue
+			[ "$dir" = /dev/shm ] && kind=shm || kind=mq
 			echo "posix-$kind /${f##*/}"
 		done
 	done
-	for kind in m q s; do
-		ipcs -"$kind" 2>/dev/null | while read -r key id rest; do
+	# glibc and musl keep a POSIX semaphore /NAME as /dev/shm/sem.NAME.
+	for f in /dev/shm/sem."$prefix"*; do
+		[ -e "$f" ] || continue
+		f=${f##*/}
+		echo "posix-sem /${f#sem.}"
+	done
+	for kind in shm msg sem; do
+		case $kind in shm) opt=m ;; msg) opt=q ;; sem) opt=s ;; esac
+		ipcs -"$opt" 2>/dev/null | while read -r key id rest; do
 			[[ $key == 0x* && $id =~ ^[0-9]+$ ]] || continue
 			((key >= lo && key < hi)) && echo "sysv-$kind $key $id"
 		done
@@ -90,8 +98,11 @@ ipc_teardown() {
 	while read -r kind name id; do
 		case $kind in
 		posix-shm) rm -f "/dev/shm$name" ;;
-		posix-mqueue) rm -f "/dev/mqueue$name" ;;
-		sysv-*) ipcrm -"${kind#sysv-}" "$id" 2>/dev/null ;;
+		posix-mq) rm -f "/dev/mqueue$name" ;;
+		posix-sem) rm -f "/dev/shm/sem.${name#/}" ;;
+		sysv-shm) ipcrm -m "$id" 2>/dev/null ;;
+		sysv-msg) ipcrm -q "$id" 2>/dev/null ;;
+		sysv-sem) ipcrm -s "$id" 2>/dev/null ;;
 		esac
 	done < <(_ipc_objects "$(_ipc_prefix)" "$base" $((base + 256)))
 	return 0

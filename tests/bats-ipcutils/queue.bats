@@ -50,10 +50,19 @@ teardown() { ipc_teardown; }
 	[ "$status" -eq 1 ]
 	[[ $output == *"queue did not appear"* ]]
 }
-@test "assert_no_ipc_leak names what is left" {
-	q=$(ipc_name)
+@test "assert_no_ipc_leak names what is left, kinds as ipcls names them" {
+	q=$(ipc_name) s=$(ipc_name) k=$(ipc_key 1)
+	echo "$s" > "$BATS_FILE_TMPDIR/sem"
 	mqsend "$q" x
+	sempost "$s"
+	mqsend -k "$k" x
 	run assert_no_ipc_leak
 	[ "$status" -eq 1 ]
-	[[ $output == *"left behind"* && $output == *"posix-mqueue $q"* ]]
+	[[ $output == *"left behind"* && $output == *"posix-mq $q"* ]]
+	[[ $output == *"posix-sem $s"* && $output == *"sysv-msg $k "* ]]
+}
+@test "ipc_teardown removed the semaphore too" {
+	read -r s < "$BATS_FILE_TMPDIR/sem"
+	[ ! -e "/dev/shm/sem.${s#/}" ]
+	assert_no_ipc_leak
 }

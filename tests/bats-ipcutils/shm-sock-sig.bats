@@ -46,7 +46,7 @@ teardown() {
 @test "assert_sem_value reads the line value: N of semwait -s" {
 	# A stand-in for semwait (built in parallel), with its fixed interface.
 	mkdir "$BATS_TEST_TMPDIR/bin"
-	printf '#!/bin/sh\n[ "$1 $2" = "-s /sem" ] || { echo "semwait: $2: no such semaphore" >&2; exit 1; }\nprintf "name: /sem\\nvalue: 3\\nmode: 600\\n"\n' \
+	printf '#!/bin/sh\n[ "$1 $2" = "-s /sem" ] || { echo "semwait: $2: no such semaphore" >&2; exit 1; }\nprintf "name: /sem\\nvalue: 3\\nmode: 0600\\n"\n' \
 		> "$BATS_TEST_TMPDIR/bin/semwait"
 	chmod +x "$BATS_TEST_TMPDIR/bin/semwait"
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH
