@@ -424,16 +424,103 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
 	}
 	if ((unsigned)value_of(s, 0) > ipcsem_max(IPC_POSIX) - n)
 		overflow(s, 0, n);
+	if (ipcsem_post(s->psem, n) == 0)
+		return;
+	if (errno == EOVERFLOW)
+		overflow(s, 0, n);
+	op_failed(s, "add permits");
+}
+
+int ipcsem_post(sem_t *sem, unsigned n)
+{
 	for (unsigned i = 0; i < n; i++) {
-		if (sem_post(s->psem) == 0)
+		if (sem_post(sem) == 0)
 			continue;
 		int err = errno;
-		while (i > 0 && sem_trywait(s->psem) == 0) /* all or none */
+		while (i > 0 && sem_trywait(sem) == 0) /* all or none */
 			i--;
 		errno = err;
-		if (errno == EOVERFLOW)
-			overflow(s, 0, n);
-		op_failed(s, "add permits");
+		return -1;
+	}
+	return 0;
+}
+
+void ipcsem_record(struct ipcsem *s, unsigned n, struct semrec_claim *c)
+{
+	char path[PATH_MAX];
+	const char *why;
+
+	posix_path(s, path, sizeof path);
+	if (semrec_hold(c, path, s->psem, n, &why) < 0)
+		warn("%s: %s (%s); permits lost to a crash of the holder cannot be recovered",
+		     s->label, why, path);
+}
+
+void ipcsem_give_recorded(struct ipcsem *s, unsigned n, struct semrec_claim *c)
+{
+	struct ipcsem_members one = { .n = 1 };
+
+	if (semrec_release(c))
+		ipcsem_give(s, &one, n);
+	else
+		warn("%s: %u permits already given back by a recovery (sempost --recover)",
+		     s->label, n);
+}
+
+/* " PID:N" for each holder in state st. */
+static void print_holders(const struct semrec_view *v, enum semrec_state st)
+{
+	for (int i = 0; i < v->n; i++)
+		if (v->h[i].state == st)
+			printf(" %d:%u", (int)v->h[i].pid, v->h[i].permits);
+	putchar('\n');
+}
+
+void ipcsem_recover(struct ipcsem *s)
+{
+	char path[PATH_MAX];
+	const char *why;
+	struct semrec_view done;
+	int r;
+
+	posix_path(s, path, sizeof path);
+	r = semrec_recover(path, s->psem, &done, &why);
+	printf("recovered: %lu\n", done.lost);
+	if (done.n > 0) {
+		fputs("recovered-from:", stdout);
+		print_holders(&done, SEMREC_DEAD);
+	}
+	if (r < 0)
+		die(EXIT_FAIL, "%s: %s (%s)", s->label, why, path);
+}
+
+/* POSIX: the permits held by live holders and lost by dead ones. */
+static void stat_record(struct ipcsem *s)
+{
+	char path[PATH_MAX];
+	struct semrec_view v;
+	int fd, r = -1;
+
+	posix_path(s, path, sizeof path);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		r = semrec_read(fd, &v);
+		close(fd);
+	}
+	if (r < 0) {
+		warn("%s: the record of holders in %s %s", s->label, path,
+		     errno == EINVAL ? "is not one semwait wrote" : "cannot be read");
+		fputs("held: ?\nlost: ?\n", stdout);
+		return;
+	}
+	printf("held: %lu\n", v.held);
+	if (v.held > 0) {
+		fputs("held-by:", stdout);
+		print_holders(&v, SEMREC_LIVE);
+	}
+	printf("lost: %lu\n", v.lost);
+	if (v.lost > 0) {
+		fputs("lost-by:", stdout);
+		print_holders(&v, SEMREC_DEAD);
 	}
 }
 
@@ -512,6 +599,7 @@ void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m)
 	if (s->kind == IPC_POSIX) {
 		printf("name: %s\nkind: posix\nmode: %03o\nowner: %s\nvalue: %d\n",
 		       s->name, (unsigned)mode, user(uid), value_of(s, 0));
+		stat_record(s);
 		return;
 	}
 	struct semid_ds ds;
