@@ -215,15 +215,15 @@ static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 		warn("cannot hold the signals for the command:");
 	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
-	if (write(fd, "", 1) < 0)
+	if (write(fd, "", 1) < 0 && errno != EPIPE) /* EPIPE: it was killed */
 		warn("cannot tell the holder to give the permits back:");
 	close(fd);
 	int hs = 0;
 	while (waitpid(holder, &hs, 0) < 0 && errno == EINTR)
 		continue;
 	if (WIFSIGNALED(hs))
-		warn("%s: the holder of the permits was killed; 'sempost --recover %s' gives them back",
-		     s->label, s->name);
+		warn("%s: the holder of the permits was killed; what it had not given back shows in 'semwait -s %s', and 'sempost --recover %s' gives it back",
+		     s->label, s->name, s->name);
 	if (ws < 0)
 		exit(EXIT_CANNOT);
 	sup_exit_as(ws);

@@ -485,13 +485,15 @@ void ipcsem_recover(struct ipcsem *s)
 
 	posix_path(s, path, sizeof path);
 	r = semrec_recover(path, s->psem, &done, &why);
-	printf("recovered: %lu\n", done.lost);
+	if (r == 0 || done.n > 0)
+		printf("recovered: %lu\n", done.lost);
 	if (done.n > 0) {
 		fputs("recovered-from:", stdout);
 		print_holders(&done, SEMREC_DEAD);
 	}
 	if (r < 0)
-		die(EXIT_FAIL, "%s: %s (%s)", s->label, why, path);
+		die(EXIT_FAIL, "%s: %s (%s); %s recovered", s->label, why, path,
+		    done.n > 0 ? "nothing more" : "nothing");
 }
 
 /* POSIX: the permits held by live holders and lost by dead ones. */

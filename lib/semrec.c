@@ -273,7 +273,7 @@ int semrec_hold(struct semrec_claim *c, const char *path, const sem_t *sem,
 	if (!t)
 		return -1;
 	if (!table_take(t)) {
-		*why = "the record of holders in its file is not one semwait wrote";
+		*why = "the record of holders is not one semwait wrote";
 		goto fail;
 	}
 	for (int i = 0; i < SEMREC_SLOTS && c->slot < 0; i++) {
@@ -331,7 +331,7 @@ int semrec_recover(const char *path, sem_t *sem, struct semrec_view *done,
 	if (atomic_load(&t->tag) == 0)
 		goto out;
 	if (!table_sane(t)) {
-		*why = "the record of holders in its file is not one semwait wrote; nothing recovered";
+		*why = "the record of holders is not one semwait wrote";
 		r = -1;
 		goto out;
 	}
@@ -354,8 +354,8 @@ int semrec_recover(const char *path, sem_t *sem, struct semrec_view *done,
 		}
 		if (n > 0 && ipcsem_post(sem, n) < 0) {
 			atomic_store(&s->pid, pid);
-			*why = errno == EOVERFLOW ? "its permits would pass SEM_VALUE_MAX"
-						   : "cannot post its permits";
+			*why = errno == EOVERFLOW ? "the lost permits would pass SEM_VALUE_MAX"
+						   : "cannot post the lost permits";
 			r = -1;
 			break;
 		}
