@@ -41,8 +41,9 @@ static const char usage[] =
 	"  -V, --version            output version information and exit\n"
 	"\n"
 	"Columns: KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUE CHANGED\n"
-	"USED CPID LAST-PID NATTCH HOLDERS. In HOLDERS, PID:COMMAND, and ? where a\n"
-	"process this user may not look into could hold the object.\n"
+	"USED CPID LAST-PID NATTCH HOLDERS LOST. In HOLDERS, PID:COMMAND, and ? where\n"
+	"a process this user may not look into could hold the object. LOST: permits\n"
+	"of a POSIX semaphore held by dead holders (sempost --recover).\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 

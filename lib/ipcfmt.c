@@ -16,16 +16,17 @@
 static const char *const col_names[COL_N] = {
 	"KIND", "NAME", "KEY", "ID", "OWNER", "GROUP", "MODE", "SIZE",
 	"MESSAGES", "BYTES", "VALUE", "CHANGED", "USED", "CPID", "LAST-PID",
-	"NATTCH", "HOLDERS",
+	"NATTCH", "HOLDERS", "LOST",
 };
 
 const char ipcfmt_col_words[] =
 	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUE, "
-	"CHANGED, USED, CPID, LAST-PID, NATTCH, HOLDERS";
+	"CHANGED, USED, CPID, LAST-PID, NATTCH, HOLDERS, LOST";
 
 /* Right-aligned in the table. */
 static const unsigned numeric = 1u << COL_ID | 1u << COL_SIZE | 1u << COL_MESSAGES |
-	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH;
+	1u << COL_BYTES | 1u << COL_CPID | 1u << COL_LPID | 1u << COL_NATTCH |
+	1u << COL_LOST;
 
 /* The column a name (any case) stands for, or -1. */
 static int ipcfmt_col(const char *name, size_t len)
@@ -326,6 +327,7 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 	case COL_LPID: text_num(s, o->lpid, o->lpid > 0, false); break;
 	case COL_NATTCH: text_num(s, o->nattch, o->kind == OBJ_SYSV_SHM, false); break;
 	case COL_HOLDERS: text_holders(s, o, ","); break;
+	case COL_LOST: text_num(s, o->lost, o->kind == OBJ_POSIX_SEM, false); break;
 	}
 }
 
@@ -406,6 +408,7 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 	case COL_LPID: json_num(s, o->lpid, o->lpid > 0); break;
 	case COL_NATTCH: json_num(s, o->nattch, o->nattch >= 0); break;
 	case COL_HOLDERS: json_holders(s, o); break;
+	case COL_LOST: json_num(s, o->lost, o->lost >= 0); break;
 	default: { /* kind, owner, group, mode: strings */
 		struct sb t = { 0 };
 		struct fmt plain = { .bytes = true };
