@@ -43,7 +43,7 @@ static const char usage[] =
 	"Columns: KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUE CHANGED\n"
 	"USED CPID LAST-PID NATTCH HOLDERS LOST. In HOLDERS, PID:COMMAND, and ? where\n"
 	"a process this user may not look into could hold the object. LOST: permits\n"
-	"of a POSIX semaphore held by dead holders (sempost --recover).\n"
+	"of a POSIX semaphore held by dead holders (sempost(1) recovers them).\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
