@@ -94,10 +94,12 @@ static enum semrec_state judge(const struct env *e, uint32_t pid, uint64_t start
 	return now == start ? SEMREC_LIVE : SEMREC_DEAD;
 }
 
-/* Could semwait have written this slot? */
+/* Could semwait have written this slot? (A mark is only ever set on a PID.) */
 static bool slot_sane(uint32_t pid, uint32_t permits)
 {
-	return (pid & ~REC_MARK) <= PID_LIMIT && permits <= (uint32_t)SEM_VALUE_MAX;
+	uint32_t p = pid & ~REC_MARK;
+
+	return (p != 0 || pid == 0) && p <= PID_LIMIT && permits <= (uint32_t)SEM_VALUE_MAX;
 }
 
 /* The table's check: our tag, and every slot one semwait could write. */
