@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "holders.h"
@@ -315,6 +316,14 @@ bool semrec_release(struct semrec_claim *c)
 	atomic_store(&s->start, 0);
 	atomic_store(&s->pidns, 0);
 	bool ours = atomic_compare_exchange_strong(&s->pid, &pid, 0);
+	/* A recovery that took a new holder with a dead one's PID for the
+	 * dead one puts the slot back within microseconds: wait (at most a
+	 * second) rather than leave the permits to no one. */
+	for (int i = 0; !ours && pid == ((uint32_t)c->pid | REC_MARK) && i < 1000; i++) {
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+		pid = (uint32_t)c->pid;
+		ours = atomic_compare_exchange_strong(&s->pid, &pid, 0);
+	}
 	unmap(t);
 	c->map = NULL;
 	return ours;
