@@ -33,6 +33,8 @@ static const char usage[] =
 	"                           whose identifier is printed)\n"
 	"  -m, --mode MODE          permissions of a new semaphore (default 600);\n"
 	"                           an existing one of another mode is refused\n"
+	"      --recover            POSIX: post nothing but the permits of holders\n"
+	"                           (semwait -- COMMAND) that died holding them\n"
 	"      --set N              post nothing: set the value to N (0 too), making\n"
 	"                           the semaphore if it is missing\n"
 	"  -T, --timeout DURATION   with -W: wait at most DURATION (status 124)\n"
@@ -43,7 +45,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 posted, 1 failed, 2 usage error.\n";
 
-enum { OPT_INIT = 0x100, OPT_SET };
+enum { OPT_INIT = 0x100, OPT_RECOVER, OPT_SET };
 
 static const struct option longopts[] = {
 	IPCSEM_LONGOPT_ALLOF,
@@ -56,6 +58,7 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_KEY,
 	{ "mode", required_argument, NULL, 'm' },
 	{ "no-create", no_argument, NULL, 'E' },
+	{ "recover", no_argument, NULL, OPT_RECOVER },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
@@ -69,6 +72,7 @@ struct opts {
 	struct ipcsem_args sem; /* the target, --all-of, -c */
 	struct ipcsem_create create;
 	bool wait_exist;         /* -W: wait for the semaphore to appear */
+	bool recover;            /* --recover: post what dead holders lost */
 	struct timeout timeout;  /* -T with -W */
 	const char *value_opt;   /* "init" or "set", or NULL: post -c N */
 	uint64_t value;
@@ -96,6 +100,13 @@ static void check(struct opts *o)
 		usage_error("--exclusive makes a new semaphore; -i names an existing one");
 	if (o->sem.t.id >= 0)
 		o->create.create = false; /* an identifier names an existing set */
+	if (o->recover && o->sem.t.kind != IPC_POSIX)
+		usage_error("--recover is for POSIX semaphores; System V's SEM_UNDO loses nothing");
+	if (o->recover && (o->sem.count_arg || o->value_opt || o->create.exclusive ||
+			   o->create.check_mode))
+		usage_error("--recover posts only what dead holders lost; it takes no --count, --init, --set, --exclusive or --mode");
+	if (o->recover)
+		o->create.create = false; /* nothing to recover in a new one */
 }
 
 /* The options and the target into o, with its defaults, checked. */
@@ -129,6 +140,7 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->value_opt = opt == OPT_INIT ? "init" : "set";
 			o->value = arg_u64(opt == OPT_INIT ? "--init" : "--set", optarg, 0, UINT32_MAX);
 			break;
+		case OPT_RECOVER: o->recover = true; break;
 		case 'V': print_version();
 		case 'W': o->wait_exist = true; o->create.create = false; break;
 		case 'x': o->create.exclusive = true; break;
@@ -150,7 +162,7 @@ int main(int argc, char **argv)
 	tool_init("sempost");
 	parse(argc, argv, &o);
 	bool private = o.sem.t.kind == IPC_SYSV && o.sem.t.id < 0 && o.sem.t.key == 0;
-	if (private)
+	if (private || o.recover)
 		need_std(STDOUT_FILENO);
 
 	if (o.wait_exist)
@@ -158,7 +170,9 @@ int main(int argc, char **argv)
 	ipcsem_open(&s, &o.sem.t, &o.create);
 	if (o.create.check_mode)
 		ipcsem_check_mode(&s, o.create.mode);
-	if (!o.value_opt)
+	if (o.recover)
+		ipcsem_recover(&s);
+	else if (!o.value_opt)
 		ipcsem_give(&s, &o.sem.members, (unsigned)o.sem.count);
 	else if (o.value_opt[0] == 's' || s.created) /* --init leaves one that was */
 		ipcsem_set(&s, &o.sem.members, (unsigned)o.value);

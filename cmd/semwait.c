@@ -164,11 +164,14 @@ static void hold_stops(struct ipcsem *s, const struct opts *o)
  * process group of its own, every signal blocked, reading a pipe whose
  * write end we and COMMAND hold. It posts on one byte (COMMAND ended) or
  * at the end of file: we and COMMAND are both gone, however we died
- * (COMMAND gets SIGKILL if we are killed). Returns the write end, which
- * COMMAND inherits.
+ * (COMMAND gets SIGKILL if we are killed). It records itself in the
+ * semaphore's file first, so if it is killed too, semwait -s shows the
+ * permits lost and sempost --recover gives them back. Returns the write
+ * end, which COMMAND inherits.
  */
 static int start_holder(struct ipcsem *s, const struct opts *o, pid_t *pid)
 {
+	struct semrec_claim rec;
 	int p[2];
 	char c;
 
@@ -189,9 +192,10 @@ static int start_holder(struct ipcsem *s, const struct opts *o, pid_t *pid)
 	int null = open("/dev/null", O_RDWR); /* hold no one's pipe open */
 	dup2(null, STDIN_FILENO);
 	dup2(null, STDOUT_FILENO);
+	ipcsem_record(s, (unsigned)o->sem.count, &rec);
 	while (read(p[0], &c, 1) < 0 && errno == EINTR)
 		continue;
-	ipcsem_give(s, &o->sem.members, (unsigned)o->sem.count);
+	ipcsem_give_recorded(s, (unsigned)o->sem.count, &rec);
 	_exit(0);
 }
 
@@ -210,11 +214,15 @@ static noreturn void run_posix(struct ipcsem *s, const struct opts *o)
 		warn("cannot hold the signals for the command:");
 	else if ((ws = sup_run(&sup, o->cmd)) < 0)
 		warn("%s: cannot fork:", o->cmd[0]);
-	if (write(fd, "", 1) < 0)
+	if (write(fd, "", 1) < 0 && errno != EPIPE) /* EPIPE: it was killed */
 		warn("cannot tell the holder to give the permits back:");
 	close(fd);
-	while (waitpid(holder, NULL, 0) < 0 && errno == EINTR)
+	int hs = 0;
+	while (waitpid(holder, &hs, 0) < 0 && errno == EINTR)
 		continue;
+	if (WIFSIGNALED(hs))
+		warn("%s: the holder of the permits was killed; what it had not given back shows in 'semwait -s %s', and 'sempost --recover %s' gives it back",
+		     s->label, s->name, s->name);
 	if (ws < 0)
 		exit(EXIT_CANNOT);
 	sup_exit_as(ws);

@@ -29,6 +29,7 @@
 	F(LAST_PID, "last-pid") \
 	F(ATTACHED, "attached") \
 	F(HOLDERS, "holders") \
+	F(LOST, "lost") \
 	F(HOLDERS_COMPLETE, "holders-complete") \
 	F(PID, "pid") \
 	F(COMMAND, "command") \
@@ -50,7 +51,12 @@
 	F(VALUE, "value") \
 	F(WAITING, "waiting") \
 	F(WAITING_ZERO, "waiting-zero") \
-	F(LAST_OP, "last-op")
+	F(LAST_OP, "last-op") \
+	F(HELD, "held") \
+	F(HELD_BY, "held-by") \
+	F(LOST_BY, "lost-by") \
+	F(RECOVERED, "recovered") \
+	F(RECOVERED_FROM, "recovered-from")
 
 /* The kinds, in enum obj_kind order; a file (shmcat -F) is no IPC object. */
 #define KINDS(K) \

@@ -21,11 +21,12 @@ const char *const field_names[FLD_N] = {
 
 const char ipcfmt_col_words[] =
 	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUES, "
-	"CHANGED, USED, CREATOR-PID, LAST-PID, ATTACHED, HOLDERS";
+	"CHANGED, USED, CREATOR-PID, LAST-PID, ATTACHED, HOLDERS, LOST";
 
 /* Right-aligned in the table. */
 static const unsigned numeric = 1u << FLD_ID | 1u << FLD_SIZE | 1u << FLD_MESSAGES |
-	1u << FLD_BYTES | 1u << FLD_CREATOR_PID | 1u << FLD_LAST_PID | 1u << FLD_ATTACHED;
+	1u << FLD_BYTES | 1u << FLD_CREATOR_PID | 1u << FLD_LAST_PID | 1u << FLD_ATTACHED |
+	1u << FLD_LOST;
 
 /* The column a name (any case) stands for, or -1. */
 static int ipcfmt_col(const char *name, size_t len)
@@ -341,6 +342,7 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 	case FLD_LAST_PID: text_num(s, o->lpid, o->lpid > 0, false); break;
 	case FLD_ATTACHED: text_num(s, o->nattch, o->kind == OBJ_SYSV_SHM, false); break;
 	case FLD_HOLDERS: text_holders(s, o, ","); break;
+	case FLD_LOST: text_num(s, o->lost, o->kind == OBJ_POSIX_SEM, false); break;
 	}
 }
 
@@ -427,6 +429,7 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 	case FLD_LAST_PID: json_num(s, o->lpid, o->lpid > 0); break;
 	case FLD_ATTACHED: json_num(s, o->nattch, o->nattch >= 0); break;
 	case FLD_HOLDERS: json_holders(s, o); break;
+	case FLD_LOST: json_num(s, o->lost, o->lost >= 0); break;
 	default: { /* kind, owner, group, mode: strings */
 		struct sb t = { 0 };
 		struct fmt plain = { .bytes = true };

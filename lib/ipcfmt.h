@@ -14,8 +14,8 @@
 #include "fields.h"
 #include "ipcobj.h"
 
-/* ipcls's columns: the fields of lib/fields.h up to holders. */
-#define COL_N (FLD_HOLDERS + 1)
+/* ipcls's columns: the fields of lib/fields.h up to lost. */
+#define COL_N (FLD_LOST + 1)
 
 enum fmt_style { FMT_TABLE, FMT_RAW, FMT_JSON, FMT_JSON_LINES, FMT_DETAIL };
 

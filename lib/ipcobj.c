@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "fields.h"
 #include "ipcobj.h"
+#include "semrec.h"
 
 #define MQUEUE_DIR "/dev/mqueue"
 #define POSIX_SHM_DIR "/dev/shm"
@@ -98,6 +99,7 @@ static struct ipc_obj *add(struct ipc_list *l, enum obj_kind kind)
 	o->size = o->messages = o->bytes = o->msg_max = o->msg_size = -1;
 	o->nattch = -1;
 	o->waiters = -1;
+	o->lost = -1;
 	return o;
 }
 
@@ -207,7 +209,8 @@ static void scan_sysv(struct ipc_list *l, enum obj_kind kind, const char *path)
 }
 
 /* A POSIX semaphore's value: the first 32 bits of the sem_t in the file,
- * for glibc (its low word on little-endian) and musl alike. */
+ * for glibc (its low word on little-endian) and musl alike; and the
+ * permits its record shows lost. */
 static void psem_value(struct ipc_obj *o, int dirfd, const char *file)
 {
 	unsigned char b[8];
@@ -225,6 +228,9 @@ static void psem_value(struct ipc_obj *o, int dirfd, const char *file)
 		o->values = xmalloc(sizeof *o->values);
 		o->values[0] = (int)(w & 0x7fffffff);
 	}
+	struct semrec_view v;
+	if (semrec_read(fd, &v) >= 0)
+		o->lost = (int64_t)v.lost;
 	close(fd);
 }
 

@@ -45,6 +45,8 @@ struct ipc_obj {
 	int *values;             /* their values, NULL if unknown */
 	pid_t *sempids;          /* System V: each one's last user, NULL if unknown */
 	long waiters;            /* System V: processes waiting on the set; -1 unknown */
+	int64_t lost;            /* POSIX semaphore: permits held by dead holders
+				    (semrec.h); -1 unknown or not this kind */
 	time_t changed;          /* last change the kernel records */
 	time_t used;             /* last use it records (attach, send, op) */
 	time_t optime;           /* System V semaphore set: its last semop, or 0 */

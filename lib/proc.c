@@ -31,19 +31,26 @@ int proc_pidfd_signal(int fd, int sig, siginfo_t *info)
 #endif
 }
 
-bool proc_stopped(pid_t pid)
+char proc_state(pid_t pid)
 {
 	char path[64], buf[512];
 	FILE *f;
 	char *p = NULL;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (!(f = fopen(path, "r")))
-		return false;
+	if (!(f = fopen(path, "re")))
+		return 0;
 	if (fgets(buf, sizeof buf, f))
 		p = strrchr(buf, ')');
 	fclose(f);
-	return p && (p[2] == 'T' || p[2] == 't');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+bool proc_stopped(pid_t pid)
+{
+	char st = proc_state(pid);
+
+	return st == 'T' || st == 't';
 }
 
 int proc_start_time(pid_t pid, uint64_t *start)

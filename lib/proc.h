@@ -17,6 +17,8 @@
 int proc_pidfd_open(pid_t pid);
 /* Send sig through a pidfd; info NULL as kill(2), or as sigqueue(3) fills it. */
 int proc_pidfd_signal(int fd, int sig, siginfo_t *info);
+/* The state of process pid (/proc/PID/stat field 3: R, S, T, Z, ...), or 0. */
+char proc_state(pid_t pid);
 /* Is process pid stopped (state T or t in /proc/PID/stat)? */
 bool proc_stopped(pid_t pid);
 /*

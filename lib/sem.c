@@ -427,17 +427,117 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
 	}
 	if ((unsigned)value_of(s, 0) > ipcsem_max(IPC_POSIX) - n)
 		overflow(s, 0, n);
+	if (ipcsem_post(s->psem, n) == 0)
+		return;
+	if (errno == EOVERFLOW)
+		overflow(s, 0, n);
+	op_failed(s, "add permits");
+}
+
+int ipcsem_post(sem_t *sem, unsigned n)
+{
 	for (unsigned i = 0; i < n; i++) {
-		if (sem_post(s->psem) == 0)
+		if (sem_post(sem) == 0)
 			continue;
 		int err = errno;
-		while (i > 0 && sem_trywait(s->psem) == 0) /* all or none */
+		while (i > 0 && sem_trywait(sem) == 0) /* all or none */
 			i--;
 		errno = err;
-		if (errno == EOVERFLOW)
-			overflow(s, 0, n);
-		op_failed(s, "add permits");
+		return -1;
 	}
+	return 0;
+}
+
+void ipcsem_record(struct ipcsem *s, unsigned n, struct semrec_claim *c)
+{
+	char path[PATH_MAX];
+	const char *why;
+
+	posix_path(s, path, sizeof path);
+	if (semrec_hold(c, path, s->psem, n, &why) < 0)
+		warn("%s: %s (%s); permits lost to a crash of the holder cannot be recovered",
+		     s->label, why, path);
+}
+
+void ipcsem_give_recorded(struct ipcsem *s, unsigned n, struct semrec_claim *c)
+{
+	struct ipcsem_members one = { .n = 1 };
+
+	if (semrec_release(c))
+		ipcsem_give(s, &one, n);
+	else
+		warn("%s: %u permits already given back by a recovery (sempost --recover)",
+		     s->label, n);
+}
+
+/* " PID:N" for each holder in state st. */
+/* "PID:N,PID:N" of the holders in state st, as ipcls's HOLDERS lists. */
+static char *holders_text(const struct semrec_view *v, enum semrec_state st)
+{
+	size_t cap = (size_t)v->n * 24 + 1, n = 0;
+	char *t = xmalloc(cap);
+
+	t[0] = '\0';
+	for (int i = 0; i < v->n; i++)
+		if (v->h[i].state == st)
+			n += (size_t)snprintf(t + n, cap - n, "%s%d:%u", n ? "," : "",
+					      (int)v->h[i].pid, v->h[i].permits);
+	return t;
+}
+
+static void show_holders(struct show *o, enum field f, const struct semrec_view *v,
+			 enum semrec_state st)
+{
+	char *t = holders_text(v, st);
+
+	show_str(o, f, t);
+	free(t);
+}
+
+void ipcsem_recover(struct ipcsem *s)
+{
+	char path[PATH_MAX];
+	const char *why;
+	struct semrec_view done;
+	int r;
+
+	posix_path(s, path, sizeof path);
+	r = semrec_recover(path, s->psem, &done, &why);
+	struct show o = { 0 };
+	if (r == 0 || done.n > 0)
+		show_num(&o, FLD_RECOVERED, (long long)done.lost);
+	if (done.n > 0)
+		show_holders(&o, FLD_RECOVERED_FROM, &done, SEMREC_DEAD);
+	if (r < 0)
+		die(EXIT_FAIL, "%s: %s (%s); %s recovered", s->label, why, path,
+		    done.n > 0 ? "nothing more" : "nothing");
+}
+
+/* POSIX: the permits held by live holders and lost by dead ones. */
+static void stat_record(struct show *o, struct ipcsem *s)
+{
+	char path[PATH_MAX];
+	struct semrec_view v;
+	int fd, r = -1;
+
+	posix_path(s, path, sizeof path);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		r = semrec_read(fd, &v);
+		close(fd);
+	}
+	if (r < 0) {
+		warn("%s: the record of holders in %s %s", s->label, path,
+		     errno == EINVAL ? "is not one semwait wrote" : "cannot be read");
+		show_str(o, FLD_HELD, "?");
+		show_str(o, FLD_LOST, "?");
+		return;
+	}
+	show_num(o, FLD_HELD, (long long)v.held);
+	if (v.held > 0)
+		show_holders(o, FLD_HELD_BY, &v, SEMREC_LIVE);
+	show_num(o, FLD_LOST, (long long)v.lost);
+	if (v.lost > 0)
+		show_holders(o, FLD_LOST_BY, &v, SEMREC_DEAD);
 }
 
 void ipcsem_set(struct ipcsem *s, const struct ipcsem_members *m, unsigned n)
@@ -520,6 +620,7 @@ void ipcsem_stat(struct ipcsem *s, const struct ipcsem_members *m)
 		show_mode(&o, (unsigned)mode);
 		show_str(&o, FLD_OWNER, user(uid));
 		show_num(&o, FLD_VALUE, value_of(s, 0));
+		stat_record(&o, s);
 		return;
 	}
 	struct semid_ds ds;

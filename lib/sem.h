@@ -15,6 +15,7 @@
 
 #include "deadline.h"
 #include "ipcname.h"
+#include "semrec.h"
 
 /* System V: the largest value of one semaphore (the kernel's SEMVMX). */
 #define SEM_SYSV_MAX 32767
@@ -121,6 +122,27 @@ void ipcsem_give(struct ipcsem *s, const struct ipcsem_members *m, unsigned n);
  * below n). A value past the kind's maximum exits 1 naming the limit.
  */
 void ipcsem_set(struct ipcsem *s, const struct ipcsem_members *m, unsigned n);
+
+/*
+ * POSIX: n sem_posts, all or none (those done are taken back on a
+ * failure). 0, or -1 with errno (EOVERFLOW past SEM_VALUE_MAX).
+ */
+int ipcsem_post(sem_t *sem, unsigned n);
+
+/*
+ * POSIX, in semwait's holder: record that this process holds n permits
+ * (semrec.h). Where no record can be made it says why and goes on: the
+ * holder still gives them back, only a crash of it cannot be recovered.
+ */
+void ipcsem_record(struct ipcsem *s, unsigned n, struct semrec_claim *c);
+/* Free the record, then give the n permits back if it was still ours. */
+void ipcsem_give_recorded(struct ipcsem *s, unsigned n, struct semrec_claim *c);
+/*
+ * POSIX: post the permits of holders that died holding them; prints
+ * "recovered: N" and "recovered-from: PID:N ..." on stdout. Exits 1 when
+ * the record fails its check (nothing posted).
+ */
+void ipcsem_recover(struct ipcsem *s);
 
 /* Exit 1 unless an existing semaphore has mode and belongs to us. */
 void ipcsem_check_mode(struct ipcsem *s, mode_t mode);

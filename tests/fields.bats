@@ -125,7 +125,7 @@ show() {
 
 @test "ipcls: its columns, in --help and in the --output error, are the first fields of lib/fields.h" {
 	local want
-	want=$(vocab F | sed '/^holders$/q' | tr '[:lower:]' '[:upper:]' | tr '\n' ' ')
+	want=$(vocab F | sed '/^lost$/q' | tr '[:lower:]' '[:upper:]' | tr '\n' ' ')
 	run ipcls -o bogus
 	assert_failure 2
 	want=${want% }

@@ -348,3 +348,111 @@ s = sysv_ipc.Semaphore(int(sys.argv[1])); s.release(); s.release()' "$k"
 	run semwait -s -k "$k"
 	assert_failure 1   # nothing made
 }
+
+# Issue 25.5: the permits of semwait holders killed with SIGKILL.
+@test "sempost --recover: two at once post each lost permit once (issue 25.5)" {
+	local s h a st i; s=$(posix_name)
+	sempost -c 3 "$s"
+	for i in 1 2 3; do
+		spawn semwait "$s" -- sleep 100
+	done
+	wait_until 5 eval '[ "$(field held "$s")" = 3 ]'
+	for h in $(field held-by "$s" | tr , " "); do
+		kill -KILL "${h%:*}"
+	done
+	wait_until 5 eval '[ "$(field lost "$s")" = 3 ]'
+	[ "$(value "$s")" = 0 ]
+	# The first recovery is held at its first look at a holder
+	# (kill(PID, 0)) while the second recovers everything.
+	spawn strace -o "$T/st" -e trace=kill -e inject=kill:delay_enter=2000000:when=1 \
+		sempost --recover "$s" > "$T/a"
+	a=$!
+	wait_until 5 grep -q '^kill(' "$T/st"
+	run sempost --recover "$s"
+	assert_success
+	assert_line "recovered: 3"
+	st=0
+	wait "$a" || st=$?
+	[ "$st" -eq 0 ]
+	assert_equal "$(cat "$T/a")" "recovered: 0"
+	[ "$(value "$s")" = 3 ]
+	[ "$(field lost "$s")" = 0 ]
+}
+
+@test "sempost --recover never takes the permits of a live holder, even a stopped one (issue 25.5)" {
+	local s pid holder st; s=$(posix_name)
+	sempost -c 2 "$s"
+	spawn semwait -c 2 "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid"
+	pid=$!
+	wait_until 5 test -s "$T/pid"
+	wait_until 5 eval '[ "$(field held "$s")" = 2 ]'
+	holder=$(field held-by "$s")
+	holder=${holder%:2}
+	run sempost --recover "$s"
+	assert_success
+	assert_output "recovered: 0"
+	kill -STOP "$holder"
+	run sempost --recover "$s"
+	assert_output "recovered: 0"
+	[ "$(value "$s")" = 0 ]
+	kill -CONT "$holder"
+	kill -TERM "$(cat "$T/pid")"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	[ "$(value "$s")" = 2 ]
+	[ "$(field held "$s")" = 0 ]
+}
+
+@test "sempost --recover refuses a record semwait did not write; semwait still gives back (issue 25.5)" {
+	local s f; s=$(posix_name)
+	sempost -c 2 "$s"
+	f=$(semfile "$s")
+	yes garbage | head -c 4064 >> "$f"
+	run sempost --recover "$s"
+	assert_failure 1
+	assert_output "sempost: $s: the record of holders is not one semwait wrote ($f); nothing recovered"
+	[ "$(value "$s")" = 2 ]
+	run semwait -s "$s"
+	assert_success
+	assert_line "held: ?"
+	assert_line "lost: ?"
+	assert_line "semwait: $s: the record of holders in $f is not one semwait wrote"
+	# A holder that cannot record itself says so, and still gives back.
+	run semwait -c 2 "$s" -- true
+	assert_success
+	assert_output --partial "permits lost to a crash of the holder cannot be recovered"
+	[ "$(value "$s")" = 2 ]
+	# Our tag, but a slot no semwait writes (PID 2^31-1, past any PID).
+	s=$(posix_name)
+	sempost -c 2 "$s"
+	semwait "$s" -- true
+	f=$(semfile "$s")
+	[ "$(stat -c %s "$f")" = 4096 ]
+	printf '\377\377\377\177\005\000\000\000' | dd of="$f" bs=1 seek=272 conv=notrunc status=none
+	run sempost --recover "$s"
+	assert_failure 1
+	assert_output "sempost: $s: the record of holders is not one semwait wrote ($f); nothing recovered"
+	[ "$(value "$s")" = 2 ]
+	# A planted file is refused before it is mapped.
+	s=$(posix_name)
+	touch "/dev/shm/sem.${s#/}"
+	run sempost --recover "$s"
+	assert_failure 1
+	assert_output --partial "not a semaphore"
+}
+
+@test "sempost --recover: usage errors, missing semaphore (issue 25.5)" {
+	local s; s=$(posix_name)
+	run sempost --recover -k 1234
+	assert_failure 2
+	assert_line --index 0 "sempost: --recover is for POSIX semaphores; System V's SEM_UNDO loses nothing"
+	run sempost --recover -c 2 "$s"
+	assert_failure 2
+	run sempost --recover --set 1 "$s"
+	assert_failure 2
+	run sempost --recover "$s"
+	assert_failure 1
+	assert_output "sempost: $s: no such semaphore"
+	no_sem "$s"
+}

@@ -628,6 +628,52 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	is_value 2 "$s"
 }
 
+# Item 5: the holder itself killed (SIGKILL, the OOM killer): its record
+# in the semaphore's file shows the permits lost, with its PID, and
+# sempost --recover gives them back, once.
+@test "POSIX: SIGKILL of the holder: semwait -s shows the permits lost with its PID, sempost --recover gives them back (issue 25.5)" {
+	local s pid holder st; s=$(posix_name)
+	sempost -c 3 "$s"
+	spawn semwait -c 2 "$s" -- sh -c 'echo $$ > "$1"; exec sleep 100' sh "$T/pid" 2> "$T/err"
+	pid=$!
+	wait_until 5 test -s "$T/pid"
+	wait_until 5 is_field held 2 "$s"
+	holder=$(field held-by "$s")
+	holder=${holder%:2}
+	# The holder is semwait's child, not the command.
+	[ "$(ps -o ppid= -p "$holder" | tr -d ' ')" = "$pid" ]
+	run semwait -s "$s"
+	assert_line "held-by: $holder:2"
+	assert_line "lost: 0"
+	kill -KILL "$holder"
+	wait_until 5 is_field lost 2 "$s"
+	run semwait -s "$s"
+	assert_line "held: 0"
+	assert_line "lost-by: $holder:2"
+	assert_line "value: 1"
+	run ipcls -n -o lost --name "${s#/}"
+	assert_output "2"
+	ipcls --json -o lost --name "${s#/}" | grep -qF '{"lost":2}'
+	run sempost --recover "$s"
+	assert_success
+	assert_output "recovered: 2
+recovered-from: $holder:2"
+	is_value 3 "$s"
+	is_field lost 0 "$s"
+	run ipcls -n -o lost --name "${s#/}"
+	assert_output "0"
+	run sempost --recover "$s"
+	assert_output "recovered: 0"
+	# semwait ends as its command does, says what happened and posts
+	# nothing itself: the value stays where the recovery put it.
+	kill -TERM "$(cat "$T/pid")"
+	st=0
+	wait "$pid" || st=$?
+	[ "$st" -eq 143 ]
+	is_value 3 "$s"
+	grep -qF "semwait: $s: the holder of the permits was killed" "$T/err"
+}
+
 # Item 6: -c N on POSIX holds nothing while it waits.
 @test "POSIX: semwait -c N holds nothing while it waits; a flock on the file stops nobody" {
 	local s st; s=$(posix_name)

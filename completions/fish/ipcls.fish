@@ -19,7 +19,7 @@ complete -c ipcls -l kind -x -a 'sysv-shm sysv-msg sysv-sem posix-shm posix-mq p
 complete -c ipcls -s n -l noheadings -d 'no heading line'
 complete -c ipcls -l name -x -d 'POSIX name or 0x key matching GLOB'
 complete -c ipcls -l older-than -x -a '30s 1m 10m 1h 24h' -d 'changed last at least DURATION ago'
-complete -c ipcls -s o -l output -x -a 'KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUES CHANGED USED CREATOR-PID LAST-PID ATTACHED HOLDERS' -d 'the columns to show'
+complete -c ipcls -s o -l output -x -a 'KIND NAME KEY ID OWNER GROUP MODE SIZE MESSAGES BYTES VALUES CHANGED USED CREATOR-PID LAST-PID ATTACHED HOLDERS LOST' -d 'the columns to show'
 complete -c ipcls -l owner -x -a '(__fish_complete_users)' -d 'owned by USER'
 complete -c ipcls -s r -l raw -d 'single spaces between columns'
 complete -c ipcls -l stale -d 'no holder, creator and last pid gone, idle'

@@ -17,3 +17,4 @@ complete -c sempost -s W -l wait-exist -d 'wait for the semaphore to exist inste
 complete -c sempost -s x -l exclusive -d 'fail if the semaphore exists'
 complete -c sempost -l init -x -d 'post nothing: make a missing semaphore with N permits'
 complete -c sempost -l set -x -d 'post nothing: set the value to N'
+complete -c sempost -l recover -d 'POSIX: post the permits of holders that died holding them'
