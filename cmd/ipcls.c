@@ -394,7 +394,7 @@ static bool ambiguous(const struct opts *o, struct ipc_obj *const *v, size_t n)
 				continue;
 			size_t len = strlen(kinds);
 			snprintf(kinds + len, sizeof kinds - len, "%s%s", k ? " and a " : "a ",
-				 ipcobj_kind_name(v[i]->kind));
+				 kind_names[v[i]->kind]);
 			k++;
 		}
 		if (k > 1) {

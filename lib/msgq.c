@@ -13,7 +13,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "idname.h"
-#include "ipcfmt.h"
+#include "show.h"
 #include "ipcperm.h"
 #include "msgq.h"
 #include "proc.h"
