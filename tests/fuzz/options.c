@@ -32,7 +32,7 @@
 PARSE((void)0)
 #elif defined(TOOL_ipcls)
 #include "../../cmd/ipcls.c"
-PARSE((free(o.targets), free(o.globs)))
+PARSE((free(o.sel.targets), free(o.sel.globs)))
 #elif defined(TOOL_mkfifo_x)
 #include "../../cmd/mkfifo-x.c"
 PARSE(free(o.names))
