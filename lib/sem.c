@@ -49,15 +49,7 @@ static void posix_path(const struct ipcsem *s, char *buf, size_t n)
 
 static noreturn void open_failed(const struct ipcsem *s)
 {
-	if (errno == ENOENT)
-		die(EXIT_FAIL, "%s: no such semaphore", s->label);
-	if (errno == EACCES || errno == EPERM)
-		die(EXIT_FAIL, "%s: permission denied", s->label);
-	if (errno == EINVAL && s->kind == IPC_SYSV)
-		die(EXIT_FAIL, "%s: no semaphore set with that identifier", s->label);
-	if (errno == EIDRM)
-		die(EXIT_FAIL, "%s: the semaphore has been removed", s->label);
-	die(EXIT_FAIL, "%s: cannot open semaphore:", s->label);
+	ipc_die_open(s->label, s->kind, "semaphore", "semaphore set");
 }
 
 /*
