@@ -49,10 +49,8 @@ static const char usage[] =
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +63,7 @@ static const char usage[] =
 #include "ipcfmt.h"
 #include "ipcname.h"
 #include "ipcobj.h"
+#include "ipcsel.h"
 #include "opterr.h"
 #include "parse.h"
 #include "tool.h"
@@ -102,28 +101,17 @@ static const struct option longopts[] = {
 static const char optstring[] = ":bdhi:Jk:no:rV";
 
 struct opts {
-	unsigned kinds;          /* --kind, or every kind */
+	struct ipcsel sel;       /* the filters and targets */
 	bool filtered;           /* a filter was given */
-	bool have_owner;
-	uid_t owner;
-	const char **globs;      /* --name: any of them */
-	size_t nglobs;
-	int64_t older_ns, idle_ns; /* -1: not given */
-	pid_t holder;            /* 0: not given */
-	bool stale, del, dry_run, force, cols_given;
+	bool del, dry_run, force, cols_given;
 	struct fmt fmt;
-	struct ipc_target *targets;
-	size_t ntargets;
-	time_t now;
-	bool procs_hidden;       /* /proc does not show every process */
-	int64_t undo_since;      /* see struct ipc_list */
 };
 
-/* o->targets has room for one per argument. */
+/* o->sel.targets has room for one per argument. */
 static struct ipc_target *new_target(struct opts *o)
 {
-	ipc_target_init(&o->targets[o->ntargets]);
-	return &o->targets[o->ntargets++];
+	ipc_target_init(&o->sel.targets[o->sel.ntargets]);
+	return &o->sel.targets[o->sel.ntargets++];
 }
 
 static void parse_cols(struct opts *o, const char *s)
@@ -147,12 +135,12 @@ static void parse_owner(struct opts *o, const char *s)
 	uint64_t uid;
 
 	if (pw)
-		o->owner = pw->pw_uid;
+		o->sel.owner = pw->pw_uid;
 	else if (parse_u64(s, 0, (uid_t)-2, &uid) == 0)
-		o->owner = (uid_t)uid;
+		o->sel.owner = (uid_t)uid;
 	else
 		usage_error("--owner: no such user '%s'", s);
-	o->have_owner = true;
+	o->sel.have_owner = true;
 }
 
 /* Options that are not a target or an output format: the filters. */
@@ -163,17 +151,17 @@ static void filter_option(struct opts *o, int c, const char *arg)
 
 	o->filtered = c != OPT_KIND; /* a --kind of every kind selects nothing */
 	switch (c) {
-	case OPT_HOLDER: o->holder = (pid_t)arg_u64("--holder", arg, 1, INT32_MAX); break;
-	case OPT_IDLE: o->idle_ns = arg_duration("--idle", arg); break;
+	case OPT_HOLDER: o->sel.holder = (pid_t)arg_u64("--holder", arg, 1, INT32_MAX); break;
+	case OPT_IDLE: o->sel.idle_ns = arg_duration("--idle", arg); break;
 	case OPT_KIND:
-		if (ipcobj_kinds_parse(arg, &o->kinds, &bad, &badlen) < 0)
+		if (ipcobj_kinds_parse(arg, &o->sel.kinds, &bad, &badlen) < 0)
 			usage_error("--kind: unknown kind '%.*s' (%s)", (int)badlen, bad,
 				    ipcobj_kind_words);
 		break;
-	case OPT_NAME: o->globs[o->nglobs++] = arg; break; /* room for each argument */
-	case OPT_OLDER: o->older_ns = arg_duration("--older-than", arg); break;
+	case OPT_NAME: o->sel.globs[o->sel.nglobs++] = arg; break; /* room for each argument */
+	case OPT_OLDER: o->sel.older_ns = arg_duration("--older-than", arg); break;
 	case OPT_OWNER: parse_owner(o, arg); break;
-	case OPT_STALE: o->stale = true; break;
+	case OPT_STALE: o->sel.stale = true; break;
 	}
 }
 
@@ -182,9 +170,9 @@ static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	*o = (struct opts){ .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 };
-	o->targets = xcalloc((size_t)argc, sizeof *o->targets);
-	o->globs = xcalloc((size_t)argc, sizeof *o->globs);
+	*o = (struct opts){ .sel = { .kinds = OBJ_ALL, .older_ns = -1, .idle_ns = -1 } };
+	o->sel.targets = xcalloc((size_t)argc, sizeof *o->sel.targets);
+	o->sel.globs = xcalloc((size_t)argc, sizeof *o->sel.globs);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		if (c == 'k' || c == 'i' || c == IPC_OPT_FTOK) {
@@ -212,115 +200,16 @@ static void parse(int argc, char **argv, struct opts *o)
 	}
 	while (optind < argc)
 		ipc_target_name(new_target(o), argv[optind++]);
-	for (size_t i = 0; i < o->ntargets; i++)
-		if (o->targets[i].kind == IPC_SYSV && o->targets[i].id < 0 &&
-		    o->targets[i].key == 0)
+	for (size_t i = 0; i < o->sel.ntargets; i++)
+		if (o->sel.targets[i].kind == IPC_SYSV && o->sel.targets[i].id < 0 &&
+		    o->sel.targets[i].key == 0)
 			usage_error("--key: a private key names no object; use -i ID");
 	if ((o->dry_run || o->force) && !o->del)
 		usage_error("--%s: only with --delete", o->dry_run ? "dry-run" : "force");
-	if (o->kinds != OBJ_ALL)
+	if (o->sel.kinds != OBJ_ALL)
 		o->filtered = true;
-	if (o->del && !o->filtered && o->ntargets == 0)
+	if (o->del && !o->filtered && o->sel.ntargets == 0)
 		usage_error("--delete: refused without a filter or an object to select what to remove");
-}
-
-static bool matches_target(const struct ipc_target *t, const struct ipc_obj *x)
-{
-	if (t->kind == IPC_POSIX)
-		return x->id < 0 && strcmp(t->name, x->name) == 0;
-	if (t->id >= 0)
-		return x->id == t->id;
-	return x->id >= 0 && x->key == t->key;
-}
-
-static bool gone(pid_t pid)
-{
-	return pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH);
-}
-
-/*
- * Has a live holder: one seen, or a System V segment attached by a process
- * this user cannot see. A POSIX object that an unseen process may have
- * open is not counted: most systems have such processes (pid 1 in a
- * container), and removing the name never breaks a holder's mapping.
- */
-static bool held(const struct ipc_obj *x)
-{
-	return x->nholders > 0 || (x->kind == OBJ_SYSV_SHM && !x->holders_known);
-}
-
-/* Any of the set's semaphores last used by a live process: it may hold
- * permits under SEM_UNDO, which the kernel does not show otherwise. */
-static bool sem_user_alive(const struct ipc_obj *x)
-{
-	if (!x->sempids)
-		return true;
-	for (int i = 0; i < x->nsems; i++)
-		if (!gone(x->sempids[i]))
-			return true;
-	return false;
-}
-
-/*
- * Not held, its processes gone, idle. A holder /proc cannot show (another
- * PID namespace, hidepid) could hold it: never stale then, but for a
- * segment, whose attachment count tells.
- */
-static bool stale(const struct opts *o, const struct ipc_obj *x)
-{
-	int64_t idle = o->idle_ns >= 0 ? o->idle_ns : 60 * NS_PER_SEC;
-	time_t used = x->used > 0 ? x->used : x->changed;
-
-	if (held(x) || !gone(x->cpid) || !gone(x->lpid))
-		return false;
-	if (holders_apply(x->kind) && o->procs_hidden &&
-	    !(x->kind == OBJ_SYSV_SHM && x->holders_known))
-		return false;
-	if (x->kind == OBJ_SYSV_SEM && (x->waiters != 0 || sem_user_alive(x) ||
-					 (x->optime > 0 && o->undo_since <= (int64_t)x->optime)))
-		return false;
-	return (int64_t)(o->now - used) * NS_PER_SEC >= idle;
-}
-
-static bool selected(const struct opts *o, const struct ipc_obj *x)
-{
-	char key[16];
-
-	if (!(o->kinds & (1u << x->kind)))
-		return false;
-	if (o->have_owner && x->uid != o->owner)
-		return false;
-	if (o->nglobs) {
-		size_t i = 0;
-		snprintf(key, sizeof key, "0x%08x", (unsigned)x->key);
-		for (; i < o->nglobs; i++) {
-			const char *g = o->globs[i];
-			if (fnmatch(g, x->id >= 0 ? key : g[0] == '/' ? x->name : x->name + 1, 0) == 0)
-				break;
-		}
-		if (i == o->nglobs)
-			return false;
-	}
-	if (o->older_ns >= 0 && (int64_t)(o->now - x->changed) * NS_PER_SEC < o->older_ns)
-		return false;
-	time_t used = x->used > 0 ? x->used : x->changed;
-	if (o->idle_ns >= 0 && (int64_t)(o->now - used) * NS_PER_SEC < o->idle_ns)
-		return false;
-	if (o->holder) {
-		size_t i = 0;
-		while (i < x->nholders && x->holders[i].pid != o->holder)
-			i++;
-		if (i == x->nholders)
-			return false;
-	}
-	if (o->stale && !stale(o, x))
-		return false;
-	if (o->ntargets == 0)
-		return true;
-	for (size_t i = 0; i < o->ntargets; i++)
-		if (matches_target(&o->targets[i], x))
-			return true;
-	return false;
 }
 
 /* By kind, then key and id, or name. */
@@ -359,7 +248,7 @@ static int delete(const struct opts *o, struct ipc_obj **v, size_t *n)
 
 	for (size_t i = 0; i < *n; i++) {
 		ipcobj_label(v[i], label, sizeof label);
-		if (held(v[i]) && !o->force) {
+		if (ipcsel_held(v[i]) && !o->force) {
 			warn_held(label, v[i]);
 			status = EXIT_FAIL;
 			continue;
@@ -387,15 +276,15 @@ static bool ambiguous(const struct opts *o, struct ipc_obj *const *v, size_t n)
 {
 	bool any = false;
 
-	for (size_t t = 0; t < o->ntargets; t++) {
+	for (size_t t = 0; t < o->sel.ntargets; t++) {
 		char kinds[96] = "";
 		size_t k = 0;
-		for (size_t i = 0; i < n && o->targets[t].kind == IPC_POSIX; i++) {
-			if (!matches_target(&o->targets[t], v[i]))
+		for (size_t i = 0; i < n && o->sel.targets[t].kind == IPC_POSIX; i++) {
+			if (!ipcsel_target_matches(&o->sel.targets[t], v[i]))
 				continue;
 			size_t len = strlen(kinds);
 			snprintf(kinds + len, sizeof kinds - len, "%s%s", k ? " and a " : "a ",
-				 ipcobj_kind_name(v[i]->kind));
+				 kind_names[v[i]->kind]);
 			k++;
 		}
 		if (k > 1) {
@@ -404,7 +293,7 @@ static bool ambiguous(const struct opts *o, struct ipc_obj *const *v, size_t n)
 				memmove(first + 1, first + 4, strlen(first + 4) + 1);
 				first[0] = ',';
 			}
-			warn("%s: names %s; choose with --kind", o->targets[t].label, kinds);
+			warn("%s: names %s; choose with --kind", o->sel.targets[t].label, kinds);
 			any = true;
 		}
 	}
@@ -416,12 +305,12 @@ static int missing_targets(const struct opts *o, const struct ipc_list *l)
 {
 	int status = 0;
 
-	for (size_t t = 0; t < o->ntargets; t++) {
+	for (size_t t = 0; t < o->sel.ntargets; t++) {
 		size_t i = 0;
-		while (i < l->n && !matches_target(&o->targets[t], &l->v[i]))
+		while (i < l->n && !ipcsel_target_matches(&o->sel.targets[t], &l->v[i]))
 			i++;
 		if (i == l->n) {
-			warn("%s: no such object", o->targets[t].label);
+			warn("%s: no such object", o->sel.targets[t].label);
 			status = EXIT_FAIL;
 		}
 	}
@@ -430,7 +319,7 @@ static int missing_targets(const struct opts *o, const struct ipc_list *l)
 
 static bool need_holders(const struct opts *o)
 {
-	if (o->del || o->stale || o->holder || o->fmt.style == FMT_DETAIL)
+	if (o->del || o->sel.stale || o->sel.holder || o->fmt.style == FMT_DETAIL)
 		return true;
 	for (int i = 0; i < o->fmt.ncols; i++)
 		if (o->fmt.cols[i] == FLD_HOLDERS)
@@ -444,7 +333,7 @@ static void default_format(struct opts *o)
 		return;
 	if (o->fmt.style == FMT_JSON || o->fmt.style == FMT_JSON_LINES) {
 		ipcfmt_all_cols(&o->fmt);
-	} else if (o->ntargets > 0 && !o->del && o->fmt.style == FMT_TABLE) {
+	} else if (o->sel.ntargets > 0 && !o->del && o->fmt.style == FMT_TABLE) {
 		o->fmt.style = FMT_DETAIL;
 		ipcfmt_all_cols(&o->fmt);
 	} else {
@@ -464,9 +353,9 @@ int main(int argc, char **argv)
 	default_format(&o);
 	if (o.del) /* the table is not a listing */
 		o.fmt.title = o.dry_run ? "Would remove (--dry-run):" : "Removed:";
-	o.now = time(NULL);
+	o.sel.now = time(NULL);
 
-	ipcobj_scan(&l, o.kinds);
+	ipcobj_scan(&l, o.sel.kinds);
 	if (l.mq_unmounted)
 		warn("/dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)");
 	if (l.mq_foreign)
@@ -475,13 +364,13 @@ int main(int argc, char **argv)
 		warn("/dev/shm: cannot read it; POSIX shared memory and semaphores are not listed:");
 	if (need_holders(&o))
 		holders_scan(&l);
-	o.procs_hidden = l.procs_hidden;
-	o.undo_since = l.undo_since;
+	o.sel.procs_hidden = l.procs_hidden;
+	o.sel.undo_since = l.undo_since;
 
 	struct ipc_obj **v = xreallocarray(NULL, l.n + 1, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < l.n; i++)
-		if (selected(&o, &l.v[i]))
+		if (ipcsel_selected(&o.sel, &l.v[i]))
 			v[n++] = &l.v[i];
 	qsort(v, n, sizeof *v, order);
 	status = missing_targets(&o, &l);
@@ -494,7 +383,7 @@ int main(int argc, char **argv)
 	ipcfmt_print(&o.fmt, v, n);
 	free(v);
 	ipcobj_free(&l);
-	free(o.targets);
-	free(o.globs);
+	free(o.sel.targets);
+	free(o.sel.globs);
 	return status;
 }

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -104,72 +103,13 @@ struct target {
 	bool waiting;              /* signalled, not yet seen to exit */
 };
 
-
-
-/*
- * A PID or PGID argument: decimal, positive. 0, -1 and -N are refused with
- * what kill(2) would have made of them.
- */
-static pid_t arg_pid(const char *opt, const char *s)
-{
-	const char *d = s + (s[0] == '-');
-	const char *pre = opt ? opt : "", *sep = opt ? ": " : "";
-	uint64_t v;
-
-	if (*d == '\0' || strspn(d, "0123456789") != strlen(d))
-		usage_error("%s%s'%s' is not a process ID (a positive number)", pre, sep, s);
-	if (parse_u64(d, 0, INT_MAX, &v) < 0)
-		usage_error("%s%s'%s' is out of range (1 to %d)", pre, sep, s, INT_MAX);
-	if (s[0] == '-' && v == 1)
-		usage_error("%s%s'-1' is refused: kill(2) would signal every process", pre, sep);
-	if (s[0] == '-' && v > 1)
-		usage_error("%s%s'%s' is refused: kill(2) would signal process group %s; "
-			    "say -g %s", pre, sep, s, d, d);
-	if (v == 0)
-		usage_error("%s%s'%s' is refused: kill(2) would signal its own process group; "
-			    "say -g PGID", pre, sep, s);
-	return (pid_t)v;
-}
-
-/*
- * Pin a process with a pidfd before anything else is done to it. Without
- * one (no pidfd_open, a thread ID, or no descriptor left) kill(2) is used
- * as kill(1) does: a thread ID signals its process. Waiting on a process
- * needs its pidfd when descriptors run out, so that one fails, named.
- */
-static bool pin(struct target *t, bool wait)
-{
-	t->fd = proc_pidfd_open(t->pid);
-	/* A thread ID: EINVAL, or ENOENT on some kernels. */
-	if (t->fd >= 0 || errno == ENOSYS || errno == EINVAL || errno == ENOENT)
-		return true;
-	if ((errno == EMFILE || errno == ENFILE) && !wait)
-		return true;
-	if (errno == ESRCH)
-		warn("%s: no such process", t->label);
-	else
-		warn("%s: cannot open a pidfd:", t->label);
-	return false;
-}
-
 static int send_one(const struct target *t, int sig, bool queued, int value)
 {
 	if (t->group)
 		return kill(-t->pid, sig);
-	if (t->fd >= 0) {
-		siginfo_t si;
-
-		if (!queued)
-			return proc_pidfd_signal(t->fd, sig, NULL);
-		/* What sigqueue(3) fills in, so the receiver sees the same. */
-		memset(&si, 0, sizeof si);
-		si.si_signo = sig;
-		si.si_code = SI_QUEUE;
-		si.si_pid = getpid();
-		si.si_uid = getuid();
-		si.si_value.sival_int = value;
-		return proc_pidfd_signal(t->fd, sig, &si);
-	}
+	if (t->fd >= 0)
+		return queued ? proc_pidfd_sigqueue(t->fd, sig, value)
+			      : proc_pidfd_signal(t->fd, sig, NULL);
 	if (queued)
 		return sigqueue(t->pid, sig, (union sigval){ .sival_int = value });
 	return kill(t->pid, sig);
@@ -189,7 +129,6 @@ static bool send_sig(struct target *t, int sig, bool queued, int value)
 		warn("%s: cannot send %s:", t->label, sig_name(sig, name));
 	return false;
 }
-
 
 /*
  * Send sig to every pinned target; with wait, mark those to wait for.
@@ -245,12 +184,6 @@ static void escalate(struct target *t, int n, const struct step *st)
 	}
 }
 
-/* Has t exited? For a target without a pidfd: is it gone? */
-static bool gone(const struct target *t)
-{
-	return kill(t->pid, 0) < 0 && errno == ESRCH;
-}
-
 /*
  * The targets still waited for: their pidfds into pfd (*np of them), and
  * *fallback set when one has none. Returns how many are left.
@@ -262,7 +195,7 @@ static int watch(struct target *t, int n, struct pollfd *pfd, int *np, bool *fal
 	for (int i = 0; i < n; i++) {
 		if (!t[i].waiting)
 			continue;
-		if (t[i].fd < 0 && gone(&t[i])) {
+		if (t[i].fd < 0 && proc_gone(t[i].pid)) {
 			t[i].waiting = false;
 			continue;
 		}
@@ -331,38 +264,10 @@ static int wait_all(const struct opts *o)
 	return 0;
 }
 
-/* -l: every signal, or each operand converted, all checked first. */
-static int list(char **args, int n)
-{
-	char name[SIG_NAME_MAX];
-
-	if (n == 0)
-		for (int sig = 1; sig <= SIGRTMAX; sig++)
-			if (sig_named(sig))
-				printf("%d %s\n", sig, sig_name(sig, name));
-	for (int i = 0; i < n; i++)
-		arg_signal(NULL, args[i], 0);
-	for (int i = 0; i < n; i++) {
-		int sig = sig_parse(args[i]);
-
-		if (args[i][0] >= '0' && args[i][0] <= '9')
-			puts(sig_name(sig, name));
-		else
-			printf("%d\n", sig);
-	}
-	return 0;
-}
-
 /* -g PGID: a group target; 1 and our own group are refused. */
 static void add_group(struct target *t, const char *arg)
 {
-	t->pid = arg_pid("--group", arg);
-	if (t->pid == 1)
-		usage_error("--group: process group 1 is refused: kill(2) "
-			    "would read -1 as every process");
-	if (t->pid == getpgrp())
-		usage_error("--group: process group %d is sigsend's own process group; "
-			    "it would signal itself", (int)t->pid);
+	t->pid = arg_pgid("--group", arg);
 	t->group = true;
 	t->fd = -1;
 	snprintf(t->label, sizeof t->label, "process group %d", (int)t->pid);
@@ -393,33 +298,6 @@ static void timeout_option(struct opts *o, char *arg)
 }
 
 /*
- * A pidfile with a start time names the process that wrote it, not a
- * later one that got its PID. Checked once pinned: the process looked at
- * is then the one signalled (a pidfd), or was a moment ago (kill).
- */
-static bool same_start(struct target *t)
-{
-	uint64_t now;
-	int r;
-
-	if (!t->file || t->start == PIDFILE_NO_START)
-		return true;
-	if ((r = proc_start_time(t->pid, &now)) == 0 && now == t->start)
-		return true;
-	if (r < 0 && errno == ENOENT)
-		warn("%s: no such process", t->label);
-	else if (r < 0)
-		warn("%s: cannot read its start time:", t->label);
-	else
-		warn("%s: not the process that wrote the pidfile: that one has exited, "
-		     "and its PID is another process's now", t->label);
-	if (t->fd >= 0)
-		close(t->fd);
-	t->fd = -1;
-	return false;
-}
-
-/*
  * Pin every process first, so none of them can be replaced meanwhile. A
  * pidfile is read just before: it names a process at this moment. A
  * target that fails gets pid 0 (skipped); returns 0 or EXIT_FAIL.
@@ -441,7 +319,15 @@ static int pin_all(const struct opts *o)
 			snprintf(t[i].label, sizeof t->label, "%s: process %d", t[i].file,
 				 (int)t[i].pid);
 		}
-		if (!t[i].group && (!pin(&t[i], o->wait) || !same_start(&t[i]))) {
+		if (t[i].group)
+			continue;
+		if (!proc_pin(t[i].pid, o->wait, t[i].label, &t[i].fd)) {
+			t[i].pid = 0;
+			status = EXIT_FAIL;
+		} else if (t[i].file && !pidfile_same_start(t[i].pid, t[i].start, t[i].label)) {
+			if (t[i].fd >= 0)
+				close(t[i].fd);
+			t[i].fd = -1;
 			t[i].pid = 0;
 			status = EXIT_FAIL;
 		}
@@ -545,7 +431,8 @@ int main(int argc, char **argv)
 	if (o.listing) {
 		free(o.t);
 		need_std(STDOUT_FILENO);
-		return list(o.sigs, o.nsigs);
+		sig_list(o.sigs, o.nsigs);
+		return 0;
 	}
 	if (o.wait_exist)
 		await_pidfiles(&o);

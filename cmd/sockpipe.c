@@ -131,6 +131,45 @@ static int listen_mode(struct sockpipe_opts *o)
 	return sockstream_run(c, o);
 }
 
+/* Options that do not go together, or not with this address. */
+static void check(const struct sockpipe_opts *o)
+{
+	if (o->exec && !*o->cmd)
+		usage_error("--exec: missing COMMAND after the address");
+	if (!o->exec && *o->cmd)
+		usage_error("extra operand '%s' (a command needs --exec)", *o->cmd);
+	if (!o->listen && (o->keep || o->exec || o->print_port))
+		usage_error("--%s needs --listen", o->keep ? "keep" : o->exec ? "exec" : "print-port");
+	if (o->listen && o->retry.text)
+		usage_error("--retry is for connecting, not with --listen");
+	if (o->print_port && o->addr.family == AF_UNIX)
+		usage_error("--print-port needs a tcp or udp address");
+	if (o->exec && o->addr.type == SOCK_DGRAM)
+		usage_error("--exec needs a stream address, not %s", o->addr.text);
+	if (!o->listen && o->mode_given)
+		usage_error("--mode needs --listen");
+	if (o->max_given && !o->keep)
+		usage_error("--max-conns needs --keep");
+	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
+		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
+	/* -T bounds the wait for one connection; -k waits for ever. */
+	if (o->keep && o->timeout.text)
+		usage_error("--timeout is for one connection, not with --keep");
+	if (o->relay.quit_on_eof && (o->keep || o->exec))
+		usage_error("--quit-on-eof is about standard input, which --%s does not read",
+			    o->exec ? "exec" : "keep");
+	/* --netstring also frames what a -lk sink writes (whole records). */
+	bool sink = o->delim == REC_NETSTRING && o->listen && o->keep && !o->exec;
+	if (o->framing && o->addr.type != SOCK_DGRAM && !sink)
+		usage_error("--%s is for datagram addresses%s, not %s", o->framing,
+			    o->delim == REC_NETSTRING ? " and -lk" : "", o->addr.text);
+	/* The streams this run reads and writes must be open (-k needs no input). */
+	if (!o->exec && !o->keep)
+		need_std(STDIN_FILENO);
+	if (!o->exec || (o->print_port && o->port_fd == STDOUT_FILENO))
+		need_std(STDOUT_FILENO);
+}
+
 /*
  * '-': operands come in order, so parsing stops at the first one after
  * the address: the command's options are its own, with or without "--".
@@ -141,6 +180,13 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 {
 	int c;
 
+	*o = (struct sockpipe_opts){
+		.relay = { .idle = NO_TIMEOUT },
+		.delim = '\n', .term = '\n',
+		.timeout = NO_TIMEOUT, .retry = NO_TIMEOUT,
+		.keepalive_ns = 60 * NS_PER_SEC, .user_timeout_ns = 60 * NS_PER_SEC,
+		.mode = 0600, .max_conns = 64,
+	};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
@@ -155,10 +201,7 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
 		case 'e': o->exec = true; break;
 		case 'h': print_usage(usage);
-		case 'i':
-			o->relay.idle_ns = arg_duration("--idle", optarg);
-			o->relay.idle_text = optarg;
-			break;
+		case 'i': o->relay.idle = arg_timeout("--idle", optarg); break;
 		case 'k': o->keep = true; break;
 		case OPT_KEEPALIVE: o->keepalive_ns = arg_duration("--keepalive", optarg); break;
 		case 'l': o->listen = true; break;
@@ -179,11 +222,8 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 			break;
 		case 'q': o->relay.quit_on_eof = true; break;
 		case 'r': o->term = REC_RAW; o->framing = "raw"; break;
-		case 'R': o->retry_ns = arg_duration("--retry", optarg); break;
-		case 'T':
-			o->timeout_ns = arg_duration("--timeout", optarg);
-			o->timeout_text = optarg;
-			break;
+		case 'R': o->retry = arg_timeout("--retry", optarg); break;
+		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
 		case OPT_USER_TIMEOUT:
 			o->user_timeout_ns = arg_duration("--user-timeout", optarg);
 			break;
@@ -199,60 +239,15 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 	}
 operands:
 	o->cmd = argv + optind;
-}
-
-/* Options that do not go together, or not with this address. */
-static void check(const struct sockpipe_opts *o)
-{
-	if (o->exec && !*o->cmd)
-		usage_error("--exec: missing COMMAND after the address");
-	if (!o->exec && *o->cmd)
-		usage_error("extra operand '%s' (a command needs --exec)", *o->cmd);
-	if (!o->listen && (o->keep || o->exec || o->print_port))
-		usage_error("--%s needs --listen", o->keep ? "keep" : o->exec ? "exec" : "print-port");
-	if (o->listen && o->retry_ns >= 0)
-		usage_error("--retry is for connecting, not with --listen");
-	if (o->print_port && o->addr.family == AF_UNIX)
-		usage_error("--print-port needs a tcp or udp address");
-	if (o->exec && o->addr.type == SOCK_DGRAM)
-		usage_error("--exec needs a stream address, not %s", o->addr.text);
-	if (!o->listen && o->mode_given)
-		usage_error("--mode needs --listen");
-	if (o->max_given && !o->keep)
-		usage_error("--max-conns needs --keep");
-	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
-		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
-	/* -T bounds the wait for one connection; -k waits for ever. */
-	if (o->keep && o->timeout_ns >= 0)
-		usage_error("--timeout is for one connection, not with --keep");
-	if (o->relay.quit_on_eof && (o->keep || o->exec))
-		usage_error("--quit-on-eof is about standard input, which --%s does not read",
-			    o->exec ? "exec" : "keep");
-	/* --netstring also frames what a -lk sink writes (whole records). */
-	bool sink = o->delim == REC_NETSTRING && o->listen && o->keep && !o->exec;
-	if (o->framing && o->addr.type != SOCK_DGRAM && !sink)
-		usage_error("--%s is for datagram addresses%s, not %s", o->framing,
-			    o->delim == REC_NETSTRING ? " and -lk" : "", o->addr.text);
-	/* The streams this run reads and writes must be open (-k needs no input). */
-	if (!o->exec && !o->keep)
-		need_std(STDIN_FILENO);
-	if (!o->exec || (o->print_port && o->port_fd == STDOUT_FILENO))
-		need_std(STDOUT_FILENO);
+	check(o);
 }
 
 int main(int argc, char **argv)
 {
-	static struct sockpipe_opts o = {
-		.relay = { .idle_ns = -1 },
-		.delim = '\n', .term = '\n',
-		.timeout_ns = -1, .retry_ns = -1,
-		.keepalive_ns = 60 * NS_PER_SEC, .user_timeout_ns = 60 * NS_PER_SEC,
-		.mode = 0600, .max_conns = 64,
-	};
+	static struct sockpipe_opts o;
 
 	tool_init("sockpipe");
 	parse(argc, argv, &o);
-	check(&o);
 	if (o.listen && o.keep)
 		sockopen_cap_conns(&o);
 	o.relay.label = o.addr.text;

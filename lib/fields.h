@@ -5,7 +5,8 @@
  * ipcutils(7) under OUTPUT FIELDS. A field is spelled as here in
  * "field: value" lines, upper case as a table heading, with '_' for '-'
  * as a JSON key.
- * tests/fields.bats reads the F( and K( lines of this file.
+ * tests/fields.bats reads the F( and K( lines of this file; lib/show.c
+ * holds the two lists of names.
  */
 #ifndef IPCUTILS_FIELDS_H
 #define IPCUTILS_FIELDS_H
@@ -77,5 +78,17 @@ enum field {
 
 /* "kind", "name", ..., in enum order. */
 extern const char *const field_names[FLD_N];
+
+/* OBJ_FILE is no IPC object and never listed: a file shmcat -F maps, for
+ * its --stat. */
+enum obj_kind {
+#define KIND_ENUM(e, s) OBJ_##e,
+	KINDS(KIND_ENUM)
+#undef KIND_ENUM
+	OBJ_NKINDS = OBJ_FILE
+};
+
+/* "sysv-shm", "posix-mq", ..., "file", in enum order. */
+extern const char *const kind_names[OBJ_FILE + 1];
 
 #endif

@@ -1,23 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "alloc.h"
 #include "diag.h"
 #include "holders.h"
 #include "idname.h"
 #include "ipcfmt.h"
-
-const char *const field_names[FLD_N] = {
-#define FIELD_NAME(e, s) s,
-	FIELDS(FIELD_NAME)
-#undef FIELD_NAME
-};
+#include "show.h"
 
 const char ipcfmt_col_words[] =
 	"KIND, NAME, KEY, ID, OWNER, GROUP, MODE, SIZE, MESSAGES, BYTES, VALUES, "
@@ -74,137 +67,6 @@ void ipcfmt_all_cols(struct fmt *f)
 	f->ncols = COL_N;
 }
 
-/* A growing string. */
-struct sb {
-	char *p;
-	size_t len, cap;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(struct sb *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(s->p ? s->p + s->len : NULL, s->cap - s->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < s->cap - s->len) {
-			s->len += (size_t)n;
-			return;
-		}
-		s->cap = (s->cap + (size_t)n + 1) * 2;
-		s->p = xreallocarray(s->p, s->cap, 1);
-	}
-}
-
-/*
- * The length of the valid UTF-8 sequence at p, with its code point in *cp,
- * or 0: no overlong forms, no surrogates, nothing past U+10FFFF. p ends
- * with a NUL, which no continuation byte can be.
- */
-static int utf8_len(const unsigned char *p, unsigned *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
-	int n;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, *cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, *cp = p[0] & 0x0f, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, *cp = p[0] & 0x07, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
-	else
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (int i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (p[i] & 0x3f);
-	}
-	return n;
-}
-
-/* Characters a terminal acts on rather than shows: C0 and C1 controls,
- * DEL, and the marks that reorder text (bidi overrides, isolates). */
-static bool control(unsigned cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x61c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
-
-/*
- * Text for the table: blanks, backslashes, controls (each byte of their
- * UTF-8) and bytes that are not UTF-8 as \xHH, so a cell is one word for
- * awk and shows as it is on a terminal; printf %b gives the bytes back.
- */
-static void sb_word(struct sb *s, const char *t)
-{
-	for (const unsigned char *p = (const unsigned char *)t; *p;) {
-		unsigned cp;
-		int n = utf8_len(p, &cp);
-		bool esc = n == 0 || cp == ' ' || cp == '\\' || control(cp);
-
-		n = n ? n : 1;
-		for (int i = 0; i < n; i++, p++)
-			if (esc)
-				sb_printf(s, "\\x%02x", *p);
-			else
-				sb_printf(s, "%c", *p);
-	}
-}
-
-/*
- * A JSON string. A name is bytes, not always UTF-8: a byte that is not
- * part of valid UTF-8 becomes \udcXX, a lone surrogate that valid UTF-8
- * never makes, as Python's surrogateescape does, so the bytes can be had
- * back (name.encode("utf-8", "surrogateescape")).
- */
-static void sb_json_str(struct sb *s, const char *t)
-{
-	sb_printf(s, "\"");
-	for (const unsigned char *p = (const unsigned char *)t; *p;) {
-		unsigned cp;
-		int n = utf8_len(p, &cp);
-
-		if (n == 0)
-			sb_printf(s, "\\udc%02x", *p);
-		else if (cp == '"' || cp == '\\')
-			sb_printf(s, "\\%c", *p);
-		else if (control(cp))
-			sb_printf(s, "\\u%04x", cp);
-		else
-			sb_printf(s, "%.*s", n, (const char *)p);
-		p += n ? n : 1;
-	}
-	sb_printf(s, "\"");
-}
-
-char *ipcfmt_json_string(const char *t)
-{
-	struct sb s = { 0 };
-
-	sb_json_str(&s, t);
-	return s.p;
-}
-
-char *ipcfmt_word(const char *t)
-{
-	struct sb s = { 0 };
-
-	sb_printf(&s, "%s", "");
-	sb_word(&s, t);
-	return s.p;
-}
-
 static void human(struct sb *s, int64_t v)
 {
 	static const char units[] = "KMGTPE";
@@ -223,30 +85,6 @@ static void human(struct sb *s, int64_t v)
 		sb_printf(s, "%.1f%c", d, units[u]);
 	else
 		sb_printf(s, "%.0f%c", d, units[u]);
-}
-
-/* UTC, so times read the same on every machine and sort as text; the
- * kernel keeps System V times in whole seconds, so no fractions. */
-void ipcfmt_time(char buf[IPCFMT_TIME_LEN], time_t t)
-{
-	struct tm tm;
-
-	if (!gmtime_r(&t, &tm) || !strftime(buf, IPCFMT_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, IPCFMT_TIME_LEN, "?");
-}
-
-static void sb_time(struct sb *s, time_t t)
-{
-	char b[IPCFMT_TIME_LEN];
-
-	ipcfmt_time(b, t);
-	sb_printf(s, "%s", b);
-}
-
-/* A mode: octal with a leading 0, as chmod takes it ("0600", "01777"). */
-static void sb_mode(struct sb *s, unsigned mode)
-{
-	sb_printf(s, "0%03o", mode & 07777);
 }
 
 /* A field's name as a table heading: upper case. */
@@ -301,7 +139,7 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 	bool sysv = o->id >= 0;
 
 	switch (c) {
-	case FLD_KIND: sb_printf(s, "%s", ipcobj_kind_name(o->kind)); break;
+	case FLD_KIND: sb_printf(s, "%s", kind_names[o->kind]); break;
 	case FLD_NAME:
 		if (sysv)
 			sb_printf(s, "0x%08x", (unsigned)o->key);
@@ -346,15 +184,6 @@ static void text_cell(struct sb *s, const struct fmt *f, const struct ipc_obj *o
 	}
 }
 
-/* A JSON key from a field name: '-' as '_', so jq can write .last_pid. */
-static void json_key(struct sb *s, int c)
-{
-	sb_printf(s, "\"");
-	for (const char *p = field_names[c]; *p; p++)
-		sb_printf(s, "%c", *p == '-' ? '_' : *p);
-	sb_printf(s, "\":");
-}
-
 static void json_num(struct sb *s, int64_t v, bool known)
 {
 	if (known)
@@ -385,7 +214,7 @@ static void json_cell(struct sb *s, const struct ipc_obj *o, int c)
 {
 	bool sysv = o->id >= 0;
 
-	json_key(s, c);
+	sb_json_key(s, c);
 	switch (c) {
 	case FLD_NAME: /* System V: the key, as the table shows it and --name matches */
 		if (sysv)
@@ -452,13 +281,6 @@ static void json_obj(struct sb *s, const struct fmt *f, const struct ipc_obj *o)
 	sb_printf(s, "}");
 }
 
-static void emit(struct sb *s)
-{
-	if (s->len)
-		fwrite(s->p, 1, s->len, stdout);
-	s->len = 0;
-}
-
 static void print_json(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 {
 	struct sb s = { 0 };
@@ -471,11 +293,11 @@ static void print_json(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 		json_obj(&s, f, v[i]);
 		if (lines)
 			sb_printf(&s, "\n");
-		emit(&s);
+		sb_emit(&s);
 	}
 	if (!lines)
 		sb_printf(&s, n ? "\n]\n" : "]\n");
-	emit(&s);
+	sb_emit(&s);
 	free(s.p);
 }
 
@@ -506,7 +328,7 @@ static void print_detail(const struct fmt *f, struct ipc_obj *const *v, size_t n
 			sb_printf(&s, "%s: %" PRId64 "\n%s: %" PRId64 "\n",
 				  field_names[FLD_MAX_MESSAGES], v[i]->msg_max,
 				  field_names[FLD_MESSAGE_SIZE], v[i]->msg_size);
-		emit(&s);
+		sb_emit(&s);
 	}
 	free(s.p);
 	free(t.p);
@@ -544,7 +366,7 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 	}
 	if (f->title && !f->noheadings) {
 		sb_printf(&s, "%s\n", f->title);
-		emit(&s);
+		sb_emit(&s);
 	}
 	for (size_t i = f->noheadings ? 1 : 0; i < n + 1; i++) {
 		for (int k = 0; k < f->ncols; k++) {
@@ -569,7 +391,7 @@ static void print_table(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 			}
 		}
 		sb_printf(&s, "\n");
-		emit(&s);
+		sb_emit(&s);
 	}
 	if (f->style == FMT_TABLE && !f->noheadings && unknown_holders(f, v, n))
 		fputs("?: a process this user cannot look into (another user's, hidepid,\n"
@@ -585,85 +407,4 @@ void ipcfmt_print(const struct fmt *f, struct ipc_obj *const *v, size_t n)
 	case FMT_DETAIL: print_detail(f, v, n); break;
 	default: print_table(f, v, n);
 	}
-}
-
-/* A field's name: "name: " in text, a JSON key with '_' for '-'. */
-static void show_key(struct show *o, enum field f)
-{
-	struct sb s = { 0 };
-
-	if (o->json) {
-		sb_printf(&s, "%s", o->n ? "," : "{");
-		json_key(&s, f);
-	} else {
-		sb_printf(&s, "%s: ", field_names[f]);
-	}
-	o->n++;
-	emit(&s);
-	free(s.p);
-}
-
-/* A value that is text already, quoted for JSON. */
-static void show_text(struct show *o, enum field f, const char *v)
-{
-	show_key(o, f);
-	printf(o->json ? "\"%s\"" : "%s\n", v);
-}
-
-void show_str(struct show *o, enum field f, const char *v)
-{
-	char *t = o->json ? ipcfmt_json_string(v) : ipcfmt_word(v);
-
-	show_key(o, f);
-	printf(o->json ? "%s" : "%s\n", t);
-	free(t);
-}
-
-void show_num(struct show *o, enum field f, long long v)
-{
-	show_key(o, f);
-	printf(o->json ? "%lld" : "%lld\n", v);
-}
-
-void show_time(struct show *o, enum field f, time_t t)
-{
-	char b[IPCFMT_TIME_LEN];
-
-	if (t == 0) { /* as the table's "-": never set */
-		show_key(o, f);
-		fputs(o->json ? "null" : "-\n", stdout);
-		return;
-	}
-	ipcfmt_time(b, t);
-	show_text(o, f, b);
-}
-
-void show_mode(struct show *o, unsigned mode)
-{
-	struct sb s = { 0 };
-
-	sb_mode(&s, mode);
-	show_text(o, FLD_MODE, s.p);
-	free(s.p);
-}
-
-void show_kind(struct show *o, enum obj_kind k)
-{
-	show_text(o, FLD_KIND, ipcobj_kind_name(k));
-}
-
-void show_sysv(struct show *o, key_t key, int id)
-{
-	char k[16];
-
-	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
-	show_text(o, FLD_NAME, k);
-	show_text(o, FLD_KEY, k);
-	show_num(o, FLD_ID, id);
-}
-
-void show_end(struct show *o)
-{
-	if (o->json)
-		puts(o->n ? "}" : "{}");
 }

@@ -142,3 +142,16 @@ void ipc_target_require(const struct ipc_target *t)
 	if (t->kind == IPC_NONE)
 		usage_error("no object given; name one: NAME, -k KEY, -i ID or --ftok PATH");
 }
+
+void ipc_die_open(const char *label, enum ipc_kind kind, const char *what, const char *set)
+{
+	if (errno == ENOENT)
+		die(EXIT_FAIL, "%s: no such %s", label, what);
+	if (errno == EACCES || errno == EPERM)
+		die(EXIT_FAIL, "%s: permission denied", label);
+	if (errno == EINVAL && kind == IPC_SYSV)
+		die(EXIT_FAIL, "%s: no %s with that identifier", label, set);
+	if (errno == EIDRM)
+		die(EXIT_FAIL, "%s: the %s has been removed", label, what);
+	die(EXIT_FAIL, "%s: cannot open %s:", label, what);
+}

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdnoreturn.h>
 #include <sys/types.h>
 
 enum ipc_kind { IPC_NONE, IPC_POSIX, IPC_SYSV };
@@ -53,5 +54,14 @@ void ipc_target_require(const struct ipc_target *t);
  * is the NAME (optind moves past it); then a target is required.
  */
 void ipc_target_operand(struct ipc_target *t, int argc, char **argv);
+
+/*
+ * Exit 1 saying why the object label names could not be opened, from
+ * errno: no such WHAT, permission denied, no SET with that identifier
+ * (System V), removed, or the system error. what: "message queue";
+ * set: what a System V identifier names ("semaphore set").
+ */
+noreturn void ipc_die_open(const char *label, enum ipc_kind kind, const char *what,
+			   const char *set);
 
 #endif

@@ -23,19 +23,8 @@
 #define POSIX_SHM_DIR "/dev/shm"
 #define MQUEUE_MAGIC 0x19800202
 
-static const char *const kind_names[OBJ_FILE + 1] = {
-#define KIND_NAME(e, s) [OBJ_##e] = s,
-	KINDS(KIND_NAME)
-#undef KIND_NAME
-};
-
 const char ipcobj_kind_words[] =
 	"sysv-shm, sysv-msg, sysv-sem, posix-shm, posix-mq, posix-sem, sysv, posix, shm, mq, sem";
-
-const char *ipcobj_kind_name(enum obj_kind k)
-{
-	return kind_names[k];
-}
 
 static unsigned kind_word(const char *w, size_t n)
 {

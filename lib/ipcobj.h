@@ -16,12 +16,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-/* Named as lib/fields.h's KINDS say. OBJ_FILE is no IPC object and never
- * listed: a file shmcat -F maps, for its --stat. */
-enum obj_kind { OBJ_SYSV_SHM, OBJ_SYSV_MSG, OBJ_SYSV_SEM,
-		OBJ_POSIX_SHM, OBJ_POSIX_MQ, OBJ_POSIX_SEM, OBJ_NKINDS,
-		OBJ_FILE = OBJ_NKINDS };
+#include "fields.h"
 
+/* The kinds are lib/fields.h's enum obj_kind. */
 #define OBJ_ALL ((1u << OBJ_NKINDS) - 1)
 #define OBJ_SYSV ((1u << OBJ_SYSV_SHM) | (1u << OBJ_SYSV_MSG) | (1u << OBJ_SYSV_SEM))
 
@@ -87,8 +84,6 @@ int ipcobj_remove(const struct ipc_obj *o, bool force);
  * EACCES), for --dry-run. */
 int ipcobj_may_remove(const struct ipc_obj *o);
 
-/* "sysv-shm", "posix-mq", ..., "file" */
-const char *ipcobj_kind_name(enum obj_kind k);
 /*
  * A comma-separated list of kinds or groups (sysv, posix, shm, mq or msg,
  * sem) into a mask. -1 with the first unknown word in *bad.

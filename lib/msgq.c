@@ -13,7 +13,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "idname.h"
-#include "ipcfmt.h"
+#include "show.h"
 #include "ipcperm.h"
 #include "msgq.h"
 #include "proc.h"
@@ -95,15 +95,7 @@ static noreturn void posix_create_failed(const struct msgq *q,
 
 static noreturn void open_failed(const struct msgq *q)
 {
-	if (errno == ENOENT)
-		die(EXIT_FAIL, "%s: no such message queue", q->label);
-	if (errno == EACCES)
-		die(EXIT_FAIL, "%s: permission denied", q->label);
-	if (errno == EINVAL && q->kind == IPC_SYSV)
-		die(EXIT_FAIL, "%s: no message queue with that identifier", q->label);
-	if (errno == EIDRM)
-		die(EXIT_FAIL, "%s: the message queue has been removed", q->label);
-	die(EXIT_FAIL, "%s: cannot open message queue:", q->label);
+	ipc_die_open(q->label, q->kind, "message queue", "message queue");
 }
 
 /*

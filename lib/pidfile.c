@@ -85,6 +85,25 @@ pid_t pidfile_read(const char *path, uint64_t *start)
 	return pid;
 }
 
+bool pidfile_same_start(pid_t pid, uint64_t start, const char *label)
+{
+	uint64_t now;
+	int r;
+
+	if (start == PIDFILE_NO_START)
+		return true;
+	if ((r = proc_start_time(pid, &now)) == 0 && now == start)
+		return true;
+	if (r < 0 && errno == ENOENT)
+		warn("%s: no such process", label);
+	else if (r < 0)
+		warn("%s: cannot read its start time:", label);
+	else
+		warn("%s: not the process that wrote the pidfile: that one has exited, "
+		     "and its PID is another process's now", label);
+	return false;
+}
+
 static int create(const char *path, void *arg)
 {
 	(void)arg;

@@ -10,6 +10,7 @@
 #ifndef IPCUTILS_PIDFILE_H
 #define IPCUTILS_PIDFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -24,6 +25,15 @@
  * format above). A FIFO is refused without waiting for a writer.
  */
 pid_t pidfile_read(const char *path, uint64_t *start);
+
+/*
+ * Is pid still the process that wrote the pidfile, whose start time was
+ * start (PIDFILE_NO_START: nothing to check)? False after a message
+ * naming label: gone, its start time unreadable, or another process that
+ * got the PID since. Check once the process is pinned, so the one looked
+ * at is the one acted on.
+ */
+bool pidfile_same_start(pid_t pid, uint64_t start, const char *label);
 
 /* A pidfile as written: removed only while it still holds this text. */
 struct pidfile {

@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "diag.h"
+#include "parse.h"
 #include "proc.h"
 
 int proc_pidfd_open(pid_t pid)
@@ -29,6 +32,39 @@ int proc_pidfd_signal(int fd, int sig, siginfo_t *info)
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+int proc_pidfd_sigqueue(int fd, int sig, int value)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof si);
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = value;
+	return proc_pidfd_signal(fd, sig, &si);
+}
+
+bool proc_pin(pid_t pid, bool need, const char *label, int *fd)
+{
+	*fd = proc_pidfd_open(pid);
+	/* A thread ID: EINVAL, or ENOENT on some kernels. */
+	if (*fd >= 0 || errno == ENOSYS || errno == EINVAL || errno == ENOENT)
+		return true;
+	if ((errno == EMFILE || errno == ENFILE) && !need)
+		return true;
+	if (errno == ESRCH)
+		warn("%s: no such process", label);
+	else
+		warn("%s: cannot open a pidfd:", label);
+	return false;
+}
+
+bool proc_gone(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
 char proc_state(pid_t pid)
@@ -87,4 +123,38 @@ uint64_t proc_sys_u64(const char *path, uint64_t def)
 	if (f)
 		fclose(f);
 	return v;
+}
+
+pid_t arg_pid(const char *opt, const char *s)
+{
+	const char *d = s + (s[0] == '-');
+	const char *pre = opt ? opt : "", *sep = opt ? ": " : "";
+	uint64_t v;
+
+	if (*d == '\0' || strspn(d, "0123456789") != strlen(d))
+		usage_error("%s%s'%s' is not a process ID (a positive number)", pre, sep, s);
+	if (parse_u64(d, 0, INT_MAX, &v) < 0)
+		usage_error("%s%s'%s' is out of range (1 to %d)", pre, sep, s, INT_MAX);
+	if (s[0] == '-' && v == 1)
+		usage_error("%s%s'-1' is refused: kill(2) would signal every process", pre, sep);
+	if (s[0] == '-' && v > 1)
+		usage_error("%s%s'%s' is refused: kill(2) would signal process group %s; "
+			    "say -g %s", pre, sep, s, d, d);
+	if (v == 0)
+		usage_error("%s%s'%s' is refused: kill(2) would signal its own process group; "
+			    "say -g PGID", pre, sep, s);
+	return (pid_t)v;
+}
+
+pid_t arg_pgid(const char *opt, const char *s)
+{
+	pid_t g = arg_pid(opt, s);
+
+	if (g == 1)
+		usage_error("%s: process group 1 is refused: kill(2) "
+			    "would read -1 as every process", opt);
+	if (g == getpgrp())
+		usage_error("%s: process group %d is %s's own process group; "
+			    "it would signal itself", opt, (int)g, progname);
+	return g;
 }

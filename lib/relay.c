@@ -79,16 +79,16 @@ static void add(struct pollfd *p, struct dir **pd, int *n, struct dir *d)
 
 int relay_idle_ms(const struct relay_opts *o, int64_t last)
 {
-	if (o->idle_ns < 0)
+	if (o->idle.ns < 0)
 		return -1;
-	int64_t left = last + o->idle_ns - now_ns();
+	int64_t left = last + o->idle.ns - now_ns();
 	return left > 0 ? ns_to_poll_ms(left) : 0;
 }
 
 void relay_idle_check(const struct relay_opts *o, int64_t last)
 {
-	if (o->idle_ns >= 0 && now_ns() - last >= o->idle_ns)
-		die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, o->idle_text);
+	if (o->idle.ns >= 0 && now_ns() - last >= o->idle.ns)
+		die(EXIT_TIMEOUT, "%s: nothing moved for %s", o->label, timeout_str(&o->idle));
 }
 
 /*

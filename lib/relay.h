@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "deadline.h"
+
 /* Bytes moved so far, kept current (read them at exit, after an error). */
 struct relay_stats {
 	uint64_t sent, received;
@@ -19,8 +21,7 @@ struct relay_stats {
 struct relay_opts {
 	const char *label;   /* names the socket in messages */
 	bool quit_on_eof;    /* stop at in's end, without waiting for the peer */
-	int64_t idle_ns;     /* stop (124) after this long with nothing moving; <0 never */
-	const char *idle_text; /* the duration as given, for the message */
+	struct timeout idle; /* stop (124) after this long with nothing moving */
 	bool close_out;      /* out is a command's stdin: close it, unchecked */
 	struct relay_stats *stats; /* where to count, or NULL */
 };

@@ -13,7 +13,7 @@
 #include "alloc.h"
 #include "diag.h"
 #include "idname.h"
-#include "ipcfmt.h"
+#include "show.h"
 #include "parse.h"
 #include "sem.h"
 
@@ -49,15 +49,7 @@ static void posix_path(const struct ipcsem *s, char *buf, size_t n)
 
 static noreturn void open_failed(const struct ipcsem *s)
 {
-	if (errno == ENOENT)
-		die(EXIT_FAIL, "%s: no such semaphore", s->label);
-	if (errno == EACCES || errno == EPERM)
-		die(EXIT_FAIL, "%s: permission denied", s->label);
-	if (errno == EINVAL && s->kind == IPC_SYSV)
-		die(EXIT_FAIL, "%s: no semaphore set with that identifier", s->label);
-	if (errno == EIDRM)
-		die(EXIT_FAIL, "%s: the semaphore has been removed", s->label);
-	die(EXIT_FAIL, "%s: cannot open semaphore:", s->label);
+	ipc_die_open(s->label, s->kind, "semaphore", "semaphore set");
 }
 
 /*
@@ -321,6 +313,22 @@ static bool posix_take_all(struct ipcsem *s, unsigned n)
 }
 
 /*
+ * Between two looks at a semaphore: SEMOP_AGAIN with nowait,
+ * SEMOP_TIMEOUT once d has passed, SEMOP_INTR when a signal cuts the
+ * sleep (pause, or what is left of d) short; SEMOP_OK to look again.
+ */
+static int pause_between(const struct deadline *d, bool nowait, int64_t pause)
+{
+	if (nowait)
+		return SEMOP_AGAIN;
+	int64_t left = deadline_left(d);
+	if (left == 0)
+		return SEMOP_TIMEOUT;
+	struct timespec ts = ns_to_timespec(left < pause ? left : pause);
+	return nanosleep(&ts, NULL) < 0 ? SEMOP_INTR : SEMOP_OK;
+}
+
+/*
  * POSIX has no operation for n permits. Try for all of them when the
  * value shows enough, and between tries hold nothing and sleep, a little
  * longer each time (up to 50 ms): a taker of many never sits on part of
@@ -336,14 +344,9 @@ static int posix_take(struct ipcsem *s, unsigned n, const struct deadline *d,
 	for (;;) {
 		if ((unsigned)value_of(s, 0) >= n && posix_take_all(s, n))
 			return SEMOP_OK;
-		if (nowait)
-			return SEMOP_AGAIN;
-		int64_t left = deadline_left(d);
-		if (left == 0)
-			return SEMOP_TIMEOUT;
-		struct timespec ts = ns_to_timespec(left < pause ? left : pause);
-		if (nanosleep(&ts, NULL) < 0)
-			return SEMOP_INTR;
+		int r = pause_between(d, nowait, pause);
+		if (r != SEMOP_OK)
+			return r;
 		if (pause < NS_PER_SEC / 20)
 			pause *= 2;
 	}
@@ -381,14 +384,9 @@ static int wait_initialized(struct ipcsem *s, const struct deadline *d,
 			op_failed(s, "read its state");
 		if (ds.sem_otime != 0)
 			return SEMOP_OK;
-		if (nowait)
-			return SEMOP_AGAIN;
-		int64_t ns = deadline_left(d);
-		if (ns == 0)
-			return SEMOP_TIMEOUT;
-		struct timespec ts = { 0, ns < 1000000 ? (long)ns : 1000000 };
-		if (nanosleep(&ts, NULL) < 0)
-			return SEMOP_INTR;
+		int r = pause_between(d, nowait, NS_PER_SEC / 1000);
+		if (r != SEMOP_OK)
+			return r;
 	}
 }
 

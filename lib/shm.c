@@ -21,7 +21,7 @@
 #include "diag.h"
 #include "io.h"
 #include "idname.h"
-#include "ipcfmt.h"
+#include "show.h"
 #include "opterr.h"
 #include "proc.h"
 #include "shm.h"

@@ -177,3 +177,23 @@ int arg_signal(const char *opt, const char *s, int min)
 			    opt ? opt : "", sep, s, min, SIGRTMAX);
 	return sig;
 }
+
+void sig_list(char **args, int n)
+{
+	char name[SIG_NAME_MAX];
+
+	if (n == 0)
+		for (int sig = 1; sig <= SIGRTMAX; sig++)
+			if (sig_named(sig))
+				printf("%d %s\n", sig, sig_name(sig, name));
+	for (int i = 0; i < n; i++)
+		arg_signal(NULL, args[i], 0);
+	for (int i = 0; i < n; i++) {
+		int sig = sig_parse(args[i]);
+
+		if (args[i][0] >= '0' && args[i][0] <= '9')
+			puts(sig_name(sig, name));
+		else
+			printf("%d\n", sig);
+	}
+}

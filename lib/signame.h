@@ -56,6 +56,13 @@ bool sig_kills(int sig);
 void sig_stops(sigset_t *set);
 
 /*
+ * kill -l: every named signal as "NUMBER NAME" lines on stdout, or each
+ * of the n args converted, name to number and number to name; all are
+ * checked first (a usage error for a bad one, nothing printed).
+ */
+void sig_list(char **args, int n);
+
+/*
  * sig_parse for an argument: on failure a usage error naming opt (or
  * nothing, for an operand, when opt is NULL) and exit 2. Numbers below
  * min are refused too.

@@ -155,7 +155,7 @@ int socklog_run(int lfd, const struct sockpipe_opts *o)
 {
 	struct pollfd *p = xcalloc(o->max_conns + 1, sizeof *p);
 	struct client *cl = xcalloc(o->max_conns + 1, sizeof *cl);
-	int64_t idle_ns = o->relay.idle_ns;
+	int64_t idle_ns = o->relay.idle.ns;
 	unsigned n = 1;
 	bool full = false;
 

@@ -124,8 +124,8 @@ int sockopen_connect(struct sockpipe_opts *o)
 	struct deadline tdl, rdl;
 	int64_t delay = NS_PER_SEC / 100;
 
-	deadline_start(&tdl, o->timeout_ns);
-	deadline_start(&rdl, o->retry_ns);
+	deadline_start(&tdl, o->timeout.ns);
+	deadline_start(&rdl, o->retry.ns);
 	for (;;) {
 		int fd = sock_connect(&o->addr, &tdl);
 		if (fd >= 0) {
@@ -133,8 +133,8 @@ int sockopen_connect(struct sockpipe_opts *o)
 			return fd;
 		}
 		if (deadline_passed(&tdl))
-			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, o->timeout_text);
-		if (o->retry_ns < 0 || deadline_passed(&rdl)
+			die(EXIT_TIMEOUT, "%s: not connected within %s", o->addr.text, timeout_str(&o->timeout));
+		if (o->retry.ns < 0 || deadline_passed(&rdl)
 		    || (o->addr.gai && !may_resolve_later(o->addr.gai))) {
 			sock_warn(&o->addr, "cannot connect");
 			exit(EXIT_FAIL);
@@ -150,11 +150,11 @@ void sockopen_await(int lfd, const struct sockpipe_opts *o)
 	struct deadline dl;
 	int r;
 
-	deadline_start(&dl, o->timeout_ns);
+	deadline_start(&dl, o->timeout.ns);
 	while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
 		continue;
 	if (r == 0)
-		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, o->timeout_text);
+		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, timeout_str(&o->timeout));
 	if (r < 0)
 		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "deadline.h"
 #include "relay.h"
 #include "sockaddr.h"
 
@@ -26,8 +27,7 @@ struct sockpipe_opts {
 	const char *framing;      /* the datagram-only option given, for its message */
 	int delim, term;          /* record framing (-0, -a, -r, --netstring) */
 	int64_t keepalive_ns, user_timeout_ns; /* tcp; 0: off */
-	int64_t timeout_ns, retry_ns;
-	const char *timeout_text;
+	struct timeout timeout, retry; /* -T, -R */
 	mode_t mode;
 	unsigned max_conns;
 	char **cmd;               /* -e: COMMAND [ARG]... */

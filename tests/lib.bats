@@ -353,3 +353,14 @@ Try 'libtest --help'."
 	assert_failure 1
 	assert_output --partial "$T/none/target: No such file or directory"
 }
+
+@test "link: the small tools' --stat does not bring in ipcls's scanner or table" {
+	command -v nm >/dev/null || skip "no nm"
+	local t syms
+	for t in sempost semwait mqsend mqrecv shmput shmcat; do
+		syms=$(nm "$IPCUTILS_BIN/$t") || fail "$t: nm cannot read its symbols"
+		[ -n "$syms" ] || skip "$t: stripped"
+		run grep -wE 'ipcobj_scan|holders_scan|ipcfmt_print' <<<"$syms"
+		assert_failure
+	done
+}

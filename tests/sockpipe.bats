@@ -347,7 +347,7 @@ done"
 	# The second waits in the backlog: not served while the first is.
 	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
 	assert_failure 124
-	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3"
+	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3s"
 }
 
 @test "-le: once it has its connection, a second client is refused, not reset later" {
@@ -460,7 +460,7 @@ a2"
 	ASAN_OPTIONS=detect_leaks=0 run timeout 10 strace -f -qq -e trace=connect -o "$T/trace" \
 		sockpipe -R 3 -T 0.5 "tcp:127.0.0.1:$port" < /dev/null
 	assert_failure 124
-	assert_output "sockpipe: tcp:127.0.0.1:$port: not connected within 0.5"
+	assert_output "sockpipe: tcp:127.0.0.1:$port: not connected within 0.5s"
 	# 10 ms doubling to 0.5 s: about 6 tries in 0.5 s, never thousands.
 	run grep -c 'connect(' "$T/trace"
 	assert [ "$output" -le 12 ]
@@ -481,14 +481,14 @@ a2"
 	wait_until 5 grep -q ready "$T/ready"
 	run timeout 10 sockpipe -T 0.2 "unix:$T/h"
 	assert_failure 124
-	assert_output "sockpipe: unix:$T/h: not connected within 0.2"
+	assert_output "sockpipe: unix:$T/h: not connected within 0.2s"
 	spawn sockpeer hold tcp > "$T/hold"
 	wait_until 5 grep -q ready "$T/hold"
 	run timeout 10 sockpipe -T 0.2 "tcp:127.0.0.1:$(head -1 "$T/hold")"
 	assert_failure 124
 	run timeout 10 sockpipe -l -T 0.2 "unix:$T/s"
 	assert_failure 124
-	assert_output "sockpipe: unix:$T/s: no connection within 0.2"
+	assert_output "sockpipe: unix:$T/s: no connection within 0.2s"
 	assert [ ! -e "$T/s" ]
 }
 
@@ -499,7 +499,7 @@ a2"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
 	assert_failure 124
-	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2"
+	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2s"
 }
 
 @test "-i 0: data that is waiting still moves" {

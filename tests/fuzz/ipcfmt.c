@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/ipcfmt: a name (the input, up to its first NUL) as a JSON string and
+ * lib/show: a name (the input, up to its first NUL) as a JSON string and
  * as a table word. Properties: the JSON is valid UTF-8 with no raw
  * control, and decoding it, \udcXX as byte XX (surrogateescape), gives
  * the name back; the word has no blank, control or bidi mark, and
  * decoding its \xHH gives the name back.
  */
 #include "fuzz.h"
-#include "ipcfmt.h"
+#include "show.h"
 
 /* The code point of the valid UTF-8 at p (len bytes left), its length in
- * *n; -1 if not valid. Written apart from lib/ipcfmt's, by ranges. */
+ * *n; -1 if not valid. Written apart from lib/show's, by ranges. */
 static long utf8(const unsigned char *p, size_t len, int *n)
 {
 	static const long min[] = { 0, 0, 0x80, 0x800, 0x10000 };
@@ -55,7 +55,7 @@ static void put_utf8(char **o, long cp)
 
 static void check_json(const char *name)
 {
-	char *j = ipcfmt_json_string(name), *out = malloc(strlen(name) + 1), *o = out;
+	char *j = show_json_string(name), *out = malloc(strlen(name) + 1), *o = out;
 	size_t len = strlen(j);
 	int n;
 
@@ -94,7 +94,7 @@ static void check_json(const char *name)
 
 static void check_word(const char *name)
 {
-	char *w = ipcfmt_word(name), *out = malloc(strlen(name) + 1), *o = out;
+	char *w = show_word(name), *out = malloc(strlen(name) + 1), *o = out;
 	size_t len = strlen(w);
 	int n;
 

@@ -13,15 +13,18 @@
 /*
  * Each tool's parse(argc, argv, &o) sets its own defaults and checks; o is
  * static so that what it allocated stays reachable when parse exits, and
- * FREE releases what the previous input's parse allocated.
+ * FREE releases what the previous input's parse allocated. PARSE_AS names
+ * the type where it is not the tool's own struct opts (sockpipe's modes
+ * in lib/ share theirs).
  */
-#define PARSE(FREE)                                                     \
-	static struct opts o;                                           \
+#define PARSE_AS(TYPE, FREE)                                            \
+	static TYPE o;                                                  \
 	static void parse_line(int argc, char **argv)                   \
 	{                                                               \
 		FREE;                                                   \
 		parse(argc, argv, &o);                                  \
 	}
+#define PARSE(FREE) PARSE_AS(struct opts, FREE)
 
 #define main tool_main
 #if defined(TOOL_duplex)
@@ -29,7 +32,7 @@
 PARSE((void)0)
 #elif defined(TOOL_ipcls)
 #include "../../cmd/ipcls.c"
-PARSE((free(o.targets), free(o.globs)))
+PARSE((free(o.sel.targets), free(o.sel.globs)))
 #elif defined(TOOL_mkfifo_x)
 #include "../../cmd/mkfifo-x.c"
 PARSE(free(o.names))
@@ -47,17 +50,7 @@ PARSE((void)0)
 PARSE((void)0)
 #elif defined(TOOL_sockpipe)
 #include "../../cmd/sockpipe.c"
-static void parse_line(int argc, char **argv)
-{
-	struct sockpipe_opts o = {
-		.relay = { .idle_ns = -1 },
-		.delim = '\n', .term = '\n',
-		.timeout_ns = -1, .retry_ns = -1,
-		.mode = 0600, .max_conns = 64,
-	};
-	parse(argc, argv, &o);
-	check(&o);
-}
+PARSE_AS(struct sockpipe_opts, (void)0)
 #elif defined(TOOL_mqsend)
 #include "../../cmd/mqsend.c"
 PARSE((void)0)
