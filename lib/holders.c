@@ -113,55 +113,13 @@ static void hold(struct index *x, struct ipc_obj *o)
 }
 
 /* A hex number at *p, not past end. */
-static unsigned long hexnum(const char **p, const char *end)
-{
-	unsigned long v = 0;
-
-	for (; *p < end; (*p)++) {
-		char c = **p;
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = v * 16 + (unsigned)(c - 'a' + 10);
-		else
-			break;
-	}
-	return v;
-}
-
-bool holders_maps_entry(const char *p, const char *end, struct maps_entry *e)
-{
-	for (int field = 0; field < 3; field++) {
-		p = memchr(p, ' ', (size_t)(end - p));
-		if (!p)
-			return false;
-		p++;
-	}
-	unsigned long maj = hexnum(&p, end);
-	if (p == end || *p++ != ':')
-		return false;
-	unsigned long min = hexnum(&p, end);
-	if (p == end || *p++ != ' ')
-		return false;
-	unsigned long long ino = 0;
-	for (; p < end && *p >= '0' && *p <= '9'; p++)
-		ino = ino * 10 + (unsigned)(*p - '0');
-	while (p < end && *p == ' ')
-		p++;
-	e->sysv = end - p > 5 && memcmp(p, "/SYSV", 5) == 0;
-	e->dev = makedev(maj, min);
-	e->ino = (ino_t)ino;
-	/* Inode 0 is no file, but it is a System V shmid like any other. */
-	return ino != 0 || e->sysv;
-}
-
 /* One maps line: "start-end perms offset MAJ:MIN INODE   PATH". */
 static void maps_line(struct index *x, const char *p, const char *end)
 {
 	struct maps_entry e;
 	struct ipc_obj *o;
 
-	if (!holders_maps_entry(p, end, &e))
+	if (!maps_entry_parse(p, end, &e))
 		return;
 	/* Another IPC namespace's shmid N is another segment than ours. */
 	if (e.sysv && x->other_ipc_ns)

@@ -10,6 +10,7 @@
 #define IPCUTILS_HOLDERS_H
 
 #include "ipcobj.h"
+#include "maps.h"
 
 /*
  * Fill the holders of every object in l that processes can hold (all but
@@ -20,17 +21,6 @@
  * were seen, so there is a holder this user cannot see.
  */
 void holders_scan(struct ipc_list *l);
-
-/* What a line of /proc/PID/maps maps: a file's device and inode, or a
- * System V segment (sysv, ino its shmid). */
-struct maps_entry {
-	dev_t dev;
-	ino_t ino;
-	bool sysv;
-};
-/* The entry of the maps line from p to end (no newline); false for an
- * anonymous mapping or a line that is not one. */
-bool holders_maps_entry(const char *p, const char *end, struct maps_entry *e);
 
 /* Kinds that have holders. */
 static inline bool holders_apply(enum obj_kind k)

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "holders.h"
+#include "maps.h"
 #include "proc.h"
 #include "sem.h"
 #include "semrec.h"
@@ -186,7 +186,7 @@ static bool same_file(int fd, const sem_t *sem)
 			continue;
 		if (line[n - 1] == '\n')
 			n--;
-		same = holders_maps_entry(line, line + n, &m) && !m.sysv &&
+		same = maps_entry_parse(line, line + n, &m) && !m.sysv &&
 		       m.dev == st.st_dev && m.ino == st.st_ino;
 		break;
 	}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * lib/holders: holders_maps_entry on lines of /proc/PID/maps. The first
+ * lib/maps: maps_entry_parse on lines of /proc/PID/maps. The first
  * byte picks the case: 0, the rest is one line as it is (in a buffer of
  * its exact size, so a read past its end is caught); else the rest gives
  * the fields of a well-formed line, which is printed and must parse back
@@ -20,7 +20,7 @@ static void raw_line(const uint8_t *data, size_t size)
 
 	FZ_CHECK(line != NULL);
 	memcpy(line, data, size);
-	if (holders_maps_entry(line, line + size, &e))
+	if (maps_entry_parse(line, line + size, &e))
 		FZ_CHECK(e.sysv || e.ino != 0);
 	free(line);
 }
@@ -46,7 +46,7 @@ static void made_line(const uint8_t *data, size_t size)
 			 (int)(size - 16 > 200 ? 200 : size - 16), (const char *)data + 16);
 	FZ_CHECK(n > 0 && (size_t)n < sizeof line);
 	size_t len = strcspn(line, "\n");
-	bool ok = holders_maps_entry(line, line + len, &e);
+	bool ok = maps_entry_parse(line, line + len, &e);
 	FZ_CHECK(ok == (sysv || ino != 0));
 	if (ok) {
 		FZ_CHECK(e.sysv == sysv);
