@@ -107,7 +107,7 @@ row_sempost() {
 # duplex's own stdin and stdout are not the commands' channels.
 row_duplex() {
 	cmd=(duplex true "=" true) io="" input=""
-	arg=(duplex -g @ARG@ true "=" true)
+	arg=(duplex --grace @ARG@ true "=" true)
 	endless=()
 }
 row_ipcls() {
