@@ -43,7 +43,7 @@ row_mkfifo-x() {
 row_shmput() {
 	cmd=(shmput "$q") io="in" input="data"
 	arg=(shmput @ARG@)
-	endless=(shmput -s 1M "$q") endless_ok="1"
+	endless=(shmput --size 1M "$q") endless_ok="1"
 }
 row_shmcat() {
 	printf data | shmput "$q"
