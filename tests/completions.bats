@@ -165,8 +165,8 @@ tools() {
 	wait_for_socket "$T/d/s"
 	run in_shell zsh zsh "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s "
-	run in_shell zsh zsh "sigsend -s USR1"
-	assert_output "sigsend -s USR1 "
+	run in_shell zsh zsh "sigsend --signal USR1"
+	assert_output "sigsend --signal USR1 "
 	run in_shell zsh zsh "shmcat --unl"
 	assert_output "shmcat --unlink "
 }
@@ -196,8 +196,8 @@ tools() {
 	done
 	EOF
 	chmod +x "$T/bin/sigsend"
-	PATH=$T/bin:$PATH run in_shell zsh zsh "sigsend -s USR2"
-	assert_output "sigsend -s USR2 "
+	PATH=$T/bin:$PATH run in_shell zsh zsh "sigsend --signal USR2"
+	assert_output "sigsend --signal USR2 "
 	[ -e "$T/done" ]
 	[ ! -e "$T/cont" ] || fail "zsh sent CONT to sigsend after its output closed"
 }

@@ -65,14 +65,14 @@ row_mqrecv() {
 row_sigsend() {
 	sleep 100 &
 	BG_PIDS+=("$!")
-	cmd=(sigsend -s CONT "$!") io="" input=""
+	cmd=(sigsend --signal CONT "$!") io="" input=""
 	arg=(sigsend @ARG@)
 	endless=()
 }
 # sigrecv writes only when a signal comes: a small driver sends it one.
 row_sigrecv() {
 	# shellcheck disable=SC2016 # the driver's own variables
-	cmd=(bash -c 'sigrecv -T 10 -p "$1" USR1 & p=$!
+	cmd=(bash -c 'sigrecv -T 10 --pidfile "$1" USR1 & p=$!
 		for _ in $(seq 1000); do [ -s "$1" ] || ! kill -0 $p 2>/dev/null && break; sleep 0.01; done
 		kill -USR1 $p 2>/dev/null; wait $p' driver "$d/pid")
 	io="out" input=""
