@@ -37,7 +37,7 @@ teardown() {
 	run wait_for_signal USR1 -- sh -c 'kill -USR1 "$IPC_SIGNAL_PID"'
 	[ "$status" -eq 0 ]
 	[[ $output == "USR1 pid="* ]]
-	run wait_for_signal USR2 -- sh -c 'sigsend -s USR2 -q 7 "$IPC_SIGNAL_PID"'
+	run wait_for_signal USR2 -- sh -c 'sigsend --signal USR2 -q 7 "$IPC_SIGNAL_PID"'
 	[[ $output == "USR2 pid="*" value=7" ]]
 	run wait_for_signal --timeout 0.3 USR1 -- true
 	[ "$status" -eq 1 ]
