@@ -130,12 +130,12 @@ static void end_client(struct client *c, bool idle, const struct sockpipe_opts *
 	drain(c, true);
 	if (o->verbose)
 		warn("%s: %s: %llu bytes received, ended by %s", o->addr.text, c->peer,
-		     (unsigned long long)c->got, idle && !c->end ? "--idle" : c->end);
+		     (unsigned long long)c->got, idle && !c->end ? "--idle-timeout" : c->end);
 	close(c->fd);
 	free(c->buf);
 }
 
-/* Milliseconds until the first client passes -i (idle per connection). */
+/* Milliseconds until the first client passes --idle-timeout (per connection). */
 static int next_idle_ms(const struct client *cl, unsigned n, int64_t idle_ns)
 {
 	int64_t first = INT64_MAX, now = now_ns();

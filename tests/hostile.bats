@@ -82,7 +82,7 @@ row_sigrecv() {
 row_sockpipe() {
 	# The server reads all before it answers: a peer that closes with
 	# data unread resets the connection.
-	sockpipe -l -k -e "unix:$d/s" -- sh -c 'cat > /dev/null; echo hello' \
+	sockpipe -l --keep -e "unix:$d/s" -- sh -c 'cat > /dev/null; echo hello' \
 		> /dev/null 2>&1 < /dev/null &
 	BG_PIDS+=("$!")
 	sockpipe -l "unix-dgram:$d/dg" > /dev/null 2>&1 < /dev/null &

@@ -25,7 +25,7 @@ teardown() {
 	[[ $output == *"cannot be read"* ]]
 }
 @test "wait_for_socket" {
-	sockpipe -lk unix:"$BATS_TEST_TMPDIR/s" </dev/null >/dev/null 3>&- &
+	sockpipe -l --keep unix:"$BATS_TEST_TMPDIR/s" </dev/null >/dev/null 3>&- &
 	pid=$!
 	wait_for_socket "$BATS_TEST_TMPDIR/s"
 	kill "$pid"
