@@ -171,8 +171,8 @@ assert_shm_content() {
 	local opts=() want have _ipc_target
 	while :; do
 		case $1 in
-		--offset) opts+=(-o "$2"); shift 2 ;;
-		--length) opts+=(-l "$2"); shift 2 ;;
+		--offset) opts+=(--offset "$2"); shift 2 ;;
+		--length) opts+=(--length "$2"); shift 2 ;;
 		*) break ;;
 		esac
 	done

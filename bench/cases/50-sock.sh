@@ -6,7 +6,7 @@
 # iperf3, memory to memory (the loopback's limit). The receiver's stdin is
 # /dev/null (it closes its side at once: the case that once lost data) and
 # bench/countsink checks that every byte arrived: a row that lost data
-# fails the bench. Then the connection rate of an -lke echo server against
+# fails the bench. Then the connection rate of an -le --keep echo server against
 # socat fork, ncat -lk -e and tcpserver: short request/reply connections
 # (bench/connrate checks every reply); the ratio is the rate's.
 size=$(pick 1G 4M)
