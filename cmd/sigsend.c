@@ -92,7 +92,7 @@ struct opts {
 	struct timeout timeout;    /* -T */
 	struct step steps[MAX_STEPS];
 	int nsteps;
-	struct target *t;          /* PIDs, -p FILEs and -g PGIDs, in order */
+	struct target *t;          /* PIDs, --pidfile FILEs and -g PGIDs, in order */
 	int n;
 	char **sigs;               /* -L's operands */
 	int nsigs;
@@ -100,9 +100,9 @@ struct opts {
 
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
-	const char *file;          /* -p FILE, read when pinning */
+	const char *file;          /* --pidfile FILE, read when pinning */
 	pid_t pid;
-	uint64_t start;            /* -p FILE: the start time in it, if any */
+	uint64_t start;            /* --pidfile FILE: the start time in it, if any */
 	int fd;                    /* its pidfd, or -1 (group, or no pidfd) */
 	bool group;
 	bool waiting;              /* signalled, not yet seen to exit */
@@ -451,7 +451,7 @@ static int pin_all(const struct opts *o)
 	return status;
 }
 
-/* -W: wait for every -p FILE to appear; -T bounds this and --wait together. */
+/* -W: wait for every --pidfile FILE to appear; -T bounds this and --wait together. */
 static void await_pidfiles(struct opts *o)
 {
 	struct deadline d;
