@@ -118,6 +118,7 @@ four"
 @test "mqrecv: -T bounds a -f drain in all, --idle-timeout each wait" {
 	q=$(qn 1)
 	mqsend "$q" first
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'for i in $(seq 15); do sleep 0.2; mqsend "$0" "m$i"; done' "$q"
 	# Messages keep coming, each within 0.2 s: only -T ends the drain.
 	run timeout 10 mqrecv -f -T 1 "$q"

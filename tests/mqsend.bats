@@ -141,6 +141,7 @@ ok
 	mqsend --max-msgs 1 "$q" x
 	# A reader takes one message every 0.6 s: each of a, b, c waits less
 	# than 1.5 s, but c is sent only 1.8 s after the start.
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'for i in 1 2 3; do sleep 0.6; mqrecv "$0" >/dev/null; done' "$q"
 	run mqsend -T 1.5 "$q" a b c
 	assert_failure 124
@@ -148,6 +149,7 @@ ok
 	wait
 	mqrecv -n -c 5 "$q" >/dev/null || true
 	mqsend "$q" x
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'for i in 1 2 3 4; do sleep 0.6; mqrecv "$0" >/dev/null; done' "$q"
 	run mqsend --idle-timeout 1.5 "$q" a b c
 	assert_success
