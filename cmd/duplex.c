@@ -28,16 +28,16 @@ static const char usage[] =
 "Run both commands, COMMAND1's output into COMMAND2's input and COMMAND2's\n"
 "output into COMMAND1's input, both ways at once.\n"
 "\n"
-"  -f, --fds                leave the commands' standard input and output\n"
+"      --fds                leave the commands' standard input and output\n"
 "                           alone: each reads the other on fd 6, writes on fd 7\n"
-"  -g, --grace DURATION     once one command has ended, TERM the other after\n"
+"      --grace DURATION     once one command has ended, TERM the other after\n"
 "                           DURATION, then KILL after DURATION more\n"
 "  -h, --help               display this help and exit\n"
-"  -p, --pty A|B            give COMMAND1 (A) or COMMAND2 (B) a pseudo-terminal\n"
+"      --pty A|B            give COMMAND1 (A) or COMMAND2 (B) a pseudo-terminal\n"
 "                           for its input and output\n"
 "  -S, --separator WORD     WORD separates the commands instead of '='\n"
-"  -s, --status-fd N        write both statuses to file descriptor N at the end\n"
-"  -t, --trace FILE         write a transcript of both directions to FILE\n"
+"      --status-fd N        write both statuses to file descriptor N at the end\n"
+"      --trace FILE         write a transcript of both directions to FILE\n"
 "  -v, --verbose            say on standard error how each command ended\n"
 "  -V, --version            output version information and exit\n"
 "\n"
@@ -47,16 +47,19 @@ static const char usage[] =
 "\n"
 "Exit status: a command's (see above), 2 usage error, 125 duplex failed.\n";
 
-static const char optstring[] = "+:fg:hp:S:s:t:vV";
+static const char optstring[] = "+:hS:vV";
+
+/* Long-only: a letter means one thing in the whole suite (ipcutils(7)). */
+enum { OPT_FDS = 0x100, OPT_GRACE, OPT_PTY, OPT_STATUS_FD, OPT_TRACE };
 
 static const struct option longopts[] = {
-	{ "fds", no_argument, NULL, 'f' },
-	{ "grace", required_argument, NULL, 'g' },
+	{ "fds", no_argument, NULL, OPT_FDS },
+	{ "grace", required_argument, NULL, OPT_GRACE },
 	{ "help", no_argument, NULL, 'h' },
-	{ "pty", required_argument, NULL, 'p' },
+	{ "pty", required_argument, NULL, OPT_PTY },
 	{ "separator", required_argument, NULL, 'S' },
-	{ "status-fd", required_argument, NULL, 's' },
-	{ "trace", required_argument, NULL, 't' },
+	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -315,6 +318,15 @@ static void note_arg(struct opts *o, char **argv, int c)
 		snprintf(o->last_opt, sizeof o->last_opt, "-%c", c);
 }
 
+/* Whether option c takes an argument. */
+static bool takes_arg(int c)
+{
+	for (const struct option *l = longopts; l->name; l++)
+		if (l->val == c)
+			return l->has_arg == required_argument;
+	return false;
+}
+
 /* The options into o (with its defaults), then the two commands. */
 static void parse(int argc, char **argv, struct opts *o)
 {
@@ -324,10 +336,10 @@ static void parse(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'f': o->fds = true; break;
-		case 'g': o->grace = arg_timeout("--grace", optarg); break;
+		case OPT_FDS: o->fds = true; break;
+		case OPT_GRACE: o->grace = arg_timeout("--grace", optarg); break;
 		case 'h': print_usage(usage);
-		case 'p':
+		case OPT_PTY:
 			if (strcmp(optarg, "A") != 0 && strcmp(optarg, "B") != 0)
 				usage_error("--pty: '%s' is not A (COMMAND1) or B (COMMAND2)", optarg);
 			o->pty = optarg[0] == 'A' ? 0 : 1;
@@ -337,14 +349,13 @@ static void parse(int argc, char **argv, struct opts *o)
 				usage_error("--separator: the separator cannot be empty");
 			o->sep = optarg;
 			break;
-		case 's': o->status_fd = status_fd_arg(optarg); break;
-		case 't': o->trace = optarg; break;
+		case OPT_STATUS_FD: o->status_fd = status_fd_arg(optarg); break;
+		case OPT_TRACE: o->trace = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'V': print_version();
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
-		const char *p = strchr(optstring, c);
-		if (p && p[1] == ':')
+		if (takes_arg(c))
 			note_arg(o, argv, c);
 		else
 			o->last_arg = NULL;

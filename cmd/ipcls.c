@@ -15,7 +15,7 @@ static const char usage[] =
 	"  -b, --bytes              exact sizes in bytes, not 4K, 1.5M\n"
 	"  -J, --json               a JSON array: numbers as numbers, times RFC 3339\n"
 	"      --json-lines         one JSON object per line\n"
-	"  -n, --noheadings         no heading line\n"
+	"      --noheadings         no heading line\n"
 	"  -o, --output COLUMNS     the columns to show, comma-separated (below)\n"
 	"  -r, --raw                single spaces between columns, for awk\n"
 	"\n"
@@ -69,7 +69,7 @@ static const char usage[] =
 #include "tool.h"
 
 enum {
-	OPT_DRY_RUN = 0x100, OPT_FORCE, OPT_HOLDER, OPT_IDLE, OPT_JSON_LINES,
+	OPT_DRY_RUN = 0x100, OPT_NOHEADINGS, OPT_FORCE, OPT_HOLDER, OPT_IDLE, OPT_JSON_LINES,
 	OPT_KIND, OPT_NAME, OPT_OLDER, OPT_OWNER, OPT_STALE,
 };
 
@@ -88,7 +88,7 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_KEY,
 	{ "kind", required_argument, NULL, OPT_KIND },
 	{ "name", required_argument, NULL, OPT_NAME },
-	{ "noheadings", no_argument, NULL, 'n' },
+	{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
 	{ "older-than", required_argument, NULL, OPT_OLDER },
 	{ "output", required_argument, NULL, 'o' },
 	{ "owner", required_argument, NULL, OPT_OWNER },
@@ -98,7 +98,7 @@ static const struct option longopts[] = {
 	{ 0 }
 };
 
-static const char optstring[] = ":bdhi:Jk:no:rV";
+static const char optstring[] = ":bdhi:Jk:o:rV";
 
 struct opts {
 	struct ipcsel sel;       /* the filters and targets */
@@ -187,7 +187,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		case 'h': print_usage(usage);
 		case 'J': o->fmt.style = FMT_JSON; break;
 		case OPT_JSON_LINES: o->fmt.style = FMT_JSON_LINES; break;
-		case 'n': o->fmt.noheadings = true; break;
+		case OPT_NOHEADINGS: o->fmt.noheadings = true; break;
 		case 'o': parse_cols(o, optarg); break;
 		case 'r': o->fmt.style = FMT_RAW; break;
 		case 'V': print_version();

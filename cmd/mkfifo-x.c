@@ -28,17 +28,17 @@
 static const char usage[] =
 "Usage: mkfifo-x [OPTION]... NAME...\n"
 "  or:  mkfifo-x [OPTION]... -t [-c N] [NAME]...\n"
-"  or:  mkfifo-x [OPTION]... -r [-t] [NAME]... -- COMMAND [ARG]...\n"
+"  or:  mkfifo-x [OPTION]... -e [-t] [NAME]... -- COMMAND [ARG]...\n"
 "Create named pipes (FIFOs), mode 0600 unless -m says otherwise.\n"
 "\n"
 "  -c, --count N            with -t: make N temporary FIFOs (1 to 4096)\n"
-"  -e, --exist-ok           an existing FIFO is success (its mode set by -m)\n"
-"  -m, --mode MODE          octal permissions, applied exactly (default 600)\n"
-"  -p, --parents            make missing parent directories (mode 0700)\n"
-"  -r, --run                run COMMAND with the FIFOs in its environment\n"
+"  -e, --exec               run COMMAND with the FIFOs in its environment\n"
 "                           (FIFO, FIFO1..FIFON), remove them when it ends,\n"
 "                           and exit with its status (125 if mkfifo-x failed\n"
 "                           first, 126/127 if it could not run or was not found)\n"
+"      --exist-ok           an existing FIFO is success (its mode set by -m)\n"
+"  -m, --mode MODE          octal permissions, applied exactly (default 600)\n"
+"  -p, --parents            make missing parent directories (mode 0700)\n"
 "  -t, --temp[=TEMPLATE]    make a FIFO with a unique name from TEMPLATE\n"
 "                           (ending in XXXXXX; default fifo.XXXXXX) and\n"
 "                           print its path\n"
@@ -47,17 +47,17 @@ static const char usage[] =
 "  -h, --help               display this help and exit\n"
 "  -V, --version            output version information and exit\n"
 "\n"
-"Exit status: 0 all made, 1 some failed, 2 usage error; with -r, see --run.\n";
+"Exit status: 0 all made, 1 some failed, 2 usage error; with -e, see --exec.\n";
 
-enum { OPT_TMPDIR = 0x100, MAX_COUNT = 4096 };
+enum { OPT_TMPDIR = 0x100, OPT_EXIST_OK, MAX_COUNT = 4096 };
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
-	{ "exist-ok", no_argument, NULL, 'e' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "exist-ok", no_argument, NULL, OPT_EXIST_OK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "parents", no_argument, NULL, 'p' },
-	{ "run", no_argument, NULL, 'r' },
 	{ "temp", optional_argument, NULL, 't' },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -66,14 +66,14 @@ static const struct option longopts[] = {
 };
 
 struct opts {
-	struct fifo_how how;         /* -m, -e, -v; the umask */
+	struct fifo_how how;         /* -m, --exist-ok, -v; the umask */
 	bool parents, run, temp;
 	uint64_t count;              /* -c, 1 with -t alone */
 	const char *template, *tmpdir;
 	size_t nx;                   /* the template's trailing X's */
 	char **names;                /* the NAMEs (room for argc) */
 	int nnames;
-	char **cmd;                  /* -r: COMMAND [ARG]... */
+	char **cmd;                  /* -e: COMMAND [ARG]... */
 };
 
 /* Long names are usage errors; show the start of one, not 4 KiB of it. */
@@ -289,9 +289,9 @@ static void check(struct opts *o)
 /*
  * '-': getopt_long returns the NAMEs in order (as option 1) and stops at
  * "--", so what follows it is known without looking for it: the COMMAND
- * with -r, more NAMEs without.
+ * with -e, more NAMEs without.
  */
-static const char optstring[] = "-:c:ehm:prt::vV";
+static const char optstring[] = "-:c:ehm:pt::vV";
 
 /* The command line into o, with its defaults, checked. */
 static void parse(int argc, char **argv, struct opts *o)
@@ -305,11 +305,11 @@ static void parse(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 1: o->names[o->nnames++] = optarg; break;
 		case 'c': o->count = arg_u64("--count", optarg, 1, MAX_COUNT); break;
-		case 'e': o->how.exist_ok = true; break;
+		case 'e': o->run = true; break;
+		case OPT_EXIST_OK: o->how.exist_ok = true; break;
 		case 'h': print_usage(usage);
 		case 'm': o->how.mode = arg_mode("--mode", optarg); o->how.mode_given = true; break;
 		case 'p': o->parents = true; break;
-		case 'r': o->run = true; break;
 		case 't': o->temp = true; o->template = optarg; break;
 		case OPT_TMPDIR: o->tmpdir = optarg; break;
 		case 'v': o->how.verbose = true; break;
@@ -318,7 +318,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->run && optind == argc)
-		usage_error("--run: no command after '--'");
+		usage_error("--exec: no command after '--'");
 	if (o->run)
 		o->cmd = argv + optind;
 	while (!o->run && optind < argc)
@@ -357,7 +357,7 @@ static int make_temps(const struct opts *o, struct fifos *fs, int *failed)
 	return 0;
 }
 
-/* Without -r: a batch of temporary FIFOs is all or nothing; print it. */
+/* Without -e: a batch of temporary FIFOs is all or nothing; print it. */
 static int finish(const struct opts *o, struct fifos *fs, size_t first_temp,
 		  bool temp_failed)
 {

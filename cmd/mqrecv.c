@@ -37,7 +37,9 @@ static const char usage[] =
 	"  -f, --follow             receive until interrupted (SIGINT, SIGTERM)\n"
 	"      --ftok PATH[:PROJ]   System V queue with the key ftok(3) makes\n"
 	"  -i, --id ID              System V queue by identifier\n"
-	"      --json               with -s: one JSON object\n"
+	"      --idle-timeout DURATION\n"
+	"                           give up when no message has come for DURATION\n"
+	"  -J, --json               with -s: one JSON object\n"
 	"  -k, --key KEY            System V queue by key\n"
 	"      --netstring          write each message as a netstring, LEN:BYTES,\n"
 	"                           (binary safe)\n"
@@ -48,8 +50,8 @@ static const char usage[] =
 	"  -r, --raw                write messages with nothing after them\n"
 	"  -s, --stat               print the queue's attributes, as ipcs -q -i does;\n"
 	"                           take no message\n"
-	"  -T, --timeout DURATION   wait at most DURATION for each message\n"
-	"  -t, --type N             System V: 0 any (default), N>0 that type,\n"
+	"  -T, --timeout DURATION   wait at most DURATION in all, -W included\n"
+	"      --type N             System V: 0 any (default), N>0 that type,\n"
 	"                           N<0 the lowest type up to -N\n"
 	"  -u, --unlink             remove the queue after receiving\n"
 	"  -W, --wait-exist         wait for the queue to exist, up to -T DURATION\n"
@@ -58,7 +60,7 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 received, 1 failed, 2 usage error, 124 nothing in time.\n";
 
-enum { OPT_JSON = 0x100, OPT_NETSTRING };
+enum { OPT_NETSTRING = 0x100, OPT_TYPE, OPT_IDLE_TIMEOUT };
 
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
@@ -66,7 +68,8 @@ static const struct option longopts[] = {
 	IPC_LONGOPT_FTOK,
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
-	{ "json", no_argument, NULL, OPT_JSON },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "json", no_argument, NULL, 'J' },
 	IPC_LONGOPT_KEY,
 	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "nonblock", no_argument, NULL, 'n' },
@@ -75,7 +78,7 @@ static const struct option longopts[] = {
 	{ "show-priority", no_argument, NULL, 'P' },
 	{ "stat", no_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
-	{ "type", required_argument, NULL, 't' },
+	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "wait-exist", no_argument, NULL, 'W' },
@@ -93,7 +96,8 @@ struct opts {
 	bool count_set, follow, nowait, show_prio, stat_only, json, unlink_after;
 	bool wait_exist;           /* -W: wait for the queue to appear */
 	long type;
-	struct timeout timeout;    /* -T */
+	struct timeout timeout;    /* -T: all the waiting together */
+	struct timeout idle;       /* --idle-timeout: each message */
 };
 
 /* A receiver: the queue, the output, and whether a message is in flight. */
@@ -104,6 +108,7 @@ struct rx {
 	struct outq out;
 	uint64_t got;              /* messages taken */
 	bool in_flight;            /* message got is written, maybe not yet read */
+	struct deadline total;     /* -T, from the start */
 	sigset_t stopsigs;
 };
 
@@ -282,7 +287,7 @@ static int receive(struct rx *x)
 		settle(x, true);
 		if (sup_stop)
 			break;
-		deadline_start(&d, x->o->timeout.ns);
+		deadline_start_within(&d, x->o->idle.ns, &x->total);
 		if ((r = take(x, &p, &len, &prio, &d)) != MSGQ_OK)
 			break;
 		x->got++;
@@ -292,7 +297,7 @@ static int receive(struct rx *x)
 	return r;
 }
 
-static const char optstring[] = ":0c:fhi:k:nPrsT:t:uVW";
+static const char optstring[] = ":0c:fhi:Jk:nPrsT:uVW";
 
 static void parse_option(struct opts *o, int opt, int argc, char **argv)
 {
@@ -309,11 +314,10 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 	case 'P': o->show_prio = true; break;
 	case 'r': o->term = REC_RAW; break;
 	case 's': o->stat_only = true; break;
-	case OPT_JSON: o->json = true; break;
-	case 'T':
-		o->timeout = arg_timeout("--timeout", optarg);
-		break;
-	case 't': o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
+	case 'J': o->json = true; break;
+	case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
+	case OPT_IDLE_TIMEOUT: o->idle = arg_timeout("--idle-timeout", optarg); break;
+	case OPT_TYPE: o->type = (long)arg_i64("--type", optarg, -INT64_MAX, INT64_MAX); break;
 	case 'u': o->unlink_after = true; break;
 	case 'V': print_version();
 	case 'W': o->wait_exist = true; break;
@@ -326,7 +330,8 @@ static void parse(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	*o = (struct opts){ .term = '\n', .count = 1, .timeout = NO_TIMEOUT };
+	*o = (struct opts){ .term = '\n', .count = 1, .timeout = NO_TIMEOUT,
+			    .idle = NO_TIMEOUT };
 	ipc_target_init(&o->t);
 	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
 		parse_option(o, opt, argc, argv);
@@ -357,7 +362,7 @@ static int finish(struct rx *x, int r)
 	}
 	if (x->got == 0 && r == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: no message within %s", x->q.label,
-		    timeout_str(&o->timeout));
+		    timeout_str(deadline_passed(&x->total) ? &o->timeout : &o->idle));
 	if (o->unlink_after)
 		msgq_remove(&x->q);
 	return 0;
@@ -372,6 +377,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	need_std(STDOUT_FILENO);
 	x.o = &o;
+	deadline_start(&x.total, o.timeout.ns);
 	if (o.wait_exist)
 		await_target_or_die(&o.t, AWAIT_MSGQ, &o.timeout);
 	msgq_open(&x.q, &o.t, false, true, NULL);

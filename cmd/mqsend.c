@@ -32,6 +32,9 @@ static const char usage[] =
 	"  -E, --no-create          fail if the queue does not exist\n"
 	"      --ftok PATH[:PROJ]   System V queue with the key ftok(3) makes\n"
 	"  -i, --id ID              existing System V queue by identifier\n"
+	"      --idle-timeout DURATION\n"
+	"                           give up when the queue has had no room for\n"
+	"                           DURATION\n"
 	"  -k, --key KEY            System V queue by key (or 'private': a new one,\n"
 	"                           whose identifier is printed)\n"
 	"  -m, --mode MODE          permissions of a new queue (default 600); an\n"
@@ -41,9 +44,9 @@ static const char usage[] =
 	"      --netstring          input records are netstrings, LEN:BYTES,\n"
 	"                           (binary safe)\n"
 	"  -n, --nonblock           fail if the queue is full (status 124)\n"
-	"  -p, --priority N         POSIX priority, 0 (default) to the system's maximum\n"
-	"  -T, --timeout DURATION   wait at most DURATION for room for each message\n"
-	"  -t, --type N             System V message type, at least 1 (default 1)\n"
+	"      --priority N         POSIX priority, 0 (default) to the system's maximum\n"
+	"  -T, --timeout DURATION   wait at most DURATION in all, -W included\n"
+	"      --type N             System V message type, at least 1 (default 1)\n"
 	"  -W, --wait-exist         wait for the queue to exist, up to -T DURATION,\n"
 	"                           instead of making it (implies -E)\n"
 	"  -x, --exclusive          fail if the queue exists; nothing is sent\n"
@@ -52,7 +55,8 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 sent, 1 failed, 2 usage error, 124 no room in time.\n";
 
-enum { OPT_MAXMSGS = 0x100, OPT_MSGSIZE, OPT_NETSTRING };
+enum { OPT_MAXMSGS = 0x100, OPT_MSGSIZE, OPT_NETSTRING, OPT_PRIORITY, OPT_TYPE,
+       OPT_IDLE_TIMEOUT };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -61,6 +65,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
 	IPC_LONGOPT_KEY,
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "max-msgs", required_argument, NULL, OPT_MAXMSGS },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "msg-size", required_argument, NULL, OPT_MSGSIZE },
@@ -68,9 +73,9 @@ static const struct option longopts[] = {
 	{ "no-create", no_argument, NULL, 'E' },
 	{ "nonblock", no_argument, NULL, 'n' },
 	{ "null", no_argument, NULL, '0' },
-	{ "priority", required_argument, NULL, 'p' },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "timeout", required_argument, NULL, 'T' },
-	{ "type", required_argument, NULL, 't' },
+	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "version", no_argument, NULL, 'V' },
 	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
@@ -85,7 +90,8 @@ struct opts {
 	bool wait_exist;           /* -W: wait for the queue to appear */
 	bool prio_set, type_set;
 	long prio;                 /* POSIX priority or System V type */
-	struct timeout timeout;    /* -T */
+	struct timeout timeout;    /* -T: all the waiting together */
+	struct timeout idle;       /* --idle-timeout: each message */
 	char **msgs;               /* the MESSAGE operands, or none: stdin */
 	int nmsgs;
 };
@@ -96,6 +102,7 @@ struct run {
 	struct msgq q;
 	uint64_t sent;
 	bool private_q;            /* -k private: a queue of our own */
+	struct deadline total;     /* -T, from the start */
 };
 
 /* The queue is left: say why, so the user knows what state it is in. */
@@ -170,17 +177,19 @@ static void send_one(struct run *r, const char *p, size_t len)
 	struct deadline d;
 	int k;
 
-	deadline_start(&d, o->timeout.ns);
+	deadline_start_within(&d, o->idle.ns, &r->total);
 	do
 		k = msgq_send(&r->q, p, len, o->prio, &d, o->nowait, 0);
 	while (k == MSGQ_INTR);
 	if (k == MSGQ_AGAIN)
 		die(EXIT_TIMEOUT, "%s: the queue is full; %" PRIu64 " message%s sent",
 		    r->q.label, r->sent, r->sent == 1 ? "" : "s");
+	if (k == MSGQ_TIMEOUT && deadline_passed(&r->total))
+		die(EXIT_TIMEOUT, "%s: the queue is still full after %s; %" PRIu64 " message%s sent",
+		    r->q.label, timeout_str(&o->timeout), r->sent, r->sent == 1 ? "" : "s");
 	if (k == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: the queue stayed full for %s; %" PRIu64 " message%s sent",
-		    r->q.label, timeout_str(&o->timeout), r->sent,
-		    r->sent == 1 ? "" : "s");
+		    r->q.label, timeout_str(&o->idle), r->sent, r->sent == 1 ? "" : "s");
 	r->sent++;
 }
 
@@ -243,7 +252,7 @@ static void send_records(struct run *r)
 	rec_reader_free(&in);
 }
 
-static const char optstring[] = ":0aEhi:k:m:np:T:t:VWx";
+static const char optstring[] = ":0aEhi:k:m:nT:VWx";
 
 static void parse_option(struct opts *o, int opt, int argc, char **argv)
 {
@@ -266,14 +275,13 @@ static void parse_option(struct opts *o, int opt, int argc, char **argv)
 		break;
 	case OPT_NETSTRING: o->delim = REC_NETSTRING; o->framing = true; break;
 	case 'n': o->nowait = true; break;
-	case 'p':
+	case OPT_PRIORITY:
 		o->prio = (long)arg_u64("--priority", optarg, 0, (uint64_t)msgq_prio_max() - 1);
 		o->prio_set = true;
 		break;
-	case 'T':
-		o->timeout = arg_timeout("--timeout", optarg);
-		break;
-	case 't':
+	case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
+	case OPT_IDLE_TIMEOUT: o->idle = arg_timeout("--idle-timeout", optarg); break;
+	case OPT_TYPE:
 		o->prio = (long)arg_i64("--type", optarg, 1, INT64_MAX);
 		o->type_set = true;
 		break;
@@ -309,7 +317,7 @@ static void parse(int argc, char **argv, struct opts *o)
 	int opt;
 
 	*o = (struct opts){ .c = { .create = true, .mode = 0600 }, .delim = '\n',
-			    .timeout = NO_TIMEOUT };
+			    .timeout = NO_TIMEOUT, .idle = NO_TIMEOUT };
 	ipc_target_init(&o->t);
 	while ((opt = ipc_target_getopt(&o->t, argc, argv, optstring, longopts)) != -1)
 		parse_option(o, opt, argc, argv);
@@ -351,6 +359,7 @@ int main(int argc, char **argv)
 	if (o.nmsgs == 0)
 		need_std(STDIN_FILENO);
 	r.o = &o;
+	deadline_start(&r.total, o.timeout.ns);
 	undo = cleanup_push(remove_made, &r);
 	open_queue(&r);
 	if (o.nmsgs > 0)

@@ -13,13 +13,13 @@ static const char usage[] =
 	"\n"
 	"  -f, --follow             write each new version whole as it is put in place\n"
 	"                           (POSIX object or file), until interrupted\n"
-	"  -l, --length LEN         write LEN bytes (K, M, G suffixes) instead of all\n"
-	"  -o, --offset OFF         start at byte OFF\n"
+	"      --length LEN         write LEN bytes (K, M, G suffixes) instead of all\n"
+	"      --offset OFF         start at byte OFF\n"
 	"  -s, --stat               print size, mode, owner, times (System V: attach\n"
 	"                           count and pids) as 'key: value' lines, no data\n"
-	"  -T, --timeout DURATION   with -w, give up after DURATION (exit 124)\n"
+	"  -T, --timeout DURATION   with -W, give up after DURATION (exit 124)\n"
 	"  -u, --unlink             remove the object once the reader has read it all\n"
-	"  -w, --wait               wait for the object to exist\n"
+	"  -W, --wait-exist         wait for the object to exist\n"
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
 	"\n"
@@ -48,6 +48,9 @@ static const char usage[] =
 #include "shm.h"
 #include "tool.h"
 
+/* Long-only: a letter means one thing in the whole suite (ipcutils(7)). */
+enum { OPT_LENGTH = 0x100, OPT_OFFSET };
+
 static const struct option longopts[] = {
 	SHM_LONGOPT_FILE,
 	{ "follow", no_argument, NULL, 'f' },
@@ -55,13 +58,13 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	IPC_LONGOPT_ID,
 	IPC_LONGOPT_KEY,
-	{ "length", required_argument, NULL, 'l' },
-	{ "offset", required_argument, NULL, 'o' },
+	{ "length", required_argument, NULL, OPT_LENGTH },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
 	{ "stat", no_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "unlink", no_argument, NULL, 'u' },
 	{ "version", no_argument, NULL, 'V' },
-	{ "wait", no_argument, NULL, 'w' },
+	{ "wait-exist", no_argument, NULL, 'W' },
 	{ 0 }
 };
 
@@ -237,7 +240,7 @@ static noreturn void follow(struct shm *s, const struct opts *o)
 	}
 }
 
-static const char optstring[] = ":fF:hi:k:l:o:sT:uVw";
+static const char optstring[] = ":fF:hi:k:sT:uVW";
 
 /* The command line into s and o; a usage error for anything wrong. */
 static void parse(int argc, char **argv, struct opts *o)
@@ -251,22 +254,22 @@ static void parse(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'f': o->follow = true; break;
 		case 'h': print_usage(usage);
-		case 'l':
+		case OPT_LENGTH:
 			o->len = arg_size("--length", optarg, INT64_MAX);
 			o->have_len = true;
 			break;
-		case 'o': o->off = arg_size("--offset", optarg, INT64_MAX); break;
+		case OPT_OFFSET: o->off = arg_size("--offset", optarg, INT64_MAX); break;
 		case 's': o->stat = true; break;
 		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
 		case 'u': o->unlink_it = true; break;
 		case 'V': print_version();
-		case 'w': o->wait = true; break;
+		case 'W': o->wait = true; break;
 		default: usage_bad_option(argc, argv, optstring, c);
 		}
 	}
 	shm_operands(s, argc, argv, "NAME, -k KEY, -i ID, --ftok PATH or -F PATH");
 	if (o->timeout.text && !o->wait)
-		usage_error("--timeout: only with --wait");
+		usage_error("--timeout: only with --wait-exist");
 	if (!shm_is_fd(s) && s->t.id < 0 && s->t.key == IPC_PRIVATE)
 		usage_error("-k private names no existing segment; use -i ID");
 	if (o->follow && !shm_is_fd(s))

@@ -14,9 +14,9 @@ static const char usage[] =
 	"\n"
 	"  -E, --no-create          fail if the object does not exist\n"
 	"  -m, --mode MODE          permissions of a new object, octal (default 600)\n"
-	"  -o, --offset OFF         write at byte OFF, keep the rest (not atomic)\n"
-	"  -p, --print-id           print the System V segment's identifier\n"
-	"  -s, --size SIZE          make it SIZE bytes (K, M, G); pad with zeros\n"
+	"      --offset OFF         write at byte OFF, keep the rest (not atomic)\n"
+	"      --print-id           print the System V segment's identifier\n"
+	"      --size SIZE          make it SIZE bytes (K, M, G); pad with zeros\n"
 	"  -x, --exclusive          fail if the object exists\n"
 	"  -h, --help               display this help and exit\n"
 	"  -V, --version            output version information and exit\n"
@@ -51,7 +51,7 @@ static const char usage[] =
 #include "shm.h"
 #include "tool.h"
 
-enum { OPT_NEW = 0x100 };
+enum { OPT_NEW = 0x100, OPT_OFFSET, OPT_PRINT_ID, OPT_SIZE };
 
 static const struct option longopts[] = {
 	{ "exclusive", no_argument, NULL, 'x' },
@@ -63,9 +63,9 @@ static const struct option longopts[] = {
 	{ "mode", required_argument, NULL, 'm' },
 	{ "new", no_argument, NULL, OPT_NEW },
 	{ "no-create", no_argument, NULL, 'E' },
-	{ "offset", required_argument, NULL, 'o' },
-	{ "print-id", no_argument, NULL, 'p' },
-	{ "size", required_argument, NULL, 's' },
+	{ "offset", required_argument, NULL, OPT_OFFSET },
+	{ "print-id", no_argument, NULL, OPT_PRINT_ID },
+	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
@@ -342,7 +342,7 @@ static int put_sysv(struct shm *s, const struct opts *o)
 	return undo;
 }
 
-static const char optstring[] = ":EF:hi:k:m:o:ps:Vx";
+static const char optstring[] = ":EF:hi:k:m:Vx";
 
 /* The command line into o, with its defaults; a usage error for anything wrong. */
 static void parse(int argc, char **argv, struct opts *o)
@@ -361,12 +361,12 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->have_mode = true;
 			break;
 		case OPT_NEW: shm_option(s, 'k', "private"); break;
-		case 'o':
+		case OPT_OFFSET:
 			o->off = arg_size("--offset", optarg, INT64_MAX);
 			o->patch = true;
 			break;
-		case 'p': o->print_id = true; break;
-		case 's':
+		case OPT_PRINT_ID: o->print_id = true; break;
+		case OPT_SIZE:
 			o->size = arg_size("--size", optarg, INT64_MAX);
 			o->sized = true;
 			break;

@@ -27,13 +27,13 @@ static const char usage[] =
 "Usage: sigrecv [OPTION]... SIG...\n"
 "Wait for any of the signals SIG and print one line for each one received:\n"
 "  NAME pid=PID uid=UID value=N\n"
-"NAME as sigsend -l gives it; value= only for a queued signal (sigqueue(3),\n"
+"NAME as sigsend -L gives it; value= only for a queued signal (sigqueue(3),\n"
 "sigsend -q); pid=0 uid=0 for one the kernel sent. Signals not listed keep\n"
 "their default action.\n"
 "\n"
 "  -c, --count N            exit after N signals (default 1)\n"
 "  -f, --follow             go on until killed by a signal not in the list\n"
-"  -p, --pidfile FILE       once the signals are blocked, write the PID to\n"
+"      --pidfile FILE       once the signals are blocked, write the PID to\n"
 "                           FILE atomically; removed at exit\n"
 "  -T, --timeout DURATION   give up after DURATION (status 124 if fewer than\n"
 "                           N signals came; with -f, if none came)\n"
@@ -47,11 +47,14 @@ static const char usage[] =
 "\n"
 "Exit status: 0 received, 1 failed, 2 usage error, 124 not all in time.\n";
 
+/* Long-only: a letter means one thing in the whole suite (ipcutils(7)). */
+enum { OPT_PIDFILE = 0x100 };
+
 static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "follow", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "pidfile", required_argument, NULL, 'p' },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -217,7 +220,7 @@ static kset waited_set(char **args, int n)
 	return set;
 }
 
-static const char optstring[] = ":c:fhp:T:Vv";
+static const char optstring[] = ":c:fhT:Vv";
 
 /* Options and the signals to wait for into o, with its defaults, checked. */
 static void parse(int argc, char **argv, struct opts *o)
@@ -234,7 +237,7 @@ static void parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'f': o->follow = true; break;
 		case 'h': print_usage(usage);
-		case 'p': o->pidfile = optarg; break;
+		case OPT_PIDFILE: o->pidfile = optarg; break;
 		case 'T':
 			o->timeout = arg_timeout("--timeout", optarg);
 			break;

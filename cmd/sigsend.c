@@ -25,26 +25,26 @@
 
 static const char usage[] =
 "Usage: sigsend [OPTION]... PID...\n"
-"  or:  sigsend -l [SIG]...\n"
+"  or:  sigsend -L [SIG]...\n"
 "Send a signal to each process PID. Each is pinned with a pidfd first, so a\n"
 "recycled PID is never signalled by mistake; optionally wait for them to exit.\n"
 "\n"
-"  -g, --group PGID         also signal process group PGID\n"
-"  -k, --kill-after DURATION\n"
-"                           send KILL to a process still running after\n"
-"                           DURATION, and wait for it (implies --wait)\n"
-"  -l, --list               print the signals, one NUMBER NAME per line;\n"
-"                           with operands, convert each SIG name <-> number\n"
-"  -p, --pidfile FILE       also signal the process whose PID is in FILE\n"
-"  -q, --value N            send with sigqueue, carrying the integer N\n"
-"  -s, --signal SIG         TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
-"                           RTMAX-N; 0 only checks the process may be signalled\n"
-"  -T, --timeout DURATION   give up waiting after DURATION (status 124)\n"
-"  -T, --timeout DURATION:SIG\n"
+"      --escalate DURATION:SIG\n"
 "                           a step, as util-linux kill's --timeout: DURATION\n"
 "                           after the last signal, send SIG to survivors;\n"
 "                           repeatable, implies --wait\n"
-"  -W, --wait-exist         wait for each -p FILE to appear, up to -T DURATION\n"
+"  -g, --group PGID         also signal process group PGID\n"
+"      --kill-after DURATION\n"
+"                           send KILL to a process still running after\n"
+"                           DURATION, and wait for it (implies --wait)\n"
+"  -L, --list               print the signals, one NUMBER NAME per line;\n"
+"                           with operands, convert each SIG name <-> number\n"
+"      --pidfile FILE       also signal the process whose PID is in FILE\n"
+"  -q, --value N            send with sigqueue, carrying the integer N\n"
+"      --signal SIG         TERM (default), SIGTERM, term, 15, RTMIN+N,\n"
+"                           RTMAX-N; 0 only checks the process may be signalled\n"
+"  -T, --timeout DURATION   give up waiting after DURATION in all (status 124)\n"
+"  -W, --wait-exist         wait for each --pidfile FILE to appear, within -T\n"
 "  -w, --wait               wait until every process has exited\n"
 "  -h, --help               display this help and exit\n"
 "  -V, --version            output version information and exit\n"
@@ -55,13 +55,17 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out waiting.\n";
 
+/* Long-only: a letter means one thing in the whole suite (ipcutils(7)). */
+enum { OPT_ESCALATE = 0x100, OPT_KILL_AFTER, OPT_PIDFILE, OPT_SIGNAL };
+
 static const struct option longopts[] = {
+	{ "escalate", required_argument, NULL, OPT_ESCALATE },
 	{ "group", required_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "kill-after", required_argument, NULL, 'k' },
-	{ "list", no_argument, NULL, 'l' },
-	{ "pidfile", required_argument, NULL, 'p' },
-	{ "signal", required_argument, NULL, 's' },
+	{ "kill-after", required_argument, NULL, OPT_KILL_AFTER },
+	{ "list", no_argument, NULL, 'L' },
+	{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+	{ "signal", required_argument, NULL, OPT_SIGNAL },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "value", required_argument, NULL, 'q' },
 	{ "version", no_argument, NULL, 'V' },
@@ -87,17 +91,17 @@ struct opts {
 	struct timeout timeout;    /* -T */
 	struct step steps[MAX_STEPS];
 	int nsteps;
-	struct target *t;          /* PIDs, -p FILEs and -g PGIDs, in order */
+	struct target *t;          /* PIDs, --pidfile FILEs and -g PGIDs, in order */
 	int n;
-	char **sigs;               /* -l's operands */
+	char **sigs;               /* -L's operands */
 	int nsigs;
 };
 
 struct target {
 	char label[PATH_MAX + 48]; /* how messages name it */
-	const char *file;          /* -p FILE, read when pinning */
+	const char *file;          /* --pidfile FILE, read when pinning */
 	pid_t pid;
-	uint64_t start;            /* -p FILE: the start time in it, if any */
+	uint64_t start;            /* --pidfile FILE: the start time in it, if any */
 	int fd;                    /* its pidfd, or -1 (group, or no pidfd) */
 	bool group;
 	bool waiting;              /* signalled, not yet seen to exit */
@@ -282,19 +286,17 @@ static void add_step(struct opts *o, const char *opt, const char *arg, int sig)
 }
 
 /*
- * -T DURATION:SIG, a step; -T DURATION, the timeout. The SIG is cut off
- * in place, so the DURATION is the text messages name.
+ * --escalate DURATION:SIG, a step. The SIG is cut off in place, so the
+ * DURATION is the text messages name.
  */
-static void timeout_option(struct opts *o, char *arg)
+static void step_option(struct opts *o, char *arg)
 {
 	char *sig = strchr(arg, ':');
 
-	if (!sig) {
-		o->timeout = arg_timeout("--timeout", arg);
-		return;
-	}
+	if (!sig)
+		usage_error("--escalate: '%s': a step is DURATION:SIG", arg);
 	*sig++ = '\0';
-	add_step(o, "--timeout", arg, arg_signal("--timeout", sig, 1));
+	add_step(o, "--escalate", arg, arg_signal("--escalate", sig, 1));
 }
 
 /*
@@ -335,7 +337,7 @@ static int pin_all(const struct opts *o)
 	return status;
 }
 
-/* -W: wait for every -p FILE to appear; -T bounds this and --wait together. */
+/* -W: wait for every --pidfile FILE to appear; -T bounds this and --wait together. */
 static void await_pidfiles(struct opts *o)
 {
 	struct deadline d;
@@ -349,22 +351,27 @@ static void await_pidfiles(struct opts *o)
 	timeout_spend(&o->timeout, t0);
 }
 
-static const char optstring[] = ":g:hk:lp:q:s:T:VWw";
+static const char optstring[] = ":g:hLq:T:VWw";
 
 static void parse_option(struct opts *o, int c, int argc, char **argv)
 {
 	switch (c) {
 	case 'g': add_group(&o->t[o->n++], optarg); break;
 	case 'h': print_usage(usage);
-	case 'k': add_step(o, "--kill-after", optarg, SIGKILL); break;
-	case 'l': o->listing = true; break;
-	case 'p': o->t[o->n++].file = optarg; break;
+	case OPT_ESCALATE: step_option(o, optarg); break;
+	case OPT_KILL_AFTER: add_step(o, "--kill-after", optarg, SIGKILL); break;
+	case 'L': o->listing = true; break;
+	case OPT_PIDFILE: o->t[o->n++].file = optarg; break;
 	case 'q':
 		o->value = (int)arg_i64("--value", optarg, INT_MIN, INT_MAX);
 		o->queued = true;
 		break;
-	case 's': o->sig = arg_signal("--signal", optarg, 0); break;
-	case 'T': timeout_option(o, optarg); break;
+	case OPT_SIGNAL: o->sig = arg_signal("--signal", optarg, 0); break;
+	case 'T':
+		if (strchr(optarg, ':'))
+			usage_error("--timeout: '%s': a step is written --escalate %s", optarg, optarg);
+		o->timeout = arg_timeout("--timeout", optarg);
+		break;
 	case 'V': print_version();
 	case 'W': o->wait_exist = true; break;
 	case 'w': o->wait = true; break;
@@ -379,14 +386,14 @@ static void parse_option(struct opts *o, int c, int argc, char **argv)
 static void check(const struct opts *o)
 {
 	if (o->n == 0)
-		usage_error("no process given: name a PID, -p FILE or -g PGID");
+		usage_error("no process given: name a PID, --pidfile FILE or -g PGID");
 	if (o->timeout.text && !o->wait && !o->wait_exist)
 		usage_error("--timeout bounds the wait: give --wait, --wait-exist or --kill-after too");
 	bool files = false;
 	for (int i = 0; i < o->n; i++)
 		files = files || o->t[i].file;
 	if (o->wait_exist && !files)
-		usage_error("--wait-exist waits for a pidfile: give -p FILE");
+		usage_error("--wait-exist waits for a pidfile: give --pidfile FILE");
 	for (int i = 0; i < o->n; i++) {
 		if (o->t[i].group && o->wait)
 			usage_error("--wait: cannot wait for %s; name its processes", o->t[i].label);
@@ -395,7 +402,7 @@ static void check(const struct opts *o)
 	}
 }
 
-/* Options and targets (or -l's SIGs) into o, with its defaults, checked. */
+/* Options and targets (or -L's SIGs) into o, with its defaults, checked. */
 static void parse(int argc, char **argv, struct opts *o)
 {
 	int c;
@@ -413,7 +420,7 @@ static void parse(int argc, char **argv, struct opts *o)
 		struct target *t = &o->t[o->n++];
 
 		if (!isdigit((unsigned char)argv[i][0]) && sig_parse(argv[i]) > 0)
-			usage_error("'%s' is not a process ID; a step is written --timeout DURATION:%s",
+			usage_error("'%s' is not a process ID; a step is written --escalate DURATION:%s",
 				    argv[i], argv[i]);
 		t->pid = arg_pid(NULL, argv[i]);
 		snprintf(t->label, sizeof t->label, "process %s", argv[i]);

@@ -35,27 +35,29 @@ static const char usage[] =
 "                           sockpipe failed first, 126/127 if it could not\n"
 "                           run or was not found)\n"
 "  -h, --help               display this help and exit\n"
-"  -i, --idle DURATION      stop when nothing has moved for DURATION (status\n"
-"                           124); with -k, end each connection idle that long\n"
-"  -k, --keep               with -l: serve connections until interrupted\n"
+"      --idle-timeout DURATION\n"
+"                           stop when nothing has moved for DURATION (status\n"
+"                           124); with --keep, end each connection idle that\n"
+"                           long\n"
+"      --keep               with -l: serve connections until interrupted\n"
 "      --keepalive DURATION tcp: probe a connection idle for DURATION\n"
 "                           (default 60s; 0: never)\n"
 "  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
-"      --max-conns N        with -k: at most N connections at once (default 64;\n"
+"      --max-conns N        with --keep: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
 "      --netstring          records are netstrings, LEN:BYTES, (datagrams;\n"
-"                           with -lk, each connection's written whole)\n"
+"                           with -l --keep, each connection's written whole)\n"
 "      --print-port[=FD]    with -l: write the port bound to standard error,\n"
 "                           or to descriptor FD (then closed), never into the\n"
 "                           data on standard output\n"
-"  -q, --quit-on-eof        stop at end of input, once the peer has it, without\n"
-"                           waiting for its end (not with -k or -e)\n"
+"      --quit-on-eof        stop at end of input, once the peer has it, without\n"
+"                           waiting for its end (not with --keep or -e)\n"
 "  -r, --raw                write received records with no terminator\n"
 "                           (datagrams)\n"
 "  -R, --retry DURATION     keep trying to connect for up to DURATION\n"
 "  -T, --timeout DURATION   give up (status 124) if not connected within\n"
-"                           DURATION, retries included (not with -k)\n"
+"                           DURATION, retries included (not with --keep)\n"
 "      --user-timeout DURATION\n"
 "                           tcp: end a connection whose peer acknowledges\n"
 "                           nothing for DURATION (default 60s; 0: never)\n"
@@ -68,14 +70,15 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT };
+enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+       OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
 	{ "exec", no_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
-	{ "idle", required_argument, NULL, 'i' },
-	{ "keep", no_argument, NULL, 'k' },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "listen", no_argument, NULL, 'l' },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
@@ -83,7 +86,7 @@ static const struct option longopts[] = {
 	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "null", no_argument, NULL, '0' },
 	{ "print-port", optional_argument, NULL, OPT_PRINT_PORT },
-	{ "quit-on-eof", no_argument, NULL, 'q' },
+	{ "quit-on-eof", no_argument, NULL, OPT_QUIT_ON_EOF },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "retry", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
@@ -152,18 +155,18 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("--max-conns needs --keep");
 	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
 		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
-	/* -T bounds the wait for one connection; -k waits for ever. */
+	/* -T bounds the wait for one connection; --keep waits for ever. */
 	if (o->keep && o->timeout.text)
 		usage_error("--timeout is for one connection, not with --keep");
 	if (o->relay.quit_on_eof && (o->keep || o->exec))
 		usage_error("--quit-on-eof is about standard input, which --%s does not read",
 			    o->exec ? "exec" : "keep");
-	/* --netstring also frames what a -lk sink writes (whole records). */
+	/* --netstring also frames what a -l --keep sink writes (whole records). */
 	bool sink = o->delim == REC_NETSTRING && o->listen && o->keep && !o->exec;
 	if (o->framing && o->addr.type != SOCK_DGRAM && !sink)
 		usage_error("--%s is for datagram addresses%s, not %s", o->framing,
-			    o->delim == REC_NETSTRING ? " and -lk" : "", o->addr.text);
-	/* The streams this run reads and writes must be open (-k needs no input). */
+			    o->delim == REC_NETSTRING ? " and -l --keep" : "", o->addr.text);
+	/* The streams this run reads and writes must be open (--keep needs no input). */
 	if (!o->exec && !o->keep)
 		need_std(STDIN_FILENO);
 	if (!o->exec || (o->print_port && o->port_fd == STDOUT_FILENO))
@@ -174,7 +177,7 @@ static void check(const struct sockpipe_opts *o)
  * '-': operands come in order, so parsing stops at the first one after
  * the address: the command's options are its own, with or without "--".
  */
-static const char optstring[] = "-:0aehi:klm:qrR:T:vV";
+static const char optstring[] = "-:0aehlm:rR:T:vV";
 
 static void parse(int argc, char **argv, struct sockpipe_opts *o)
 {
@@ -201,8 +204,8 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
 		case 'e': o->exec = true; break;
 		case 'h': print_usage(usage);
-		case 'i': o->relay.idle = arg_timeout("--idle", optarg); break;
-		case 'k': o->keep = true; break;
+		case OPT_IDLE_TIMEOUT: o->relay.idle = arg_timeout("--idle-timeout", optarg); break;
+		case OPT_KEEP: o->keep = true; break;
 		case OPT_KEEPALIVE: o->keepalive_ns = arg_duration("--keepalive", optarg); break;
 		case 'l': o->listen = true; break;
 		case 'm': o->mode = arg_mode("--mode", optarg); o->mode_given = true; break;
@@ -220,7 +223,7 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 			if (fcntl(o->port_fd, F_GETFD) < 0)
 				usage_error("--print-port: %d is not an open file descriptor", o->port_fd);
 			break;
-		case 'q': o->relay.quit_on_eof = true; break;
+		case OPT_QUIT_ON_EOF: o->relay.quit_on_eof = true; break;
 		case 'r': o->term = REC_RAW; o->framing = "raw"; break;
 		case 'R': o->retry = arg_timeout("--retry", optarg); break;
 		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;

@@ -6,17 +6,17 @@ title "sockpipe: a request, and a reply that arrives only after end of input"
 show 'sockpipe -l -e unix:sock -- wc -l & sockpipe -R 5 unix:sock < /etc/services; wait'
 
 title "sockpipe: a log sink; lines from many clients never interleave"
-show 'sockpipe -lk unix:log.sock > app.log & srv=$!
+show 'sockpipe -l --keep unix:log.sock > app.log & srv=$!
 for i in 1 2 3; do seq -f "client $i line %g" 3 | sockpipe -R 5 unix:log.sock & pids+=($!); done
 wait "${pids[@]}"; kill $srv; wait $srv; sort app.log'
 
 title "sockpipe: an echo server on a free TCP port"
-show 'sockpipe -lke --print-port=3 tcp::0 -- tr a-z A-Z 3> port & srv=$!
+show 'sockpipe -le --keep --print-port=3 tcp::0 -- tr a-z A-Z 3> port & srv=$!
 until [ -s port ]; do sleep 0.05; done
 echo "hello over tcp" | sockpipe tcp:localhost:$(head -1 port); kill $srv'
 
 title "sockpipe: datagrams keep their boundaries"
-show 'sockpipe -lk -r unix-dgram:dg > dg.out & srv=$!
-printf "one\ntwo words\n" | sockpipe -R 5 -q unix-dgram:dg
+show 'sockpipe -l --keep -r unix-dgram:dg > dg.out & srv=$!
+printf "one\ntwo words\n" | sockpipe -R 5 --quit-on-eof unix-dgram:dg
 until [ "$(wc -c < dg.out)" -ge 12 ]; do sleep 0.05; done; kill $srv; wait $srv; od -c dg.out'
 rm -f port app.log dg.out

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Waiting for an object to appear (-W, --wait-exist; shmcat -w): a queue,
+ * Waiting for an object to appear (-W, --wait-exist): a queue,
  * a semaphore, a segment, a pidfile that another process makes later, so
  * the one that opens it may start first.
  */

@@ -52,6 +52,14 @@ void deadline_start(struct deadline *d, int64_t ns)
 	}
 }
 
+void deadline_start_within(struct deadline *d, int64_t ns,
+			   const struct deadline *outer)
+{
+	deadline_start(d, ns);
+	if (!outer->forever && (d->forever || ts_ns(&outer->end) < ts_ns(&d->end)))
+		*d = *outer;
+}
+
 int64_t deadline_left(const struct deadline *d)
 {
 	if (d->forever)

@@ -15,6 +15,12 @@ struct deadline {
 
 /* A deadline ns nanoseconds from now; ns < 0 means no deadline. */
 void deadline_start(struct deadline *d, int64_t ns);
+/*
+ * The same, but never later than outer: an --idle-timeout for one wait
+ * inside the -T that bounds them all.
+ */
+void deadline_start_within(struct deadline *d, int64_t ns,
+			   const struct deadline *outer);
 
 /*
  * A timeout as the user gave it (-T DURATION, and every other duration

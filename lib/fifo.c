@@ -46,7 +46,7 @@ static int set_mode(const char *path, mode_t mode, struct stat *st)
 }
 
 /*
- * -e: an existing FIFO is taken only if it is ours: another user's would
+ * --exist-ok: an existing FIFO is taken only if it is ours: another user's would
  * carry our data through an object they own, and -m would open it up for
  * them. Checked and changed through one O_PATH descriptor, so the FIFO
  * whose mode is set is the one whose owner was checked.

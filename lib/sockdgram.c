@@ -101,7 +101,7 @@ static bool recv_record(struct dgram *d, const struct sockpipe_opts *o)
 		d->buf = xreallocarray(d->buf, d->cap = (size_t)n, 1);
 	/*
 	 * -l locks onto its first sender: the others' datagrams are
-	 * dropped, as socat and nc -u -l do; -lk answers the latest.
+	 * dropped, as socat and nc -u -l do; -l --keep answers the latest.
 	 */
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof from;

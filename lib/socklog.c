@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: ISC */
-/* sockpipe -lk: a log sink, many clients, their lines written whole. */
+/* sockpipe -l --keep: a log sink, many clients, their lines written whole. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 #include "tool.h"
 
 /*
- * A -lk sink holds at most 64 MiB of partial lines in all: each of
+ * A -l --keep sink holds at most 64 MiB of partial lines in all: each of
  * --max-conns connections buffers up to 64 MiB / --max-conns of a line
  * (1 MiB at most, 16 KiB at least) and writes a longer line in pieces.
  */
@@ -34,9 +34,9 @@ struct client {
 	char peer[64];
 };
 
-/* The longest netstring a --netstring -lk sink holds, as a queue's messages. */
+/* The longest netstring a --netstring -l --keep sink holds, as a queue's messages. */
 #define NS_MAX ((size_t)16 << 20)
-static const struct sockpipe_opts *ns_sink; /* --netstring -lk */
+static const struct sockpipe_opts *ns_sink; /* --netstring -l --keep */
 
 /* Room for the next read, up to a whole netstring of NS_MAX. */
 static void grow_ns(struct client *c)
@@ -46,7 +46,7 @@ static void grow_ns(struct client *c)
 }
 
 /*
- * --netstring -lk: write out c's whole netstrings, so that clients'
+ * --netstring -l --keep: write out c's whole netstrings, so that clients'
  * records never mix. A malformed one ends c (c->end); one cut by c's end
  * is dropped. Both are said with the stream offset of the record.
  */
@@ -130,12 +130,12 @@ static void end_client(struct client *c, bool idle, const struct sockpipe_opts *
 	drain(c, true);
 	if (o->verbose)
 		warn("%s: %s: %llu bytes received, ended by %s", o->addr.text, c->peer,
-		     (unsigned long long)c->got, idle && !c->end ? "--idle" : c->end);
+		     (unsigned long long)c->got, idle && !c->end ? "--idle-timeout" : c->end);
 	close(c->fd);
 	free(c->buf);
 }
 
-/* Milliseconds until the first client passes -i (idle per connection). */
+/* Milliseconds until the first client passes --idle-timeout (per connection). */
 static int next_idle_ms(const struct client *cl, unsigned n, int64_t idle_ns)
 {
 	int64_t first = INT64_MAX, now = now_ns();

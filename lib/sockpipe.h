@@ -2,7 +2,7 @@
 /*
  * sockpipe's modes, one file each: a connected stream (sockstream.c),
  * datagrams (sockdgram.c), the inetd-style -l -e server (sockserve.c) and
- * the -lk log sink (socklog.c); sockopen.c gets them their socket.
+ * the -l --keep log sink (socklog.c); sockopen.c gets them their socket.
  * cmd/sockpipe.c parses the command line and picks one. A mode returns
  * the exit status, or exits with a message.
  */

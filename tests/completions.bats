@@ -34,7 +34,7 @@ shm_object() {
 
 # An abstract socket NAME of this test that listens until teardown.
 abstract_listener() {
-	spawn sockpipe -lk abstract:"$1" </dev/null >/dev/null
+	spawn sockpipe -l --keep abstract:"$1" </dev/null >/dev/null
 	wait_for_socket abstract:"$1"
 }
 
@@ -91,7 +91,7 @@ abstract_listener() {
 	run in_shell bash "" "sockpipe abstract:${name%?}"
 	assert_output "sockpipe abstract:$name "
 	mkdir "$T/d"
-	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	spawn sockpipe -l --keep unix:"$T/d/s" </dev/null >/dev/null
 	wait_for_socket "$T/d/s"
 	run in_shell bash "" "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s"
@@ -161,12 +161,12 @@ tools() {
 	run in_shell zsh zsh "sockpipe abstract:${sock%?}"
 	assert_output "sockpipe abstract:$sock "
 	mkdir "$T/d"
-	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	spawn sockpipe -l --keep unix:"$T/d/s" </dev/null >/dev/null
 	wait_for_socket "$T/d/s"
 	run in_shell zsh zsh "sockpipe unix:$T/d/"
 	assert_output "sockpipe unix:$T/d/s "
-	run in_shell zsh zsh "sigsend -s USR1"
-	assert_output "sigsend -s USR1 "
+	run in_shell zsh zsh "sigsend --signal USR1"
+	assert_output "sigsend --signal USR1 "
 	run in_shell zsh zsh "shmcat --unl"
 	assert_output "shmcat --unlink "
 }
@@ -196,8 +196,8 @@ tools() {
 	done
 	EOF
 	chmod +x "$T/bin/sigsend"
-	PATH=$T/bin:$PATH run in_shell zsh zsh "sigsend -s USR2"
-	assert_output "sigsend -s USR2 "
+	PATH=$T/bin:$PATH run in_shell zsh zsh "sigsend --signal USR2"
+	assert_output "sigsend --signal USR2 "
 	[ -e "$T/done" ]
 	[ ! -e "$T/cont" ] || fail "zsh sent CONT to sigsend after its output closed"
 }
@@ -220,7 +220,7 @@ tools() {
 	run in_fish "sockpipe abstract:${sock%?}"
 	assert_output "abstract:$sock"
 	mkdir "$T/d"
-	spawn sockpipe -lk unix:"$T/d/s" </dev/null >/dev/null
+	spawn sockpipe -l --keep unix:"$T/d/s" </dev/null >/dev/null
 	wait_for_socket "$T/d/s"
 	run in_fish "sockpipe unix:$T/d/"
 	assert_output "unix:$T/d/s"

@@ -199,7 +199,7 @@ gone() {
 @test "--grace: the other side gets TERM after DURATION, then KILL" {
 	run timeout 20 duplex --grace 100ms true = sleep 1000
 	assert_failure 143
-	run timeout 20 duplex -v -g 0.1 sh -c "trap '' TERM; sleep 1000" = true
+	run timeout 20 duplex -v --grace 0.1 sh -c "trap '' TERM; sleep 1000" = true
 	assert_failure 137
 	assert_line --partial "sh: still running 0.1s after true ended: sending TERM"
 	assert_line --partial "sh: still running 0.1s after true ended: sending KILL"
@@ -219,7 +219,7 @@ gone() {
 }
 
 @test "--pty A: that side's input and output are a terminal, the other's not" {
-	run timeout 20 duplex -p A sh -c '[ -t 0 ] && [ -t 1 ] && echo tty; read -r x; echo "$x" > "$0/b"' "$T" \
+	run timeout 20 duplex --pty A sh -c '[ -t 0 ] && [ -t 1 ] && echo tty; read -r x; echo "$x" > "$0/b"' "$T" \
 		= sh -c "read -r x; echo \"\$x\" > '$T/a'; [ -t 0 ] || echo pipe"
 	assert_success
 	[ "$(cat "$T/a")" = tty ]
@@ -227,7 +227,7 @@ gone() {
 }
 
 @test "--pty with --trace: the terminal side's chunks are in the transcript" {
-	run timeout 20 duplex -p B -t "$T/tr" sh "$T/ping" "$T" = sed 's/$/pong/'
+	run timeout 20 duplex --pty B --trace "$T/tr" sh "$T/ping" "$T" = sed 's/$/pong/'
 	assert_success
 	[ "$(cat "$T/answer")" = pingpong ]
 	run grep -c -x -e ping -e pingpong "$T/tr"
@@ -235,30 +235,30 @@ gone() {
 }
 
 @test "--pty: the terminal side reads to end of file when the other side ends" {
-	run timeout 20 duplex -p B printf 'one\ntwo' = sh -c "cat > '$T/got'"
+	run timeout 20 duplex --pty B printf 'one\ntwo' = sh -c "cat > '$T/got'"
 	assert_success
 	[ "$(cat "$T/got")" = "$(printf 'one\ntwo')" ]
 }
 
 @test "--pty: a 10000-byte line and a Ctrl-D byte reach the terminal side whole" {
 	{ head -c 10000 /dev/zero | tr '\0' x; printf '\nab\n\4cd\n'; } > "$T/in"
-	run timeout 20 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	run timeout 20 duplex --pty B cat "$T/in" = sh -c "cat > '$T/got'"
 	assert_success
 	cmp "$T/in" "$T/got"
 	# The other way, and with the terminal on the reading side of COMMAND1.
-	run timeout 20 duplex -p A sh -c "cat > '$T/got2'" = cat "$T/in"
+	run timeout 20 duplex --pty A sh -c "cat > '$T/got2'" = cat "$T/in"
 	assert_success
 	cmp "$T/in" "$T/got2"
 	# Every byte value, lines of any length.
 	head -c 1M /dev/urandom > "$T/in"
-	run timeout 60 duplex -p B cat "$T/in" = sh -c "cat > '$T/got'"
+	run timeout 60 duplex --pty B cat "$T/in" = sh -c "cat > '$T/got'"
 	assert_success
 	cmp "$T/in" "$T/got"
 }
 
 @test "--pty: what the terminal side writes reaches the other side as it is" {
 	{ head -c 10000 /dev/zero | tr '\0' y; printf '\r\nab\n\4\3cd\n'; } > "$T/in"
-	run timeout 20 duplex -p A cat "$T/in" = sh -c "cat > '$T/got'"
+	run timeout 20 duplex --pty A cat "$T/in" = sh -c "cat > '$T/got'"
 	assert_success
 	cmp "$T/in" "$T/got"
 }
@@ -266,9 +266,9 @@ gone() {
 @test "--pty: the terminal side leaves input unread: duplex drops it and ends" {
 	# Its input full, then the command gone: the master says POLLHUP and
 	# takes nothing more; duplex spun on it for ever.
-	run timeout -s KILL 20 duplex -p A sh -c 'exec 0<&-; sleep 0.5' = seq 100000
+	run timeout -s KILL 20 duplex --pty A sh -c 'exec 0<&-; sleep 0.5' = seq 100000
 	[ "$status" -ne 137 ]
-	run timeout -s KILL 20 duplex -p B seq 100000 = sh -c 'exec 0<&-; sleep 0.5'
+	run timeout -s KILL 20 duplex --pty B seq 100000 = sh -c 'exec 0<&-; sleep 0.5'
 	[ "$status" -ne 137 ]
 }
 
@@ -329,9 +329,9 @@ gone() {
 	assert_failure 2
 	assert_line --index 0 "duplex: missing COMMAND1 before '='"
 	# The word an option took is named with it (issue 23.7).
-	run duplex -t cat = cat
+	run duplex --trace cat = cat
 	assert_failure 2
-	assert_line --index 0 "duplex: missing COMMAND1 before '=': -t took 'cat' as its argument"
+	assert_line --index 0 "duplex: missing COMMAND1 before '=': --trace took 'cat' as its argument"
 	run duplex --trace=cat = cat
 	assert_line --index 0 "duplex: missing COMMAND1 before '=': --trace took 'cat' as its argument"
 	run duplex true =

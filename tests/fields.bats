@@ -138,7 +138,7 @@ show() {
 	local k
 	k=$(sysv_key 0)
 	shmput -k "$k" <<<"hello"
-	run ipcls -r -n -o KIND,NAME,KEY,MODE,CHANGED --name "$(printf '0x%08x' "$k")"
+	run ipcls -r --noheadings -o KIND,NAME,KEY,MODE,CHANGED --name "$(printf '0x%08x' "$k")"
 	assert_success
 	assert_output --regexp "^sysv-shm $(printf '0x%08x' "$k") $(printf '0x%08x' "$k") 0600 [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z\$"
 	run ipcls --json-lines -o name,key --name "$(printf '0x%08x' "$k")"

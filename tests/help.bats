@@ -116,3 +116,64 @@ synopsis_flags() {
 	problems=$(grep -v '^$' <<<"$problems" || true)
 	[ -z "$problems" ] || { printf '%s\n' "$problems"; false; }
 }
+
+# table_options: the option table of ipcutils(7), OPTIONS ACROSS THE SUITE,
+# as "TOOL -X --LONG" (or "TOOL --LONG" for a long-only row), one a line.
+table_options() {
+	sed -n '/^\.Sh OPTIONS ACROSS THE SUITE/,/^\.Sh /p' "$BATS_TEST_DIRNAME/../man/ipcutils.7" |
+		awk '
+		function flush(   i, n, w) {
+			if (opt == "")
+				return
+			n = split(tools, w, /[ ,.]+/)
+			for (i = 1; i <= n; i++)
+				if (w[i] != "")
+					print w[i], opt
+			opt = ""
+		}
+		/^\.It / || /^\.El/ {
+			flush()
+			if ($1 != ".It")
+				next
+			# .It Fl c , Fl \-count Ar N: "-c --count"; .It Fl \-ftok ...: "--ftok"
+			opt = ""; tools = ""; intools = 0
+			for (i = 2; i <= NF; i++)
+				if ($(i - 1) == "Fl")
+					opt = opt (opt == "" ? "" : " ") ($i ~ /^\\-/ ? "-" substr($i, 2) : "-" $i)
+			next
+		}
+		/^Tools:/ { intools = 1; sub(/^Tools:/, "") }
+		intools { tools = tools " " $0 }
+		END { flush() }' | sort -u
+}
+
+# help_options TOOL: TOOL's options from --help, "TOOL -X --LONG" or "TOOL --LONG".
+help_options() {
+	"$1" --help | sed -nE "s/^  (-[[:alnum:]]), (--[[:alnum:]-]+).*/$1 \\1 \\2/p; s/^      (--[[:alnum:]-]+).*/$1 \\1/p" |
+		sort -u
+}
+
+# Issue 23: one letter, one meaning. Every letter a tool takes is in the
+# table with its long name and that tool; a long-only option is there
+# too when more than one tool has it; the table lists nothing a tool lacks,
+# and no letter or long name twice.
+@test "every tool's options agree with the option table of ipcutils(7)" {
+	local table help t problems=''
+	table=$(table_options)
+	[ -n "$table" ] || { echo "ipcutils(7) has no OPTIONS ACROSS THE SUITE table"; false; }
+	help=$(for t in $(tools); do help_options "$t"; done | sort -u)
+	# One row per letter, one per long name.
+	problems+=$(awk '{ $1 = ""; print }' <<<"$table" | sort -u | tr ' ' '\n' | grep . |
+		sort | uniq -d | sed 's/^/table: in more than one row: /')$'\n'
+	# Long-only options of a single tool need no row; any other does.
+	local longs
+	longs=$(awk '{ print $NF }' <<<"$table" | sort -u)
+	problems+=$(awk 'NF == 2 { print $2 }' <<<"$help" | sort | uniq -d |
+		grep -vxF -f <(printf '%s\n' "$longs") | sed 's/^/table: no row for a long-only option of several tools: /')$'\n'
+	help=$(awk -v longs="$longs" 'BEGIN { n = split(longs, l, "\n"); for (i = 1; i <= n; i++) in_table[l[i]] = 1 }
+		NF == 3 || in_table[$2]' <<<"$help" | sort -u)
+	problems+=$(diff <(printf '%s\n' "$help") <(printf '%s\n' "$table") |
+		sed -n 's/^< \([^ ]*\) \(.*\)/\1: --help has "\2", not so in the table/p; s/^> \([^ ]*\) \(.*\)/\1: the table says "\2", not --help/p')$'\n'
+	problems=$(grep -v '^$' <<<"$problems" || true)
+	[ -z "$problems" ] || { printf '%s\n' "$problems"; false; }
+}

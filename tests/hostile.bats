@@ -43,7 +43,7 @@ row_mkfifo-x() {
 row_shmput() {
 	cmd=(shmput "$q") io="in" input="data"
 	arg=(shmput @ARG@)
-	endless=(shmput -s 1M "$q") endless_ok="1"
+	endless=(shmput --size 1M "$q") endless_ok="1"
 }
 row_shmcat() {
 	printf data | shmput "$q"
@@ -65,14 +65,14 @@ row_mqrecv() {
 row_sigsend() {
 	sleep 100 &
 	BG_PIDS+=("$!")
-	cmd=(sigsend -s CONT "$!") io="" input=""
+	cmd=(sigsend --signal CONT "$!") io="" input=""
 	arg=(sigsend @ARG@)
 	endless=()
 }
 # sigrecv writes only when a signal comes: a small driver sends it one.
 row_sigrecv() {
 	# shellcheck disable=SC2016 # the driver's own variables
-	cmd=(bash -c 'sigrecv -T 10 -p "$1" USR1 & p=$!
+	cmd=(bash -c 'sigrecv -T 10 --pidfile "$1" USR1 & p=$!
 		for _ in $(seq 1000); do [ -s "$1" ] || ! kill -0 $p 2>/dev/null && break; sleep 0.01; done
 		kill -USR1 $p 2>/dev/null; wait $p' driver "$d/pid")
 	io="out" input=""
@@ -82,7 +82,7 @@ row_sigrecv() {
 row_sockpipe() {
 	# The server reads all before it answers: a peer that closes with
 	# data unread resets the connection.
-	sockpipe -l -k -e "unix:$d/s" -- sh -c 'cat > /dev/null; echo hello' \
+	sockpipe -l --keep -e "unix:$d/s" -- sh -c 'cat > /dev/null; echo hello' \
 		> /dev/null 2>&1 < /dev/null &
 	BG_PIDS+=("$!")
 	sockpipe -l "unix-dgram:$d/dg" > /dev/null 2>&1 < /dev/null &
@@ -107,7 +107,7 @@ row_sempost() {
 # duplex's own stdin and stdout are not the commands' channels.
 row_duplex() {
 	cmd=(duplex true "=" true) io="" input=""
-	arg=(duplex -g @ARG@ true "=" true)
+	arg=(duplex --grace @ARG@ true "=" true)
 	endless=()
 }
 row_ipcls() {

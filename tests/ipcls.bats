@@ -60,11 +60,11 @@ sysv_ipc.Semaphore($(sysv_key 2), sysv_ipc.IPC_CREX, 0o600, 5)
 	six
 	p=/$IPCUT_PREFIX
 	cols=kind,owner,mode,size,messages,bytes,values
-	run ipcls -r -n -b -o "$cols" -i "$SHMID"
+	run ipcls -r --noheadings -b -o "$cols" -i "$SHMID"
 	assert_success
 	assert_output "sysv-shm root 0640 8192 - - -"
 	# Sorted by kind, then by id or name.
-	run ipcls -r -n -b -o "name,$cols" "${mine[@]}"
+	run ipcls -r --noheadings -b -o "name,$cols" "${mine[@]}"
 	assert_success
 	assert_line --index 0 "$(printf '0x%08x' "$(sysv_key 1)") sysv-msg root 0640 - 2 5 -"
 	assert_line --index 1 "$(printf '0x%08x' "$(sysv_key 2)") sysv-sem root 0600 - - - 5"
@@ -73,7 +73,7 @@ sysv_ipc.Semaphore($(sysv_key 2), sysv_ipc.IPC_CREX, 0o600, 5)
 	assert_line --index 4 "${p}3 posix-sem root 0600 - - - 7"
 	[ "${#lines[@]}" -eq 5 ]
 	# Human sizes by default.
-	run ipcls -r -n -o size -i "$SHMID"
+	run ipcls -r --noheadings -o size -i "$SHMID"
 	assert_output 8K
 }
 
@@ -116,19 +116,19 @@ print("ok")
 @test "ipcls: a process holding a POSIX shm object, a semaphore, a segment and a queue is listed as holder of each" {
 	k=$(sysv_key 3)
 	shmput -k "$k" <<<"seg"
-	id=$(ipcls -r -n -o id -k "$k")
+	id=$(ipcls -r --noheadings -o id -k "$k")
 	shm=$(posix_name) mq=$(posix_name) sem=$(posix_name)
 	shmput "$shm" <<<"data"
 	mqsend "$mq" x
 	hold "sem:$sem:1" "shm:$shm" "sysv:$id" "mq:$mq"
-	run ipcls -r -n -o kind,holders "${mine[@]}"
+	run ipcls -r --noheadings -o kind,holders "${mine[@]}"
 	assert_success
 	assert_line --index 0 "sysv-shm $HOLDER:ipchold"
 	assert_line --index 1 --regexp "^posix-shm $HOLDER:ipchold(,\?)?$"
 	assert_line --index 2 --regexp "^posix-mq $HOLDER:ipchold(,\?)?$"
 	assert_line --index 3 --regexp "^posix-sem $HOLDER:ipchold(,\?)?$"
 	# --holder PID selects exactly those; the JSON holders are objects.
-	run ipcls -r -n -o name --holder "$HOLDER" "${mine[@]}"
+	run ipcls -r --noheadings -o name --holder "$HOLDER" "${mine[@]}"
 	assert_output "$(printf '0x%08x' "$k")
 $shm
 $mq
@@ -142,12 +142,12 @@ $sem"
 	spawn bash -c 'exec 3< "$1" && echo ready > "$2" && exec sleep 600' _ "/dev/shm$shm" "$T/fd"
 	fdholder=$!
 	wait_until 10 test -s "$T/fd"
-	run ipcls -r -n -o name --holder "$fdholder" "${mine[@]}"
+	run ipcls -r --noheadings -o name --holder "$fdholder" "${mine[@]}"
 	assert_output "$shm"
 	# Once it is gone, nothing holds them.
 	kill "$HOLDER" "$fdholder"
 	wait "$HOLDER" "$fdholder" || true
-	run ipcls -r -n -o holders "${mine[@]}"
+	run ipcls -r --noheadings -o holders "${mine[@]}"
 	refute_output --partial ipchold
 }
 
@@ -158,33 +158,33 @@ $sem"
 	touch -d '2 hours ago' "/dev/mqueue$old"
 	theirs=$(posix_name) # /...-5: nobody's
 	as_nobody shmput "$theirs" <<<"x"
-	run ipcls -r -n -o name --kind posix-mq "${mine[@]}"
+	run ipcls -r --noheadings -o name --kind posix-mq "${mine[@]}"
 	assert_output "/${IPCUT_PREFIX}2
 $old"
-	run ipcls -r -n -o kind --kind sysv,sem "${mine[@]}"
+	run ipcls -r --noheadings -o kind --kind sysv,sem "${mine[@]}"
 	assert_output "sysv-msg
 sysv-sem
 posix-sem"
-	run ipcls -r -n -o kind --kind shm,mq --name "${IPCUT_PREFIX}[12]"
+	run ipcls -r --noheadings -o kind --kind shm,mq --name "${IPCUT_PREFIX}[12]"
 	assert_output "posix-shm
 posix-mq"
-	run ipcls -r -n -o name,owner --owner nobody "${mine[@]}"
+	run ipcls -r --noheadings -o name,owner --owner nobody "${mine[@]}"
 	assert_output "$theirs nobody"
-	run ipcls -r -n -o name --owner 65534 --name "/$IPCUT_PREFIX*"
+	run ipcls -r --noheadings -o name --owner 65534 --name "/$IPCUT_PREFIX*"
 	assert_output "$theirs"
-	run ipcls -r -n -o name --older-than 1h "${mine[@]}"
+	run ipcls -r --noheadings -o name --older-than 1h "${mine[@]}"
 	assert_output "$old"
-	run ipcls -r -n -o name --idle 90m "${mine[@]}"
+	run ipcls -r --noheadings -o name --idle 90m "${mine[@]}"
 	assert_output "$old"
-	run ipcls -r -n -o name --older-than 0 --kind posix-mq "${mine[@]}"
+	run ipcls -r --noheadings -o name --older-than 0 --kind posix-mq "${mine[@]}"
 	[ "${#lines[@]}" -eq 2 ]
 	# Stale: unheld and idle past 1m (or --idle); a held one is not.
-	run ipcls -r -n -o name --stale "${mine[@]}"
+	run ipcls -r --noheadings -o name --stale "${mine[@]}"
 	assert_output "$old"
 	hold "mq:$old"
-	run ipcls -r -n -o name --stale "${mine[@]}"
+	run ipcls -r --noheadings -o name --stale "${mine[@]}"
 	assert_output ""
-	run ipcls -r -n -o name --stale --idle 0 --kind posix "${mine[@]}"
+	run ipcls -r --noheadings -o name --stale --idle 0 --kind posix "${mine[@]}"
 	assert_output "/${IPCUT_PREFIX}1
 $theirs
 /${IPCUT_PREFIX}2
@@ -231,10 +231,10 @@ $theirs
 	assert_line --index 0 "ipcls: --delete: refused without a filter or an object to select what to remove"
 	run ipcls --delete --json
 	assert_failure 2
-	run ipcls -r -n -o name "${mine[@]}"
+	run ipcls -r --noheadings -o name "${mine[@]}"
 	[ "${#lines[@]}" -eq 5 ]
 	# --dry-run lists and removes nothing.
-	run ipcls --delete --dry-run -r -n -o kind,name --kind posix "${mine[@]}"
+	run ipcls --delete --dry-run -r --noheadings -o kind,name --kind posix "${mine[@]}"
 	assert_success
 	assert_output "posix-shm /${IPCUT_PREFIX}1
 posix-mq /${IPCUT_PREFIX}2
@@ -245,9 +245,9 @@ posix-sem /${IPCUT_PREFIX}3"
 	assert_output "Would remove (--dry-run):
 KIND      NAME
 posix-shm /${IPCUT_PREFIX}1"
-	run ipcls -r -n -o name "${mine[@]}"
+	run ipcls -r --noheadings -o name "${mine[@]}"
 	[ "${#lines[@]}" -eq 5 ]
-	run ipcls --delete -r -n -o kind --kind posix-mq,posix-sem "${mine[@]}"
+	run ipcls --delete -r --noheadings -o kind --kind posix-mq,posix-sem "${mine[@]}"
 	assert_success
 	assert_output "posix-mq
 posix-sem"
@@ -265,7 +265,7 @@ posix-sem"
 KIND
 sysv-shm
 posix-shm"
-	run ipcls -r -n "${mine[@]}"
+	run ipcls -r --noheadings "${mine[@]}"
 	assert_output ""
 	run ipcls -i "$SHMID"
 	assert_failure 1
@@ -279,24 +279,24 @@ posix-shm"
 @test "ipcls --delete: skips objects with a live holder unless --force" {
 	k=$(sysv_key 4)
 	shmput -k "$k" <<<"seg"
-	id=$(ipcls -r -n -o id -k "$k")
+	id=$(ipcls -r --noheadings -o id -k "$k")
 	shm=$(posix_name)
 	free=$(posix_name)
 	shmput "$shm" <<<"held"
 	shmput "$free" <<<"free"
 	hold "shm:$shm" "sysv:$id"
-	run ipcls --delete -r -n -o name "${mine[@]}"
+	run ipcls --delete -r --noheadings -o name "${mine[@]}"
 	assert_failure 1
 	assert_line "ipcls: posix-shm $shm: held by $HOLDER (ipchold); not removed (--force removes it)"
 	assert_line "ipcls: sysv-shm key $(printf '0x%08x' "$k") (id $id): held by $HOLDER (ipchold); not removed (--force removes it)"
 	assert_line "$free"
 	[ -e "/dev/shm$shm" ] && [ ! -e "/dev/shm$free" ]
-	run ipcls --delete --force -r -n -o name "${mine[@]}"
+	run ipcls --delete --force -r --noheadings -o name "${mine[@]}"
 	assert_success
 	assert_output "$(printf '0x%08x' "$k")
 $shm"
 	[ ! -e "/dev/shm$shm" ]
-	run ipcls -r -n "${mine[@]}"
+	run ipcls -r --noheadings "${mine[@]}"
 	assert_output ""
 }
 
@@ -304,7 +304,7 @@ $shm"
 	need_root
 	six
 	hold "shm:/${IPCUT_PREFIX}1"
-	run --separate-stderr as_nobody ipcls -r -n -o kind,owner,messages,values,holders "${mine[@]}"
+	run --separate-stderr as_nobody ipcls -r --noheadings -o kind,owner,messages,values,holders "${mine[@]}"
 	assert_success
 	[ -z "$stderr" ]
 	# A 0600 queue cannot be opened to count, a 0600 semaphore not read,
@@ -316,14 +316,14 @@ $shm"
 	run --separate-stderr as_nobody ipcls -o kind,holders "${mine[@]}"
 	assert_success
 	assert_line --index -2 --partial "?: a process this user cannot look into"
-	run --separate-stderr as_nobody ipcls -n -o kind,holders "${mine[@]}"
+	run --separate-stderr as_nobody ipcls --noheadings -o kind,holders "${mine[@]}"
 	refute_output --partial "cannot look into"
 	run --separate-stderr as_nobody ipcls --json "${mine[@]}"
 	assert_success
 	[ -z "$stderr" ]
 	assert_output --partial '"kind":"posix-mq","name":"/'"${IPCUT_PREFIX}"'2","key":null,"id":null,"owner":"root","group":"root","mode":"0600","size":null,"messages":null'
 	# What nobody cannot remove is refused by the kernel, with a message.
-	run as_nobody ipcls --delete -r -n -o name --name "${IPCUT_PREFIX}[23]"
+	run as_nobody ipcls --delete -r --noheadings -o name --name "${IPCUT_PREFIX}[23]"
 	assert_failure 1
 	assert_line "ipcls: posix-mq /${IPCUT_PREFIX}2: cannot remove: Permission denied"
 	[ -e "/dev/mqueue/${IPCUT_PREFIX}2" ]
@@ -334,7 +334,7 @@ $shm"
 	command -v unshare >/dev/null || skip "no unshare"
 	mountpoint -q /dev/mqueue || skip "/dev/mqueue is not mounted here to begin with"
 	six
-	run --separate-stderr unshare -m bash -c 'umount /dev/mqueue && ipcls -r -n -o kind "$@"' _ "${mine[@]}"
+	run --separate-stderr unshare -m bash -c 'umount /dev/mqueue && ipcls -r --noheadings -o kind "$@"' _ "${mine[@]}"
 	assert_success
 	assert_equal "$stderr" "ipcls: /dev/mqueue: not mounted; POSIX message queues are not listed (mount -t mqueue none /dev/mqueue)"
 	assert_output "sysv-msg
@@ -382,14 +382,14 @@ posix-sem"
 	assert_line --index 0 --regexp '^KIND +NAME +SIZE$'
 	assert_line --index 3 --regexp "^posix-shm +/${IPCUT_PREFIX}1 +6B$"
 	[ "${#lines[@]}" -eq 6 ]
-	run ipcls -n -o kind "${mine[@]}"
+	run ipcls --noheadings -o kind "${mine[@]}"
 	[ "${#lines[@]}" -eq 5 ]
 	run ipcls --raw -o kind,size --kind posix-shm "${mine[@]}"
 	assert_output "KIND SIZE
 posix-shm 6B"
 	# A name with a blank stays one field.
 	shmput "/${IPCUT_PREFIX}a b" <<<"x"
-	run ipcls -r -n -o name --name "${IPCUT_PREFIX}a*"
+	run ipcls -r --noheadings -o name --name "${IPCUT_PREFIX}a*"
 	assert_output "/${IPCUT_PREFIX}a\\x20b"
 	run ipcls --json -o name --name "${IPCUT_PREFIX}a*"
 	assert_line --index 1 "  {\"name\":\"/${IPCUT_PREFIX}a b\"}"
@@ -432,7 +432,7 @@ posix-shm 6B"
 	command -v unshare >/dev/null || skip "no unshare"
 	six
 	run --separate-stderr unshare -m bash -c 'mount -t tmpfs -o mode=700 none /dev/shm &&
-		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ipcls -r -n -o kind "$@"' _ "${mine[@]}"
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all ipcls -r --noheadings -o kind "$@"' _ "${mine[@]}"
 	assert_success
 	assert_equal "$stderr" "ipcls: /dev/shm: cannot read it; POSIX shared memory and semaphores are not listed: Permission denied"
 	assert_output "sysv-msg
@@ -466,8 +466,8 @@ $body" in_ns "$@"
 		h=$!
 		wait_until 10 grep -qs ready ready
 		wait_until 10 grep -q "^State:.*Z" /proc/$h/status
-		ipcls -r -n -o name,holders --kind posix
-		ipcls -d -r -n -o name --name obj-1 --name mq-1 || echo "exit $?"
+		ipcls -r --noheadings -o name,holders --kind posix
+		ipcls -d -r --noheadings -o name --name obj-1 --name mq-1 || echo "exit $?"
 		ls /dev/shm /dev/mqueue'
 	assert_success
 	assert_line --index 0 --regexp '^/obj-1 [0-9]+:ipchold(,\?)?$'
@@ -482,7 +482,7 @@ $body" in_ns "$@"
 		mqsend /mq-2 x
 		ipchold -f mq:/mq-2 > ready &
 		wait_until 10 grep -qs ready ready
-		ipcls -r -n -o name,holders /mq-2'
+		ipcls -r --noheadings -o name,holders /mq-2'
 	assert_success
 	assert_output --regexp '^/mq-2 [0-9]+:ipchold(,\?)?$'
 }
@@ -509,7 +509,7 @@ $body" in_ns "$@"
 		sempost -k 0x51 -c 1
 		semwait -c 2 -k 0x51 &
 		wait_until 10 /usr/bin/python3 -c "import sysv_ipc, sys; sys.exit(sysv_ipc.Semaphore(0x51).waiting_for_nonzero == 0)"
-		ipcls -d --stale --idle 0 -r -n -o name -k 0x51
+		ipcls -d --stale --idle 0 -r --noheadings -o name -k 0x51
 		# Semaphore 1 taken under SEM_UNDO by a live process; semaphore 0
 		# last used by one that is gone.
 		id=$(ipcmk -S 2 -p 600 | sed "s/.* //")
@@ -517,7 +517,7 @@ $body" in_ns "$@"
 		/usr/bin/python3 "$1" "$id" 1 -1 hold > ready &
 		wait_until 10 grep -qs ready ready
 		/usr/bin/python3 "$1" "$id" 0 1
-		ipcls -d --stale --idle 0 -r -n -o id -i "$id"
+		ipcls -d --stale --idle 0 -r --noheadings -o id -i "$id"
 		# A permit taken under SEM_UNDO by a live process that was not
 		# the last to use its semaphore: kcmp shows it has an undo list.
 		id2=$(ipcmk -S 1 -p 600 | sed "s/.* //")
@@ -525,11 +525,11 @@ $body" in_ns "$@"
 		/usr/bin/python3 "$1" "$id2" 0 -1 hold > ready2 &
 		wait_until 10 grep -qs ready ready2
 		/usr/bin/python3 "$1" "$id2" 0 1
-		ipcls -d --stale --idle 0 -r -n -o id -i "$id2"
+		ipcls -d --stale --idle 0 -r --noheadings -o id -i "$id2"
 		# A set no process ever operated on holds no permit: stale.
 		id3=$(ipcmk -S 1 -p 600 | sed "s/.* //")
-		ipcls -d --stale --idle 0 -r -n -o id -i "$id3" | sed "s/^/removed /"
-		echo left: $(ipcls -r -n -o id --kind sysv-sem) of 0 $id $id2' "$T/semop.py"
+		ipcls -d --stale --idle 0 -r --noheadings -o id -i "$id3" | sed "s/^/removed /"
+		echo left: $(ipcls -r --noheadings -o id --kind sysv-sem) of 0 $id $id2' "$T/semop.py"
 	assert_success
 	assert_output --regexp '^removed [0-9]+'$'\n''left: ([0-9]+) ([0-9]+) ([0-9]+) of \1 \2 \3$'
 }
@@ -541,7 +541,7 @@ $body" in_ns "$@"
 	# shellcheck disable=SC2016 # the namespace's shell expands them
 	run in_ns '
 		mqsend /dup A
-		unshare --ipc sh -c "mqsend /dup B; ipcls -d -r -n -o name /dup; echo exit \$?
+		unshare --ipc sh -c "mqsend /dup B; ipcls -d -r --noheadings -o name /dup; echo exit \$?
 			mqrecv -n /dup"
 		mqrecv -n /dup'
 	assert_success
@@ -559,9 +559,9 @@ $body" in_ns "$@"
 		shmput /.dotshm <<<x
 		mqsend /.hidden-mq x
 		ipchold -x sem:/.dotsem:3
-		ipcls -r -n -o kind,name
-		ipcls -r -n -o name,values /.dotsem
-		ipcls -d -r -n -o kind /.hidden-mq /.dotshm
+		ipcls -r --noheadings -o kind,name
+		ipcls -r --noheadings -o name,values /.dotsem
+		ipcls -d -r --noheadings -o kind /.hidden-mq /.dotshm
 		ls -A /dev/shm /dev/mqueue'
 	assert_success
 	assert_output "posix-shm /.dotshm
@@ -584,13 +584,13 @@ sem..dotsem"
 		ipchold shm:/theirs > ready &
 		wait_until 10 grep -qs ready ready
 		# A /proc of a PID namespace of its own shows none of the others.
-		unshare --pid --fork --mount-proc sh -c "ipcls -r -n -o name,holders /theirs
+		unshare --pid --fork --mount-proc sh -c "ipcls -r --noheadings -o name,holders /theirs
 			ipcls --json -o holders /theirs | grep -o .holders_complete.:false
-			ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit \$?"
+			ipcls -d --stale --idle 0 -r --noheadings -o name /theirs; echo exit \$?"
 		# A /proc with hidepid=invisible hides root'"'"'s processes from nobody.
 		mount -t proc -o hidepid=invisible proc /proc
-		as_nobody ipcls -r -n -o name,holders /theirs
-		as_nobody ipcls -d --stale --idle 0 -r -n -o name /theirs; echo exit $?
+		as_nobody ipcls -r --noheadings -o name,holders /theirs
+		as_nobody ipcls -d --stale --idle 0 -r --noheadings -o name /theirs; echo exit $?
 		ls /dev/shm'
 	assert_success
 	assert_output "/theirs ?
@@ -609,8 +609,8 @@ theirs"
 		ipchold sysv:0 > ready &
 		h=$!
 		wait_until 10 grep -qs ready ready
-		ipcls -r -n -o id,attached,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
-		ipcls -r -n -o id --holder $h
+		ipcls -r --noheadings -o id,attached,holders -k 0x15 | sed "s/ $h:/ HOLDER:/"
+		ipcls -r --noheadings -o id --holder $h
 		ipcls -d -k 0x15 2>&1 | sed "s/ $h / HOLDER /"'
 	assert_success
 	assert_output "0 1 HOLDER:ipchold
@@ -625,7 +625,7 @@ ipcls: sysv-shm key 0x00000015 (id 0): held by HOLDER (ipchold); not removed (--
 		unshare --ipc sh -c "echo y | shmput -k 0x16 && exec ipchold sysv:0 > inner" &
 		wait_until 10 grep -qs ready inner
 		shmput -k 0x15 <<<x
-		ipcls -r -n -o id,attached,holders -k 0x15'
+		ipcls -r --noheadings -o id,attached,holders -k 0x15'
 	assert_success
 	assert_output "0 0 -"
 }
@@ -648,7 +648,7 @@ print("ok")
 	# 0xFF and a real "ÿ" differ.
 	run grep -c -e '\\udcff' -e 'ÿ' "$T/json"
 	assert_output 2
-	run ipcls -r -n -o name --name "$IPCUT_PREFIX*"
+	run ipcls -r --noheadings -o name --name "$IPCUT_PREFIX*"
 	assert_line "$p\\xc2\\x9b"
 	assert_line "$p\\xe2\\x80\\xae"
 	assert_line "$p\\xff\\xa1\\xa1"
@@ -668,7 +668,7 @@ print("ok")
 		made=$(date +%s)
 		wait_until 10 sh -c "test \$(date +%s) -gt $made"
 		ASAN_OPTIONS=detect_leaks=0 strace -f --seccomp-bpf -o st -e trace=shmctl -e inject=shmctl:delay_enter=5000000 \
-			ipcls -d -r -n -o id -k 0x17 > out 2>&1 &
+			ipcls -d -r --noheadings -o id -k 0x17 > out 2>&1 &
 		s=$!
 		wait_until 10 grep -qs shmctl st
 		ipcrm -m 0
@@ -691,11 +691,11 @@ print("ok")
 		shmput /jobs <<<x
 		mqsend /jobs x
 		ipcls -d /jobs || echo "exit $?"
-		ipcls -d -r -n -o kind --kind mq /jobs
-		ipcls -r -n -o kind
+		ipcls -d -r --noheadings -o kind --kind mq /jobs
+		ipcls -r --noheadings -o kind
 		mqsend /q x
-		as_nobody ipcls -d --dry-run -r -n -o name /q || echo "exit $?"
-		ipcls -r -n -o name --kind mq'
+		as_nobody ipcls -d --dry-run -r --noheadings -o name /q || echo "exit $?"
+		ipcls -r --noheadings -o name --kind mq'
 	assert_success
 	assert_output "ipcls: --delete: refused without a filter or an object to select what to remove
 Try 'ipcls --help'.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: ISC
 # shellcheck disable=SC2016 # "$FIFO" in single quotes is the command's to expand
-# mkfifo-x: named and temporary FIFOs, modes, -r and its cleanup.
+# mkfifo-x: named and temporary FIFOs, modes, -e and its cleanup.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -62,10 +62,10 @@ listing() {
 	[ -p ./-x ]
 }
 
-@test "-e: an existing FIFO is success, and -m sets its mode" {
+@test "--exist-ok: an existing FIFO is success, and -m sets its mode" {
 	cd "$T"
 	mkfifo-x a
-	run mkfifo-x -e a
+	run mkfifo-x --exist-ok a
 	assert_success
 	assert_output ""
 	run mkfifo-x --exist-ok -m 640 a b
@@ -74,15 +74,15 @@ listing() {
 	assert_output $'640\n640'
 }
 
-# Another user's FIFO is theirs: -e taking it would send our data through
+# Another user's FIFO is theirs: --exist-ok taking it would send our data through
 # an object they own (and may reopen), and -m would open it up for them.
-@test "-e: another owner's FIFO is refused and left as it was, with or without -m" {
+@test "--exist-ok: another owner's FIFO is refused and left as it was, with or without -m" {
 	need_root
 	mkdir "$T/pub"
 	chmod 1777 "$T/pub"
 	as_nobody mkfifo-x -m 600 "$T/pub/x"
 	local opts
-	for opts in "-e -m 666" "-e" "-e -m 600"; do
+	for opts in "--exist-ok -m 666" "--exist-ok" "--exist-ok -m 600"; do
 		# shellcheck disable=SC2086
 		run mkfifo-x $opts "$T/pub/x"
 		assert_failure 1
@@ -103,7 +103,7 @@ listing() {
 	ln -s fifo fifolink
 	chmod 644 file
 	local opts
-	for opts in "" "-e" "-e -m 666" "-p -e -m 666"; do
+	for opts in "" "--exist-ok" "--exist-ok -m 666" "-p --exist-ok -m 666"; do
 		# shellcheck disable=SC2086
 		run mkfifo-x $opts file dir link dangling fifolink
 		assert_failure 1
@@ -214,12 +214,12 @@ mkfifo-x: created FIFO 'have/x/g'"
 	wait "$writer"
 }
 
-@test "-r runs the command with FIFO, FIFO1..FIFON and removes them" {
+@test "-e runs the command with FIFO, FIFO1..FIFON and removes them" {
 	cd "$T"
-	run mkfifo-x -t -r -- sh -c 'seq 3 > "$FIFO" & tr 1-3 a-c < "$FIFO"'
+	run mkfifo-x -t -e -- sh -c 'seq 3 > "$FIFO" & tr 1-3 a-c < "$FIFO"'
 	assert_success
 	assert_output $'a\nb\nc'
-	run env FIFO4=stale FIFO5=stale mkfifo-x -r -t -c 2 named -- \
+	run env FIFO4=stale FIFO5=stale mkfifo-x -e -t -c 2 named -- \
 		sh -c 'echo "$FIFO $FIFO1 ${FIFO4-unset} ${FIFO5-unset}"; echo "$FIFO2" "$FIFO3"'
 	assert_success
 	assert_line --index 0 "named named unset unset"
@@ -230,45 +230,45 @@ mkfifo-x: created FIFO 'have/x/g'"
 	assert_output ""
 }
 
-@test "-r -v says what was created and removed; an existing FIFO stays" {
+@test "-e -v says what was created and removed; an existing FIFO stays" {
 	cd "$T"
 	mkfifo-x old
-	run mkfifo-x -r -e -v old new -- true
+	run mkfifo-x -e --exist-ok -v old new -- true
 	assert_success
 	assert_output "mkfifo-x: created FIFO 'new'
 mkfifo-x: removed 'new'"
 	[ -p old ] && [ ! -e new ]
 }
 
-@test "-r removes the FIFOs when the command fails or is killed" {
-	run mkfifo-x -t -r -- sh -c 'test -p "$FIFO" && exit 3'
+@test "-e removes the FIFOs when the command fails or is killed" {
+	run mkfifo-x -t -e -- sh -c 'test -p "$FIFO" && exit 3'
 	assert_failure 3
 	run listing "$TMPDIR"
 	assert_output ""
-	run mkfifo-x -t -c 2 -r -- sh -c 'kill -USR1 $$'
+	run mkfifo-x -t -c 2 -e -- sh -c 'kill -USR1 $$'
 	assert_failure $((128 + 10))
 	run listing "$TMPDIR"
 	assert_output ""
 }
 
-@test "-r leaves a FIFO that the command replaced" {
-	run mkfifo-x -t -r -- sh -c 'rm "$FIFO" && echo mine > "$FIFO"'
+@test "-e leaves a FIFO that the command replaced" {
+	run mkfifo-x -t -e -- sh -c 'rm "$FIFO" && echo mine > "$FIFO"'
 	assert_success
 	assert_output --regexp "^mkfifo-x: $TMPDIR/fifo\.[A-Za-z0-9]{6}: replaced since it was made; left in place\$"
 	run cat "$TMPDIR"/fifo.*
 	assert_output mine
 }
 
-# Start mkfifo-x -r with a command that waits; the path of its FIFO in $T/path.
+# Start mkfifo-x -e with a command that waits; the path of its FIFO in $T/path.
 start_waiting() {
-	spawn mkfifo-x -t -r -- sh -c 'echo "$FIFO" > "$0.tmp" && mv "$0.tmp" "$0" && exec sleep 60' "$T/path"
+	spawn mkfifo-x -t -e -- sh -c 'echo "$FIFO" > "$0.tmp" && mv "$0.tmp" "$0" && exec sleep 60' "$T/path"
 	pid=$!
 	wait_until 10 test -s "$T/path"
 	fifo=$(cat "$T/path")
 	[ -p "$fifo" ]
 }
 
-@test "-r removes the FIFOs when mkfifo-x gets SIGTERM or SIGHUP" {
+@test "-e removes the FIFOs when mkfifo-x gets SIGTERM or SIGHUP" {
 	local pid fifo status sig
 	for sig in TERM HUP; do
 		rm -f "$T/path"
@@ -281,8 +281,8 @@ start_waiting() {
 	done
 }
 
-@test "-r: a command that handles the forwarded SIGTERM gives its own status" {
-	spawn mkfifo-x -t -r -- sh -c 'trap "exit 7" TERM; echo "$FIFO" > "$0"; while :; do sleep 0.1; done' "$T/path"
+@test "-e: a command that handles the forwarded SIGTERM gives its own status" {
+	spawn mkfifo-x -t -e -- sh -c 'trap "exit 7" TERM; echo "$FIFO" > "$0"; while :; do sleep 0.1; done' "$T/path"
 	local pid=$! status=0
 	wait_until 10 test -s "$T/path"
 	kill -TERM "$pid"
@@ -292,27 +292,27 @@ start_waiting() {
 	assert_output ""
 }
 
-@test "-r exit statuses: 125, 126, 127 and the FIFOs are removed" {
+@test "-e exit statuses: 125, 126, 127 and the FIFOs are removed" {
 	cd "$T"
-	run mkfifo-x -r a nodir/b -- true
+	run mkfifo-x -e a nodir/b -- true
 	assert_failure 125
 	assert_output "mkfifo-x: nodir/b: No such file or directory"
 	[ ! -e a ]
-	run mkfifo-x -t -r -- "$T"
+	run mkfifo-x -t -e -- "$T"
 	assert_failure 126
 	assert_output "mkfifo-x: $T: cannot run: Permission denied"
-	run -127 mkfifo-x -t -r -- no-such-command-ipcut
+	run -127 mkfifo-x -t -e -- no-such-command-ipcut
 	assert_failure 127
 	assert_output "mkfifo-x: no-such-command-ipcut: cannot run: No such file or directory"
 	run listing "$TMPDIR"
 	assert_output ""
 }
 
-@test "-r needs a command after --" {
-	run mkfifo-x -t -r
+@test "-e needs a command after --" {
+	run mkfifo-x -t -e
 	assert_failure 2
-	assert_output $'mkfifo-x: --run: no command after \'--\'\nTry \'mkfifo-x --help\'.'
-	run mkfifo-x -t -r --
+	assert_output $'mkfifo-x: --exec: no command after \'--\'\nTry \'mkfifo-x --help\'.'
+	run mkfifo-x -t -e --
 	assert_failure 2
 	run listing "$TMPDIR"
 	assert_output ""
@@ -386,7 +386,7 @@ mkfifo-x: $T/ro/g: Permission denied"
 	run as_nobody mkfifo-x -p "$T/ro/sub/f"
 	assert_failure 1
 	assert_output "mkfifo-x: $T/ro/sub: cannot create directory: Permission denied"
-	run as_nobody mkfifo-x -t -r --tmpdir="$T/ro" -- true
+	run as_nobody mkfifo-x -t -e --tmpdir="$T/ro" -- true
 	assert_failure 125
 	run listing "$T/ro"
 	assert_output ""
@@ -414,7 +414,7 @@ mkfifo-x: $T/ro/g: Permission denied"
 	COMP_CWORD=1
 	_comp_cmd_mkfifo_x
 	local opt
-	for opt in -c --count= -e --exist-ok -m --mode= -p --parents -r --run -t --temp \
+	for opt in -c --count= -e --exec --exist-ok -m --mode= -p --parents -t --temp \
 		--tmpdir= -v --verbose -h --help -V --version; do
 		[[ " ${COMPREPLY[*]} " == *" $opt "* ]] || { echo "no $opt"; false; }
 	done
@@ -429,11 +429,11 @@ mkfifo-x: $T/ro/g: Permission denied"
 	COMP_WORDS=(mkfifo-x --tmpdir "$T/di")
 	_comp_cmd_mkfifo_x
 	[ "${COMPREPLY[*]}" = "$T/dir1" ]
-	COMP_WORDS=(mkfifo-x -t -r -- no-such-command-ipcu)
+	COMP_WORDS=(mkfifo-x -t -e -- no-such-command-ipcu)
 	COMP_CWORD=4
 	_comp_cmd_mkfifo_x
 	[ "${#COMPREPLY[@]}" -eq 0 ]
-	COMP_WORDS=(mkfifo-x -t -r -- mkfifo-)
+	COMP_WORDS=(mkfifo-x -t -e -- mkfifo-)
 	_comp_cmd_mkfifo_x
 	[[ " ${COMPREPLY[*]} " == *" mkfifo-x "* ]]
 }
@@ -464,11 +464,11 @@ mkfifo-x: $T/ro/g: Permission denied"
 	[ -p "$T/pub/a/b/c/f" ]
 }
 
-@test "-r never removes a FIFO the command made in place of its own" {
+@test "-e never removes a FIFO the command made in place of its own" {
 	local i
 	cd "$T"
 	for ((i = 0; i < 20; i++)); do
-		run mkfifo-x -r "n$i" -- sh -c 'rm "$FIFO" && mkfifo "$FIFO"'
+		run mkfifo-x -e "n$i" -- sh -c 'rm "$FIFO" && mkfifo "$FIFO"'
 		assert_success
 		[ -p "n$i" ] || fail "round $i: the command's FIFO was removed"
 	done
@@ -490,9 +490,9 @@ Try 'mkfifo-x --help'."
 	[ -p "$T/lit.XXXXXX" ]
 }
 
-@test "-r: the COMMAND is what follows the first --, NAMEs and options may mix before it" {
+@test "-e: the COMMAND is what follows the first --, NAMEs and options may mix before it" {
 	cd "$T"
-	run mkfifo-x a -r -v b -- sh -c 'echo "$FIFO1 $FIFO2 $1"' -- -v
+	run mkfifo-x a -e -v b -- sh -c 'echo "$FIFO1 $FIFO2 $1"' -- -v
 	assert_success
 	assert_line "a b -v"
 	[ ! -e a ] && [ ! -e b ]

@@ -113,6 +113,27 @@ four"
 	assert_output "$(seq 5)"
 }
 
+# Issue 23.3: -T is the total time, as in every tool; --idle-timeout the
+# wait for each message (what -T was).
+@test "mqrecv: -T bounds a -f drain in all, --idle-timeout each wait" {
+	q=$(qn 1)
+	mqsend "$q" first
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'for i in $(seq 15); do sleep 0.2; mqsend "$0" "m$i"; done' "$q"
+	# Messages keep coming, each within 0.2 s: only -T ends the drain.
+	run timeout 10 mqrecv -f -T 1 "$q"
+	assert_success
+	assert_line --index 0 first
+	[ "${#lines[@]}" -lt 10 ]
+	run timeout 10 mqrecv -f --idle-timeout 1 "$q"
+	assert_success
+	assert_line --index "$((${#lines[@]} - 1))" m15
+	wait
+	run mqrecv --idle-timeout 0.2 "$q"
+	assert_failure 124
+	assert_output "mqrecv: $q: no message within 0.2s"
+}
+
 @test "mqrecv: -T 0.2 on an empty queue gives 124 and takes nothing" {
 	q=$(qn 1)
 	mqsend "$q" x
@@ -137,17 +158,17 @@ four"
 
 @test "mqrecv: System V type selection with 0, >0 and <0" {
 	k=$(sysv_key 1)
-	mqsend -k "$k" -t 5 five
-	mqsend -k "$k" -t 2 two
-	mqsend -k "$k" -t 9 nine
-	mqsend -k "$k" -t 3 three
-	run mqrecv -k "$k" -t 9 -P
+	mqsend -k "$k" --type 5 five
+	mqsend -k "$k" --type 2 two
+	mqsend -k "$k" --type 9 nine
+	mqsend -k "$k" --type 3 three
+	run mqrecv -k "$k" --type 9 -P
 	assert_output "9	nine"
-	run mqrecv -k "$k" -t -4 -P
+	run mqrecv -k "$k" --type -4 -P
 	assert_output "2	two"
-	run mqrecv -k "$k" -t 0 -P
+	run mqrecv -k "$k" --type 0 -P
 	assert_output "5	five"
-	run mqrecv -k "$k" -n -t 7
+	run mqrecv -k "$k" -n --type 7
 	assert_failure 124
 	run mqrecv -k "$k" -P
 	assert_output "3	three"
@@ -188,7 +209,7 @@ four"
 
 @test "mqrecv: -0 and -P framing" {
 	q=$(qn 1)
-	mqsend -p 3 "$q" x y
+	mqsend --priority 3 "$q" x y
 	run bash -c "mqrecv -0 -P -c 2 '$q' | tr '\\0' '|'"
 	assert_output "3	x|3	y|"
 }
@@ -255,7 +276,7 @@ two"
 
 @test "mqrecv: stdout to /dev/full puts the message back and says so" {
 	q=$(qn 1)
-	mqsend -p 4 "$q" keep
+	mqsend --priority 4 "$q" keep
 	run bash -c "mqrecv -n '$q' > /dev/full"
 	assert_failure 1
 	assert_output "mqrecv: $q: 1 message put back into the queue
@@ -263,7 +284,7 @@ mqrecv: standard output: write error: No space left on device"
 	run mqrecv -P "$q"
 	assert_output "4	keep"
 	k=$(sysv_key 1)
-	mqsend -k "$k" -t 6 a b c
+	mqsend -k "$k" --type 6 a b c
 	# One message at a time: the first write fails, with a in hand only.
 	# It goes back behind those of its type.
 	run bash -c "mqrecv -n -c 3 -k $k > /dev/full"
@@ -335,7 +356,7 @@ mqrecv: standard output: write error: No space left on device"
 	run mqrecv -c 2 -f "$q"
 	assert_failure 2
 	assert_line --index 0 "mqrecv: --count and --follow exclude each other"
-	run mqrecv -t 1 "$q"
+	run mqrecv --type 1 "$q"
 	assert_failure 2
 	assert_line --index 0 "mqrecv: --type is for System V queues"
 	run mqrecv -k private
@@ -345,7 +366,7 @@ mqrecv: standard output: write error: No space left on device"
 	assert_line --index 0 "mqrecv: extra operand 'extra'"
 	run mqrecv -T -1 "$q"
 	assert_failure 2
-	run mqrecv -t x -k 5
+	run mqrecv --type x -k 5
 	assert_failure 2
 }
 
@@ -432,7 +453,7 @@ mqrecv: standard output: write error: No space left on device"
 	line=$(printf '%0300d' 0)
 	spawn bash -c "for i in \$(seq 4000); do echo \"\$i $line\"; done | mqsend -k $k"
 	wait_until 10 bash -c "[ \"\$(mqrecv -s -k $k 2>/dev/null | sed -n 's/^messages: //p')\" -gt 0 ]"
-	{ for i in 1 2 3 4; do mqrecv -f -k "$k" -T 3 & done; wait; } | cat > "$T/out"
+	{ for i in 1 2 3 4; do mqrecv -f -k "$k" --idle-timeout 3 & done; wait; } | cat > "$T/out"
 	run grep -cvE "^[0-9]+ $line\$" "$T/out"
 	assert_output 0
 	run wc -l < "$T/out"
@@ -555,8 +576,8 @@ mqrecv: standard output: write error: No space left on device"
 		assert_output "$(seq 3 10)"
 	fi
 	# Priorities order what is left as they order everything.
-	mqsend -p 1 "$q" low1 low2
-	mqsend -p 5 "$q" high1 high2
+	mqsend --priority 1 "$q" low1 low2
+	mqsend --priority 5 "$q" high1 high2
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	run --separate-stderr bash -o pipefail -c 'mqrecv -f -n "$1" | { read -r a; echo "$a"; }' sh "$q"
 	assert_failure 1

@@ -68,7 +68,7 @@ last"
 	printf -v hex '0x%08x' "$k"
 	run ipcs -q
 	assert_line --regexp "^$hex +[0-9]+ +root +600 +5 +1 *$"
-	mqsend -k "$k" -t 7 seven
+	mqsend -k "$k" --type 7 seven
 	run mqrecv -k "$k" -P -c 2
 	assert_output "1	hello
 7	seven"
@@ -134,18 +134,43 @@ ok
 	assert_output --regexp "^mqsend: key 0x[0-9a-f]+: the queue is full; [0-9]+ messages sent$"
 }
 
+# Issue 23.3: -T is the total time a tool may wait, as in every tool;
+# --idle-timeout is the wait for each message.
+@test "mqsend: -T bounds all the waiting together, --idle-timeout each message" {
+	q=$(qn 1)
+	mqsend --max-msgs 1 "$q" x
+	# A reader takes one message every 0.6 s: each of a, b, c waits less
+	# than 1.5 s, but c is sent only 1.8 s after the start.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'for i in 1 2 3; do sleep 0.6; mqrecv "$0" >/dev/null; done' "$q"
+	run mqsend -T 1.5 "$q" a b c
+	assert_failure 124
+	assert_output "mqsend: $q: the queue is still full after 1.5s; 2 messages sent"
+	wait
+	mqrecv -n -c 5 "$q" >/dev/null || true
+	mqsend "$q" x
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	spawn sh -c 'for i in 1 2 3 4; do sleep 0.6; mqrecv "$0" >/dev/null; done' "$q"
+	run mqsend --idle-timeout 1.5 "$q" a b c
+	assert_success
+	wait
+	run mqsend --idle-timeout 0.2 "$q" y z
+	assert_failure 124
+	assert_output "mqsend: $q: the queue stayed full for 0.2s; 1 message sent"
+}
+
 @test "mqsend: -T gives 124 when the queue stays full, POSIX and System V" {
 	q=$(qn 1)
 	mqsend --max-msgs 1 "$q" x
 	run mqsend -T 0.2 "$q" y
 	assert_failure 124
-	assert_output "mqsend: $q: the queue stayed full for 0.2s; 0 messages sent"
+	assert_output "mqsend: $q: the queue is still full after 0.2s; 0 messages sent"
 	k=$(sysv_key 1)
 	head -c 8000 /dev/zero | mqsend -a -k "$k"
 	head -c 8000 /dev/zero | mqsend -a -k "$k"
 	run mqsend -T 200ms -a -k "$k" < <(head -c 8000 /dev/zero)
 	assert_failure 124
-	assert_output --partial "the queue stayed full for 200ms; 0 messages sent"
+	assert_output --partial "the queue is still full after 200ms; 0 messages sent"
 	# Nothing of the refused message went in.
 	assert_queue_length -k "$k" 2
 	assert_queue_length "$q" 1
@@ -164,10 +189,10 @@ ok
 
 @test "mqsend: priorities come out highest first, FIFO within one" {
 	q=$(qn 1)
-	mqsend -p 1 "$q" one
-	mqsend -p 9 "$q" nine
+	mqsend --priority 1 "$q" one
+	mqsend --priority 9 "$q" nine
 	mqsend "$q" zero
-	mqsend -p 5 "$q" five-a five-b
+	mqsend --priority 5 "$q" five-a five-b
 	run mqrecv -P -c 5 "$q"
 	assert_output "9	nine
 5	five-a
@@ -248,16 +273,16 @@ four_by_four() {
 	run mqsend
 	assert_failure 2
 	assert_line --index 0 "mqsend: no object given; name one: NAME, -k KEY, -i ID or --ftok PATH"
-	run mqsend -p 32768 "$q" x
+	run mqsend --priority 32768 "$q" x
 	assert_failure 2
 	assert_line --index 0 "mqsend: --priority: '32768' is out of range (0 to 32767)"
-	run mqsend -t 0 -k 5 x
+	run mqsend --type 0 -k 5 x
 	assert_failure 2
 	assert_line --index 0 --partial "mqsend: --type: '0' is out of range (1 to"
-	run mqsend -t 3 "$q" x
+	run mqsend --type 3 "$q" x
 	assert_failure 2
 	assert_line --index 0 "mqsend: --type is for System V queues; a POSIX queue takes --priority"
-	run mqsend -p 3 -k 5 x
+	run mqsend --priority 3 -k 5 x
 	assert_failure 2
 	assert_line --index 0 "mqsend: --priority is for POSIX queues; a System V queue takes --type"
 	run mqsend --max-msgs 0 "$q" x

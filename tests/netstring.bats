@@ -104,21 +104,21 @@ size_is() {
 	spawn sockpipe -l --netstring "unix-dgram:$T/d" > "$T/out"
 	wait_for_socket --timeout 5 "$T/d"
 	ns 'a\nb' 'c\0' '' > "$T/in"
-	sockpipe --netstring -q "unix-dgram:$T/d" < "$T/in"
+	sockpipe --netstring --quit-on-eof "unix-dgram:$T/d" < "$T/in"
 	wait_until 5 size_is "$T/out" "$(wc -c < "$T/in")"
 	cmp "$T/in" "$T/out"
-	run sockpipe --netstring -q "unix-dgram:$T/d" < <(printf '3:ab')
+	run sockpipe --netstring --quit-on-eof "unix-dgram:$T/d" < <(printf '3:ab')
 	assert_failure 1
 	assert_output "sockpipe: standard input: netstring 1, byte 4: the input ends inside it"
 }
 
-@test "netstring: a sockpipe -lk sink writes each connection's records whole" {
-	spawn sockpipe -lk --netstring "unix:$T/s" > "$T/out" 2> "$T/err"
+@test "netstring: a sockpipe -l --keep sink writes each connection's records whole" {
+	spawn sockpipe -l --keep --netstring "unix:$T/s" > "$T/out" 2> "$T/err"
 	wait_for_socket --timeout 5 "$T/s"
 	# a record left half sent by one client while another sends a whole one
-	exec 5> >(sockpipe -q "unix:$T/s")
+	exec 5> >(sockpipe --quit-on-eof "unix:$T/s")
 	printf '5:ab' >&5
-	ns 'x\ny' | sockpipe -q "unix:$T/s"
+	ns 'x\ny' | sockpipe --quit-on-eof "unix:$T/s"
 	wait_until 5 size_is "$T/out" 6
 	printf 'cde,4:fg' >&5
 	exec 5>&-
@@ -128,16 +128,16 @@ size_is() {
 	assert_output --partial "3:x"
 	run cat "$T/err"
 	assert_output --regexp "^sockpipe: unix:$T/s: .*: the stream ends at byte 12 inside a netstring; its 4 bytes dropped$"
-	printf '01:a,' | sockpipe -q "unix:$T/s"
+	printf '01:a,' | sockpipe --quit-on-eof "unix:$T/s"
 	wait_until 5 grep -q 'leading zero' "$T/err"
 	assert_equal "$(tail -1 "$T/err" | sed 's/.*: the netstring/the netstring/')" \
 		"the netstring starting at byte 0: a length with a leading zero; connection dropped"
 }
 
-@test "netstring: sockpipe takes it for datagrams and -lk, not a plain stream" {
+@test "netstring: sockpipe takes it for datagrams and -l --keep, not a plain stream" {
 	run sockpipe --netstring "unix:$T/s"
 	assert_failure 2
-	assert_line --index 0 "sockpipe: --netstring is for datagram addresses and -lk, not unix:$T/s"
+	assert_line --index 0 "sockpipe: --netstring is for datagram addresses and -l --keep, not unix:$T/s"
 	run sockpipe -l --netstring tcp::0
 	assert_failure 2
 }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Past one host (issue 24): a queue bridged across two network namespaces
 # joined by a veth pair, as two hosts would be. Queue A, mqrecv -f
-# --netstring, sockpipe, the link, sockpipe -lk --netstring, mqsend
+# --netstring, sockpipe, the link, sockpipe -l --keep --netstring, mqsend
 # --netstring, queue B. Addresses 169.254.24.1/30 and .2 live inside the
 # namespaces only, reachable from nowhere else.
 
@@ -59,7 +59,7 @@ make_messages() {
 # extra sockpipe options in $3 (both ends).
 bridge() {
 	local opts=${3:-}
-	spawn in_b bash -c 'sockpipe -lk --netstring '"$opts"' tcp:$0:$1 | mqsend --netstring "$2"' \
+	spawn in_b bash -c 'sockpipe -l --keep --netstring '"$opts"' tcp:$0:$1 | mqsend --netstring "$2"' \
 		"$B_ADDR" "$PORT" "$2" 2> "$T/b.err"
 	wait_until 10 test -e "/dev/mqueue$2"
 	spawn in_a bash -c 'mqrecv -f --netstring "$2" | sockpipe -R 10 '"$opts"' tcp:$0:$1' \

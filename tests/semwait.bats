@@ -651,7 +651,7 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 	assert_line "held: 0"
 	assert_line "lost-by: $holder:2"
 	assert_line "value: 1"
-	run ipcls -n -o lost --name "${s#/}"
+	run ipcls --noheadings -o lost --name "${s#/}"
 	assert_output "2"
 	ipcls --json -o lost --name "${s#/}" | grep -qF '{"lost":2}'
 	run sempost --recover "$s"
@@ -660,7 +660,7 @@ state() { sed 's/.*) //; s/ .*//' "/proc/$1/stat" 2>/dev/null; }
 recovered-from: $holder:2"
 	is_value 3 "$s"
 	is_field lost 0 "$s"
-	run ipcls -n -o lost --name "${s#/}"
+	run ipcls --noheadings -o lost --name "${s#/}"
 	assert_output "0"
 	run sempost --recover "$s"
 	assert_output "recovered: 0"

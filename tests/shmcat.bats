@@ -8,7 +8,7 @@
 bats_require_minimum_version 1.5.0
 load helper
 
-# PID has an inotify watch in place (shmcat -w is waiting).
+# PID has an inotify watch in place (shmcat -W is waiting).
 watching() {
 	grep -qs '^inotify wd:' /proc/"$1"/fdinfo/*
 }
@@ -27,14 +27,14 @@ hex_key() { printf '0x%08x' "$1"; }
 		{
 			run shmcat $t
 			assert_output 0123456789
-			run shmcat -o 3 $t
+			run shmcat --offset 3 $t
 			assert_output 3456789
-			run shmcat -o 2 -l 4 $t
+			run shmcat --offset 2 --length 4 $t
 			assert_output 2345
 			run shmcat --offset=10 $t
 			assert_success
 			assert_output ""
-			run shmcat -l 0 $t
+			run shmcat --length 0 $t
 			assert_success
 			assert_output ""
 		}
@@ -45,13 +45,13 @@ hex_key() { printf '0x%08x' "$1"; }
 	local n
 	n=$(posix_name)
 	printf '0123456789' | shmput "$n"
-	run shmcat -o 11 "$n"
+	run shmcat --offset 11 "$n"
 	assert_failure 1
 	assert_output "shmcat: $n: offset 11 is past the end (10 bytes)"
-	run shmcat -o 4 -l 7 "$n"
+	run shmcat --offset 4 --length 7 "$n"
 	assert_failure 1
 	assert_output "shmcat: $n: 7 bytes from offset 4 go past the end: there are 6 (10 in all)"
-	run shmcat -l 1K -k "$(sysv_key 1)"
+	run shmcat --length 1K -k "$(sysv_key 1)"
 	assert_failure 1
 }
 
@@ -91,14 +91,14 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_line --index 0 "shmcat: -k private names no existing segment; use -i ID"
 	run shmcat -T 1 x
 	assert_failure 2
-	assert_line --index 0 "shmcat: --timeout: only with --wait"
-	run shmcat -w -T 1x x
+	assert_line --index 0 "shmcat: --timeout: only with --wait-exist"
+	run shmcat -W -T 1x x
 	assert_failure 2
 	assert_line --index 0 --partial "shmcat: --timeout: invalid duration '1x'"
-	run shmcat -l abc x
+	run shmcat --length abc x
 	assert_failure 2
 	assert_line --index 0 --partial "shmcat: --length: invalid size 'abc'"
-	run shmcat -o 1Q x
+	run shmcat --offset 1Q x
 	assert_failure 2
 	assert_line --index 0 --partial "shmcat: --offset: invalid size '1Q'"
 	run shmcat -i 2147483648
@@ -118,10 +118,10 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_line --index 0 "shmcat: extra operand 'y'"
 }
 
-@test "-w waits for a POSIX object to be put, then writes it" {
+@test "-W waits for a POSIX object to be put, then writes it" {
 	local n pid
 	n=$(posix_name)
-	spawn sh -c 'exec shmcat -w -T 10 "$0" > "$1"' "$n" "$T/out"
+	spawn sh -c 'exec shmcat -W -T 10 "$0" > "$1"' "$n" "$T/out"
 	pid=$!
 	wait_until 5 watching "$pid"
 	printf 'handed over' | shmput "$n"
@@ -130,14 +130,14 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_output "handed over"
 }
 
-@test "-w -u is a one-shot hand-off; -w on an existing object does not wait" {
+@test "-W -u is a one-shot hand-off; -W on an existing object does not wait" {
 	local n
 	n=$(posix_name)
 	printf first | shmput "$n"
-	run shmcat -w -u "$n"
+	run shmcat -W -u "$n"
 	assert_output first
 	[ ! -e "/dev/shm$n" ]
-	spawn sh -c 'exec shmcat -w -u -T 10 "$0" > "$1"' "$n" "$T/out"
+	spawn sh -c 'exec shmcat -W -u -T 10 "$0" > "$1"' "$n" "$T/out"
 	local pid=$!
 	wait_until 5 watching "$pid"
 	printf second | shmput "$n"
@@ -147,16 +147,16 @@ hex_key() { printf '0x%08x' "$1"; }
 	[ ! -e "/dev/shm$n" ]
 }
 
-@test "-w for a System V key and for a file" {
+@test "-W for a System V key and for a file" {
 	local k pid
 	k=$(sysv_key 1)
-	spawn sh -c 'exec shmcat -w -T 10 -k "$0" > "$1"' "$k" "$T/out"
+	spawn sh -c 'exec shmcat -W -T 10 -k "$0" > "$1"' "$k" "$T/out"
 	pid=$!
 	printf 'sysv' | shmput -k "$k"
 	wait "$pid"
 	run cat "$T/out"
 	assert_output sysv
-	spawn sh -c 'exec shmcat -w -T 10 -F "$0" > "$1"' "$T/f" "$T/out2"
+	spawn sh -c 'exec shmcat -W -T 10 -F "$0" > "$1"' "$T/f" "$T/out2"
 	pid=$!
 	wait_until 5 watching "$pid"
 	printf 'file' | shmput -F "$T/f"
@@ -165,13 +165,13 @@ hex_key() { printf '0x%08x' "$1"; }
 	assert_output file
 }
 
-@test "-w -T gives up with status 124 when nothing appears" {
+@test "-W -T gives up with status 124 when nothing appears" {
 	local n
 	n=$(posix_name)
-	run shmcat -w -T 0.2 "$n"
+	run shmcat -W -T 0.2 "$n"
 	assert_failure 124
 	assert_output "shmcat: $n: did not appear within 0.2s"
-	run shmcat -w -T 150ms -k "$(sysv_key 1)"
+	run shmcat -W -T 150ms -k "$(sysv_key 1)"
 	assert_failure 124
 	assert_output "shmcat: key $(hex_key "$(sysv_key 1)"): did not appear within 150ms"
 }
@@ -285,7 +285,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	head -c 65536 /dev/zero | shmput -k "$(sysv_key 1)"
 	run bash -c 'shmcat -u -k "$0" | head -c1 >/dev/null; echo "${PIPESTATUS[0]}"' "$(sysv_key 1)"
 	assert_line --index 1 1
-	run shmcat -k "$(sysv_key 1)" -l 4
+	run shmcat -k "$(sysv_key 1)" --length 4
 	assert_success
 }
 
@@ -302,19 +302,19 @@ hex_key() { printf '0x%08x' "$1"; }
 	[ -e "/dev/shm$n" ]
 	run find /dev/shm -maxdepth 1 -name ".${n#/}.shmcat-*"
 	assert_output ""
-	run bash -c 'shmcat -w -T 5 -u "$0" | wc -c' "$n"
+	run bash -c 'shmcat -W -T 5 -u "$0" | wc -c' "$n"
 	assert_success
 	assert_output 2097152
 	[ ! -e "/dev/shm$n" ]
 }
 
-@test "two -w -u waiters on one name: exactly one takes the object" {
+@test "two -W -u waiters on one name: exactly one takes the object" {
 	local n i a b sa sb
 	n=$(posix_name)
 	for ((i = 0; i < 8; i++)); do
-		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/a"
+		spawn sh -c 'exec shmcat -W -u -T 1 "$0" > "$1"' "$n" "$T/a"
 		a=$!
-		spawn sh -c 'exec shmcat -w -u -T 1 "$0" > "$1"' "$n" "$T/b"
+		spawn sh -c 'exec shmcat -W -u -T 1 "$0" > "$1"' "$n" "$T/b"
 		b=$!
 		wait_until 5 watching "$a"
 		wait_until 5 watching "$b"
@@ -349,7 +349,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	wait_until 5 grep -qx v1 "$T/out"
 	printf 'v2\n' | shmput "$n"
 	wait_until 5 grep -qx v2 "$T/out"
-	printf '3' | shmput -o 1 "$n"
+	printf '3' | shmput --offset 1 "$n"
 	wait_until 5 grep -qx v3 "$T/out"
 	rm "/dev/shm$n"
 	printf 'v4\n' | shmput "$n"
@@ -373,7 +373,7 @@ hex_key() { printf '0x%08x' "$1"; }
 	run shmcat -f -u "$n"
 	assert_failure 2
 	assert_line --index 0 "shmcat: --follow: not with --unlink"
-	run shmcat -s -l 1 "$n"
+	run shmcat -s --length 1 "$n"
 	assert_failure 2
 	assert_line --index 0 "shmcat: --stat: not with --length or --offset"
 }

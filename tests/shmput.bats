@@ -88,21 +88,21 @@ stat_owner() {
 	shmcat -k "$k" | cmp - <(printf 'XY\0\0\0\0\0\0')
 }
 
-@test "System V: -p prints the id; --new makes a private segment" {
+@test "System V: --print-id prints the id; --new makes a private segment" {
 	local k id
 	k=$(sysv_key 2)
-	run shmput -p -k "$k" <<<hello
+	run shmput --print-id -k "$k" <<<hello
 	assert_success
 	id=$output
 	run shmcat -i "$id"
 	assert_output hello
-	run shmput --new -p <<<private
+	run shmput --new --print-id <<<private
 	assert_success
 	id=$output
 	run shmcat -i "$id"
 	assert_output private
 	ipcrm -m "$id"
-	run shmput -k private -p -m 640 <<<p2
+	run shmput -k private --print-id -m 640 <<<p2
 	assert_success
 	id=$output
 	run ipcs -m -i "$id"
@@ -153,21 +153,21 @@ stat_owner() {
 @test "--size pads with zeros; longer input is refused and nothing changes" {
 	local n k
 	n=$(posix_name)
-	printf abc | shmput -s 6 "$n"
+	printf abc | shmput --size 6 "$n"
 	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
-	run shmput -s 2 "$n" <<<toolong
+	run shmput --size 2 "$n" <<<toolong
 	assert_failure 1
 	assert_output "shmput: $n: input is more than 2 bytes; --size is 2"
 	shmcat "$n" | cmp - <(printf 'abc\0\0\0')
 	no_temp_left
 	k=$(sysv_key 4)
-	printf abc | shmput -s 1K -k "$k"
+	printf abc | shmput --size 1K -k "$k"
 	run ipcs -m
 	assert_line --regexp "^$(hex_key "$k") +[0-9]+ +root +600 +1024 "
-	run shmput -s 2K -k "$k" </dev/null
+	run shmput --size 2K -k "$k" </dev/null
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): the segment is 1024 bytes; a System V segment cannot be resized to 2048"
-	run shmput -s 4 -k "$(sysv_key 5)" <<<toolong
+	run shmput --size 4 -k "$(sysv_key 5)" <<<toolong
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$(sysv_key 5)"): input is more than 4 bytes; --size is 4"
 	run ipcs -m
@@ -193,25 +193,25 @@ stat_owner() {
 	local n k
 	n=$(posix_name)
 	printf 'hello world' | shmput "$n"
-	printf 'W' | shmput -o 6 "$n"
+	printf 'W' | shmput --offset 6 "$n"
 	run shmcat "$n"
 	assert_output "hello World"
-	printf '!!' | shmput -o 10 "$n"
+	printf '!!' | shmput --offset 10 "$n"
 	run shmcat "$n"
 	assert_output "hello Worl!!"
 	printf 'hello' > "$T/f"
-	printf J | shmput -o 0 -F "$T/f"
+	printf J | shmput --offset 0 -F "$T/f"
 	run cat "$T/f"
 	assert_output Jello
 	k=$(sysv_key 1)
 	printf 'abcdef' | shmput -k "$k"
-	printf 'XY' | shmput -o 2 -k "$k"
+	printf 'XY' | shmput --offset 2 -k "$k"
 	run shmcat -k "$k"
 	assert_output abXYef
-	run shmput -o 5 -k "$k" <<<"XY"
+	run shmput --offset 5 -k "$k" <<<"XY"
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): input is more than 1 byte; from the offset the segment has room for 1"
-	run shmput -o 7 -k "$k" </dev/null
+	run shmput --offset 7 -k "$k" </dev/null
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): offset 7 is past the end of the segment (6 bytes)"
 	run shmcat -k "$k"
@@ -251,7 +251,7 @@ stat_owner() {
 	local id
 	id=$(ipcmk -M 16 -p 600 | grep -o '[0-9]*$')
 	printf 'via ipcmk' | shmput -i "$id"
-	run shmcat -i "$id" -l 9
+	run shmcat -i "$id" --length 9
 	ipcrm -m "$id"
 	assert_output "via ipcmk"
 }
@@ -264,7 +264,7 @@ stat_owner() {
 	wait_until 5 grep -q attached "$T/seen"
 	printf 'XYZ' | shmput -k "$k"
 	wait_until 5 grep -q 'XYZ' "$T/seen"
-	printf '12' | shmput -o 4 -k "$k"
+	printf '12' | shmput --offset 4 -k "$k"
 	# Not just "12": the "attached ID SIZE" line may hold it.
 	wait_until 5 grep -qF 'XYZ\00012' "$T/seen"
 	run cat "$T/seen"
@@ -276,9 +276,9 @@ stat_owner() {
 @test "a temporary object is never left behind: refused input, a signal" {
 	local n
 	n=$(posix_name)
-	run shmput -s 1 "$n" <<<xx
+	run shmput --size 1 "$n" <<<xx
 	assert_failure 1
-	run shmput -s 1 -F "$T/f" <<<xx
+	run shmput --size 1 -F "$T/f" <<<xx
 	assert_failure 1
 	no_temp_left
 	[ ! -e "/dev/shm$n" ]
@@ -344,10 +344,10 @@ Try 'shmput --help'."
 	run shmput -i -1 </dev/null
 	assert_failure 2
 	assert_line --index 0 --partial "shmput: --id: invalid identifier '-1'"
-	run shmput -s 1X x </dev/null
+	run shmput --size 1X x </dev/null
 	assert_failure 2
 	assert_line --index 0 "shmput: --size: invalid size '1X' (a number with an optional K, M or G)"
-	run shmput -o -3 x </dev/null
+	run shmput --offset -3 x </dev/null
 	assert_failure 2
 	assert_line --index 0 --partial "shmput: --offset: invalid size '-3'"
 	run shmput -m 999 x </dev/null
@@ -356,7 +356,7 @@ Try 'shmput --help'."
 	run shmput -x -E x </dev/null
 	assert_failure 2
 	assert_line --index 0 "shmput: --exclusive and --no-create exclude each other"
-	run shmput -p x </dev/null
+	run shmput --print-id x </dev/null
 	assert_failure 2
 	assert_line --index 0 "shmput: --print-id: only for System V segments"
 	run shmput -F "$T/f" x </dev/null
@@ -395,7 +395,7 @@ Try 'shmput --help'."
 @test "--ftok names a segment both tools find" {
 	local id
 	touch "$T/anchor"
-	id=$(printf 'by ftok' | shmput -p --ftok "$T/anchor:7")
+	id=$(printf 'by ftok' | shmput --print-id --ftok "$T/anchor:7")
 	run shmcat --ftok "$T/anchor:7"
 	ipcrm -m "$id"
 	assert_output "by ftok"
@@ -428,7 +428,7 @@ Try 'shmput --help'."
 	need_root
 	local k id
 	k=$(sysv_key 1)
-	id=$(as_nobody sh -c 'printf bait | shmput -p -m 600 -s 64 -k "$0"' "$k")
+	id=$(as_nobody sh -c 'printf bait | shmput --print-id -m 600 --size 64 -k "$0"' "$k")
 	as_nobody ipcset m "$id" 0
 	run stat_owner m "$id"
 	assert_output "0 65534 600"
@@ -438,7 +438,7 @@ Try 'shmput --help'."
 	run as_nobody sh -c 'shmcat -k "$0" | tr -d "\0"' "$k"
 	assert_output bait
 	k=$(sysv_key 2)
-	as_nobody sh -c 'printf bait | shmput -m 666 -s 64 -k "$0"' "$k"
+	as_nobody sh -c 'printf bait | shmput -m 666 --size 64 -k "$0"' "$k"
 	run shmput -m 600 -k "$k" <<<'root secret'
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
@@ -451,23 +451,23 @@ Try 'shmput --help'."
 	assert_success
 }
 
-# -o writes in place: an object nobody planted, 0666, would get root's
+# --offset writes in place: an object nobody planted, 0666, would get root's
 # data and keep its mode and owner (issue 21.10). Planted before (-m
 # refuses it), or planted while shmput reads a slow stdin, after it found
 # no object and so meant to make it (0600, its own).
-@test "-o: an object another user planted, before or while stdin is read, is refused" {
+@test "--offset: an object another user planted, before or while stdin is read, is refused" {
 	need_root
 	local n
 	n=$(posix_name)
 	as_nobody sh -c 'printf bait > "$0" && chmod 666 "$0"' "/dev/shm$n"
-	run sh -c 'echo secret | shmput -m 600 -o 0 "$0"' "$n"
+	run sh -c 'echo secret | shmput -m 600 --offset 0 "$0"' "$n"
 	assert_failure 1
 	assert_output "shmput: $n: exists with mode 666 and owner nobody, not mode 600 and owner root; nothing written"
 	run cat "/dev/shm$n"
 	assert_output bait
 	n=$(posix_name)
 	mkfifo "$T/in"
-	spawn sh -c 'shmput -o 0 "$0" < "$1"; echo "status $?"' "$n" "$T/in" > "$T/res" 2>&1
+	spawn sh -c 'shmput --offset 0 "$0" < "$1"; echo "status $?"' "$n" "$T/in" > "$T/res" 2>&1
 	local w
 	exec {w}> "$T/in"
 	# Twice a pipe's size: written only once shmput reads, past its checks.
@@ -482,13 +482,13 @@ status 1"
 	assert_output bait
 }
 
-@test "-p to /dev/full or a closed pipe fails, and the new segment is removed" {
+@test "--print-id to /dev/full or a closed pipe fails, and the new segment is removed" {
 	local k
 	k=$(sysv_key 1)
-	run bash -c "shmput -p -k $k <<<x >/dev/full"
+	run bash -c "shmput --print-id -k $k <<<x >/dev/full"
 	assert_failure 1
 	assert_output "shmput: standard output: write error: No space left on device"
-	run closedpipe shmput -p -k "$k" <<<x
+	run closedpipe shmput --print-id -k "$k" <<<x
 	assert_failure 1
 	assert_output "shmput: standard output: write error: Broken pipe"
 	run ipcs -m
@@ -527,22 +527,22 @@ status 1"
 	assert_output "400 nobody"
 }
 
-@test "-o never changes the size unless the patch reaches past the end, and then to its end" {
+@test "--offset never changes the size unless the patch reaches past the end, and then to its end" {
 	local n
 	n=$(posix_name)
 	printf 0123456789 | shmput "$n"
-	printf ab | ASAN_OPTIONS=detect_leaks=0 strace -f -o "$T/trace" -e trace=fallocate,ftruncate shmput -o 3 "$n"
+	printf ab | ASAN_OPTIONS=detect_leaks=0 strace -f -o "$T/trace" -e trace=fallocate,ftruncate shmput --offset 3 "$n"
 	run grep -E 'fallocate|ftruncate' "$T/trace"
 	assert_output ""
 	run shmcat "$n"
 	assert_output 012ab56789
-	printf XYZ | shmput -o 9 "$n"
+	printf XYZ | shmput --offset 9 "$n"
 	run shmcat "$n"
 	assert_output 012ab5678XYZ
 	# Two patches at once never leave anything but their bytes.
 	for ((i = 0; i < 20; i++)); do
 		printf 0123456789 | shmput "$n"
-		printf AAAAA | shmput -o 0 "$n" & printf BBBBB | shmput -o 5 "$n"
+		printf AAAAA | shmput --offset 0 "$n" & printf BBBBB | shmput --offset 5 "$n"
 		wait $!
 		run shmcat "$n"
 		assert_output AAAAABBBBB
@@ -566,7 +566,7 @@ teardown() {
 	small_tmpfs
 	printf 0123456789 > "$T/in"
 	shmput -F "$T/mnt/f" < "$T/in"
-	run bash -c 'printf hello | cat | shmput -o 0 -F "$0/mnt/f"' "$T"
+	run bash -c 'printf hello | cat | shmput --offset 0 -F "$0/mnt/f"' "$T"
 	assert_success
 	run cat "$T/mnt/f"
 	assert_output hello56789
@@ -597,12 +597,12 @@ teardown() {
 @test "a refused patch changes nothing and makes nothing" {
 	local n
 	n=$(posix_name)
-	run bash -c 'printf ab | shmput -s 10 -o 9 "$0"' "$n"
+	run bash -c 'printf ab | shmput --size 10 --offset 9 "$0"' "$n"
 	assert_failure 1
 	assert_output "shmput: $n: input is more than 1 byte; from the offset there is room for 1"
 	[ ! -e "/dev/shm$n" ]
 	printf 0123 | shmput "$n"
-	run bash -c 'printf ab | shmput -s 10 -o 9 "$0"' "$n"
+	run bash -c 'printf ab | shmput --size 10 --offset 9 "$0"' "$n"
 	assert_failure 1
 	run shmcat "$n"
 	assert_output 0123
@@ -625,13 +625,13 @@ teardown() {
 	local n k
 	n=$(posix_name)
 	k=$(sysv_key 8)
-	run timeout 20 shmput -s 1M "$n" </dev/zero
+	run timeout 20 shmput --size 1M "$n" </dev/zero
 	assert_failure 1
 	assert_output "shmput: $n: input is more than 1048576 bytes; --size is 1048576"
-	run timeout 20 bash -c 'yes | shmput -s 1K "$0"' "$n"
+	run timeout 20 bash -c 'yes | shmput --size 1K "$0"' "$n"
 	assert_failure 1
 	assert_output "shmput: $n: input is more than 1024 bytes; --size is 1024"
-	run timeout 20 shmput -s 1K -k "$k" </dev/zero
+	run timeout 20 shmput --size 1K -k "$k" </dev/zero
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): input is more than 1024 bytes; --size is 1024"
 	[ ! -e "/dev/shm$n" ]
@@ -671,14 +671,14 @@ held() { echo $(( $(stat -c '%b * %B' "$1") )); }
 	local n k
 	n=$(posix_name)
 	k=$(sysv_key 10)
-	printf x | shmput -o 1G "$n"
+	printf x | shmput --offset 1G "$n"
 	run stat -c %s "/dev/shm$n"
 	assert_output 1073741825
 	(( $(held "/dev/shm$n") < 1048576 ))
-	printf x | shmput -s 1G "$n"
+	printf x | shmput --size 1G "$n"
 	(( $(held "/dev/shm$n") < 1048576 ))
-	shmput -s 1G -k "$k" </dev/null
-	printf x | shmput -o 5 -k "$k"
+	shmput --size 1G -k "$k" </dev/null
+	printf x | shmput --offset 5 -k "$k"
 	printf x | shmput -k "$k"
 	run awk -v k="$k" '$1 == k { print $15 }' /proc/sysvipc/shm
 	(( output < 1048576 ))
@@ -692,14 +692,14 @@ held() { echo $(( $(stat -c '%b * %B' "$1") )); }
 	assert_failure 1
 	assert_output "shmput: standard input is closed"
 	[ ! -e "/dev/shm$n" ]
-	run bash -c 'exec shmput -p -k "$0" <<<x >&-' "$k"
+	run bash -c 'exec shmput --print-id -k "$0" <<<x >&-' "$k"
 	assert_failure 1
 	assert_output "shmput: standard output is closed"
 	run ipcs -m
 	refute_output --partial "$(hex_key "$k")"
 }
 
-@test "--new without -p prints the id; -s 0 and oversize messages say what happened" {
+@test "--new without --print-id prints the id; --size 0 and oversize messages say what happened" {
 	local id k
 	k=$(sysv_key 12)
 	run shmput --new <<<private
@@ -708,19 +708,19 @@ held() { echo $(( $(stat -c '%b * %B' "$1") )); }
 	run shmcat -i "$id"
 	ipcrm -m "$id"
 	assert_output private
-	run shmput -s 0 -k "$k" <<<x
+	run shmput --size 0 -k "$k" <<<x
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): input is more than 0 bytes; --size is 0"
-	run shmput -s 0 -k "$k" </dev/null
+	run shmput --size 0 -k "$k" </dev/null
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): --size 0: a System V segment cannot be empty"
-	run shmput -s 1000 -k "$k" < <(head -c 2000 /dev/zero)
+	run shmput --size 1000 -k "$k" < <(head -c 2000 /dev/zero)
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): input is more than 1000 bytes; --size is 1000"
 	run ipcs -m
 	refute_output --partial "$(hex_key "$k")"
 	printf 1 | shmput -k "$k"
-	run shmput -o 2 -k "$k" </dev/null
+	run shmput --offset 2 -k "$k" </dev/null
 	assert_failure 1
 	assert_output "shmput: key $(hex_key "$k"): offset 2 is past the end of the segment (1 byte)"
 }

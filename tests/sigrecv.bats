@@ -10,7 +10,7 @@ waitst() { STATUS=0; wait "$1" || STATUS=$?; }
 
 # Start sigrecv ARGS... in the background, ready once its pidfile exists.
 receiver() {
-	spawn sigrecv -p "$T/recv.pid" "$@" > "$T/recv.out"
+	spawn sigrecv --pidfile "$T/recv.pid" "$@" > "$T/recv.out"
 	RECV=$!
 	wait_until 5 test -s "$T/recv.pid"
 }
@@ -18,7 +18,7 @@ receiver() {
 @test "one line per signal: NAME pid= uid=, value= only when queued" {
 	receiver -c 2 USR1 USR2
 	kill -USR1 "$RECV"
-	sigsend -s USR2 -q 0 "$RECV"
+	sigsend --signal USR2 -q 0 "$RECV"
 	waitst "$RECV"
 	assert_equal "$STATUS" 0
 	run cat "$T/recv.out"
@@ -29,7 +29,7 @@ receiver() {
 
 @test "the format reads apart with read and awk" {
 	receiver RTMIN+1
-	sigsend -s RTMIN+1 -q -5 -p "$T/recv.pid"
+	sigsend --signal RTMIN+1 -q -5 --pidfile "$T/recv.pid"
 	wait "$RECV"
 	local name pid uid value
 	read -r name pid uid value < "$T/recv.out"
@@ -46,7 +46,7 @@ receiver() {
 	assert_output 600
 	local i
 	for i in 1 2 3; do
-		sigsend -s USR1 -q "$i" "$RECV"
+		sigsend --signal USR1 -q "$i" "$RECV"
 	done
 	waitst "$RECV"
 	assert_equal "$STATUS" 0
@@ -58,11 +58,11 @@ receiver() {
 # Two receivers on one pidfile: the second's file replaced the first's, so
 # the first must not remove it when it ends (it would leave the second
 # unreachable); each removes only the file that still holds what it wrote.
-@test "-p: two receivers on one pidfile: each removes only the file it wrote" {
-	spawn sigrecv -p "$T/w.pid" USR1 > /dev/null
+@test "--pidfile: two receivers on one pidfile: each removes only the file it wrote" {
+	spawn sigrecv --pidfile "$T/w.pid" USR1 > /dev/null
 	local first=$!
 	wait_until 5 test -s "$T/w.pid"
-	spawn sigrecv -p "$T/w.pid" USR1 > /dev/null
+	spawn sigrecv --pidfile "$T/w.pid" USR1 > /dev/null
 	local second=$!
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	wait_until 5 sh -c '[ "$(head -n 1 "$1")" = "$2" ]' _ "$T/w.pid" "$second"
@@ -71,7 +71,7 @@ receiver() {
 	assert_equal "$STATUS" 0
 	run head -n 1 "$T/w.pid"
 	assert_output "$second"
-	sigsend -s USR1 -p "$T/w.pid"
+	sigsend --signal USR1 --pidfile "$T/w.pid"
 	waitst "$second"
 	assert_equal "$STATUS" 0
 	[ ! -e "$T/w.pid" ]
@@ -80,12 +80,12 @@ receiver() {
 @test "-f: each line is written at once; a signal not listed ends it" {
 	receiver -f USR1 HUP
 	local pid=$RECV
-	sigsend -s USR1 -q 1 "$pid"
+	sigsend --signal USR1 -q 1 "$pid"
 	wait_until 5 grep -q 'value=1' "$T/recv.out"
-	sigsend -s HUP "$pid"
+	sigsend --signal HUP "$pid"
 	wait_until 5 grep -q '^HUP' "$T/recv.out"
-	sigsend -s 0 "$pid"
-	sigsend -s TERM "$pid"
+	sigsend --signal 0 "$pid"
+	sigsend --signal TERM "$pid"
 	waitst "$pid"
 	assert_equal "$STATUS" 143
 	assert_equal "$(wc -l < "$T/recv.out")" 2
@@ -96,7 +96,7 @@ receiver() {
 	assert_failure 124
 	assert_output "sigrecv: no signal within 200ms"
 	receiver -c 3 --timeout 1 USR1
-	sigsend -s USR1 "$RECV"
+	sigsend --signal USR1 "$RECV"
 	wait_until 5 test -s "$T/recv.out"
 	waitst "$RECV"
 	assert_equal "$STATUS" 124
@@ -109,16 +109,16 @@ receiver() {
 
 @test "-f -T: stops at the deadline, status 0 if anything came" {
 	receiver -f -T 1 USR1
-	sigsend -s USR1 "$RECV"
+	sigsend --signal USR1 "$RECV"
 	waitst "$RECV"
 	assert_equal "$STATUS" 0
 	assert_equal "$(wc -l < "$T/recv.out")" 1
 }
 
-@test "-p: a sender that waits for the pidfile never kills it (100 times)" {
+@test "--pidfile: a sender that waits for the pidfile never kills it (100 times)" {
 	local i pid st
 	for ((i = 0; i < 100; i++)); do
-		sigrecv -p "$T/p" USR1 > "$T/out" &
+		sigrecv --pidfile "$T/p" USR1 > "$T/out" &
 		pid=$!
 		wait_until 5 test -s "$T/p"
 		kill -USR1 "$(head -n 1 "$T/p")"
@@ -132,7 +132,7 @@ receiver() {
 
 @test "a signal the parent ignored is still received" {
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	spawn sh -c 'trap "" USR1 INT; exec sigrecv -c 2 -p "$1" USR1 INT' _ "$T/p" > "$T/out"
+	spawn sh -c 'trap "" USR1 INT; exec sigrecv -c 2 --pidfile "$1" USR1 INT' _ "$T/p" > "$T/out"
 	local pid=$!
 	wait_until 5 test -s "$T/p"
 	kill -USR1 "$pid"
@@ -144,8 +144,8 @@ receiver() {
 	assert_output $'INT\nUSR1'
 }
 
-@test "-p: a pidfile that cannot be written is an error" {
-	run sigrecv -p "$T/nodir/p" USR1
+@test "--pidfile: a pidfile that cannot be written is an error" {
+	run sigrecv --pidfile "$T/nodir/p" USR1
 	assert_failure 1
 	assert_output "sigrecv: $T/nodir/p: cannot write pidfile: No such file or directory"
 }
@@ -181,16 +181,16 @@ Try 'sigrecv --help'."
 }
 
 @test "stdout errors: /dev/full at the first signal, which is named; a closed pipe at once" {
-	spawn sigrecv -p "$T/p" USR1 > /dev/full 2> "$T/err"
+	spawn sigrecv --pidfile "$T/p" USR1 > /dev/full 2> "$T/err"
 	local pid=$!
 	wait_until 5 test -s "$T/p"
-	sigsend -s USR1 "$pid"
+	sigsend --signal USR1 "$pid"
 	waitst "$pid"
 	assert_equal "$STATUS" 1
 	run cat "$T/err"
 	assert_output --regexp "^sigrecv: signal USR1 pid=[0-9]+ uid=0 lost: standard output: write error: No space left on device$"
 	# The reader has gone before any signal: sigrecv sees it and ends.
-	spawn closedpipe sigrecv -p "$T/p" USR1 2> "$T/err"
+	spawn closedpipe sigrecv --pidfile "$T/p" USR1 2> "$T/err"
 	pid=$!
 	waitst "$pid"
 	assert_equal "$STATUS" 1
@@ -202,19 +202,19 @@ Try 'sigrecv --help'."
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn bash -c '
 		for i in 1 2 3; do
-			line=$(sigrecv -p "$1/b.pid" USR1) || exit 1
+			line=$(sigrecv --pidfile "$1/b.pid" USR1) || exit 1
 			set -- "$1" $line
-			sigsend -s USR2 -q $(( ${5#value=} + 100 )) -p "$1/a.pid" || exit 1
+			sigsend --signal USR2 -q $(( ${5#value=} + 100 )) --pidfile "$1/a.pid" || exit 1
 		done' _ "$T"
 	local i reply
 	for i in 1 2 3; do
 		rm -f "$T/a.pid"
 		# Our own receiver first, then the request: the reply cannot be early.
-		sigrecv -p "$T/a.pid" USR2 > "$T/reply" &
+		sigrecv --pidfile "$T/a.pid" USR2 > "$T/reply" &
 		local r=$!
 		wait_until 5 test -s "$T/a.pid"
 		wait_until 5 test -s "$T/b.pid"
-		sigsend -s USR1 -q "$i" -p "$T/b.pid"
+		sigsend --signal USR1 -q "$i" --pidfile "$T/b.pid"
 		wait "$r"
 		reply=$(awk '{ print $4 }' "$T/reply")
 		assert_equal "$reply" "value=$((i + 100))"
@@ -227,7 +227,7 @@ Try 'sigrecv --help'."
 	# (tests/sigdefault.c).
 	for sig in TERM HUP INT USR2 ALRM 32 33 34; do
 		rm -f "$T/p"
-		spawn sigdefault sigrecv -f -p "$T/p" USR1
+		spawn sigdefault sigrecv -f --pidfile "$T/p" USR1
 		pid=$!
 		wait_until 5 test -s "$T/p"
 		kill -"$sig" "$pid"
@@ -235,7 +235,7 @@ Try 'sigrecv --help'."
 		waitst "$pid"
 		[ ! -e "$T/p" ] || { echo "signal $sig left the pidfile"; false; }
 		local num=$sig
-		[[ $sig =~ ^[0-9]+$ ]] || num=$(sigsend -l "$sig")
+		[[ $sig =~ ^[0-9]+$ ]] || num=$(sigsend -L "$sig")
 		assert_equal "$STATUS" $((128 + num))
 	done
 }
@@ -260,7 +260,7 @@ Try 'sigrecv --help'."
 @test "beyond: -v adds code= (user, queue, kernel, tkill...) after the other fields" {
 	receiver -v -c 2 USR1 USR2
 	kill -USR1 "$RECV"
-	sigsend -s USR2 -q 7 "$RECV"
+	sigsend --signal USR2 -q 7 "$RECV"
 	waitst "$RECV"
 	assert_equal "$STATUS" 0
 	run cat "$T/recv.out"
@@ -269,9 +269,9 @@ Try 'sigrecv --help'."
 }
 
 @test "issue 21.18: -f | head -n 1: sigrecv notices the reader left; a signal it cannot write is named" {
-	spawn bash -c "sigrecv -f -p '$T/p' USR1 2> '$T/err' | head -n 1 > '$T/out'; echo \${PIPESTATUS[0]} > '$T/st'"
+	spawn bash -c "sigrecv -f --pidfile '$T/p' USR1 2> '$T/err' | head -n 1 > '$T/out'; echo \${PIPESTATUS[0]} > '$T/st'"
 	wait_until 10 test -s "$T/p"
-	sigsend -s USR1 -q 7 -p "$T/p"
+	sigsend --signal USR1 -q 7 --pidfile "$T/p"
 	# No second signal: sigrecv must see by itself that head has gone.
 	wait_until 10 test -s "$T/st"
 	assert_equal "$(cat "$T/st")" 1
@@ -280,10 +280,10 @@ Try 'sigrecv --help'."
 	run cat "$T/err"
 	assert_output "sigrecv: standard output: write error: Broken pipe"
 	# A signal taken that cannot be written is named, with its value.
-	spawn sigrecv -p "$T/p2" USR1 > /dev/full 2> "$T/err"
+	spawn sigrecv --pidfile "$T/p2" USR1 > /dev/full 2> "$T/err"
 	local pid=$!
 	wait_until 10 test -s "$T/p2"
-	sigsend -s USR1 -q 9 "$pid"
+	sigsend --signal USR1 -q 9 "$pid"
 	waitst "$pid"
 	assert_equal "$STATUS" 1
 	run cat "$T/err"

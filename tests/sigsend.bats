@@ -12,7 +12,7 @@ rt() { read -r RTMIN RTMAX < <(sigtest rt); }
 
 # Start sigrecv ARGS... in the background, ready once its pidfile exists.
 receiver() {
-	spawn sigrecv -p "$T/recv.pid" "$@" > "$T/recv.out"
+	spawn sigrecv --pidfile "$T/recv.pid" "$@" > "$T/recv.out"
 	RECV=$!
 	wait_until 5 test -s "$T/recv.pid"
 }
@@ -44,12 +44,12 @@ term_ignorer() {
 	assert_equal "$STATUS" 143
 }
 
-@test "-s takes names, SIG names, any case, numbers and RTMIN+N" {
+@test "--signal takes names, SIG names, any case, numbers and RTMIN+N" {
 	rt
 	local s
 	for s in USR1 SIGUSR1 usr1 10 RTMIN+2 "RTMAX-$((RTMAX - RTMIN - 2))"; do
 		receiver USR1 RTMIN+2
-		run sigsend -s "$s" "$RECV"
+		run sigsend --signal "$s" "$RECV"
 		assert_success
 		wait "$RECV"
 		run cat "$T/recv.out"
@@ -57,29 +57,29 @@ term_ignorer() {
 	done
 }
 
-@test "-s 0 checks that the process exists and may be signalled" {
+@test "--signal 0 checks that the process exists and may be signalled" {
 	sleeper
-	run sigsend -s 0 "$!"
+	run sigsend --signal 0 "$!"
 	assert_success
 	assert_output ""
 	sh -c 'exit 0' &
 	local dead=$!
 	wait "$dead"
-	run sigsend -s 0 "$dead"
+	run sigsend --signal 0 "$dead"
 	assert_failure 1
 	assert_output "sigsend: process $dead: no such process"
 }
 
 @test "-q: the value, the sender's PID and UID reach sigrecv" {
 	receiver USR1
-	sigsend -s USR1 -q 42 "$RECV" &
+	sigsend --signal USR1 -q 42 "$RECV" &
 	local sender=$!
 	wait "$sender"
 	wait "$RECV"
 	run cat "$T/recv.out"
 	assert_output "USR1 pid=$sender uid=0 value=42"
 	receiver RTMIN
-	run sigsend -s RTMIN --value -2147483648 -p "$T/recv.pid"
+	run sigsend --signal RTMIN --value -2147483648 --pidfile "$T/recv.pid"
 	assert_success
 	wait "$RECV"
 	run cat "$T/recv.out"
@@ -90,12 +90,12 @@ term_ignorer() {
 	need_root
 	mkdir "$T/n"
 	chown 65534:65534 "$T/n"
-	spawn as_nobody sigrecv -p "$T/n/p" USR2 > "$T/out"
+	spawn as_nobody sigrecv --pidfile "$T/n/p" USR2 > "$T/out"
 	local recv=$!
 	wait_until 5 test -s "$T/n/p"
 	# setpriv itself, not the as_nobody function, so $! is the sender.
 	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- \
-		sigsend -s USR2 -q 7 -p "$T/n/p" &
+		sigsend --signal USR2 -q 7 --pidfile "$T/n/p" &
 	local sender=$!
 	wait "$sender"
 	wait "$recv"
@@ -112,10 +112,10 @@ term_ignorer() {
 	wait_until 5 grep -q '^State:.*stopped' "/proc/$RECV/status"
 	local i
 	for i in 1 2 3 4 5; do
-		sigsend -s USR1 -q "$i" "$RECV"
+		sigsend --signal USR1 -q "$i" "$RECV"
 	done
 	kill -CONT "$RECV"
-	sigsend -s USR2 "$RECV"
+	sigsend --signal USR2 "$RECV"
 	wait "$RECV"
 	run cut -d' ' -f1,4 "$T/recv.out"
 	assert_output "USR1 value=1"$'\n'"USR2"
@@ -139,7 +139,7 @@ term_ignorer() {
 	receiver -c 1000 RTMIN
 	local i
 	for ((i = 1; i <= 1000; i++)); do
-		sigsend -s RTMIN -q "$i" "$RECV" || break
+		sigsend --signal RTMIN -q "$i" "$RECV" || break
 	done
 	wait "$RECV"
 	run awk '{ sub(/value=/, "", $4); print $1, $4 }' "$T/recv.out"
@@ -147,7 +147,7 @@ term_ignorer() {
 	assert_output "$(seq 1000 | sed 's/^/RTMIN /')"
 }
 
-@test "-p: the PID in the file is signalled" {
+@test "--pidfile: the PID in the file is signalled" {
 	sleeper
 	local pid=$!
 	echo "$pid" > "$T/pid"
@@ -157,26 +157,26 @@ term_ignorer() {
 	assert_equal "$STATUS" 143
 }
 
-@test "-p: a pidfile naming a PID that has exited gives no such process" {
+@test "--pidfile: a pidfile naming a PID that has exited gives no such process" {
 	sh -c 'exit 0' &
 	local dead=$!
 	wait "$dead"
 	echo "$dead" > "$T/pid"
-	run sigsend -p "$T/pid"
+	run sigsend --pidfile "$T/pid"
 	assert_failure 1
 	assert_output "sigsend: $T/pid: process $dead: no such process"
-	run sigsend -s KILL -p "$T/pid"
+	run sigsend --signal KILL --pidfile "$T/pid"
 	assert_failure 1
 }
 
 # sigrecv killed by KILL leaves its pidfile; a later process given the
 # same PID (forced with ns_last_pid in a PID namespace of our own) must not
 # get the signal meant for the receiver. The start time in the file tells.
-@test "-p: a pidfile whose process died and whose PID was reused is refused" {
+@test "--pidfile: a pidfile whose process died and whose PID was reused is refused" {
 	need_root
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	run unshare --pid --fork --mount-proc bash -c '
-		sigrecv -p "$1/w.pid" USR1 > /dev/null &
+		sigrecv --pidfile "$1/w.pid" USR1 > /dev/null &
 		for ((i = 0; i < 500; i++)); do [ -s "$1/w.pid" ] && break; sleep 0.01; done
 		read -r pid < "$1/w.pid"
 		kill -KILL "$pid"
@@ -184,7 +184,7 @@ term_ignorer() {
 		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
 		sleep 60 &
 		[ "$!" = "$pid" ] || { echo "PID $pid not reused: got $!"; exit 3; }
-		sigsend -p "$1/w.pid"
+		sigsend --pidfile "$1/w.pid"
 		echo "sigsend: $?"
 		if kill -0 "$pid" 2> /dev/null; then echo "sleep: alive"; else echo "sleep: killed"; fi' _ "$T"
 	assert_success
@@ -194,19 +194,19 @@ term_ignorer() {
 	assert_line "sleep: alive"
 }
 
-@test "-p: missing and malformed pidfiles are named" {
-	run sigsend -p "$T/missing"
+@test "--pidfile: missing and malformed pidfiles are named" {
+	run sigsend --pidfile "$T/missing"
 	assert_failure 1
 	assert_output "sigsend: $T/missing: cannot open pidfile: No such file or directory"
 	printf '12 34\n' > "$T/pid"
-	run sigsend -p "$T/pid"
+	run sigsend --pidfile "$T/pid"
 	assert_failure 1
 	assert_output "sigsend: $T/pid: pidfile does not hold one positive process ID"
 	: > "$T/pid"
-	run sigsend -p "$T/pid"
+	run sigsend --pidfile "$T/pid"
 	assert_output "sigsend: $T/pid: pidfile is empty"
 	echo 0 > "$T/pid"
-	run sigsend -p "$T/pid"
+	run sigsend --pidfile "$T/pid"
 	assert_failure 1
 	assert_output "sigsend: $T/pid: pidfile does not hold one positive process ID"
 }
@@ -219,7 +219,7 @@ term_ignorer() {
 	sh -c 'exit 0' &
 	local dead=$!
 	wait "$dead"
-	run sigsend "$a" "$dead" -p "$T/missing" "$b"
+	run sigsend "$a" "$dead" --pidfile "$T/missing" "$b"
 	assert_failure 1
 	assert_line --index 0 "sigsend: $T/missing: cannot open pidfile: No such file or directory"
 	assert_line --index 1 "sigsend: process $dead: no such process"
@@ -237,12 +237,12 @@ term_ignorer() {
 	run as_nobody sigsend "$pid"
 	assert_failure 1
 	assert_output "sigsend: process $pid: permission denied"
-	run as_nobody sigsend -s 0 "$pid"
+	run as_nobody sigsend --signal 0 "$pid"
 	assert_failure 1
 	assert_output "sigsend: process $pid: permission denied"
 	run as_nobody sigsend -q 1 "$pid"
 	assert_output "sigsend: process $pid: permission denied"
-	sigsend -s 0 "$pid"
+	sigsend --signal 0 "$pid"
 }
 
 @test "PIDs 0, -1 and negative ones are refused; nothing is sent" {
@@ -264,7 +264,7 @@ Try 'sigsend --help'."
 	sleeper
 	run sigsend "$!" 0
 	assert_failure 2
-	sigsend -s 0 "$!"
+	sigsend --signal 0 "$!"
 	local bad
 	for bad in abc 12x "" " 1" +5 0x10 1.5; do
 		run sigsend "$bad"
@@ -283,7 +283,7 @@ Try 'sigsend --help'."
 	spawn setsid sleep 60
 	local pid=$!
 	wait_until 5 test "$(ps -o pgid= "$pid" | tr -d ' ')" = "$pid"
-	run sigsend -s 0 -g "$pid"
+	run sigsend --signal 0 -g "$pid"
 	assert_success
 	run sigsend --group "$pid"
 	assert_success
@@ -315,23 +315,23 @@ Try 'sigsend --help'."
 	run sigsend --wait "$pid"
 	assert_success
 	(( SECONDS - t0 < 5 ))
-	# A process that exits on its own, not sigsend's child: -s 0 -w.
+	# A process that exits on its own, not sigsend's child: --signal 0 -w.
 	spawn sleep 0.3
-	run sigsend -s 0 -w -T 20 "$!"
+	run sigsend --signal 0 -w -T 20 "$!"
 	assert_success
 	assert_output ""
 	# Already gone once signalled (KILL is instant): still fine.
 	sleeper
-	run sigsend -s KILL -w "$!"
+	run sigsend --signal KILL -w "$!"
 	assert_success
 }
 
-@test "-k stops a process that ignores TERM" {
+@test "--kill-after stops a process that ignores TERM" {
 	term_ignorer
-	run sigsend -k 200ms "$IGN"
+	run sigsend --kill-after 200ms "$IGN"
 	assert_success
 	assert_output "sigsend: process $IGN: still running after 200ms; sending KILL"
-	run sigsend -s 0 "$IGN"
+	run sigsend --signal 0 "$IGN"
 	assert_failure 1
 	# A process that obeys TERM is never sent KILL.
 	sleeper
@@ -357,13 +357,13 @@ Try 'sigsend --help'."
 	run sigsend -w -T 300ms "$gone" "$IGN"
 	assert_failure 124
 	assert_output "sigsend: process $IGN: still running after 300ms"
-	sigsend -s 0 "$IGN"
+	sigsend --signal 0 "$IGN"
 	# -T shorter than -k: the KILL never comes.
-	run sigsend -k 10 --timeout 100ms "$IGN"
+	run sigsend --kill-after 10 --timeout 100ms "$IGN"
 	assert_failure 124
 	assert_output "sigsend: process $IGN: still running after 100ms"
 	# -T longer than -k: KILL, then the wait ends in time.
-	run sigsend -k 100ms -T 20 "$IGN"
+	run sigsend --kill-after 100ms -T 20 "$IGN"
 	assert_success
 }
 
@@ -373,21 +373,21 @@ Try 'sigsend --help'."
 	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -w -T 20 "$!"
 	assert_success
 	receiver USR1
-	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -s USR1 -q 5 "$RECV"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend --signal USR1 -q 5 "$RECV"
 	assert_success
 	wait "$RECV"
 	run cat "$T/recv.out"
 	assert_output --regexp "^USR1 pid=[0-9]+ uid=0 value=5$"
 	term_ignorer
-	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend -k 100ms "$IGN"
+	run env ASAN_OPTIONS=detect_leaks=0 strace -f -o /dev/null -e inject=pidfd_open:error=ENOSYS sigsend --kill-after 100ms "$IGN"
 	assert_success
-	run sigsend -s 0 "$IGN"
+	run sigsend --signal 0 "$IGN"
 	assert_failure 1
 }
 
-@test "-l lists every signal; -l SIG converts either way" {
+@test "-L lists every signal; -L SIG converts either way" {
 	rt
-	run sigsend -l
+	run sigsend -L
 	assert_success
 	assert_line --index 0 "1 HUP"
 	assert_line "15 TERM"
@@ -396,7 +396,7 @@ Try 'sigsend --help'."
 	assert_line "$((RTMAX - 1)) RTMAX-1"
 	assert_line --index $((${#lines[@]} - 1)) "$RTMAX RTMAX"
 	assert_equal "${#lines[@]}" $((31 + RTMAX - RTMIN + 1))
-	run sigsend -l TERM sigusr1 9 RTMIN+1 "$RTMAX"
+	run sigsend -L TERM sigusr1 9 RTMIN+1 "$RTMAX"
 	assert_success
 	assert_output "15
 10
@@ -410,11 +410,11 @@ RTMAX"
 
 @test "bad options and values are usage errors" {
 	rt
-	run sigsend -s FOO 1
+	run sigsend --signal FOO 1
 	assert_failure 2
 	assert_output "sigsend: --signal: unknown signal 'FOO' (a name such as TERM, a number, RTMIN+N or RTMAX-N)
 Try 'sigsend --help'."
-	run sigsend -s $((RTMAX + 1)) 1
+	run sigsend --signal $((RTMAX + 1)) 1
 	assert_failure 2
 	assert_line --index 0 "sigsend: --signal: signal '$((RTMAX + 1))' is out of range (0 to $RTMAX)"
 	run sigsend -q 2147483648 1
@@ -425,24 +425,24 @@ Try 'sigsend --help'."
 	run sigsend -T 1x -w 1
 	assert_failure 2
 	assert_line --index 0 "sigsend: --timeout: invalid duration '1x' (a number with an optional unit ms, s, m or h)"
-	run sigsend -k soon 1
+	run sigsend --kill-after soon 1
 	assert_failure 2
 	run sigsend -T 1 1
 	assert_failure 2
 	assert_line --index 0 "sigsend: --timeout bounds the wait: give --wait, --wait-exist or --kill-after too"
 	run sigsend
 	assert_failure 2
-	assert_line --index 0 "sigsend: no process given: name a PID, -p FILE or -g PGID"
-	run sigsend -s
+	assert_line --index 0 "sigsend: no process given: name a PID, --pidfile FILE or -g PGID"
+	run sigsend --signal
 	assert_failure 2
 	assert_line --index 1 "Try 'sigsend --help'."
 }
 
-@test "stdout errors: -l to /dev/full and to a closed pipe" {
-	run bash -c 'sigsend -l > /dev/full'
+@test "stdout errors: -L to /dev/full and to a closed pipe" {
+	run bash -c 'sigsend -L > /dev/full'
 	assert_failure 1
 	assert_output "sigsend: standard output: write error: No space left on device"
-	run closedpipe sigsend -l
+	run closedpipe sigsend -L
 	assert_failure 1
 	assert_output "sigsend: standard output: write error: Broken pipe"
 }
@@ -450,20 +450,20 @@ Try 'sigsend --help'."
 @test "issue 10.9: signal numbers are decimal only, as in kill(1)" {
 	sleeper
 	local pid=$!
-	run sigsend -s 0x9 "$pid"
+	run sigsend --signal 0x9 "$pid"
 	assert_failure 2
 	assert_line --index 0 "sigsend: --signal: unknown signal '0x9' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
-	run sigsend -l 0x9
+	run sigsend -L 0x9
 	assert_failure 2
-	run sigsend -s 0 "$pid"
+	run sigsend --signal 0 "$pid"
 	assert_success
 }
 
 @test "issue 11: RTMIN+x is an unknown signal, whatever errno held" {
-	run sigsend -l RTMIN+x
+	run sigsend -L RTMIN+x
 	assert_failure 2
 	assert_line --index 0 "sigsend: unknown signal 'RTMIN+x' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
-	run sigsend -l RTMIN+99999999999999999999 RTMIN+x
+	run sigsend -L RTMIN+99999999999999999999 RTMIN+x
 	assert_failure 2
 	assert_output --partial "is out of range"
 }
@@ -474,7 +474,7 @@ Try 'sigsend --help'."
 		sleeper
 		pids+=("$!")
 	done
-	run bash -c 'ulimit -n 20; exec sigsend -s 0 "$@"' _ "${pids[@]}"
+	run bash -c 'ulimit -n 20; exec sigsend --signal 0 "$@"' _ "${pids[@]}"
 	assert_success
 	assert_output ""
 	run bash -c 'ulimit -n 20; exec sigsend "$@"' _ "${pids[@]}"
@@ -506,16 +506,16 @@ time.sleep(60)' "$T/tid"
 	assert_equal "$STATUS" 143
 }
 
-@test "issue 10.11: -l checks every operand before printing anything" {
-	run sigsend -l 0 64 65
+@test "issue 10.11: -L checks every operand before printing anything" {
+	run sigsend -L 0 64 65
 	assert_failure 2
 	refute_line "0"
 	assert_line --index 0 --partial "signal '65' is out of range"
 }
 
-@test "issue 10.11: -p refuses what is not a regular file; -g of its own group is refused" {
+@test "issue 10.11: --pidfile refuses what is not a regular file; -g of its own group is refused" {
 	mkfifo "$T/fifo"
-	run timeout 5 sigsend -p "$T/fifo"
+	run timeout 5 sigsend --pidfile "$T/fifo"
 	assert_failure 1
 	assert_output "sigsend: $T/fifo: pidfile is not a regular file"
 	need_root
@@ -537,18 +537,18 @@ time.sleep(60)' "$T/tid"
 
 @test "issue 11: sigsend frees what it allocates (LeakSanitizer)" {
 	sleeper
-	ASAN_OPTIONS=detect_leaks=1 run sigsend -s 0 "$!" 1
+	ASAN_OPTIONS=detect_leaks=1 run sigsend --signal 0 "$!" 1
 	refute_output --partial "LeakSanitizer"
-	ASAN_OPTIONS=detect_leaks=1 run sigsend -l TERM
+	ASAN_OPTIONS=detect_leaks=1 run sigsend -L TERM
 	refute_output --partial "LeakSanitizer"
 }
 
-@test "beyond: -s 0 -w waits for a process it may not signal, as pidwait does" {
+@test "beyond: --signal 0 -w waits for a process it may not signal, as pidwait does" {
 	need_root
 	sleeper
 	local pid=$!
 	cd "$T"
-	spawn setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- sigsend -s 0 -w "$pid"
+	spawn setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all -- sigsend --signal 0 -w "$pid"
 	local waiter=$!
 	# Ready once it holds the pidfd (setpriv execs sigsend in place).
 	wait_until 5 bash -c "ls -l /proc/$waiter/fd 2>/dev/null | grep -q pidfd"
@@ -556,7 +556,7 @@ time.sleep(60)' "$T/tid"
 	wait_until 5 bash -c "! kill -0 $waiter 2>/dev/null"
 	waitst "$waiter"
 	assert_equal "$STATUS" 0
-	run as_nobody sigsend -s TERM -w 1
+	run as_nobody sigsend --signal TERM -w 1
 	assert_failure 1
 	assert_output "sigsend: process 1: permission denied"
 }
@@ -572,12 +572,12 @@ time.sleep(60)' "$T/tid"
 	assert_equal "$STATUS" 143
 }
 
-@test "beyond: --timeout DURATION:SIG steps escalate, as util-linux kill's --timeout does" {
+@test "beyond: --escalate DURATION:SIG steps escalate, as util-linux kill's --timeout does" {
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'trap "" TERM HUP; echo ready > "$1"; exec sleep 60' _ "$T/ign.ready"
 	local pid=$!
 	wait_until 5 test -s "$T/ign.ready"
-	run sigsend -s TERM --timeout 100ms:HUP -T 0.1:KILL "$pid"
+	run sigsend --signal TERM --escalate 100ms:HUP --escalate=0.1:KILL "$pid"
 	assert_success
 	assert_output "sigsend: process $pid: still running after 100ms; sending HUP
 sigsend: process $pid: still running after 0.1s; sending KILL"
@@ -585,7 +585,7 @@ sigsend: process $pid: still running after 0.1s; sending KILL"
 	assert_equal "$STATUS" 137
 	sleeper
 	pid=$!
-	run sigsend "$pid" -T 5:QUIT -w
+	run sigsend "$pid" --escalate 5:QUIT -w
 	assert_success
 	waitst "$pid"
 	assert_equal "$STATUS" 143
@@ -594,21 +594,28 @@ sigsend: process $pid: still running after 0.1s; sending KILL"
 	# The two-word step of 0.1.0 is refused, with the new spelling.
 	run sigsend -T 5 QUIT -w 1
 	assert_failure 2
-	assert_line --index 0 "sigsend: 'QUIT' is not a process ID; a step is written --timeout DURATION:QUIT"
-	run sigsend -T 5:NOPE 1
+	assert_line --index 0 "sigsend: 'QUIT' is not a process ID; a step is written --escalate DURATION:QUIT"
+	run sigsend --escalate 5:NOPE 1
 	assert_failure 2
-	assert_line --index 0 "sigsend: --timeout: unknown signal 'NOPE' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
-	run sigsend -T 1x:KILL 1
+	assert_line --index 0 "sigsend: --escalate: unknown signal 'NOPE' (a name such as TERM, a number, RTMIN+N or RTMAX-N)"
+	run sigsend --escalate 1x:KILL 1
 	assert_failure 2
-	assert_line --index 0 "sigsend: --timeout: invalid duration '1x' (a number with an optional unit ms, s, m or h)"
+	assert_line --index 0 "sigsend: --escalate: invalid duration '1x' (a number with an optional unit ms, s, m or h)"
+	# Issue 23.3: -T is only the timeout; a step has its own option.
+	run sigsend -T 5:KILL 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --timeout: '5:KILL': a step is written --escalate 5:KILL"
+	run sigsend --escalate 5 1
+	assert_failure 2
+	assert_line --index 0 "sigsend: --escalate: '5': a step is DURATION:SIG"
 }
 
-@test "-W waits for a -p pidfile to appear; -T bounds it (issue 23.2)" {
+@test "-W waits for a --pidfile pidfile to appear; -T bounds it (issue 23.2)" {
 	local pid st=0
-	spawn sigsend -W -T 30 -s USR1 -p "$T/w.pid"
+	spawn sigsend -W -T 30 --signal USR1 --pidfile "$T/w.pid"
 	pid=$!
 	wait_until 10 watching "$pid"
-	spawn sigrecv -c 1 -p "$T/w.pid" USR1 > "$T/got"
+	spawn sigrecv -c 1 --pidfile "$T/w.pid" USR1 > "$T/got"
 	local rx=$!
 	wait "$pid" || st=$?
 	assert_equal "$st" 0
@@ -616,28 +623,28 @@ sigsend: process $pid: still running after 0.1s; sending KILL"
 	wait "$rx" || st=$?
 	assert_equal "$st" 0
 	grep -q '^USR1 ' "$T/got"
-	run sigsend -W -T 100ms -p "$T/none.pid"
+	run sigsend -W -T 100ms --pidfile "$T/none.pid"
 	assert_failure 124
 	assert_output "sigsend: $T/none.pid: no pidfile within 100ms"
 	run sigsend -W 1
 	assert_failure 2
 }
 
-@test "bash completion: signal names after -T DURATION: (bash splits the word at ':')" {
+@test "bash completion: signal names after --escalate DURATION: (bash splits the word at ':')" {
 	local top=$BATS_TEST_DIRNAME/..
 	# shellcheck source=/dev/null
 	. "$top/completions/sigsend"
 	local COMP_WORDS COMP_CWORD COMPREPLY
-	COMP_WORDS=(sigsend -T 5s : KI)
+	COMP_WORDS=(sigsend --escalate 5s : KI)
 	COMP_CWORD=4
 	_comp_cmd_sigsend
 	[ "${COMPREPLY[*]}" = KILL ]
-	COMP_WORDS=(sigsend --timeout 5s :)
+	COMP_WORDS=(sigsend --escalate 5s :)
 	COMP_CWORD=3
 	_comp_cmd_sigsend
 	[[ " ${COMPREPLY[*]} " == *" HUP "* && " ${COMPREPLY[*]} " == *" KILL "* ]]
 	# Not after another option's ':'.
-	COMP_WORDS=(sigsend -p a : KI)
+	COMP_WORDS=(sigsend --pidfile a : KI)
 	COMP_CWORD=4
 	_comp_cmd_sigsend
 	[[ " ${COMPREPLY[*]} " != *" KILL "* ]]

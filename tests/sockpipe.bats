@@ -13,11 +13,11 @@ port_of() {
 	grep -oE '^[0-9]+$|[0-9]+$' "$1" | head -1
 }
 
-# An echo server on ADDRESS (sockpipe -lk -e cat); a tcp one's port in $T/port.
+# An echo server on ADDRESS (sockpipe -l --keep -e cat); a tcp one's port in $T/port.
 echo_server() {
 	local pp=()
 	[[ $1 == tcp* ]] && pp=(--print-port=1)
-	spawn sockpipe -lke "${pp[@]}" "$@" -- cat > "$T/port"
+	spawn sockpipe -le --keep "${pp[@]}" "$@" -- cat > "$T/port"
 }
 
 # count_is -l|-c FILE N: FILE has N lines (-l) or bytes (-c) now.
@@ -72,7 +72,7 @@ children_of() {
 	run sockpipe
 	assert_failure 2
 	assert_line --index 0 "sockpipe: missing ADDRESS"
-	run sockpipe -k unix:/x
+	run sockpipe --keep unix:/x
 	assert_line --index 0 "sockpipe: --keep needs --listen"
 	run sockpipe --print-port tcp::0
 	assert_line --index 0 "sockpipe: --print-port needs --listen"
@@ -86,10 +86,10 @@ children_of() {
 	assert_line --index 0 "sockpipe: --retry is for connecting, not with --listen"
 	run sockpipe -le udp::0 -- cat
 	assert_line --index 0 "sockpipe: --exec needs a stream address, not udp::0"
-	run sockpipe -i 1x unix:/x
+	run sockpipe --idle-timeout 1x unix:/x
 	assert_failure 2
-	assert_line --index 0 --partial "sockpipe: --idle: invalid duration '1x'"
-	run sockpipe -lk --max-conns 0 unix:/x
+	assert_line --index 0 --partial "sockpipe: --idle-timeout: invalid duration '1x'"
+	run sockpipe -l --keep --max-conns 0 unix:/x
 	assert_failure 2
 	assert_line --index 0 --partial "sockpipe: --max-conns: '0' is out of range"
 	run sockpipe -l -m 999 unix:/x
@@ -119,7 +119,7 @@ children_of() {
 	assert_failure 1
 	assert_output "sockpipe: standard output is closed"
 	# A log sink needs no input.
-	spawn sh -c "exec sockpipe -lk 'unix:$T/sink' <&- > '$T/log'"
+	spawn sh -c "exec sockpipe -l --keep 'unix:$T/sink' <&- > '$T/log'"
 	wait_for_socket --timeout 5 "$T/sink"
 	sockpipe "unix:$T/sink" <<<"line"
 	wait_until 5 grep -q line "$T/log"
@@ -127,17 +127,17 @@ children_of() {
 
 # The end-of-stream table of man/sockpipe.1, row by row, and its tests:
 #   standard input ends                 request/response: ... answers after EOF
-#   standard input ends, with -q        -q stops at end of input ...
+#   standard input ends, with --quit-on-eof        --quit-on-eof stops at end of input ...
 #   peer closes first                   end of stream: the peer closes first, unix / tcp,
 #                                       a listener sends all of stdin ...
 #   ... standard input stays open       end of stream: ... stdin stays open ...
-#   peer closes first, with -q          end of stream: ... with -q ...
-#   standard input ends, with -q (tcp)  -q over tcp: a server that talks while it reads ...
+#   peer closes first, with --quit-on-eof          end of stream: ... with --quit-on-eof ...
+#   standard input ends, with --quit-on-eof (tcp)  --quit-on-eof over tcp: a server that talks while it reads ...
 #   peer closes first: stdout closed    the peer's end of stream closes standard output ...
 #   reader leaves with bytes unread     a reader of standard output that leaves ...
 #   peer resets the connection          a peer that resets the connection is an error
 #   peer closes before reading all      end of stream: a reply that came before a reset ...
-#   nothing moves for -i                -i: nothing moved ...; -lk -i ...; -lke -i ...
+#   nothing moves for --idle-timeout                --idle-timeout: nothing moved ...; -l --keep --idle-timeout ...; -le --keep --idle-timeout ...
 #   standard output fails               standard output errors: /dev/full and a closed pipe
 #   SIGINT, SIGTERM, SIGHUP             unix sockets: ... removed on SIGINT; unix-dgram:
 #                                       ... removed on SIGTERM; end of stream: SIGHUP
@@ -194,11 +194,11 @@ done"
 	cmp "$T/lines" "$T/got"
 }
 
-@test "end of stream: the peer closes first, with -q: stdin still all sent" {
+@test "end of stream: the peer closes first, with --quit-on-eof: stdin still all sent" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
 	wait_for_socket --timeout 5 "$T/s"
 	seq 1 200000 > "$T/lines"
-	run sh -c "cat '$T/lines' | sockpipe -q 'unix:$T/s'"
+	run sh -c "cat '$T/lines' | sockpipe --quit-on-eof 'unix:$T/s'"
 	assert_success
 	wait_until 10 count_is -c "$T/out" "$(wc -c < "$T/lines")"
 	cmp "$T/lines" "$T/out"
@@ -243,12 +243,12 @@ done"
 	assert_equal "$st" 129
 }
 
-@test "-q stops at end of input without waiting for the peer" {
+@test "--quit-on-eof stops at end of input without waiting for the peer" {
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe -l "unix:$T/s" < "$T/in"
 	wait_for_socket --timeout 5 "$T/s"
-	run timeout 10 sockpipe -q "unix:$T/s" <<<"x"
+	run timeout 10 sockpipe --quit-on-eof "unix:$T/s" <<<"x"
 	assert_success
 }
 
@@ -265,8 +265,8 @@ done"
 	cmp "$T/data" "$T/out"
 }
 
-@test "-lk: 20 concurrent clients, every line whole, none interleaved" {
-	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+@test "-l --keep: 20 concurrent clients, every line whole, none interleaved" {
+	spawn sockpipe -l --keep "unix:$T/s" > "$T/log"
 	wait_for_socket --timeout 5 "$T/s"
 	local i pids=()
 	for i in $(seq 20); do
@@ -285,7 +285,7 @@ done"
 	done
 }
 
-@test "-lk -e cat: 20 concurrent clients each get their own data; children reaped" {
+@test "-l --keep -e cat: 20 concurrent clients each get their own data; children reaped" {
 	echo_server "unix:$T/s"
 	local server=$! i pids=()
 	wait_for_socket --timeout 5 "$T/s"
@@ -301,7 +301,7 @@ done"
 
 @test "-e: the command gets the peer in the UCSPI variables" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
-	spawn sockpipe -lke --print-port=1 tcp::0 -- \
+	spawn sockpipe -le --keep --print-port=1 tcp::0 -- \
 		sh -c 'echo "$PROTO $TCPREMOTEIP $TCPLOCALIP $TCPLOCALPORT"; echo "$TCPREMOTEPORT"' > "$T/port"
 	local port
 	port=$(port_of "$T/port")
@@ -310,7 +310,7 @@ done"
 	assert_line --index 0 "TCP 127.0.0.1 127.0.0.1 $port"
 	assert_line --index 1 --regexp '^[0-9]+$'
 	# shellcheck disable=SC2016
-	spawn sockpipe -lke "unix:$T/s" -- \
+	spawn sockpipe -le --keep "unix:$T/s" -- \
 		sh -c 'echo "$PROTO $UNIXREMOTEUID $UNIXREMOTEGID $TCPREMOTEIP"; echo "$UNIXREMOTEPID"'
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe "unix:$T/s" < /dev/null
@@ -319,13 +319,13 @@ done"
 }
 
 @test "-v: one line per connection on stderr" {
-	spawn sockpipe -lk -v "unix:$T/s" > "$T/log" 2> "$T/err"
+	spawn sockpipe -l --keep -v "unix:$T/s" > "$T/log" 2> "$T/err"
 	wait_for_socket --timeout 5 "$T/s"
 	sockpipe "unix:$T/s" <<<"hello"
 	wait_until 5 grep -q 'bytes received' "$T/err"
 	run cat "$T/err"
 	assert_output --regexp "^sockpipe: unix:$T/s: pid [0-9]+: 6 bytes received, ended by the end of its stream\$"
-	spawn sockpipe -lke -v --print-port=1 tcp::0 -- cat > "$T/port" 2> "$T/err2"
+	spawn sockpipe -le --keep -v --print-port=1 tcp::0 -- cat > "$T/port" 2> "$T/err2"
 	local port
 	port=$(port_of "$T/port")
 	run sockpipe -v "tcp:127.0.0.1:$port" <<<"abc"
@@ -338,14 +338,14 @@ done"
 }
 
 @test "--max-conns limits -e to N connections at once" {
-	spawn sockpipe -lke --max-conns 1 "unix:$T/s" -- cat
+	spawn sockpipe -le --keep --max-conns 1 "unix:$T/s" -- cat
 	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "unix:$T/s" < "$T/in"
 	wait_until 5 children_of "${BG_PIDS[0]}" 1
 	# The second waits in the backlog: not served while the first is.
-	run timeout 10 sockpipe -i 0.3 "unix:$T/s" <<<"second"
+	run timeout 10 sockpipe --idle-timeout 0.3 "unix:$T/s" <<<"second"
 	assert_failure 124
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.3s"
 }
@@ -373,7 +373,7 @@ done"
 	echo a1 >&5
 	wait_until 5 grep -q a1 "$T/out"
 	# its datagram is dropped (and an ICMP error may reach it)
-	run sockpipe -q "udp:127.0.0.1:$port" <<<"other"
+	run sockpipe --quit-on-eof "udp:127.0.0.1:$port" <<<"other"
 	echo a2 >&5
 	wait_until 5 grep -q a2 "$T/out"
 	exec 5>&-
@@ -386,16 +386,16 @@ a2"
 
 @test "udp over IPv6: a datagram takes at most 65527 bytes" {
 	need_ipv6_loopback
-	spawn sockpipe -lk --print-port=1 'udp:[::1]:0' > "$T/out"
+	spawn sockpipe -l --keep --print-port=1 'udp:[::1]:0' > "$T/out"
 	local port
 	port=$(port_of "$T/out")
-	run sockpipe -q -a "udp:[::1]:$port" < <(head -c 65600 /dev/zero)
+	run sockpipe --quit-on-eof -a "udp:[::1]:$port" < <(head -c 65600 /dev/zero)
 	assert_failure 1
 	assert_output "sockpipe: udp:[::1]:$port: record 1 is 65600 bytes; a datagram takes at most 65527"
 }
 
-@test "-lk out of descriptors: no accept storm, every client served" {
-	spawn bash -c "ulimit -n 16; exec sockpipe -lk 'unix:$T/s' > '$T/log' 2> '$T/err'"
+@test "-l --keep out of descriptors: no accept storm, every client served" {
+	spawn bash -c "ulimit -n 16; exec sockpipe -l --keep 'unix:$T/s' > '$T/log' 2> '$T/err'"
 	wait_for_socket --timeout 5 "$T/s"
 	local i pids=()
 	for i in $(seq 30); do
@@ -412,8 +412,8 @@ a2"
 	assert [ "$output" -le 1 ]
 }
 
-@test "-lk -i: an idle client is dropped, its slot freed, the server goes on" {
-	spawn sockpipe -lk -i 0.3 --max-conns 1 "unix:$T/s" > "$T/log"
+@test "-l --keep --idle-timeout: an idle client is dropped, its slot freed, the server goes on" {
+	spawn sockpipe -l --keep --idle-timeout 0.3 --max-conns 1 "unix:$T/s" > "$T/log"
 	local server=$!
 	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
@@ -425,9 +425,9 @@ a2"
 	kill -0 "$server"
 }
 
-@test "-lke -i: an idle connection's command is ended, the server goes on" {
+@test "-le --keep --idle-timeout: an idle connection's command is ended, the server goes on" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
-	spawn sockpipe -lke -i 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
+	spawn sockpipe -le --keep --idle-timeout 0.3 "unix:$T/s" -- sh -c 'read -r x; echo "got $x"; exec sleep 60'
 	local server=$!
 	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
@@ -492,21 +492,21 @@ a2"
 	assert [ ! -e "$T/s" ]
 }
 
-@test "-i: nothing moved for DURATION exits 124" {
-	spawn sockpipe -lke "unix:$T/s" -- sleep 60
+@test "--idle-timeout: nothing moved for DURATION exits 124" {
+	spawn sockpipe -le --keep "unix:$T/s" -- sleep 60
 	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
-	run timeout 10 sockpipe -i 0.2 "unix:$T/s" < "$T/in"
+	run timeout 10 sockpipe --idle-timeout 0.2 "unix:$T/s" < "$T/in"
 	assert_failure 124
 	assert_output "sockpipe: unix:$T/s: nothing moved for 0.2s"
 }
 
-@test "-i 0: data that is waiting still moves" {
+@test "--idle-timeout 0: data that is waiting still moves" {
 	spawn sockpipe -l "unix:$T/s" < /dev/null > "$T/out"
 	wait_for_socket --timeout 5 "$T/s"
 	seq 1000 > "$T/in"
-	run sockpipe -i 0 -q "unix:$T/s" < "$T/in"
+	run sockpipe --idle-timeout 0 --quit-on-eof "unix:$T/s" < "$T/in"
 	assert_success
 	wait_until 5 count_is -c "$T/out" "$(wc -c < "$T/in")"
 }
@@ -533,17 +533,17 @@ a2"
 }
 
 @test "udp: one record per datagram, boundaries kept; too big is refused" {
-	spawn sockpipe -lk --print-port=1 udp::0 > "$T/out"
+	spawn sockpipe -l --keep --print-port=1 udp::0 > "$T/out"
 	local port
 	port=$(port_of "$T/out")
-	printf 'a b\n\nccc' | sockpipe -q "udp:127.0.0.1:$port"
+	printf 'a b\n\nccc' | sockpipe --quit-on-eof "udp:127.0.0.1:$port"
 	wait_until 5 count_is -l "$T/out" 4
 	run cat "$T/out"
 	assert_output "$port
 a b
 
 ccc"
-	run sockpipe -q -a "udp:127.0.0.1:$port" < <(head -c 70000 /dev/zero)
+	run sockpipe --quit-on-eof -a "udp:127.0.0.1:$port" < <(head -c 70000 /dev/zero)
 	assert_failure 1
 	assert_output "sockpipe: udp:127.0.0.1:$port: record 1 is 70000 bytes; a datagram takes at most 65507"
 }
@@ -553,7 +553,7 @@ ccc"
 	spawn sockpipe -l --print-port=1 -r udp::0 < "$T/in" > "$T/out"
 	local port
 	port=$(port_of "$T/out")
-	run timeout 10 sockpipe -i 1 "udp:127.0.0.1:$port" <<<"ping"
+	run timeout 10 sockpipe --idle-timeout 1 "udp:127.0.0.1:$port" <<<"ping"
 	assert_failure 124
 	assert_line --index 0 "pong"
 	wait_until 5 grep -q ping "$T/out"
@@ -563,7 +563,7 @@ ccc"
 	spawn sockpipe -l -0 "unix-dgram:$T/d" > "$T/out"
 	local server=$!
 	wait_for_socket --timeout 5 "$T/d"
-	printf 'x\0y y\0\0' | sockpipe -0 -q "unix-dgram:$T/d"
+	printf 'x\0y y\0\0' | sockpipe -0 --quit-on-eof "unix-dgram:$T/d"
 	wait_until 5 count_is -c "$T/out" 7
 	run od -An -c "$T/out"
 	assert_output --regexp '^ +x +\\0 +y +y +\\0 +\\0 *$'
@@ -572,8 +572,8 @@ ccc"
 }
 
 @test "unix sockets: mode 0600 by default, -m, removed on SIGINT" {
-	spawn sockpipe -lk "unix:$T/a"
-	spawn sockpipe -lk -m 660 "unix:$T/b"
+	spawn sockpipe -l --keep "unix:$T/a"
+	spawn sockpipe -l --keep -m 660 "unix:$T/b"
 	wait_for_socket --timeout 5 "$T/a"
 	wait_for_socket --timeout 5 "$T/b"
 	run stat -c %a "$T/a" "$T/b"
@@ -584,7 +584,7 @@ ccc"
 }
 
 @test "a stale socket file is replaced; one in use is not" {
-	spawn sockpipe -lk "unix:$T/s"
+	spawn sockpipe -l --keep "unix:$T/s"
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l "unix:$T/s"
 	assert_failure 1
@@ -649,7 +649,7 @@ ccc"
 
 @test "permission denied on a socket path, as nobody" {
 	need_root
-	spawn sockpipe -lk "unix:$T/s"
+	spawn sockpipe -l --keep "unix:$T/s"
 	wait_for_socket --timeout 5 "$T/s"
 	run as_nobody sockpipe "unix:$T/s" < /dev/null
 	assert_failure 1
@@ -683,12 +683,12 @@ ccc"
 	run sockpipe -le "unix:$T/no/such/dir/s" -- cat
 	assert_failure 125
 	assert_output --partial "sockpipe: unix:$T/no/such/dir/s: "
-	run sockpipe -lke "unix:$T/no/s" -- cat
+	run sockpipe -le --keep "unix:$T/no/s" -- cat
 	assert_failure 125
 }
 
 @test "standard output errors: /dev/full and a closed pipe" {
-	spawn sockpipe -lke "unix:$T/s" -- echo hello
+	spawn sockpipe -le --keep "unix:$T/s" -- echo hello
 	wait_for_socket --timeout 5 "$T/s"
 	run sh -c "sockpipe 'unix:$T/s' < /dev/null > /dev/full"
 	assert_failure 1
@@ -740,7 +740,7 @@ ccc"
 	assert_output "socat tcp"
 	run nc -N 127.0.0.1 "$port" <<<"nc tcp"
 	assert_output "nc tcp"
-	spawn sockpipe -lke "unix:$T/s" -- cat
+	spawn sockpipe -le --keep "unix:$T/s" -- cat
 	wait_for_socket --timeout 5 "$T/s"
 	run socat - "UNIX-CONNECT:$T/s" <<<"socat unix"
 	assert_output "socat unix"
@@ -754,7 +754,7 @@ ccc"
 }
 
 @test "interplay: mkfifo-free pipeline of two sockpipes" {
-	spawn sockpipe -lk "unix:$T/log.sock" > "$T/log"
+	spawn sockpipe -l --keep "unix:$T/log.sock" > "$T/log"
 	wait_for_socket --timeout 5 "$T/log.sock"
 	seq 3 | sockpipe "unix:$T/log.sock"
 	printf 'no newline' | sockpipe "unix:$T/log.sock"
@@ -766,8 +766,8 @@ ccc"
 no newline"
 }
 
-@test "-lk: long lines (300 KiB) from two clients stay whole" {
-	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+@test "-l --keep: long lines (300 KiB) from two clients stay whole" {
+	spawn sockpipe -l --keep "unix:$T/s" > "$T/log"
 	wait_for_socket --timeout 5 "$T/s"
 	head -c 300000 /dev/zero | tr '\0' a > "$T/a"
 	head -c 300000 /dev/zero | tr '\0' b > "$T/b"
@@ -795,7 +795,7 @@ no newline"
 	assert_output "sockpipe: unix:$T/d: cannot listen: Address already in use"
 	assert_equal "$(stat -c %i "$T/d")" "$ino"
 	# a stream listener, a datagram socket asked for
-	spawn sockpipe -lk "unix:$T/s"
+	spawn sockpipe -l --keep "unix:$T/s"
 	wait_for_socket --timeout 5 "$T/s"
 	run sockpipe -l -T 1 "unix-dgram:$T/s"
 	assert_failure 1
@@ -812,7 +812,7 @@ no newline"
 
 @test "stale check: a listener in another network namespace keeps its file" {
 	need_root
-	spawn sockpipe -lk "unix:$T/s"
+	spawn sockpipe -l --keep "unix:$T/s"
 	wait_for_socket --timeout 5 "$T/s"
 	run unshare -n sockpipe -l -T 1 "unix:$T/s"
 	assert_failure 1
@@ -821,7 +821,7 @@ no newline"
 	assert_success
 }
 
-@test "-q over tcp: a server that talks while it reads gets all of the input (3 runs)" {
+@test "--quit-on-eof over tcp: a server that talks while it reads gets all of the input (3 runs)" {
 	head -c 1M /dev/urandom > "$T/in"
 	local i port
 	for i in 1 2 3; do
@@ -831,7 +831,7 @@ no newline"
 			sh -c 'head -c 64M /dev/zero & cat > "$0"; kill $! 2>/dev/null; true' "$T/got" > "$T/port"
 		local server=$!
 		port=$(port_of "$T/port")
-		sockpipe -q "tcp:127.0.0.1:$port" < "$T/in" > /dev/null
+		sockpipe --quit-on-eof "tcp:127.0.0.1:$port" < "$T/in" > /dev/null
 		wait_until 20 count_is -c "$T/got" 1048576
 		cmp "$T/in" "$T/got"
 	done
@@ -841,7 +841,7 @@ no newline"
 	spawn sockpipe -l "unix-dgram:$T/d" > "$T/out"
 	wait_for_socket --timeout 5 "$T/d"
 	seq 5000 > "$T/in"
-	run sockpipe -q "unix-dgram:$T/d" < "$T/in"
+	run sockpipe --quit-on-eof "unix-dgram:$T/d" < "$T/in"
 	assert_success
 	wait_until 10 count_is -l "$T/out" 5000
 	cmp "$T/in" "$T/out"
@@ -859,13 +859,13 @@ no newline"
 	assert_output --regexp "^sockpipe: standard output: the reader left with [0-9]+ bytes unread\$"
 }
 
-@test "-e -i: inherited UCSPI variables are removed on every path" {
+@test "-e --idle-timeout: inherited UCSPI variables are removed on every path" {
 	# shellcheck disable=SC2016 # expanded by the command's shell
 	local show='echo "$PROTO ${TCPREMOTEIP-none} ${TCPREMOTEHOST-none} ${TCPREMOTEINFO-none}"'
 	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
-		spawn sockpipe -lke -i 5 "unix:$T/i" -- sh -c "$show"
+		spawn sockpipe -le --keep --idle-timeout 5 "unix:$T/i" -- sh -c "$show"
 	TCPREMOTEIP=6.6.6.6 TCPREMOTEHOST=evil TCPREMOTEINFO=x \
-		spawn sockpipe -lke "unix:$T/n" -- sh -c "$show"
+		spawn sockpipe -le --keep "unix:$T/n" -- sh -c "$show"
 	wait_for_socket --timeout 5 "$T/i"
 	wait_for_socket --timeout 5 "$T/n"
 	run sockpipe "unix:$T/i" < /dev/null
@@ -875,11 +875,11 @@ no newline"
 }
 
 @test "an old server leaves a new server's socket file alone" {
-	spawn sockpipe -lk "unix:$T/s"
+	spawn sockpipe -l --keep "unix:$T/s"
 	local old=$!
 	wait_for_socket --timeout 5 "$T/s"
 	rm "$T/s"
-	spawn sockpipe -lk "unix:$T/s" > "$T/log"
+	spawn sockpipe -l --keep "unix:$T/s" > "$T/log"
 	wait_for_socket --timeout 5 "$T/s"
 	kill "$old"
 	wait "$old" || true
@@ -893,7 +893,7 @@ no newline"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sh -c "sockpipe -l 'unix:$T/s' < '$T/in' | wc -c > '$T/out'"
 	wait_for_socket --timeout 5 "$T/s"
-	run sockpipe -q "unix:$T/s" <<<"hello"
+	run sockpipe --quit-on-eof "unix:$T/s" <<<"hello"
 	assert_success
 	wait_until 5 grep -qx 6 "$T/out"
 }
@@ -904,7 +904,7 @@ no newline"
 	run sockpipe "unix:$T/s" < /dev/null
 	assert_success
 	assert_output "ok"
-	spawn sockpipe -lke "unix:$T/l" ls -l /
+	spawn sockpipe -le --keep "unix:$T/l" ls -l /
 	wait_for_socket --timeout 5 "$T/l"
 	run sockpipe "unix:$T/l" < /dev/null
 	assert_line --index 0 --regexp '^total '
@@ -916,7 +916,7 @@ no newline"
 }
 
 @test "options without meaning together are usage errors" {
-	run timeout 10 sockpipe -lk -T 1 "unix:$T/s"
+	run timeout 10 sockpipe -l --keep -T 1 "unix:$T/s"
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --timeout is for one connection, not with --keep"
 	run timeout 10 sockpipe -l -m 600 tcp::0
@@ -925,10 +925,10 @@ no newline"
 	run timeout 10 sockpipe -l -m 600 abstract:x
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --mode is for a unix socket file, not abstract:x"
-	run timeout 10 sockpipe -lk -q "unix:$T/s"
+	run timeout 10 sockpipe -l --keep --quit-on-eof "unix:$T/s"
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --keep does not read"
-	run timeout 10 sockpipe -le -q "unix:$T/s" cat
+	run timeout 10 sockpipe -le --quit-on-eof "unix:$T/s" cat
 	assert_line --index 0 "sockpipe: --quit-on-eof is about standard input, which --exec does not read"
 	run timeout 10 sockpipe -le --max-conns 2 "unix:$T/s" cat
 	assert_failure 2
@@ -939,7 +939,7 @@ no newline"
 @test "tcp:*:PORT listens on every address, IPv4 and IPv6" {
 	run sockpipe -l -T 0.01 'tcp:[::1]:0'
 	[ "$status" -eq 124 ] || skip "no IPv6 loopback: $output"
-	spawn sockpipe -lke --print-port=1 'tcp:*:0' -- cat > "$T/port"
+	spawn sockpipe -le --keep --print-port=1 'tcp:*:0' -- cat > "$T/port"
 	local port
 	port=$(port_of "$T/port")
 	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
@@ -966,9 +966,9 @@ no newline"
 	cmp "$T/data" "$T/got"
 }
 
-@test "-lk: line buffers are bounded by --max-conns (64 MiB in all)" {
+@test "-l --keep: line buffers are bounded by --max-conns (64 MiB in all)" {
 	# 64 MiB / 512 connections: 128 KiB a connection; a longer line goes in pieces
-	spawn sockpipe -lk --max-conns 512 "unix:$T/s" > "$T/log"
+	spawn sockpipe -l --keep --max-conns 512 "unix:$T/s" > "$T/log"
 	wait_for_socket --timeout 5 "$T/s"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"

@@ -171,8 +171,8 @@ assert_shm_content() {
 	local opts=() want have _ipc_target
 	while :; do
 		case $1 in
-		--offset) opts+=(-o "$2"); shift 2 ;;
-		--length) opts+=(-l "$2"); shift 2 ;;
+		--offset) opts+=(--offset "$2"); shift 2 ;;
+		--length) opts+=(--length "$2"); shift 2 ;;
 		*) break ;;
 		esac
 	done
@@ -265,7 +265,7 @@ wait_for_signal() {
 	fi
 	shift
 	dir=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/sig.XXXXXX") || return 1
-	sigrecv -T "$_ipc_limit" -p "$dir/pid" "${sigs[@]}" >"$dir/line" &
+	sigrecv -T "$_ipc_limit" --pidfile "$dir/pid" "${sigs[@]}" >"$dir/line" &
 	pid=$!
 	# sigrecv starts in well under a second: its own deadline, not the signal's.
 	if ! _ipc_end=$(_ipc_after 10) _ipc_until test -s "$dir/pid"; then

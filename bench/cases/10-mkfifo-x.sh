@@ -8,5 +8,5 @@ if ! have mktemp || ! have mkfifo; then
 fi
 # shellcheck disable=SC2016 # expanded by the shell timeit runs
 RUNS=$(runs 300) bench "temp FIFO life" \
-	"mkfifo-x -t -r -- true" "mkfifo-x -t -r -- true" \
+	"mkfifo-x -t -e -- true" "mkfifo-x -t -e -- true" \
 	"mktemp+mkfifo+rm" 'd=$(mktemp -d) && mkfifo -m 600 "$d/f" && FIFO=$d/f true; rm -r "$d"'

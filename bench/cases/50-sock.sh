@@ -6,7 +6,7 @@
 # iperf3, memory to memory (the loopback's limit). The receiver's stdin is
 # /dev/null (it closes its side at once: the case that once lost data) and
 # bench/countsink checks that every byte arrived: a row that lost data
-# fails the bench. Then the connection rate of an -lke echo server against
+# fails the bench. Then the connection rate of an -le --keep echo server against
 # socat fork, ncat -lk -e and tcpserver: short request/reply connections
 # (bench/connrate checks every reply); the ratio is the rate's.
 size=$(pick 1G 4M)
@@ -88,7 +88,7 @@ cat > "$serve" <<'SERVE'
 set -eu
 tool=$1 port=$2 n=$3
 case $tool in
-sockpipe) srv=(sockpipe -lke "tcp:127.0.0.1:$port" -- cat) ;;
+sockpipe) srv=(sockpipe -le --keep "tcp:127.0.0.1:$port" -- cat) ;;
 socat) srv=(socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat) ;;
 ncat) srv=(ncat -lk 127.0.0.1 "$port" -e /bin/cat) ;;
 tcpserver) srv=(tcpserver -HR -l 0 127.0.0.1 "$port" cat) ;;
@@ -109,6 +109,6 @@ have ncat && args+=("ncat -lk -e" "bash $serve ncat $port $n")
 have tcpserver && args+=("tcpserver -HR -l0" "bash $serve tcpserver $port $n")
 have ncat || note "no ncat: skipped"
 have tcpserver || note "no tcpserver (ucspi-tcp): skipped"
-RUNS=$(runs 3) bench "conn rate $n" "sockpipe -lke" "bash $serve sockpipe $port $n" "${args[@]}"
+RUNS=$(runs 3) bench "conn rate $n" "sockpipe -le --keep" "bash $serve sockpipe $port $n" "${args[@]}"
 # shellcheck disable=SC2154 # set by bench in bench/run
 return "$status"

@@ -21,4 +21,4 @@ peers=("two FIFOs" "sh $end < $ff/a > $ff/b & sh $end > $ff/a < $ff/b; wait")
 if have dpipe; then peers+=("dpipe" "dpipe sh $end = sh $end"); else note "no dpipe (vde2): skipped"; fi
 if have socat; then peers+=("socat EXEC EXEC" "socat 'EXEC:sh $end' 'EXEC:sh $end'"); else note "no socat: skipped"; fi
 RUNS=$(runs 5) bench "duplex 2x$size" "duplex" "duplex sh $end = sh $end" \
-	"duplex --trace" "duplex -t /dev/null sh $end = sh $end" "${peers[@]}"
+	"duplex --trace" "duplex --trace /dev/null sh $end = sh $end" "${peers[@]}"

@@ -25,7 +25,7 @@ teardown() {
 	[[ $output == *"cannot be read"* ]]
 }
 @test "wait_for_socket" {
-	sockpipe -lk unix:"$BATS_TEST_TMPDIR/s" </dev/null >/dev/null 3>&- &
+	sockpipe -l --keep unix:"$BATS_TEST_TMPDIR/s" </dev/null >/dev/null 3>&- &
 	pid=$!
 	wait_for_socket "$BATS_TEST_TMPDIR/s"
 	kill "$pid"
@@ -37,7 +37,7 @@ teardown() {
 	run wait_for_signal USR1 -- sh -c 'kill -USR1 "$IPC_SIGNAL_PID"'
 	[ "$status" -eq 0 ]
 	[[ $output == "USR1 pid="* ]]
-	run wait_for_signal USR2 -- sh -c 'sigsend -s USR2 -q 7 "$IPC_SIGNAL_PID"'
+	run wait_for_signal USR2 -- sh -c 'sigsend --signal USR2 -q 7 "$IPC_SIGNAL_PID"'
 	[[ $output == "USR2 pid="*" value=7" ]]
 	run wait_for_signal --timeout 0.3 USR1 -- true
 	[ "$status" -eq 1 ]
