@@ -120,6 +120,13 @@ spawn() {
 }
 
 # Run CMD until it succeeds or SECONDS pass; fail (status 1) on timeout.
+# blocked_in PID SYSCALL: is process PID in that system call now?
+blocked_in() {
+	local nr
+	nr=$(printf '#include <sys/syscall.h>\nSYS_%s\n' "$2" | cpp -P | tail -n 1)
+	[ "$(cut -d ' ' -f 1 "/proc/$1/syscall" 2>/dev/null)" = "$nr" ]
+}
+
 wait_until() {
 	local limit=$1 end
 	shift

@@ -389,6 +389,13 @@ mqrecv: standard output: write error: No space left on device"
 	assert_output "$(seq $((11 - left)) 10)"
 }
 
+# putting_back SHPID STATUSFILE: mqrecv, the child of shell SHPID, waits
+# to put a message back, or has ended (STATUSFILE written).
+putting_back() {
+	local p
+	[ -s "$2" ] || { p=$(pgrep -P "$1" -x mqrecv) && blocked_in "$p" mq_timedsend; }
+}
+
 @test "issue 10.2: putting back into a full queue waits for room; one summary line" {
 	q=$(qn 1)
 	mqsend --max-msgs 2 "$q" a b
@@ -396,6 +403,10 @@ mqrecv: standard output: write error: No space left on device"
 	# again, so a waits for room until the consumer below makes some.
 	spawn mqsend "$q" c d
 	spawn bash -c "mqrecv -n '$q' > /dev/full 2> '$T/err'; echo \$? > '$T/st'"
+	# The consumer starts once mqrecv has taken a: it is waiting to put it
+	# back, or has put it back already (under load, started first, it
+	# found the queue empty and exited 124).
+	wait_until 10 putting_back "$!" "$T/st"
 	run bash -c "mqrecv -c 4 '$q' | sort"
 	assert_output "a
 b
