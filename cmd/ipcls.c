@@ -44,7 +44,7 @@ static const char usage[] =
 	"CHANGED USED CREATOR-PID LAST-PID ATTACHED HOLDERS LOST (OUTPUT FIELDS in\n"
 	"ipcutils(7)). In HOLDERS, PID:COMMAND, and ? where a process this user may\n"
 	"not look into could hold the object. LOST: permits of a POSIX semaphore\n"
-	"held by dead holders (sempost --recover gives them back).\n"
+	"held by dead holders (sempost(1) gives them back).\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n";
 
