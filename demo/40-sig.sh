@@ -6,8 +6,7 @@ title "sigsend, sigrecv: signals that carry values, sent safely"
 show 'sigsend -L | grep -E "^(1|15|34|35|63|64) "'
 show 'sigsend -L RTMIN+2 USR1'
 show 'sigrecv -c 3 --pidfile worker.pid USR1 RTMIN &
-while [ ! -s worker.pid ]; do sleep 0.01; done
-sigsend --signal USR1 --pidfile worker.pid
+sigsend -W -T 5s --signal USR1 --pidfile worker.pid
 sigsend --signal RTMIN -q 42 --pidfile worker.pid
 /bin/kill -s RTMIN --queue 7 "$(head -n 1 worker.pid)"
 wait'

@@ -12,11 +12,10 @@ wait "${pids[@]}"; kill $srv; wait $srv; sort app.log'
 
 title "sockpipe: an echo server on a free TCP port"
 show 'sockpipe -le --keep --print-port=3 tcp::0 -- tr a-z A-Z 3> port & srv=$!
-until [ -s port ]; do sleep 0.05; done
-echo "hello over tcp" | sockpipe tcp:localhost:$(head -1 port); kill $srv'
+echo "hello over tcp" | sockpipe tcp:localhost:"$(tail -n +1 -F port 2>/dev/null | head -n 1)"; kill $srv'
 
 title "sockpipe: datagrams keep their boundaries"
 show 'sockpipe -l --keep -r unix-dgram:dg > dg.out & srv=$!
 printf "one\ntwo words\n" | sockpipe -R 5 --quit-on-eof unix-dgram:dg
-until [ "$(wc -c < dg.out)" -ge 12 ]; do sleep 0.05; done; kill $srv; wait $srv; od -c dg.out'
+tail -c +1 -F dg.out 2>/dev/null | head -c 12 >/dev/null; kill $srv; wait $srv; od -c dg.out'
 rm -f port app.log dg.out

@@ -7,7 +7,7 @@ show 'sempost -c 2 -k 0x73656d01 && semwait -s -k 0x73656d01 | grep -e ^value -e
 show 'for j in 1 2 3 4 5; do semwait -k 0x73656d01 -- sh -c "echo job $j starts; sleep 0.1; echo job $j ends" & done; wait'
 title "A holder killed with SIGKILL gives its permit back (System V: SEM_UNDO)"
 show 'semwait -k 0x73656d01 -- sh -c "semwait -s -k 0x73656d01 | grep ^value > held; exec sleep 60" & pid=$!
-for i in $(seq 500); do [ -s held ] && break; sleep 0.01; done; echo "held, $(cat held)"
+echo "held, $(tail -n +1 -F held 2>/dev/null | head -n 1)"
 { kill -KILL $pid; wait $pid; } 2>/dev/null; echo "killed, $(semwait -s -k 0x73656d01 | grep ^value)"'
 show 'semwait -n -c 3 -k 0x73656d01; echo "status $? (only two permits)"'
 show 'semwait -c 3 -T 250ms -k 0x73656d01; echo "status $? (no third permit within 250ms)"'
