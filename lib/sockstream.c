@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <linux/sockios.h>
 #include <sys/socket.h>
 
 #include "cleanup.h"
 #include "diag.h"
+#include "io.h"
 #include "relay.h"
 #include "sockaddr.h"
 #include "sockpipe.h"
