@@ -118,7 +118,9 @@ shell_files() {
 # manuals this machine has installed.
 mandoc_lint() {
 	local out
-	out=$(mandoc -Tlint -Wstyle man/* 2>&1 |
+	# mandoc writes its messages to stdout and stderr: apart, so that a
+	# stdout buffer flushed amid stderr lines cannot split a message.
+	out=$({ mandoc -Tlint -Wstyle man/* 2>"$LOG/mandoc.err"; cat "$LOG/mandoc.err"; } |
 		grep -v -e 'referenced manual not found' -e 'outdated mandoc.db')
 	printf '%s' "$out"
 	[ -z "$out" ]
