@@ -120,6 +120,7 @@ four"
 	mqsend "$q" first
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	spawn sh -c 'for i in $(seq 15); do sleep 0.2; mqsend "$0" "m$i"; done' "$q"
+	local feeder=$!
 	# Messages keep coming, each within 0.2 s: only -T ends the drain.
 	run timeout 10 mqrecv -f -T 1 "$q"
 	assert_success
@@ -128,7 +129,7 @@ four"
 	run timeout 10 mqrecv -f --idle-timeout 1 "$q"
 	assert_success
 	assert_line --index "$((${#lines[@]} - 1))" m15
-	wait
+	wait "$feeder" # (a bare wait would wait for bats' timeout watchdog too)
 	run mqrecv --idle-timeout 0.2 "$q"
 	assert_failure 124
 	assert_output "mqrecv: $q: no message within 0.2s"
