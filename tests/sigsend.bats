@@ -179,8 +179,14 @@ term_ignorer() {
 		sigrecv --pidfile "$1/w.pid" USR1 > /dev/null &
 		for ((i = 0; i < 500; i++)); do [ -s "$1/w.pid" ] && break; sleep 0.01; done
 		read -r pid < "$1/w.pid"
+		start=$(sed -n "s/^start=//p" "$1/w.pid")
 		kill -KILL "$pid"
 		wait "$pid" 2> /dev/null
+		# A process started in the same clock tick has the same start
+		# time (sigsend(1) says so): wait for the next tick.
+		for ((i = 0; i < 1000; i++)); do
+			[ "$(cut -d " " -f 22 /proc/self/stat)" -gt "$start" ] && break
+		done
 		echo $((pid - 1)) > /proc/sys/kernel/ns_last_pid
 		sleep 60 &
 		[ "$!" = "$pid" ] || { echo "PID $pid not reused: got $!"; exit 3; }
