@@ -80,7 +80,7 @@ same_as_in() {
 	spawn mqsend --netstring "$qa" < "$T/in"
 	wait_until 10 test -e "/dev/mqueue$qa"
 	bridge "$qa" "$qb"
-	mqrecv --netstring -T 30 -c 10000 "$qb" > "$T/out"
+	mqrecv --netstring --idle-timeout 30 -c 10000 "$qb" > "$T/out"
 	same_as_in "$T/out"
 	run mqrecv -n "$qb"
 	assert_failure 124 # exactly once: nothing more
@@ -99,7 +99,7 @@ same_as_in() {
 	spawn mqsend --netstring "$qa" < "$T/in"
 	wait_until 10 test -e "/dev/mqueue$qa"
 	bridge "$qa" "$qb"
-	mqrecv --netstring -T 30 -c 10000 "$qb" > "$T/out"
+	mqrecv --netstring --idle-timeout 30 -c 10000 "$qb" > "$T/out"
 	same_as_in "$T/out"
 	run mqrecv -n "$qb"
 	assert_failure 124
@@ -131,7 +131,7 @@ add_netem() {
 	wait_until 10 test -e "/dev/mqueue$qa"
 	# a user timeout far above the 100 ms round trip, a keepalive below it
 	bridge "$qa" "$qb" "--keepalive 1 --user-timeout 3"
-	mqrecv --netstring -T 20 -c 2000 "$qb" > "$T/out"
+	mqrecv --netstring --idle-timeout 20 -c 2000 "$qb" > "$T/out"
 	same_as_in "$T/out"
 	run mqrecv -n "$qb"
 	assert_failure 124
@@ -232,7 +232,7 @@ make_lo_ns() {
 	spawn mqsend --netstring "$qa" < "$T/in"
 	wait_until 10 test -e "/dev/mqueue$qa"
 	mqsend "$qb" made && mqrecv "$qb" > /dev/null # queue B exists, empty
-	spawn mqrecv --netstring -T 30 -c 10000 "$qb" > "$T/out"
+	spawn mqrecv --netstring --idle-timeout 30 -c 10000 "$qb" > "$T/out"
 	in_a bash -c 'mqrecv --netstring -c 10000 "$0" |
 		ssh -i "$1/user" -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no \
 		    -o UserKnownHostsFile="$1/known_hosts" root@127.0.0.1 "$2/mqsend" --netstring "$3"' \
