@@ -362,7 +362,7 @@ static int finish(struct rx *x, int r)
 	}
 	if (x->got == 0 && r == MSGQ_TIMEOUT)
 		die(EXIT_TIMEOUT, "%s: no message within %s", x->q.label,
-		    timeout_str(deadline_passed(&x->total) ? &o->timeout : &o->idle));
+		    timeout_str(deadline_passed(&x->total) || !o->idle.text ? &o->timeout : &o->idle));
 	if (o->unlink_after)
 		msgq_remove(&x->q);
 	return 0;

@@ -184,7 +184,7 @@ static void send_one(struct run *r, const char *p, size_t len)
 	if (k == MSGQ_AGAIN)
 		die(EXIT_TIMEOUT, "%s: the queue is full; %" PRIu64 " message%s sent",
 		    r->q.label, r->sent, r->sent == 1 ? "" : "s");
-	if (k == MSGQ_TIMEOUT && deadline_passed(&r->total))
+	if (k == MSGQ_TIMEOUT && (deadline_passed(&r->total) || !o->idle.text))
 		die(EXIT_TIMEOUT, "%s: the queue is still full after %s; %" PRIu64 " message%s sent",
 		    r->q.label, timeout_str(&o->timeout), r->sent, r->sent == 1 ? "" : "s");
 	if (k == MSGQ_TIMEOUT)
