@@ -104,7 +104,7 @@ static int connect_mode(struct sockpipe_opts *o)
 	return o->addr.type == SOCK_DGRAM ? sockdgram_run(fd, false, o) : sockstream_run(fd, o);
 }
 
-/* A listening socket: the mode -e and -k pick, or the one connection. */
+/* A listening socket: the mode -e and --keep pick, or the one connection. */
 static int listen_mode(struct sockpipe_opts *o)
 {
 	int st;

@@ -55,7 +55,7 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 }
 
 /*
- * accept4 for a -k server. Out of descriptors (EMFILE, ENFILE) it says so
+ * accept4 for a --keep server. Out of descriptors (EMFILE, ENFILE) it says so
  * once and returns -2: the caller stops accepting until a connection ends
  * (the kernel keeps the others in the backlog), never spinning on it.
  */

@@ -48,8 +48,8 @@ static void end_pid(void *arg)
 }
 
 /*
- * In a connection's child, with -i: the command talks to pipes that this
- * process relays to the connection, so that -i can end an idle one (the
+ * In a connection's child, with --idle-timeout: the command talks to pipes that this
+ * process relays to the connection, so that --idle-timeout can end an idle one (the
  * command gets SIGTERM, the child exits 124). Exits with the command's
  * status otherwise.
  */
@@ -102,7 +102,7 @@ static void reap(struct server *s)
 	}
 }
 
-/* With -i: a child that relays for the command (run_idle). */
+/* With --idle-timeout: a child that relays for the command (run_idle). */
 static pid_t fork_idle(int c, const struct sockpipe_opts *o)
 {
 	pid_t pid = fork();
