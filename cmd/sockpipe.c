@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /* sockpipe: connect standard input and output to a socket. */
+#include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
@@ -30,6 +32,8 @@ static const char usage[] =
 "\n"
 "  -0, --null               records end with NUL, not newline (datagrams)\n"
 "  -a, --all                the whole input is one record (datagrams)\n"
+"      --backlog N          with -l: connections the kernel queues unaccepted\n"
+"                           (listen(2); default SOMAXCONN)\n"
 "  -e, --exec               with -l: run COMMAND for each connection, the\n"
 "                           socket as its standard input and output (125 if\n"
 "                           sockpipe failed first, 126/127 if it could not\n"
@@ -42,7 +46,8 @@ static const char usage[] =
 "      --keep               with -l: serve connections until interrupted\n"
 "      --keepalive DURATION tcp: probe a connection idle for DURATION\n"
 "                           (default 60s; 0: never)\n"
-"  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
+"  -l, --listen             listen on ADDRESS (loopback unless the host is '*';\n"
+"                           tcp: 127.0.0.1 and ::1)\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with --keep: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
@@ -70,11 +75,12 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+enum { OPT_BACKLOG = 0x100, OPT_MAX_CONNS, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
        OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
 	{ "exec", no_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
@@ -123,14 +129,15 @@ static int listen_mode(struct sockpipe_opts *o)
 		return sockdgram_run(lfd, true, o);
 	if (o->exec)
 		return sockserve_run(lfd, o);
-	if (fd_nonblock(lfd) < 0)
-		die(EXIT_FAIL, "%s: cannot make the listening socket non-blocking:", o->addr.text);
 	if (o->keep)
 		return socklog_run(lfd, o);
-	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (c < 0)
-		die(EXIT_FAIL, "%s: cannot accept the connection:", o->addr.text);
-	sockopen_stop_listening(lfd, o);
+	int c;
+	while ((c = sockopen_accept(o, SOCK_NONBLOCK)) < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			exit(EXIT_FAIL);
+		sockopen_await(lfd, o);
+	}
+	sockopen_stop_listening(o);
 	return sockstream_run(c, o);
 }
 
@@ -151,6 +158,8 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("--exec needs a stream address, not %s", o->addr.text);
 	if (!o->listen && o->mode_given)
 		usage_error("--mode needs --listen");
+	if (o->backlog_given && (!o->listen || o->addr.type != SOCK_STREAM))
+		usage_error("--backlog needs --listen on a stream address");
 	if (o->max_given && !o->keep)
 		usage_error("--max-conns needs --keep");
 	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
@@ -188,7 +197,7 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		.delim = '\n', .term = '\n',
 		.timeout = NO_TIMEOUT, .retry = NO_TIMEOUT,
 		.keepalive_ns = 60 * NS_PER_SEC, .user_timeout_ns = 60 * NS_PER_SEC,
-		.mode = 0600, .max_conns = 64,
+		.mode = 0600, .max_conns = 64, .backlog = SOMAXCONN,
 	};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
@@ -202,6 +211,10 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 			break;
 		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
+		case OPT_BACKLOG:
+			o->backlog = (int)arg_u64("--backlog", optarg, 1, 65535);
+			o->backlog_given = true;
+			break;
 		case 'e': o->exec = true; break;
 		case 'h': print_usage(usage);
 		case OPT_IDLE_TIMEOUT: o->relay.idle = arg_timeout("--idle-timeout", optarg); break;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -55,18 +56,26 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 }
 
 /*
- * accept4 for a --keep server. Out of descriptors (EMFILE, ENFILE) it says so
- * once and returns -2: the caller stops accepting until a connection ends
- * (the kernel keeps the others in the backlog), never spinning on it.
+ * accept4 on whichever listening socket has a client (they take turns).
+ * Out of descriptors (EMFILE, ENFILE) a --keep server says so once and
+ * gets -2: it stops accepting until a connection ends (the kernel keeps
+ * the others in the backlog), never spinning on it.
  */
-int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o)
+int sockopen_accept(const struct sockpipe_opts *o, int flags)
 {
 	static bool said;
-	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+	static int next;
+	int c = -1;
 
+	for (int i = 0; i < o->nlfd && c < 0; i++) {
+		c = accept4(o->lfd[next], NULL, NULL, SOCK_CLOEXEC | flags);
+		next = (next + 1) % o->nlfd;
+		if (c < 0 && errno != EAGAIN)
+			break;
+	}
 	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 		return c;
-	if (errno != EMFILE && errno != ENFILE) {
+	if (!o->keep || (errno != EMFILE && errno != ENFILE)) {
 		warn("%s: cannot accept a connection:", o->addr.text);
 		return -1;
 	}
@@ -101,9 +110,13 @@ void sockopen_cap_conns(struct sockpipe_opts *o)
  * listening: a second client is refused (and retries with -R) rather
  * than accepted by the kernel and reset later. The socket file goes too.
  */
-void sockopen_stop_listening(int lfd, struct sockpipe_opts *o)
+void sockopen_stop_listening(struct sockpipe_opts *o)
 {
-	close(lfd);
+	for (int i = 0; i < o->nlfd; i++)
+		close(o->lfd[i]);
+	if (o->lpoll != o->lfd[0])
+		close(o->lpoll);
+	o->nlfd = 0;
 	unlink_sock(o);
 	o->addr.made_file = false;
 }
@@ -159,6 +172,30 @@ void sockopen_await(int lfd, const struct sockpipe_opts *o)
 		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
 }
 
+/*
+ * One descriptor to poll for every listening socket: the socket itself,
+ * or an epoll set of the two loopbacks (every mode's poll loop stays as
+ * it was). The sockets are non-blocking: a client is taken by whichever
+ * accept finds one.
+ */
+static int poll_set(struct sockpipe_opts *o)
+{
+	for (int i = 0; i < o->nlfd && o->addr.type == SOCK_STREAM; i++)
+		if (fd_nonblock(o->lfd[i]) < 0)
+			return -1;
+	if (o->nlfd == 1)
+		return o->lfd[0];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	for (int i = 0; ep >= 0 && i < o->nlfd; i++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, o->lfd[i], &ev) < 0) {
+			close(ep);
+			return -1;
+		}
+	}
+	return ep;
+}
+
 int sockopen_listen(struct sockpipe_opts *o)
 {
 	cleanup_push(unlink_sock, o);
@@ -168,15 +205,19 @@ int sockopen_listen(struct sockpipe_opts *o)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	cleanup_on_signals();
-	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
-	if (lfd < 0) {
+	o->nlfd = sock_listen_all(&o->addr, o->mode, o->backlog, o->lfd);
+	if (o->nlfd < 0) {
+		o->nlfd = 0;
 		sock_warn(&o->addr, "cannot listen");
 		return -1;
 	}
-	tune_tcp(lfd, o);
+	for (int i = 0; i < o->nlfd; i++)
+		tune_tcp(o->lfd[i], o);
+	if ((o->lpoll = poll_set(o)) < 0)
+		die(EXIT_FAIL, "%s: cannot wait on the listening sockets:", o->addr.text);
 	if (o->print_port) {
 		char b[16];
-		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
+		int n = snprintf(b, sizeof b, "%d\n", sock_port(o->lfd[0]));
 		if (write_all(o->port_fd, b, (size_t)n) < 0) {
 			if (o->port_fd == STDOUT_FILENO)
 				die_stdout();
@@ -186,5 +227,5 @@ int sockopen_listen(struct sockpipe_opts *o)
 		if (o->port_fd > STDERR_FILENO)
 			close(o->port_fd);
 	}
-	return lfd;
+	return o->lpoll;
 }

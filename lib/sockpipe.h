@@ -23,7 +23,7 @@ struct sockpipe_opts {
 	struct relay_opts relay;  /* label, -q, -i */
 	bool listen, exec, keep, print_port, verbose;
 	int port_fd;               /* --print-port[=FD]: 2 by default */
-	bool mode_given, max_given;
+	bool mode_given, max_given, backlog_given;
 	const char *framing;      /* the datagram-only option given, for its message */
 	int delim, term;          /* record framing (-0, -a, -r, --netstring) */
 	int64_t keepalive_ns, user_timeout_ns; /* tcp; 0: off */
@@ -32,6 +32,9 @@ struct sockpipe_opts {
 	unsigned max_conns;
 	char **cmd;               /* -e: COMMAND [ARG]... */
 	pid_t owner;              /* the process that removes the socket file */
+	int backlog;              /* --backlog: listen(2)'s; SOMAXCONN by default */
+	int lfd[2], nlfd;         /* the listening sockets (two: both loopbacks) */
+	int lpoll;                /* the descriptor that polls them all */
 };
 
 /* Relay stdin and stdout over the connected stream socket fd. */
@@ -47,15 +50,19 @@ int socklog_run(int lfd, const struct sockpipe_opts *o);
 int sockopen_connect(struct sockpipe_opts *o);
 /*
  * Listen, the socket file removed at exit or on a signal, --print-port
- * done; -1 after saying why it failed.
+ * done. Returns the descriptor to poll for clients (o->lpoll: one for
+ * all of o->lfd); -1 after saying why it failed.
  */
 int sockopen_listen(struct sockpipe_opts *o);
 /* Without -k: wait (-T bounded) for the one client. */
 void sockopen_await(int lfd, const struct sockpipe_opts *o);
-/* accept4 for a -k server: -1 on an error, -2 out of descriptors. */
-int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o);
+/*
+ * accept4 on any listening socket: -1 on an error (said) or none there
+ * (EAGAIN), -2 out of descriptors with --keep.
+ */
+int sockopen_accept(const struct sockpipe_opts *o, int flags);
 /* A single-connection listener that has its connection stops listening. */
-void sockopen_stop_listening(int lfd, struct sockpipe_opts *o);
+void sockopen_stop_listening(struct sockpipe_opts *o);
 /* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */
 void sockopen_cap_conns(struct sockpipe_opts *o);
 

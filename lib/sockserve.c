@@ -161,7 +161,7 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
-		int c = sockopen_accept(lfd, 0, o);
+		int c = sockopen_accept(o, 0);
 		full = c == -2;
 		if (c < 0)
 			continue;
@@ -177,6 +177,6 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 		}
 		close(c);
 		if (served && !o->keep)
-			sockopen_stop_listening(lfd, o);
+			sockopen_stop_listening(o);
 	}
 }

@@ -1000,3 +1000,77 @@ no newline"
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --print-port: 9 is not an open file descriptor"
 }
+
+@test "tcp::PORT listens on both loopbacks, 127.0.0.1 and ::1, in every listening mode (issue 26)" {
+	need_ipv6_loopback
+	local port
+	echo_server tcp::0
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
+	# -l --keep: the sink takes lines from both.
+	spawn sockpipe -l --keep --print-port=3 tcp:localhost:0 3> "$T/port2" > "$T/log"
+	port=$(port_of "$T/port2")
+	sockpipe "tcp:127.0.0.1:$port" <<<"sink four"
+	sockpipe "tcp:[::1]:$port" <<<"sink six"
+	wait_until 5 count_is -l "$T/log" 2
+	run sort "$T/log"
+	assert_output $'sink four\nsink six'
+	# -l: the one connection, over ::1; then neither loopback listens.
+	spawn sockpipe -l --print-port=3 tcp::0 3> "$T/port3" > "$T/out" < /dev/null
+	port=$(port_of "$T/port3")
+	sockpipe "tcp:[::1]:$port" <<<"once"
+	wait_until 5 count_is -l "$T/out" 1
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: cannot connect: Connection refused"
+	run sockpipe "tcp:[::1]:$port" < /dev/null
+	assert_output "sockpipe: tcp:[::1]:$port: cannot connect: Connection refused"
+}
+
+@test "tcp4::PORT is 127.0.0.1 alone, tcp6::PORT ::1 alone" {
+	need_ipv6_loopback
+	local port
+	echo_server tcp4::0
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:[::1]:$port: cannot connect: Connection refused"
+	spawn sockpipe -le --keep --print-port=1 tcp6::0 -- cat > "$T/port6"
+	port=$(port_of "$T/port6")
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: cannot connect: Connection refused"
+}
+
+@test "--backlog sets listen(2)'s backlog on every listening socket; strict, and only with -l on a stream" {
+	local port
+	spawn sockpipe -le --keep --backlog 3 --print-port=1 tcp::0 -- cat > "$T/port"
+	port=$(port_of "$T/port")
+	# A listening socket's Send-Q in ss(8) is its backlog.
+	run ss -Hltn "sport = :$port"
+	assert_success
+	assert_line --regexp "^LISTEN +0 +3 +127\.0\.0\.1:$port "
+	if grep -qi '^0\{31\}1 .* lo$' /proc/net/if_inet6; then
+		assert_line --regexp "^LISTEN +0 +3 +\[::1\]:$port "
+	fi
+	run sockpipe "tcp:127.0.0.1:$port" <<<"served"
+	assert_output "served"
+	local bad
+	for bad in 0 65536 -1 1x ''; do
+		run sockpipe -l --backlog "$bad" tcp::0
+		assert_failure 2
+		assert_line --index 0 --regexp "^sockpipe: --backlog: .*'$bad'"
+	done
+	run sockpipe --backlog 5 tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --backlog needs --listen on a stream address"
+	run sockpipe -l --backlog 5 udp::0
+	assert_line --index 0 "sockpipe: --backlog needs --listen on a stream address"
+}

@@ -30,6 +30,7 @@ complete -c sockpipe -f
 complete -c sockpipe -n 'not __fish_seen_subcommand_from --' -a '(__ipcutils_sockpipe_address)'
 complete -c sockpipe -s 0 -l null -d 'records end with NUL'
 complete -c sockpipe -s a -l all -d 'the whole input is one record'
+complete -c sockpipe -l backlog -x -a '16 128 4096' -d 'with -l: connections the kernel queues unaccepted'
 complete -c sockpipe -s e -l exec -d 'with -l: run COMMAND for each connection'
 complete -c sockpipe -s h -l help -d 'display this help and exit'
 complete -c sockpipe -l idle-timeout -x -a '100ms 1s 5s 30s 1m' -d 'stop when nothing has moved for DURATION'
