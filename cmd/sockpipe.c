@@ -32,8 +32,13 @@ static const char usage[] =
 "\n"
 "  -0, --null               records end with NUL, not newline (datagrams)\n"
 "  -a, --all                the whole input is one record (datagrams)\n"
+"      --allow PREFIX       with -l on tcp: let clients in PREFIX in (ADDRESS or\n"
+"                           ADDRESS/LEN; the longest matching --allow or --deny\n"
+"                           decides; any --allow refuses the unmatched)\n"
 "      --backlog N          with -l: connections the kernel queues unaccepted\n"
 "                           (listen(2); default SOMAXCONN)\n"
+"      --deny PREFIX        with -l on tcp: refuse clients in PREFIX (one line on\n"
+"                           standard error each)\n"
 "  -e, --exec               with -l: run COMMAND for each connection, the\n"
 "                           socket as its standard input and output (125 if\n"
 "                           sockpipe failed first, 126/127 if it could not\n"
@@ -75,12 +80,14 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_BACKLOG = 0x100, OPT_MAX_CONNS, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
        OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "exec", no_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
@@ -131,8 +138,9 @@ static int listen_mode(struct sockpipe_opts *o)
 		return sockserve_run(lfd, o);
 	if (o->keep)
 		return socklog_run(lfd, o);
+	struct ipaddr peer;
 	int c;
-	while ((c = sockopen_accept(o, SOCK_NONBLOCK)) < 0) {
+	while ((c = sockopen_accept(o, SOCK_NONBLOCK, &peer)) < 0) {
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
 			exit(EXIT_FAIL);
 		sockopen_await(lfd, o);
@@ -158,6 +166,9 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("--exec needs a stream address, not %s", o->addr.text);
 	if (!o->listen && o->mode_given)
 		usage_error("--mode needs --listen");
+	bool tcp_listen = o->listen && o->addr.type == SOCK_STREAM && o->addr.family != AF_UNIX;
+	if (o->rules.n > 0 && !tcp_listen)
+		usage_error("--%s needs --listen on a tcp address", o->rules.any_allow ? "allow" : "deny");
 	if (o->backlog_given && (!o->listen || o->addr.type != SOCK_STREAM))
 		usage_error("--backlog needs --listen on a stream address");
 	if (o->max_given && !o->keep)
@@ -211,6 +222,8 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 			break;
 		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
+		case OPT_ALLOW: prefix_add(&o->rules, "--allow", optarg, true); break;
+		case OPT_DENY: prefix_add(&o->rules, "--deny", optarg, false); break;
 		case OPT_BACKLOG:
 			o->backlog = (int)arg_u64("--backlog", optarg, 1, 65535);
 			o->backlog_given = true;

@@ -187,7 +187,8 @@ int socklog_run(int lfd, const struct sockpipe_opts *o)
 			full = false;
 		}
 		if (r > 0 && accepting && (p[0].revents & POLLIN)) {
-			int c = sockopen_accept(o, SOCK_NONBLOCK);
+			struct ipaddr peer;
+			int c = sockopen_accept(o, SOCK_NONBLOCK, &peer);
 			if (c >= 0) {
 				cl[n] = (struct client){ .fd = c, .last = now };
 				if (o->verbose)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -20,6 +21,7 @@
 #include "diag.h"
 #include "io.h"
 #include "parse.h"
+#include "prefix.h"
 #include "sockaddr.h"
 #include "sockpipe.h"
 #include "tool.h"
@@ -55,23 +57,56 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 		die(EXIT_FAIL, "%s: cannot set the tcp keepalive and user timeout:", o->addr.text);
 }
 
+void sockopen_refuse(int c, const struct sockpipe_opts *o, const char *why)
+{
+	char peer[64];
+
+	sock_peer_text(c, peer, sizeof peer);
+	warn("%s: %s refused (%s)", o->addr.text, peer, why);
+	close(c);
+}
+
+/* --allow, --deny: whether the client at ss may stay; if not, it is refused. */
+static bool admitted(int c, const struct sockaddr_storage *ss, const struct sockpipe_opts *o,
+		     struct ipaddr *peer)
+{
+	const struct prefix *rule;
+	char why[INET6_ADDRSTRLEN + 16];
+
+	if (!ipaddr_of((const struct sockaddr *)ss, peer) || o->rules.n == 0
+	    || prefix_allows(&o->rules, peer, &rule))
+		return true;
+	if (rule)
+		snprintf(why, sizeof why, "--deny %s", rule->text);
+	else
+		snprintf(why, sizeof why, "no --allow matches");
+	sockopen_refuse(c, o, why);
+	return false;
+}
+
 /*
  * accept4 on whichever listening socket has a client (they take turns).
  * Out of descriptors (EMFILE, ENFILE) a --keep server says so once and
  * gets -2: it stops accepting until a connection ends (the kernel keeps
  * the others in the backlog), never spinning on it.
  */
-int sockopen_accept(const struct sockpipe_opts *o, int flags)
+int sockopen_accept(const struct sockpipe_opts *o, int flags, struct ipaddr *peer)
 {
 	static bool said;
 	static int next;
+	struct sockaddr_storage ss;
 	int c = -1;
 
 	for (int i = 0; i < o->nlfd && c < 0; i++) {
-		c = accept4(o->lfd[next], NULL, NULL, SOCK_CLOEXEC | flags);
+		socklen_t len = sizeof ss;
+		c = accept4(o->lfd[next], (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | flags);
 		next = (next + 1) % o->nlfd;
 		if (c < 0 && errno != EAGAIN)
 			break;
+	}
+	if (c >= 0 && !admitted(c, &ss, o, peer)) {
+		errno = EAGAIN;
+		return -1;
 	}
 	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 		return c;

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "deadline.h"
+#include "prefix.h"
 #include "relay.h"
 #include "sockaddr.h"
 
@@ -35,6 +36,8 @@ struct sockpipe_opts {
 	int backlog;              /* --backlog: listen(2)'s; SOMAXCONN by default */
 	int lfd[2], nlfd;         /* the listening sockets (two: both loopbacks) */
 	int lpoll;                /* the descriptor that polls them all */
+	struct prefix_rules rules; /* --allow, --deny */
+	unsigned max_per_ip;      /* --max-per-ip; 0: no limit */
 };
 
 /* Relay stdin and stdout over the connected stream socket fd. */
@@ -57,10 +60,13 @@ int sockopen_listen(struct sockpipe_opts *o);
 /* Without -k: wait (-T bounded) for the one client. */
 void sockopen_await(int lfd, const struct sockpipe_opts *o);
 /*
- * accept4 on any listening socket: -1 on an error (said) or none there
+ * accept4 on any listening socket, the client's address in *peer (tcp):
+ * -1 on an error (said) or none there, or a client --allow/--deny refused
  * (EAGAIN), -2 out of descriptors with --keep.
  */
-int sockopen_accept(const struct sockpipe_opts *o, int flags);
+int sockopen_accept(const struct sockpipe_opts *o, int flags, struct ipaddr *peer);
+/* Close client c at once, with one line on stderr: "ADDRESS: PEER refused (why)". */
+void sockopen_refuse(int c, const struct sockpipe_opts *o, const char *why);
 /* A single-connection listener that has its connection stops listening. */
 void sockopen_stop_listening(struct sockpipe_opts *o);
 /* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */

@@ -161,7 +161,8 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
-		int c = sockopen_accept(o, 0);
+		struct ipaddr peer;
+		int c = sockopen_accept(o, 0, &peer);
 		full = c == -2;
 		if (c < 0)
 			continue;

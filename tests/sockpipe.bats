@@ -1074,3 +1074,73 @@ no newline"
 	run sockpipe -l --backlog 5 udp::0
 	assert_line --index 0 "sockpipe: --backlog needs --listen on a stream address"
 }
+
+@test "--allow, --deny: a refused client is closed unserved, with one line on stderr (issue 26)" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	# Clients come from 127.0.0.1, or from 127.0.0.2 with nc -s.
+	spawn sockpipe -le --keep --print-port=1 --deny 127.0.0.0/8 --allow 127.0.0.2 tcp::0 -- echo served > "$T/port" 2> "$T/err"
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: tcp::0: 127\.0\.0\.1:[0-9]+ refused \(--deny 127\.0\.0\.0/8\)\$"
+	# The longer prefix wins: 127.0.0.2 is let in, and the server goes on.
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" < /dev/null
+	assert_output "served"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 count_is -l "$T/err" 2
+	# With an --allow, a client no rule matches is refused.
+	spawn sockpipe -l --keep --print-port=3 --allow 10.0.0.0/8 tcp::0 3> "$T/port2" > "$T/log" 2> "$T/err2"
+	port=$(port_of "$T/port2")
+	sockpipe "tcp:127.0.0.1:$port" <<<"not logged" || true
+	wait_until 5 grep -q refused "$T/err2"
+	run cat "$T/err2"
+	assert_output --regexp "^sockpipe: tcp::0: 127\.0\.0\.1:[0-9]+ refused \(no --allow matches\)\$"
+	[ ! -s "$T/log" ]
+	# A v4-mapped peer of a dual-stack socket meets the IPv4 rules.
+	run sockpipe -l -T 0.01 'tcp:[::1]:0'
+	[ "$status" -eq 124 ] || return 0
+	spawn sockpipe -le --keep --print-port=1 --deny 127.0.0.1 'tcp:*:0' -- echo served > "$T/port3" 2> "$T/err3"
+	port=$(port_of "$T/port3")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err3"
+	run cat "$T/err3"
+	assert_output --regexp "^sockpipe: tcp:\*:0: \[::ffff:127\.0\.0\.1\]:[0-9]+ refused \(--deny 127\.0\.0\.1\)\$"
+}
+
+@test "--allow, --deny: -l without --keep waits past a refused client for an allowed one" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	spawn sockpipe -l --print-port=3 --deny 127.0.0.1 tcp::0 3> "$T/port" > "$T/out" 2> "$T/err" <<<"reply"
+	port=$(port_of "$T/port")
+	sockpipe "tcp:127.0.0.1:$port" <<<"refused" > /dev/null 2>&1 || true
+	wait_until 5 grep -q refused "$T/err"
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" <<<"allowed"
+	assert_success
+	assert_output "reply"
+	wait_until 5 count_is -l "$T/out" 1
+	run cat "$T/out"
+	assert_output "allowed"
+}
+
+@test "--allow, --deny: a malformed prefix, or an address that is not tcp with -l, is a usage error" {
+	run sockpipe -l --deny 10.0.0.0/33 tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --deny: '10.0.0.0/33': bad length (/0 to /32 for IPv4); a prefix is ADDRESS or ADDRESS/LEN (10.0.0.0/8, ::1, fd00::/8)"
+	assert_line --index 1 "Try 'sockpipe --help'."
+	run sockpipe -l --allow localhost tcp::0
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --allow: 'localhost': not an IPv4 or IPv6 address"
+	run sockpipe --allow 10.0.0.0/8 tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --allow needs --listen on a tcp address"
+	run sockpipe -l --deny 10.0.0.0/8 "unix:$T/s"
+	assert_line --index 0 "sockpipe: --deny needs --listen on a tcp address"
+	run sockpipe -l --deny 10.0.0.0/8 udp::0
+	assert_line --index 0 "sockpipe: --deny needs --listen on a tcp address"
+	[ ! -e "$T/s" ]
+}

@@ -30,6 +30,8 @@ complete -c sockpipe -f
 complete -c sockpipe -n 'not __fish_seen_subcommand_from --' -a '(__ipcutils_sockpipe_address)'
 complete -c sockpipe -s 0 -l null -d 'records end with NUL'
 complete -c sockpipe -s a -l all -d 'the whole input is one record'
+complete -c sockpipe -l allow -x -a '127.0.0.0/8 ::1 10.0.0.0/8 192.168.0.0/16 fd00::/8' -d 'with -l on tcp: let clients in PREFIX in'
+complete -c sockpipe -l deny -x -a '0.0.0.0/0 ::/0 10.0.0.0/8 192.168.0.0/16' -d 'with -l on tcp: refuse clients in PREFIX'
 complete -c sockpipe -l backlog -x -a '16 128 4096' -d 'with -l: connections the kernel queues unaccepted'
 complete -c sockpipe -s e -l exec -d 'with -l: run COMMAND for each connection'
 complete -c sockpipe -s h -l help -d 'display this help and exit'
