@@ -56,6 +56,8 @@ static const char usage[] =
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with --keep: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
+"      --max-per-ip N       with --keep on tcp: at most N connections at once\n"
+"                           from one client address\n"
 "      --netstring          records are netstrings, LEN:BYTES, (datagrams;\n"
 "                           with -l --keep, each connection's written whole)\n"
 "      --print-port[=FD]    with -l: write the port bound to standard error,\n"
@@ -80,7 +82,7 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_MAX_PER_IP, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
        OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
@@ -95,6 +97,7 @@ static const struct option longopts[] = {
 	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "listen", no_argument, NULL, 'l' },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "null", no_argument, NULL, '0' },
@@ -173,6 +176,8 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("--backlog needs --listen on a stream address");
 	if (o->max_given && !o->keep)
 		usage_error("--max-conns needs --keep");
+	if (o->max_per_ip && !(tcp_listen && o->keep))
+		usage_error("--max-per-ip needs --keep on a tcp address");
 	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
 		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
 	/* -T bounds the wait for one connection; --keep waits for ever. */
@@ -238,6 +243,9 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case OPT_MAX_CONNS:
 			o->max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
 			o->max_given = true;
+			break;
+		case OPT_MAX_PER_IP:
+			o->max_per_ip = (unsigned)arg_u64("--max-per-ip", optarg, 1, 4096);
 			break;
 		case OPT_NETSTRING:
 			o->delim = o->term = REC_NETSTRING;

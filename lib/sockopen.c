@@ -66,6 +66,17 @@ void sockopen_refuse(int c, const struct sockpipe_opts *o, const char *why)
 	close(c);
 }
 
+bool sockopen_per_ip_ok(int c, const struct sockpipe_opts *o, unsigned in)
+{
+	char why[32];
+
+	if (o->max_per_ip == 0 || in < o->max_per_ip)
+		return true;
+	snprintf(why, sizeof why, "--max-per-ip %u", o->max_per_ip);
+	sockopen_refuse(c, o, why);
+	return false;
+}
+
 /* --allow, --deny: whether the client at ss may stay; if not, it is refused. */
 static bool admitted(int c, const struct sockaddr_storage *ss, const struct sockpipe_opts *o,
 		     struct ipaddr *peer)

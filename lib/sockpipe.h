@@ -67,6 +67,11 @@ void sockopen_await(int lfd, const struct sockpipe_opts *o);
 int sockopen_accept(const struct sockpipe_opts *o, int flags, struct ipaddr *peer);
 /* Close client c at once, with one line on stderr: "ADDRESS: PEER refused (why)". */
 void sockopen_refuse(int c, const struct sockpipe_opts *o, const char *why);
+/*
+ * --max-per-ip: whether client c fits beside the in connections its
+ * address has open; if not, it is refused (closed, a line on stderr).
+ */
+bool sockopen_per_ip_ok(int c, const struct sockpipe_opts *o, unsigned in);
 /* A single-connection listener that has its connection stops listening. */
 void sockopen_stop_listening(struct sockpipe_opts *o);
 /* --max-conns no larger than the descriptors left under RLIMIT_NOFILE. */

@@ -1144,3 +1144,63 @@ no newline"
 	assert_line --index 0 "sockpipe: --deny needs --listen on a tcp address"
 	[ ! -e "$T/s" ]
 }
+
+@test "--max-per-ip: -e refuses a client address over N while its connections run, serves it after (issue 26)" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	spawn sockpipe -le --keep --max-per-ip 1 --print-port=1 tcp4::0 -- cat > "$T/port" 2> "$T/err"
+	port=$(port_of "$T/port")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in" > "$T/first"
+	wait_until 5 children_of "${BG_PIDS[0]}" 1
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: tcp4::0: 127\.0\.0\.1:[0-9]+ refused \(--max-per-ip 1\)\$"
+	# Another address is not held back.
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" <<<"other"
+	assert_output "other"
+	# Once the first connection has ended, its address is served again.
+	kill "${BG_PIDS[1]}"
+	wait_until 5 children_of "${BG_PIDS[0]}" 0
+	run sockpipe "tcp:127.0.0.1:$port" <<<"again"
+	assert_output "again"
+	run grep -c refused "$T/err"
+	assert_output 1
+}
+
+@test "--max-per-ip: the -l --keep sink refuses a client address over N while its connections are open" {
+	local port
+	spawn sockpipe -l --keep -v --max-per-ip 1 --print-port=3 tcp4::0 3> "$T/port" > "$T/log" 2> "$T/err"
+	port=$(port_of "$T/port")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+	wait_until 5 bash -c 'ss -Htn state established "( dport = :$0 )" | grep -q .' "$port"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run grep refused "$T/err"
+	assert_output --regexp "^sockpipe: tcp4::0: 127\.0\.0\.1:[0-9]+ refused \(--max-per-ip 1\)\$"
+	kill "${BG_PIDS[1]}"
+	wait_until 5 grep -q 'ended by the end of its stream' "$T/err"
+	sockpipe "tcp:127.0.0.1:$port" <<<"served after"
+	wait_until 5 count_is -l "$T/log" 1
+	run cat "$T/log"
+	assert_output "served after"
+}
+
+@test "--max-per-ip: strict, and only with --keep on a tcp address" {
+	run sockpipe -l --keep --max-per-ip 0 tcp::0
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --max-per-ip: '0' is out of range"
+	run sockpipe -le --max-per-ip 2 tcp::0 -- cat
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+	run sockpipe -l --keep --max-per-ip 2 "unix:$T/s"
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+	run sockpipe -l --keep --max-per-ip 2 udp::0
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+}

@@ -43,6 +43,7 @@ complete -c sockpipe -l user-timeout -x -a '1s 10s 60s 0' -d 'tcp: end a connect
 complete -c sockpipe -s l -l listen -d 'listen on ADDRESS'
 complete -c sockpipe -s m -l mode -x -a '600 660 666' -d 'permissions of a unix socket file'
 complete -c sockpipe -l max-conns -x -a '1 16 64 256' -d 'with --keep: at most N connections at once'
+complete -c sockpipe -l max-per-ip -x -a '1 2 4 16' -d 'with --keep on tcp: at most N connections from one address'
 complete -c sockpipe -l print-port -d 'with -l: write the port bound to stderr, or to FD'
 complete -c sockpipe -l quit-on-eof -d 'stop at end of input'
 complete -c sockpipe -s r -l raw -d 'write records with no terminator'
