@@ -73,6 +73,9 @@ static const char usage[] =
 "      --user-timeout DURATION\n"
 "                           tcp: end a connection whose peer acknowledges\n"
 "                           nothing for DURATION (default 60s; 0: never)\n"
+"      --userspec USER[:GROUP]\n"
+"                           with -l: once listening, run as USER (its groups;\n"
+"                           or GROUP alone), names or numbers\n"
 "  -v, --verbose            one line per connection on standard error: the\n"
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
@@ -82,7 +85,7 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_MAX_PER_IP, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_MAX_PER_IP, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT, OPT_USERSPEC,
        OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
@@ -107,6 +110,7 @@ static const struct option longopts[] = {
 	{ "retry", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
+	{ "userspec", required_argument, NULL, OPT_USERSPEC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -133,6 +137,10 @@ static int listen_mode(struct sockpipe_opts *o)
 	int lfd = sockopen_listen(o);
 	if (lfd < 0)
 		return die_fail_status;
+	/* Bound (a low port, a socket file root may make): drop root now. */
+	const char *what;
+	if (o->drop && userspec_become(&o->user, &what) < 0)
+		die(EXIT_FAIL, "--userspec %s: %s:", o->user.text, what);
 	if (!o->keep)
 		sockopen_await(lfd, o);
 	if (o->addr.type == SOCK_DGRAM)
@@ -161,6 +169,8 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("extra operand '%s' (a command needs --exec)", *o->cmd);
 	if (!o->listen && (o->keep || o->exec || o->print_port))
 		usage_error("--%s needs --listen", o->keep ? "keep" : o->exec ? "exec" : "print-port");
+	if (!o->listen && o->drop)
+		usage_error("--userspec needs --listen");
 	if (o->listen && o->retry.text)
 		usage_error("--retry is for connecting, not with --listen");
 	if (o->print_port && o->addr.family == AF_UNIX)
@@ -263,6 +273,10 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
 		case OPT_USER_TIMEOUT:
 			o->user_timeout_ns = arg_duration("--user-timeout", optarg);
+			break;
+		case OPT_USERSPEC:
+			userspec_arg("--userspec", optarg, &o->user);
+			o->drop = true;
 			break;
 		case 'v': o->verbose = true; break;
 		case 'V': print_version();

@@ -17,6 +17,7 @@
 #include "prefix.h"
 #include "relay.h"
 #include "sockaddr.h"
+#include "userspec.h"
 
 /* What the command line asked for, read by every mode. */
 struct sockpipe_opts {
@@ -38,6 +39,8 @@ struct sockpipe_opts {
 	int lpoll;                /* the descriptor that polls them all */
 	struct prefix_rules rules; /* --allow, --deny */
 	unsigned max_per_ip;      /* --max-per-ip; 0: no limit */
+	bool drop;                /* --userspec given */
+	struct userspec user;     /* who to become once listening */
 };
 
 /* Relay stdin and stdout over the connected stream socket fd. */

@@ -1204,3 +1204,84 @@ no newline"
 	run sockpipe -l --keep --max-per-ip 2 udp::0
 	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
 }
+
+# In a network namespace of its own (lo up): a root-started sockpipe
+# listens on port 80, which nobody may not bind, then runs as $1; a client
+# gets the command's ids, and ps the server's own.
+serve_low_port_as() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 20 unshare --net bash -c '
+		ip link set lo up || exit 3
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- sockpipe -l -T 0.01 tcp4::80 2>&1
+		sockpipe -le --keep --userspec "$0" tcp4::80 -- sh -c "id -u; id -g; id -G" & s=$!
+		trap "kill $s" EXIT
+		sockpipe -R 5 tcp:127.0.0.1:80 < /dev/null
+		ps -o uid=,gid= -p "$s"' "$1"
+}
+
+@test "--userspec: a root-started server binds port 80, then it and its commands run as nobody (issue 26)" {
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	command -v unshare > /dev/null && command -v ip > /dev/null || skip "needs unshare and ip"
+	run serve_low_port_as nobody
+	assert_success
+	assert_line --index 0 "sockpipe: tcp4::80: cannot listen: Permission denied"
+	assert_line --index 1 "$(id -u nobody)"
+	assert_line --index 2 "$(id -g nobody)"
+	assert_line --index 3 "$(id -G nobody)"
+	assert_line --index 4 --regexp "^ *$(id -u nobody) +$(id -g nobody)\$"
+	# USER:GROUP, numbers with no passwd entry: that group alone.
+	run serve_low_port_as 4242:4343
+	assert_success
+	assert_line --index 1 "4242"
+	assert_line --index 2 "4343"
+	assert_line --index 3 "4343"
+	assert_line --index 4 --regexp "^ *4242 +4343\$"
+}
+
+@test "--userspec: the -l --keep sink runs as the user; a socket file it cannot remove is replaced by the next sockpipe" {
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	mkdir -m 755 "$T/d"
+	spawn sockpipe -l --keep --userspec nobody "unix:$T/d/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/d/s"
+	sockpipe "unix:$T/d/s" <<<"to the sink"
+	wait_until 5 count_is -l "$T/log" 1
+	run ps -o uid= -p "${BG_PIDS[0]}"
+	assert_output --regexp "^ *$(id -u nobody)\$"
+	# nobody may not write $T/d: the file outlives the server, stale.
+	kill "${BG_PIDS[0]}"
+	wait_until 5 test ! -e "/proc/${BG_PIDS[0]}"
+	[ -S "$T/d/s" ]
+	spawn sockpipe -l --keep "unix:$T/d/s" > "$T/log2"
+	# -R: refused while the stale file is there, connected once replaced
+	sockpipe -R 5 "unix:$T/d/s" <<<"replaced"
+	wait_until 5 count_is -l "$T/log2" 1
+}
+
+@test "--userspec: unknown user or group, no -l, or not allowed to switch" {
+	run sockpipe -l --userspec no-such-user-ipcutils tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec: unknown user 'no-such-user-ipcutils'"
+	assert_line --index 1 "Try 'sockpipe --help'."
+	run sockpipe -l --userspec root:no-such-group-ipcutils tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec: unknown group 'no-such-group-ipcutils'"
+	run sockpipe -l --userspec root: tcp::0
+	assert_line --index 0 "sockpipe: --userspec: 'root:': missing GROUP after ':'"
+	run sockpipe -l --userspec 4242 tcp::0
+	assert_line --index 0 "sockpipe: --userspec: '4242': user 4242 has no passwd entry; give its group, 4242:GROUP"
+	run sockpipe --userspec root tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec needs --listen"
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	# Not root: the switch is refused, 1; with -e 125, no command run.
+	run as_nobody sockpipe -l --userspec nobody tcp4::0
+	assert_failure 1
+	assert_output "sockpipe: --userspec nobody: cannot set the supplementary groups: Operation not permitted"
+	run as_nobody sockpipe -le --keep --userspec 65534:65534 tcp4::0 -- sh -c "echo ran > '$T/ran'"
+	assert_failure 125
+	assert_output "sockpipe: --userspec 65534:65534: cannot set the supplementary groups: Operation not permitted"
+	[ ! -e "$T/ran" ]
+}
