@@ -71,12 +71,14 @@ int prefix_parse(const char *s, struct prefix *p, const char **why)
 void prefix_add(struct prefix_rules *r, const char *opt, const char *s, bool allow)
 {
 	const char *why;
+	struct prefix p;
 
-	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
-	if (prefix_parse(s, &r->v[r->n], &why) < 0)
+	if (prefix_parse(s, &p, &why) < 0)
 		usage_error("%s: '%s': %s; a prefix is ADDRESS or ADDRESS/LEN (10.0.0.0/8, ::1, fd00::/8)",
 			    opt, s, why);
-	r->v[r->n++].allow = allow;
+	p.allow = allow;
+	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
+	r->v[r->n++] = p;
 	r->any_allow = r->any_allow || allow;
 }
 
