@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /* sockpipe: connect standard input and output to a socket. */
-#include <errno.h>
 #include <getopt.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
@@ -149,15 +147,7 @@ static int listen_mode(struct sockpipe_opts *o)
 		return sockserve_run(lfd, o);
 	if (o->keep)
 		return socklog_run(lfd, o);
-	struct ipaddr peer;
-	int c;
-	while ((c = sockopen_accept(o, SOCK_NONBLOCK, &peer)) < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			exit(EXIT_FAIL);
-		sockopen_await(lfd, o);
-	}
-	sockopen_stop_listening(o);
-	return sockstream_run(c, o);
+	return sockstream_run(sockopen_accept_one(lfd, o), o);
 }
 
 /* Options that do not go together, or not with this address. */

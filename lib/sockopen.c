@@ -203,19 +203,41 @@ int sockopen_connect(struct sockpipe_opts *o)
 	}
 }
 
-/* Without -k: wait (-T bounded) for the one client. */
+/*
+ * Without -k: wait (-T bounded) for the one client. -T runs from the
+ * first call: clients --allow/--deny refused neither restart nor end it.
+ */
 void sockopen_await(int lfd, const struct sockpipe_opts *o)
 {
-	struct deadline dl;
+	static struct deadline dl;
+	static bool started;
 	int r;
 
-	deadline_start(&dl, o->timeout.ns);
+	if (!started)
+		deadline_start(&dl, o->timeout.ns);
+	started = true;
 	while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
 		continue;
 	if (r == 0)
 		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, timeout_str(&o->timeout));
 	if (r < 0)
 		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
+}
+
+int sockopen_accept_one(int lfd, struct sockpipe_opts *o)
+{
+	struct ipaddr peer;
+	int c;
+
+	for (;;) {
+		sockopen_await(lfd, o);
+		if ((c = sockopen_accept(o, SOCK_NONBLOCK, &peer)) >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			exit(EXIT_FAIL);
+	}
+	sockopen_stop_listening(o);
+	return c;
 }
 
 /*

@@ -60,8 +60,10 @@ int sockopen_connect(struct sockpipe_opts *o);
  * all of o->lfd); -1 after saying why it failed.
  */
 int sockopen_listen(struct sockpipe_opts *o);
-/* Without -k: wait (-T bounded) for the one client. */
+/* Without -k: wait for the one client, -T bounding the wait from the first call. */
 void sockopen_await(int lfd, const struct sockpipe_opts *o);
+/* Without -k or -e: the one client (refused ones waited past), and stop listening. */
+int sockopen_accept_one(int lfd, struct sockpipe_opts *o);
 /*
  * accept4 on any listening socket, the client's address in *peer (tcp):
  * -1 on an error (said) or none there, or a client --allow/--deny refused

@@ -190,6 +190,9 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 		struct ipaddr peer;
 		int c = sockopen_accept(o, 0, &peer);
 		full = c == -2;
+		/* Without --keep, -T still bounds the wait past a refused client. */
+		if (c == -1 && errno == EAGAIN && !o->keep)
+			sockopen_await(lfd, o);
 		if (c < 0 || !per_ip_ok(&s, c, &peer))
 			continue;
 		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));

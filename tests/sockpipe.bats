@@ -1178,6 +1178,7 @@ no newline"
 	mkfifo "$T/in"
 	spawn sh -c "exec sleep 60 > '$T/in'"
 	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+	# shellcheck disable=SC2016 # expanded by the inner bash
 	wait_until 5 bash -c 'ss -Htn state established "( dport = :$0 )" | grep -q .' "$port"
 	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
 	assert_output ""
@@ -1284,4 +1285,31 @@ serve_low_port_as() {
 	assert_failure 125
 	assert_output "sockpipe: --userspec 65534:65534: cannot set the supplementary groups: Operation not permitted"
 	[ ! -e "$T/ran" ]
+}
+
+# exited PID: PID, a child of this shell, has ended (a zombie, or gone).
+exited() {
+	local st
+	st=$(ps -o stat= -p "$1") || return 0
+	[[ $st == Z* ]]
+}
+
+@test "--deny with -T: past a refused client, -T still bounds the wait for an allowed one (-l, -le)" {
+	local port mode
+	for mode in -l -le; do
+		local cmd=()
+		[ "$mode" = -le ] && cmd=(-- cat)
+		: > "$T/port"
+		spawn sockpipe "$mode" -T 1 --print-port=3 --deny 127.0.0.1 tcp4::0 "${cmd[@]}" 3> "$T/port" < /dev/null 2> "$T/err"
+		port=$(port_of "$T/port")
+		sockpipe "tcp:127.0.0.1:$port" < /dev/null > /dev/null 2>&1 || true
+		# Still bounded by -T: 124 about a second after it started.
+		run wait_until 5 exited "${BG_PIDS[-1]}"
+		assert_success
+		wait "${BG_PIDS[-1]}" && st=0 || st=$?
+		[ "$st" -eq 124 ] || fail "$mode: status $st, not 124"
+		run cat "$T/err"
+		assert_line --index 0 --regexp "refused \(--deny 127\.0\.0\.1\)\$"
+		assert_line --index 1 "sockpipe: tcp4::0: no connection within 1s"
+	done
 }
