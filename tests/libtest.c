@@ -120,6 +120,7 @@ static int prefix(int argc, char **argv)
 	bool ok = prefix_allows(&r, &a.addr, &rule);
 	printf("%s %s%s\n", ok ? "allowed" : "refused", rule ? (rule->allow ? "--allow " : "--deny ") : "",
 	       rule ? rule->text : "(no rule)");
+	free(r.v);
 	return 0;
 }
 
