@@ -50,7 +50,7 @@ static const char usage[] =
 "      --keepalive DURATION tcp: probe a connection idle for DURATION\n"
 "                           (default 60s; 0: never)\n"
 "  -l, --listen             listen on ADDRESS (loopback unless the host is '*';\n"
-"                           tcp: 127.0.0.1 and ::1)\n"
+"                           no host: 127.0.0.1 and ::1)\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with --keep: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
@@ -142,7 +142,7 @@ static int listen_mode(struct sockpipe_opts *o)
 	if (!o->keep)
 		sockopen_await(lfd, o);
 	if (o->addr.type == SOCK_DGRAM)
-		return sockdgram_run(lfd, true, o);
+		return sockdgram_run(o->lfd[0], true, o);
 	if (o->exec)
 		return sockserve_run(lfd, o);
 	if (o->keep)

@@ -444,7 +444,7 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 #define LOOPBACK_TRIES 16
 
 /*
- * tcp::PORT and tcp:localhost:PORT: 127.0.0.1 and ::1 on the same port
+ * tcp::PORT, udp::PORT (or localhost): 127.0.0.1 and ::1 on the same port
  * (clients that try ::1 first find it). Port 0 binds 127.0.0.1 first and
  * ::1 on the port it got, trying again while that is taken on IPv6. No
  * ::1 on the system: 127.0.0.1 alone.
@@ -481,7 +481,7 @@ int sock_listen_all(struct sock_spec *sp, mode_t mode, int backlog, int fd[2])
 {
 	bool loopback = *sp->host == '\0' || strcmp(sp->host, "localhost") == 0;
 
-	if (sp->family == AF_UNSPEC && sp->type == SOCK_STREAM && loopback)
+	if (sp->family == AF_UNSPEC && loopback)
 		return listen_loopbacks(sp, backlog, fd);
 	return (fd[0] = sock_listen(sp, mode, backlog)) < 0 ? -1 : 1;
 }

@@ -1313,3 +1313,31 @@ exited() {
 		assert_line --index 1 "sockpipe: tcp4::0: no connection within 1s"
 	done
 }
+
+@test "udp::PORT receives on both loopbacks, and answers from the socket the sender used (issue 26)" {
+	need_ipv6_loopback
+	local port
+	spawn sockpipe -l --keep --print-port=3 udp::0 3> "$T/port" > "$T/out"
+	port=$(port_of "$T/port")
+	sockpipe --quit-on-eof "udp:127.0.0.1:$port" <<<"four"
+	sockpipe --quit-on-eof "udp:[::1]:$port" <<<"six"
+	wait_until 5 count_is -l "$T/out" 2
+	run sort "$T/out"
+	assert_output $'four\nsix'
+	# -l answers its first sender, an IPv6 one here, over ::1.
+	printf 'pong\n' > "$T/in"
+	spawn sockpipe -l --print-port=3 udp::0 3> "$T/port2" < "$T/in" > "$T/out2"
+	port=$(port_of "$T/port2")
+	run timeout 10 sockpipe --idle-timeout 1 "udp:[::1]:$port" <<<"ping"
+	assert_failure 124
+	assert_line --index 0 "pong"
+	wait_until 5 grep -q ping "$T/out2"
+	# udp4: and udp6: pin the family.
+	spawn sockpipe -l --keep --print-port=3 udp6::0 3> "$T/port3" > "$T/out3"
+	port=$(port_of "$T/port3")
+	sockpipe --quit-on-eof "udp:127.0.0.1:$port" <<<"not for six" || true
+	sockpipe --quit-on-eof "udp:[::1]:$port" <<<"six only"
+	wait_until 5 count_is -l "$T/out3" 1
+	run cat "$T/out3"
+	assert_output "six only"
+}
