@@ -109,6 +109,7 @@ bool ipaddr_of(const struct sockaddr *sa, struct ipaddr *out)
 		memcpy(out->a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
 		return true;
 	}
+	memset(out, 0, sizeof *out);
 	return false;
 }
 

@@ -41,7 +41,7 @@ void prefix_add(struct prefix_rules *r, const char *opt, const char *s, bool all
  */
 bool prefix_allows(const struct prefix_rules *r, const struct ipaddr *a,
 		   const struct prefix **rule);
-/* An AF_INET or AF_INET6 address as an ipaddr; false for any other. */
+/* An AF_INET or AF_INET6 address as an ipaddr; false (and all zeros) for any other. */
 bool ipaddr_of(const struct sockaddr *sa, struct ipaddr *out);
 /* Whether two addresses are the same. */
 bool ipaddr_eq(const struct ipaddr *x, const struct ipaddr *y);
