@@ -30,6 +30,13 @@ static const char usage[] =
 "\n"
 "  -0, --null               records end with NUL, not newline (datagrams)\n"
 "  -a, --all                the whole input is one record (datagrams)\n"
+"      --allow PREFIX       with -l on tcp: let clients in PREFIX in (ADDRESS or\n"
+"                           ADDRESS/LEN; the longest matching --allow or --deny\n"
+"                           decides; any --allow refuses the unmatched)\n"
+"      --backlog N          with -l: connections the kernel queues unaccepted\n"
+"                           (listen(2); default SOMAXCONN)\n"
+"      --deny PREFIX        with -l on tcp: refuse clients in PREFIX (one line on\n"
+"                           standard error each)\n"
 "  -e, --exec               with -l: run COMMAND for each connection, the\n"
 "                           socket as its standard input and output (125 if\n"
 "                           sockpipe failed first, 126/127 if it could not\n"
@@ -42,10 +49,13 @@ static const char usage[] =
 "      --keep               with -l: serve connections until interrupted\n"
 "      --keepalive DURATION tcp: probe a connection idle for DURATION\n"
 "                           (default 60s; 0: never)\n"
-"  -l, --listen             listen on ADDRESS (loopback unless the host is '*')\n"
+"  -l, --listen             listen on ADDRESS (loopback unless the host is '*';\n"
+"                           no host: 127.0.0.1 and ::1)\n"
 "  -m, --mode MODE          permissions of a unix socket file (default 600)\n"
 "      --max-conns N        with --keep: at most N connections at once (default 64;\n"
 "                           a line buffer each of 64 MiB / N, 1 MiB at most)\n"
+"      --max-per-ip N       with --keep on tcp: at most N connections at once\n"
+"                           from one client address\n"
 "      --netstring          records are netstrings, LEN:BYTES, (datagrams;\n"
 "                           with -l --keep, each connection's written whole)\n"
 "      --print-port[=FD]    with -l: write the port bound to standard error,\n"
@@ -61,6 +71,9 @@ static const char usage[] =
 "      --user-timeout DURATION\n"
 "                           tcp: end a connection whose peer acknowledges\n"
 "                           nothing for DURATION (default 60s; 0: never)\n"
+"      --userspec USER[:GROUP]\n"
+"                           with -l: once listening, run as USER (its groups;\n"
+"                           or GROUP alone), names or numbers\n"
 "  -v, --verbose            one line per connection on standard error: the\n"
 "                           peer, bytes each way, how it ended\n"
 "  -V, --version            output version information and exit\n"
@@ -70,11 +83,14 @@ static const char usage[] =
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 124 timed out; -e: above.\n";
 
-enum { OPT_MAX_CONNS = 0x100, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT,
+enum { OPT_ALLOW = 0x100, OPT_BACKLOG, OPT_DENY, OPT_MAX_CONNS, OPT_MAX_PER_IP, OPT_PRINT_PORT, OPT_KEEPALIVE, OPT_NETSTRING, OPT_USER_TIMEOUT, OPT_USERSPEC,
        OPT_IDLE_TIMEOUT, OPT_KEEP, OPT_QUIT_ON_EOF };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "deny", required_argument, NULL, OPT_DENY },
 	{ "exec", no_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
@@ -82,6 +98,7 @@ static const struct option longopts[] = {
 	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "listen", no_argument, NULL, 'l' },
 	{ "max-conns", required_argument, NULL, OPT_MAX_CONNS },
+	{ "max-per-ip", required_argument, NULL, OPT_MAX_PER_IP },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "netstring", no_argument, NULL, OPT_NETSTRING },
 	{ "null", no_argument, NULL, '0' },
@@ -91,6 +108,7 @@ static const struct option longopts[] = {
 	{ "retry", required_argument, NULL, 'R' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "user-timeout", required_argument, NULL, OPT_USER_TIMEOUT },
+	{ "userspec", required_argument, NULL, OPT_USERSPEC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -117,21 +135,19 @@ static int listen_mode(struct sockpipe_opts *o)
 	int lfd = sockopen_listen(o);
 	if (lfd < 0)
 		return die_fail_status;
+	/* Bound (a low port, a socket file root may make): drop root now. */
+	const char *what;
+	if (o->drop && userspec_become(&o->user, &what) < 0)
+		die(EXIT_FAIL, "--userspec %s: %s:", o->user.text, what);
 	if (!o->keep)
 		sockopen_await(lfd, o);
 	if (o->addr.type == SOCK_DGRAM)
-		return sockdgram_run(lfd, true, o);
+		return sockdgram_run(o->lfd[0], true, o);
 	if (o->exec)
 		return sockserve_run(lfd, o);
-	if (fd_nonblock(lfd) < 0)
-		die(EXIT_FAIL, "%s: cannot make the listening socket non-blocking:", o->addr.text);
 	if (o->keep)
 		return socklog_run(lfd, o);
-	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (c < 0)
-		die(EXIT_FAIL, "%s: cannot accept the connection:", o->addr.text);
-	sockopen_stop_listening(lfd, o);
-	return sockstream_run(c, o);
+	return sockstream_run(sockopen_accept_one(lfd, o), o);
 }
 
 /* Options that do not go together, or not with this address. */
@@ -143,6 +159,8 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("extra operand '%s' (a command needs --exec)", *o->cmd);
 	if (!o->listen && (o->keep || o->exec || o->print_port))
 		usage_error("--%s needs --listen", o->keep ? "keep" : o->exec ? "exec" : "print-port");
+	if (!o->listen && o->drop)
+		usage_error("--userspec needs --listen");
 	if (o->listen && o->retry.text)
 		usage_error("--retry is for connecting, not with --listen");
 	if (o->print_port && o->addr.family == AF_UNIX)
@@ -151,8 +169,15 @@ static void check(const struct sockpipe_opts *o)
 		usage_error("--exec needs a stream address, not %s", o->addr.text);
 	if (!o->listen && o->mode_given)
 		usage_error("--mode needs --listen");
+	bool tcp_listen = o->listen && o->addr.type == SOCK_STREAM && o->addr.family != AF_UNIX;
+	if (o->rules.n > 0 && !tcp_listen)
+		usage_error("--%s needs --listen on a tcp address", o->rules.any_allow ? "allow" : "deny");
+	if (o->backlog_given && (!o->listen || o->addr.type != SOCK_STREAM))
+		usage_error("--backlog needs --listen on a stream address");
 	if (o->max_given && !o->keep)
 		usage_error("--max-conns needs --keep");
+	if (o->max_per_ip && !(tcp_listen && o->keep))
+		usage_error("--max-per-ip needs --keep on a tcp address");
 	if (o->mode_given && (o->addr.family != AF_UNIX || o->addr.abstract))
 		usage_error("--mode is for a unix socket file, not %s", o->addr.text);
 	/* -T bounds the wait for one connection; --keep waits for ever. */
@@ -188,7 +213,7 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		.delim = '\n', .term = '\n',
 		.timeout = NO_TIMEOUT, .retry = NO_TIMEOUT,
 		.keepalive_ns = 60 * NS_PER_SEC, .user_timeout_ns = 60 * NS_PER_SEC,
-		.mode = 0600, .max_conns = 64,
+		.mode = 0600, .max_conns = 64, .backlog = SOMAXCONN,
 	};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
@@ -202,6 +227,12 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 			break;
 		case '0': o->delim = o->term = '\0'; o->framing = "null"; break;
 		case 'a': o->delim = REC_WHOLE; o->framing = "all"; break;
+		case OPT_ALLOW: prefix_add(&o->rules, "--allow", optarg, true); break;
+		case OPT_DENY: prefix_add(&o->rules, "--deny", optarg, false); break;
+		case OPT_BACKLOG:
+			o->backlog = (int)arg_u64("--backlog", optarg, 1, 65535);
+			o->backlog_given = true;
+			break;
 		case 'e': o->exec = true; break;
 		case 'h': print_usage(usage);
 		case OPT_IDLE_TIMEOUT: o->relay.idle = arg_timeout("--idle-timeout", optarg); break;
@@ -212,6 +243,9 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case OPT_MAX_CONNS:
 			o->max_conns = (unsigned)arg_u64("--max-conns", optarg, 1, 4096);
 			o->max_given = true;
+			break;
+		case OPT_MAX_PER_IP:
+			o->max_per_ip = (unsigned)arg_u64("--max-per-ip", optarg, 1, 4096);
 			break;
 		case OPT_NETSTRING:
 			o->delim = o->term = REC_NETSTRING;
@@ -229,6 +263,10 @@ static void parse(int argc, char **argv, struct sockpipe_opts *o)
 		case 'T': o->timeout = arg_timeout("--timeout", optarg); break;
 		case OPT_USER_TIMEOUT:
 			o->user_timeout_ns = arg_duration("--user-timeout", optarg);
+			break;
+		case OPT_USERSPEC:
+			userspec_arg("--userspec", optarg, &o->user);
+			o->drop = true;
 			break;
 		case 'v': o->verbose = true; break;
 		case 'V': print_version();

@@ -440,6 +440,52 @@ int sock_listen(struct sock_spec *sp, mode_t mode, int backlog)
 	return fd;
 }
 
+/* The tries at one port free on both loopbacks when the kernel picks it. */
+#define LOOPBACK_TRIES 16
+
+/*
+ * tcp::PORT, udp::PORT (or localhost): 127.0.0.1 and ::1 on the same port
+ * (clients that try ::1 first find it). Port 0 binds 127.0.0.1 first and
+ * ::1 on the port it got, trying again while that is taken on IPv6. No
+ * ::1 on the system: 127.0.0.1 alone.
+ */
+static int listen_loopbacks(struct sock_spec *sp, int backlog, int fd[2])
+{
+	struct addrinfo ai6 = { .ai_family = AF_INET6, .ai_socktype = sp->type };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	bool any_port = strcmp(sp->port, "0") == 0;
+
+	ai6.ai_addr = (struct sockaddr *)&a6;
+	ai6.ai_addrlen = sizeof a6;
+	for (int i = 0; i < LOOPBACK_TRIES; i++) {
+		sp->family = AF_INET;
+		fd[0] = sock_listen(sp, 0, backlog);
+		sp->family = AF_UNSPEC;
+		if (fd[0] < 0)
+			return -1;
+		a6.sin6_port = htons((uint16_t)sock_port(fd[0]));
+		if ((fd[1] = listen_ai(&ai6, sp->type, backlog, false)) >= 0)
+			return 2;
+		int e = errno;
+		if (e == EAFNOSUPPORT || e == EADDRNOTAVAIL || e == EPROTONOSUPPORT)
+			return 1;
+		close(fd[0]);
+		errno = e;
+		if (e != EADDRINUSE || !any_port)
+			return -1;
+	}
+	return -1;
+}
+
+int sock_listen_all(struct sock_spec *sp, mode_t mode, int backlog, int fd[2])
+{
+	bool loopback = *sp->host == '\0' || strcmp(sp->host, "localhost") == 0;
+
+	if (sp->family == AF_UNSPEC && loopback)
+		return listen_loopbacks(sp, backlog, fd);
+	return (fd[0] = sock_listen(sp, mode, backlog)) < 0 ? -1 : 1;
+}
+
 void sock_unlink(const struct sock_spec *sp)
 {
 	struct stat st;

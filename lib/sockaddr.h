@@ -59,6 +59,13 @@ int sock_connect(struct sock_spec *sp, const struct deadline *dl);
 int sock_listen(struct sock_spec *sp, mode_t mode, int backlog);
 
 /*
+ * As sock_listen, into fd[]; returns how many sockets (or -1): tcp or
+ * udp with no host or "localhost" and no family pinned is two, 127.0.0.1
+ * and ::1 on one port (127.0.0.1 alone where the system has no ::1).
+ */
+int sock_listen_all(struct sock_spec *sp, mode_t mode, int backlog, int fd[2]);
+
+/*
  * Remove the socket file sock_listen made, if path still names it (not
  * another server's that replaced it); async-signal-safe.
  */

@@ -19,7 +19,9 @@
 
 /* A datagram socket's state: the peer it answers, its buffers. */
 struct dgram {
-	int fd;
+	int fd;                   /* the socket that sends: the peer's */
+	const int *rfd;           /* the sockets received from (udp::PORT: both loopbacks) */
+	int nrfd;
 	bool listening, connected;
 	struct sockaddr_storage peer;
 	socklen_t peerlen;        /* 0: no peer yet */
@@ -90,12 +92,13 @@ static void send_record(struct dgram *d, const struct sockpipe_opts *o, int64_t 
 }
 
 /*
- * Receive one datagram and write it out as a record. False if it came
- * from another sender than the one -l answers: dropped, as if not seen.
+ * Receive one datagram on fd and write it out as a record. False if it
+ * came from another sender than the one -l answers: dropped, as if not
+ * seen. Replies go out of the socket the peer's datagrams come in on.
  */
-static bool recv_record(struct dgram *d, const struct sockpipe_opts *o)
+static bool recv_record(struct dgram *d, int fd, const struct sockpipe_opts *o)
 {
-	ssize_t n = recv(d->fd, d->buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	ssize_t n = recv(fd, d->buf, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
 
 	if (n > (ssize_t)d->cap)
 		d->buf = xreallocarray(d->buf, d->cap = (size_t)n, 1);
@@ -105,7 +108,7 @@ static bool recv_record(struct dgram *d, const struct sockpipe_opts *o)
 	 */
 	struct sockaddr_storage from;
 	socklen_t fromlen = sizeof from;
-	n = n < 0 ? n : recvfrom(d->fd, d->buf, d->cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
+	n = n < 0 ? n : recvfrom(fd, d->buf, d->cap, MSG_DONTWAIT, (struct sockaddr *)&from, &fromlen);
 	if (n < 0 && errno != EAGAIN && errno != EINTR)
 		die(EXIT_FAIL, "%s: cannot receive a datagram:", o->addr.text);
 	if (n < 0)
@@ -116,36 +119,45 @@ static bool recv_record(struct dgram *d, const struct sockpipe_opts *o)
 	if (d->listening && (o->keep || d->peerlen == 0)) {
 		d->peer = from;
 		d->peerlen = fromlen;
+		d->fd = fd;
 	}
 	if (rec_write(&d->out, d->buf, (size_t)n) < 0 || rec_flush(&d->out) < 0)
 		die_stdout();
 	return true;
 }
 
-/* Datagrams: each record of stdin is one datagram, each one received a record. */
+/*
+ * Datagrams: each record of stdin is one datagram, each one received a
+ * record. A listener receives on all of its sockets (o->lfd); the
+ * largest record is the smallest of their datagrams.
+ */
 int sockdgram_run(int fd, bool listening, const struct sockpipe_opts *o)
 {
-	struct dgram d = { .fd = fd, .listening = listening, .connected = !listening,
-			   .cap = 65536, .max = dgram_max(fd) };
+	struct dgram d = { .fd = fd, .rfd = listening ? o->lfd : &fd, .nrfd = listening ? o->nlfd : 1,
+			   .listening = listening, .connected = !listening, .cap = 65536,
+			   .max = dgram_max(fd) };
 	int64_t last = now_ns();
 
+	for (int i = 1; i < d.nrfd; i++)
+		d.max = dgram_max(d.rfd[i]) < d.max ? dgram_max(d.rfd[i]) : d.max;
 	d.buf = xmalloc(d.cap);
 	rec_reader_init(&d.in, STDIN_FILENO, o->delim, d.max);
 	rec_writer_init(&d.out, STDOUT_FILENO, o->term);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = fd, .events = POLLIN },
-				       { .fd = STDIN_FILENO, .events = POLLIN } };
+		struct pollfd p[3];
+		int n = 0;
+		for (; n < d.nrfd; n++)
+			p[n] = (struct pollfd){ .fd = d.rfd[n], .events = POLLIN };
+		p[n] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		bool can_send = d.connected || d.peerlen > 0;
 		relay_idle_check(&o->relay, last);
-		int r = poll(p, d.in.done || !can_send ? 1 : 2, relay_idle_ms(&o->relay, last));
+		int r = poll(p, (nfds_t)n + !(d.in.done || !can_send), relay_idle_ms(&o->relay, last));
 		if (r < 0 && errno != EINTR)
 			die(EXIT_FAIL, "%s: cannot wait for datagrams:", o->addr.text);
-		if (r > 0 && p[0].revents) {
-			if (!recv_record(&d, o))
-				continue;
-			last = now_ns();
-		}
-		if (r > 0 && p[1].revents && !d.in.done) {
+		for (int i = 0; r > 0 && i < d.nrfd; i++)
+			if (p[i].revents && recv_record(&d, d.rfd[i], o))
+				last = now_ns();
+		if (r > 0 && p[n].revents && !d.in.done && (d.connected || d.peerlen > 0)) {
 			do
 				send_record(&d, o, last);
 			while (rec_ready(&d.in));

@@ -32,6 +32,7 @@ struct client {
 	uint64_t got; /* -v: bytes received */
 	const char *end;
 	char peer[64];
+	struct ipaddr addr; /* --max-per-ip */
 };
 
 /* The longest netstring a --netstring -l --keep sink holds, as a queue's messages. */
@@ -150,6 +151,16 @@ static int next_idle_ms(const struct client *cl, unsigned n, int64_t idle_ns)
 	return first <= now ? 0 : ns_to_poll_ms(first - now);
 }
 
+/* --max-per-ip: the connections open from peer. */
+static unsigned from_peer(const struct client *cl, unsigned n, const struct ipaddr *peer)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 1; i < n; i++)
+		k += ipaddr_eq(&cl[i].addr, peer);
+	return k;
+}
+
 /* A log sink: many clients at once, their lines written whole. */
 int socklog_run(int lfd, const struct sockpipe_opts *o)
 {
@@ -187,9 +198,10 @@ int socklog_run(int lfd, const struct sockpipe_opts *o)
 			full = false;
 		}
 		if (r > 0 && accepting && (p[0].revents & POLLIN)) {
-			int c = sockopen_accept(lfd, SOCK_NONBLOCK, o);
-			if (c >= 0) {
-				cl[n] = (struct client){ .fd = c, .last = now };
+			struct ipaddr peer;
+			int c = sockopen_accept(o, SOCK_NONBLOCK, &peer);
+			if (c >= 0 && sockopen_per_ip_ok(c, o, from_peer(cl, n, &peer))) {
+				cl[n] = (struct client){ .fd = c, .last = now, .addr = peer };
 				if (o->verbose)
 					sock_peer_text(c, cl[n].peer, sizeof cl[n].peer);
 				p[n++].fd = c;

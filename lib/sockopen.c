@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
@@ -19,6 +21,7 @@
 #include "diag.h"
 #include "io.h"
 #include "parse.h"
+#include "prefix.h"
 #include "sockaddr.h"
 #include "sockpipe.h"
 #include "tool.h"
@@ -54,19 +57,71 @@ static void tune_tcp(int fd, const struct sockpipe_opts *o)
 		die(EXIT_FAIL, "%s: cannot set the tcp keepalive and user timeout:", o->addr.text);
 }
 
+void sockopen_refuse(int c, const struct sockpipe_opts *o, const char *why)
+{
+	char peer[64];
+
+	sock_peer_text(c, peer, sizeof peer);
+	warn("%s: %s refused (%s)", o->addr.text, peer, why);
+	close(c);
+}
+
+bool sockopen_per_ip_ok(int c, const struct sockpipe_opts *o, unsigned in)
+{
+	char why[32];
+
+	if (o->max_per_ip == 0 || in < o->max_per_ip)
+		return true;
+	snprintf(why, sizeof why, "--max-per-ip %u", o->max_per_ip);
+	sockopen_refuse(c, o, why);
+	return false;
+}
+
+/* --allow, --deny: whether the client at ss may stay; if not, it is refused. */
+static bool admitted(int c, const struct sockaddr_storage *ss, const struct sockpipe_opts *o,
+		     struct ipaddr *peer)
+{
+	const struct prefix *rule;
+	char why[INET6_ADDRSTRLEN + 16];
+
+	if (!ipaddr_of((const struct sockaddr *)ss, peer) || o->rules.n == 0
+	    || prefix_allows(&o->rules, peer, &rule))
+		return true;
+	if (rule)
+		snprintf(why, sizeof why, "--deny %s", rule->text);
+	else
+		snprintf(why, sizeof why, "no --allow matches");
+	sockopen_refuse(c, o, why);
+	return false;
+}
+
 /*
- * accept4 for a --keep server. Out of descriptors (EMFILE, ENFILE) it says so
- * once and returns -2: the caller stops accepting until a connection ends
- * (the kernel keeps the others in the backlog), never spinning on it.
+ * accept4 on whichever listening socket has a client (they take turns).
+ * Out of descriptors (EMFILE, ENFILE) a --keep server says so once and
+ * gets -2: it stops accepting until a connection ends (the kernel keeps
+ * the others in the backlog), never spinning on it.
  */
-int sockopen_accept(int lfd, int flags, const struct sockpipe_opts *o)
+int sockopen_accept(const struct sockpipe_opts *o, int flags, struct ipaddr *peer)
 {
 	static bool said;
-	int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | flags);
+	static int next;
+	struct sockaddr_storage ss;
+	int c = -1;
 
+	for (int i = 0; i < o->nlfd && c < 0; i++) {
+		socklen_t len = sizeof ss;
+		c = accept4(o->lfd[next], (struct sockaddr *)&ss, &len, SOCK_CLOEXEC | flags);
+		next = (next + 1) % o->nlfd;
+		if (c < 0 && errno != EAGAIN)
+			break;
+	}
+	if (c >= 0 && !admitted(c, &ss, o, peer)) {
+		errno = EAGAIN;
+		return -1;
+	}
 	if (c >= 0 || errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
 		return c;
-	if (errno != EMFILE && errno != ENFILE) {
+	if (!o->keep || (errno != EMFILE && errno != ENFILE)) {
 		warn("%s: cannot accept a connection:", o->addr.text);
 		return -1;
 	}
@@ -101,9 +156,13 @@ void sockopen_cap_conns(struct sockpipe_opts *o)
  * listening: a second client is refused (and retries with -R) rather
  * than accepted by the kernel and reset later. The socket file goes too.
  */
-void sockopen_stop_listening(int lfd, struct sockpipe_opts *o)
+void sockopen_stop_listening(struct sockpipe_opts *o)
 {
-	close(lfd);
+	for (int i = 0; i < o->nlfd; i++)
+		close(o->lfd[i]);
+	if (o->lpoll != o->lfd[0])
+		close(o->lpoll);
+	o->nlfd = 0;
 	unlink_sock(o);
 	o->addr.made_file = false;
 }
@@ -144,19 +203,65 @@ int sockopen_connect(struct sockpipe_opts *o)
 	}
 }
 
-/* Without -k: wait (-T bounded) for the one client. */
+/*
+ * Without -k: wait (-T bounded) for the one client. -T runs from the
+ * first call: clients --allow/--deny refused neither restart nor end it.
+ */
 void sockopen_await(int lfd, const struct sockpipe_opts *o)
 {
-	struct deadline dl;
+	static struct deadline dl;
+	static bool started;
 	int r;
 
-	deadline_start(&dl, o->timeout.ns);
+	if (!started)
+		deadline_start(&dl, o->timeout.ns);
+	started = true;
 	while ((r = wait_fd(lfd, POLLIN, deadline_poll_ms(&dl))) < 0 && errno == EINTR)
 		continue;
 	if (r == 0)
 		die(EXIT_TIMEOUT, "%s: no connection within %s", o->addr.text, timeout_str(&o->timeout));
 	if (r < 0)
 		die(EXIT_FAIL, "%s: cannot wait for a connection:", o->addr.text);
+}
+
+int sockopen_accept_one(int lfd, struct sockpipe_opts *o)
+{
+	struct ipaddr peer;
+	int c;
+
+	for (;;) {
+		sockopen_await(lfd, o);
+		if ((c = sockopen_accept(o, SOCK_NONBLOCK, &peer)) >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			exit(EXIT_FAIL);
+	}
+	sockopen_stop_listening(o);
+	return c;
+}
+
+/*
+ * One descriptor to poll for every listening socket: the socket itself,
+ * or an epoll set of the two loopbacks (every mode's poll loop stays as
+ * it was). The sockets are non-blocking: a client is taken by whichever
+ * accept finds one.
+ */
+static int poll_set(struct sockpipe_opts *o)
+{
+	for (int i = 0; i < o->nlfd && o->addr.type == SOCK_STREAM; i++)
+		if (fd_nonblock(o->lfd[i]) < 0)
+			return -1;
+	if (o->nlfd == 1)
+		return o->lfd[0];
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	for (int i = 0; ep >= 0 && i < o->nlfd; i++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, o->lfd[i], &ev) < 0) {
+			close(ep);
+			return -1;
+		}
+	}
+	return ep;
 }
 
 int sockopen_listen(struct sockpipe_opts *o)
@@ -168,15 +273,19 @@ int sockopen_listen(struct sockpipe_opts *o)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	cleanup_on_signals();
-	int lfd = sock_listen(&o->addr, o->mode, SOMAXCONN);
-	if (lfd < 0) {
+	o->nlfd = sock_listen_all(&o->addr, o->mode, o->backlog, o->lfd);
+	if (o->nlfd < 0) {
+		o->nlfd = 0;
 		sock_warn(&o->addr, "cannot listen");
 		return -1;
 	}
-	tune_tcp(lfd, o);
+	for (int i = 0; i < o->nlfd; i++)
+		tune_tcp(o->lfd[i], o);
+	if ((o->lpoll = poll_set(o)) < 0)
+		die(EXIT_FAIL, "%s: cannot wait on the listening sockets:", o->addr.text);
 	if (o->print_port) {
 		char b[16];
-		int n = snprintf(b, sizeof b, "%d\n", sock_port(lfd));
+		int n = snprintf(b, sizeof b, "%d\n", sock_port(o->lfd[0]));
 		if (write_all(o->port_fd, b, (size_t)n) < 0) {
 			if (o->port_fd == STDOUT_FILENO)
 				die_stdout();
@@ -186,5 +295,5 @@ int sockopen_listen(struct sockpipe_opts *o)
 		if (o->port_fd > STDERR_FILENO)
 			close(o->port_fd);
 	}
-	return lfd;
+	return o->lpoll;
 }

@@ -25,6 +25,7 @@ struct server {
 	struct sockpipe_opts *o;
 	struct supervisor sup;    /* a slot per child running */
 	char (*peer)[64];         /* -v: each slot's peer */
+	struct ipaddr *addr;      /* --max-per-ip: each slot's client address */
 	int status;               /* the last child's exit status */
 };
 
@@ -117,13 +118,37 @@ static pid_t fork_idle(int c, const struct sockpipe_opts *o)
 	return pid;
 }
 
-/* Supervise child pid, started for connection c. */
-static void add_kid(struct server *s, pid_t pid, int c)
+/* Supervise child pid, started for connection c from peer. */
+static void add_kid(struct server *s, pid_t pid, int c, const struct ipaddr *peer)
 {
 	int i = sup_add(&s->sup, pid);
 
 	if (s->o->verbose)
 		sock_peer_text(c, s->peer[i], sizeof s->peer[i]);
+	s->addr[i] = *peer;
+}
+
+/* --max-per-ip: the commands running for peer's connections. */
+static unsigned from_peer(const struct server *s, const struct ipaddr *peer)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < s->sup.n; i++)
+		n += s->sup.pid[i] != 0 && !s->sup.done[i] && ipaddr_eq(&s->addr[i], peer);
+	return n;
+}
+
+/*
+ * Whether client c from peer is within --max-per-ip; if not, it is
+ * refused. The children that ended are reaped first: a client that comes
+ * back as soon as its last connection ended is not counted twice.
+ */
+static bool per_ip_ok(struct server *s, int c, const struct ipaddr *peer)
+{
+	if (s->o->max_per_ip == 0 || from_peer(s, peer) < s->o->max_per_ip)
+		return true;
+	reap(s);
+	return sockopen_per_ip_ok(c, s->o, from_peer(s, peer));
 }
 
 /* Slots for max_conns children, and SIGCHLD through a descriptor. */
@@ -134,6 +159,7 @@ static void server_init(struct server *s, struct sockpipe_opts *o)
 		die(EXIT_FAIL, "cannot hold SIGCHLD for the commands:");
 	sup_reserve(&s->sup, (int)o->max_conns);
 	s->peer = xcalloc(o->max_conns, sizeof *s->peer);
+	s->addr = xcalloc(o->max_conns, sizeof *s->addr);
 	cleanup_push(end_kids, s);
 }
 
@@ -161,9 +187,13 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			full = false;
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
-		int c = sockopen_accept(lfd, 0, o);
+		struct ipaddr peer;
+		int c = sockopen_accept(o, 0, &peer);
 		full = c == -2;
-		if (c < 0)
+		/* Without --keep, -T still bounds the wait past a refused client. */
+		if (c == -1 && errno == EAGAIN && !o->keep)
+			sockopen_await(lfd, o);
+		if (c < 0 || !per_ip_ok(&s, c, &peer))
 			continue;
 		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));
 		if (pid < 0 && !o->keep) {
@@ -171,12 +201,12 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;
 		}
 		if (pid > 0) {
-			add_kid(&s, pid, c);
+			add_kid(&s, pid, c, &peer);
 			served = true;
 			die_fail_status = EXIT_FAIL;
 		}
 		close(c);
 		if (served && !o->keep)
-			sockopen_stop_listening(lfd, o);
+			sockopen_stop_listening(o);
 	}
 }

@@ -240,11 +240,15 @@ tools() {
 		run "$t" --help
 		opts=$(grep -o -- '--[a-z][a-z0-9-]*' <<<"$output" | sort -u)
 		# zsh: the first and the last, less one letter, complete to the
-		# option (with an '=' where it takes a value).
+		# option (with an '=' where it takes a value); of those that are
+		# no other's prefix (sockpipe's --all, --allow), as that is the
+		# only completion zsh can finish.
 		while read -r opt; do
 			run in_shell zsh zsh "$t ${opt%?}"
 			assert_output --regexp "^$t ${opt}[ =]\$"
-		done < <(sed -n '1p;$p' <<<"$opts")
+		done < <(awk '{ o[NR] = $0 } END { for (i = 1; i <= NR; i++) { p = 0
+			for (j = 1; j <= NR; j++) if (j != i && index(o[j], o[i]) == 1) p = 1
+			if (!p) print o[i] } }' <<<"$opts" | sed -n '1p;$p')
 		# fish: "--" offers every one.
 		run in_fish "$t --"
 		for opt in $opts; do

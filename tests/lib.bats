@@ -364,3 +364,57 @@ Try 'libtest --help'."
 		assert_failure
 	done
 }
+
+@test "prefix: the longest match decides, deny wins a tie, --allow closes the rest" {
+	local addr rules want
+	while IFS='|' read -r addr rules want; do
+		# shellcheck disable=SC2086 # rules are words
+		run libtest prefix "$addr" $rules
+		assert_success
+		assert_output "$want"
+	done <<-'EOF2'
+	10.1.2.3||allowed (no rule)
+	10.1.2.3|-10.0.0.0/8|refused --deny 10.0.0.0/8
+	10.1.2.3|-10.0.0.0/8 +10.1.0.0/16|allowed --allow 10.1.0.0/16
+	10.2.0.1|-10.0.0.0/8 +10.1.0.0/16|refused --deny 10.0.0.0/8
+	10.1.2.3|+10.1.2.3 -10.1.2.3/32|refused --deny 10.1.2.3/32
+	10.1.2.3|-10.1.2.3 +10.1.2.3|refused --deny 10.1.2.3
+	192.168.0.1|+10.0.0.0/8|refused (no rule)
+	192.168.0.1|-10.0.0.0/8|allowed (no rule)
+	::ffff:10.1.2.3|-10.0.0.0/8|refused --deny 10.0.0.0/8
+	10.1.2.3|-::ffff:10.0.0.0/104|refused --deny ::ffff:10.0.0.0/104
+	::1|+::1 -::/0|allowed --allow ::1
+	::2|+::1 -::/0|refused --deny ::/0
+	127.0.0.1|-0.0.0.0/0 +127.0.0.0/8|allowed --allow 127.0.0.0/8
+	10.128.0.1|-10.0.0.0/9|allowed (no rule)
+	10.127.0.1|-10.0.0.0/9|refused --deny 10.0.0.0/9
+	fd00::1|+fd00::/8|allowed --allow fd00::/8
+	fe00::1|+fd00::/8|refused (no rule)
+	EOF2
+}
+
+@test "prefix: a malformed one is a usage error that says why" {
+	local p why
+	while IFS='|' read -r p why; do
+		run libtest prefix 10.0.0.1 "-$p"
+		assert_failure 2
+		assert_line --index 0 "libtest: --deny: '$p': $why; a prefix is ADDRESS or ADDRESS/LEN (10.0.0.0/8, ::1, fd00::/8)"
+	done <<-'EOF2'
+	|not an IPv4 or IPv6 address
+	x|not an IPv4 or IPv6 address
+	01.2.3.4|not an IPv4 or IPv6 address
+	1.2.3|not an IPv4 or IPv6 address
+	1.2.3.4 |not an IPv4 or IPv6 address
+	[::1]|not an IPv4 or IPv6 address
+	/8|not an IPv4 or IPv6 address
+	1.2.3.4/|bad length (/0 to /32 for IPv4)
+	1.2.3.4/33|bad length (/0 to /32 for IPv4)
+	1.2.3.4/08|bad length (/0 to /32 for IPv4)
+	1.2.3.4/-1|bad length (/0 to /32 for IPv4)
+	1.2.3.4/+8|bad length (/0 to /32 for IPv4)
+	1.2.3.4/8/8|bad length (/0 to /32 for IPv4)
+	::/129|bad length (/0 to /128 for IPv6)
+	10.1.2.3/8|address bits set past the prefix length
+	fd00::1/8|address bits set past the prefix length
+	EOF2
+}

@@ -19,6 +19,7 @@
 #include "io.h"
 #include "ipcname.h"
 #include "parse.h"
+#include "prefix.h"
 #include "record.h"
 #include "tmpname.h"
 #include "tool.h"
@@ -104,6 +105,25 @@ static int cleanup(const char *path)
 	return 0;
 }
 
+/* prefix ADDRESS [+PREFIX|-PREFIX]...: whether --allow/--deny rules let ADDRESS in. */
+static int prefix(int argc, char **argv)
+{
+	struct prefix_rules r = { 0 };
+	struct prefix a;
+	const struct prefix *rule;
+	const char *why;
+
+	for (int i = 3; i < argc; i++)
+		prefix_add(&r, argv[i][0] == '+' ? "--allow" : "--deny", argv[i] + 1, argv[i][0] == '+');
+	if (prefix_parse(argv[2], &a, &why) < 0 || a.len != 128)
+		usage_error("%s: not an address", argv[2]);
+	bool ok = prefix_allows(&r, &a.addr, &rule);
+	printf("%s %s%s\n", ok ? "allowed" : "refused", rule ? (rule->allow ? "--allow " : "--deny ") : "",
+	       rule ? rule->text : "(no rule)");
+	free(r.v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tool_init("libtest");
@@ -124,6 +144,8 @@ int main(int argc, char **argv)
 		printf("%04o\n", (unsigned)arg_mode("--mode", argv[2]));
 	else if (strcmp(cmd, "target") == 0)
 		return target(argc - 1, argv + 1);
+	else if (strcmp(cmd, "prefix") == 0 && argc >= 3)
+		return prefix(argc, argv);
 	else if (strcmp(cmd, "records") == 0 && argc == 4)
 		return records(argv[2], argv[3]);
 	else if (strcmp(cmd, "cleanup") == 0 && argc == 3)

@@ -1003,3 +1003,344 @@ no newline"
 	assert_failure 2
 	assert_line --index 0 "sockpipe: --print-port: 9 is not an open file descriptor"
 }
+
+@test "tcp::PORT listens on both loopbacks, 127.0.0.1 and ::1, in every listening mode (issue 26)" {
+	need_ipv6_loopback
+	local port
+	echo_server tcp::0
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
+	# -l --keep: the sink takes lines from both.
+	spawn sockpipe -l --keep --print-port=3 tcp:localhost:0 3> "$T/port2" > "$T/log"
+	port=$(port_of "$T/port2")
+	sockpipe "tcp:127.0.0.1:$port" <<<"sink four"
+	sockpipe "tcp:[::1]:$port" <<<"sink six"
+	wait_until 5 count_is -l "$T/log" 2
+	run sort "$T/log"
+	assert_output $'sink four\nsink six'
+	# -l: the one connection, over ::1; then neither loopback listens.
+	spawn sockpipe -l --print-port=3 tcp::0 3> "$T/port3" > "$T/out" < /dev/null
+	port=$(port_of "$T/port3")
+	sockpipe "tcp:[::1]:$port" <<<"once"
+	wait_until 5 count_is -l "$T/out" 1
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: cannot connect: Connection refused"
+	run sockpipe "tcp:[::1]:$port" < /dev/null
+	assert_output "sockpipe: tcp:[::1]:$port: cannot connect: Connection refused"
+}
+
+@test "tcp4::PORT is 127.0.0.1 alone, tcp6::PORT ::1 alone" {
+	need_ipv6_loopback
+	local port
+	echo_server tcp4::0
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" <<<"four"
+	assert_output "four"
+	run sockpipe "tcp:[::1]:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:[::1]:$port: cannot connect: Connection refused"
+	spawn sockpipe -le --keep --print-port=1 tcp6::0 -- cat > "$T/port6"
+	port=$(port_of "$T/port6")
+	run sockpipe "tcp:[::1]:$port" <<<"six"
+	assert_output "six"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_failure 1
+	assert_output "sockpipe: tcp:127.0.0.1:$port: cannot connect: Connection refused"
+}
+
+@test "--backlog sets listen(2)'s backlog on every listening socket; strict, and only with -l on a stream" {
+	local port
+	spawn sockpipe -le --keep --backlog 3 --print-port=1 tcp::0 -- cat > "$T/port"
+	port=$(port_of "$T/port")
+	# A listening socket's Send-Q in ss(8) is its backlog.
+	run ss -Hltn "sport = :$port"
+	assert_success
+	assert_line --regexp "^LISTEN +0 +3 +127\.0\.0\.1:$port "
+	if grep -qi '^0\{31\}1 .* lo$' /proc/net/if_inet6; then
+		assert_line --regexp "^LISTEN +0 +3 +\[::1\]:$port "
+	fi
+	run sockpipe "tcp:127.0.0.1:$port" <<<"served"
+	assert_output "served"
+	local bad
+	for bad in 0 65536 -1 1x ''; do
+		run sockpipe -l --backlog "$bad" tcp::0
+		assert_failure 2
+		assert_line --index 0 --regexp "^sockpipe: --backlog: .*'$bad'"
+	done
+	run sockpipe --backlog 5 tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --backlog needs --listen on a stream address"
+	run sockpipe -l --backlog 5 udp::0
+	assert_line --index 0 "sockpipe: --backlog needs --listen on a stream address"
+}
+
+@test "--allow, --deny: a refused client is closed unserved, with one line on stderr (issue 26)" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	# Clients come from 127.0.0.1, or from 127.0.0.2 with nc -s.
+	spawn sockpipe -le --keep --print-port=1 --deny 127.0.0.0/8 --allow 127.0.0.2 tcp::0 -- echo served > "$T/port" 2> "$T/err"
+	port=$(port_of "$T/port")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: tcp::0: 127\.0\.0\.1:[0-9]+ refused \(--deny 127\.0\.0\.0/8\)\$"
+	# The longer prefix wins: 127.0.0.2 is let in, and the server goes on.
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" < /dev/null
+	assert_output "served"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 count_is -l "$T/err" 2
+	# With an --allow, a client no rule matches is refused.
+	spawn sockpipe -l --keep --print-port=3 --allow 10.0.0.0/8 tcp::0 3> "$T/port2" > "$T/log" 2> "$T/err2"
+	port=$(port_of "$T/port2")
+	sockpipe "tcp:127.0.0.1:$port" <<<"not logged" || true
+	wait_until 5 grep -q refused "$T/err2"
+	run cat "$T/err2"
+	assert_output --regexp "^sockpipe: tcp::0: 127\.0\.0\.1:[0-9]+ refused \(no --allow matches\)\$"
+	[ ! -s "$T/log" ]
+	# A v4-mapped peer of a dual-stack socket meets the IPv4 rules.
+	run sockpipe -l -T 0.01 'tcp:[::1]:0'
+	[ "$status" -eq 124 ] || return 0
+	spawn sockpipe -le --keep --print-port=1 --deny 127.0.0.1 'tcp:*:0' -- echo served > "$T/port3" 2> "$T/err3"
+	port=$(port_of "$T/port3")
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err3"
+	run cat "$T/err3"
+	assert_output --regexp "^sockpipe: tcp:\*:0: \[::ffff:127\.0\.0\.1\]:[0-9]+ refused \(--deny 127\.0\.0\.1\)\$"
+}
+
+@test "--allow, --deny: -l without --keep waits past a refused client for an allowed one" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	spawn sockpipe -l --print-port=3 --deny 127.0.0.1 tcp::0 3> "$T/port" > "$T/out" 2> "$T/err" <<<"reply"
+	port=$(port_of "$T/port")
+	sockpipe "tcp:127.0.0.1:$port" <<<"refused" > /dev/null 2>&1 || true
+	wait_until 5 grep -q refused "$T/err"
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" <<<"allowed"
+	assert_success
+	assert_output "reply"
+	wait_until 5 count_is -l "$T/out" 1
+	run cat "$T/out"
+	assert_output "allowed"
+}
+
+@test "--allow, --deny: a malformed prefix, or an address that is not tcp with -l, is a usage error" {
+	run sockpipe -l --deny 10.0.0.0/33 tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --deny: '10.0.0.0/33': bad length (/0 to /32 for IPv4); a prefix is ADDRESS or ADDRESS/LEN (10.0.0.0/8, ::1, fd00::/8)"
+	assert_line --index 1 "Try 'sockpipe --help'."
+	run sockpipe -l --allow localhost tcp::0
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --allow: 'localhost': not an IPv4 or IPv6 address"
+	run sockpipe --allow 10.0.0.0/8 tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --allow needs --listen on a tcp address"
+	run sockpipe -l --deny 10.0.0.0/8 "unix:$T/s"
+	assert_line --index 0 "sockpipe: --deny needs --listen on a tcp address"
+	run sockpipe -l --deny 10.0.0.0/8 udp::0
+	assert_line --index 0 "sockpipe: --deny needs --listen on a tcp address"
+	[ ! -e "$T/s" ]
+}
+
+@test "--max-per-ip: -e refuses a client address over N while its connections run, serves it after (issue 26)" {
+	command -v nc >/dev/null || skip "no nc"
+	local port
+	spawn sockpipe -le --keep --max-per-ip 1 --print-port=1 tcp4::0 -- cat > "$T/port" 2> "$T/err"
+	port=$(port_of "$T/port")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in" > "$T/first"
+	wait_until 5 children_of "${BG_PIDS[0]}" 1
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run cat "$T/err"
+	assert_output --regexp "^sockpipe: tcp4::0: 127\.0\.0\.1:[0-9]+ refused \(--max-per-ip 1\)\$"
+	# Another address is not held back.
+	run nc -N -s 127.0.0.2 127.0.0.1 "$port" <<<"other"
+	assert_output "other"
+	# Once the first connection has ended, its address is served again.
+	kill "${BG_PIDS[1]}"
+	wait_until 5 children_of "${BG_PIDS[0]}" 0
+	run sockpipe "tcp:127.0.0.1:$port" <<<"again"
+	assert_output "again"
+	run grep -c refused "$T/err"
+	assert_output 1
+}
+
+@test "--max-per-ip: the -l --keep sink refuses a client address over N while its connections are open" {
+	local port
+	spawn sockpipe -l --keep -v --max-per-ip 1 --print-port=3 tcp4::0 3> "$T/port" > "$T/log" 2> "$T/err"
+	port=$(port_of "$T/port")
+	mkfifo "$T/in"
+	spawn sh -c "exec sleep 60 > '$T/in'"
+	spawn sockpipe "tcp:127.0.0.1:$port" < "$T/in"
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	wait_until 5 bash -c 'ss -Htn state established "( dport = :$0 )" | grep -q .' "$port"
+	run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+	assert_output ""
+	wait_until 5 grep -q refused "$T/err"
+	run grep refused "$T/err"
+	assert_output --regexp "^sockpipe: tcp4::0: 127\.0\.0\.1:[0-9]+ refused \(--max-per-ip 1\)\$"
+	kill "${BG_PIDS[1]}"
+	wait_until 5 grep -q 'ended by the end of its stream' "$T/err"
+	sockpipe "tcp:127.0.0.1:$port" <<<"served after"
+	wait_until 5 count_is -l "$T/log" 1
+	run cat "$T/log"
+	assert_output "served after"
+}
+
+@test "--max-per-ip: strict, and only with --keep on a tcp address" {
+	run sockpipe -l --keep --max-per-ip 0 tcp::0
+	assert_failure 2
+	assert_line --index 0 --partial "sockpipe: --max-per-ip: '0' is out of range"
+	run sockpipe -le --max-per-ip 2 tcp::0 -- cat
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+	run sockpipe -l --keep --max-per-ip 2 "unix:$T/s"
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+	run sockpipe -l --keep --max-per-ip 2 udp::0
+	assert_line --index 0 "sockpipe: --max-per-ip needs --keep on a tcp address"
+}
+
+# In a network namespace of its own (lo up): a root-started sockpipe
+# listens on port 80, which nobody may not bind, then runs as $1; a client
+# gets the command's ids, and ps the server's own.
+serve_low_port_as() {
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	timeout 20 unshare --net bash -c '
+		ip link set lo up || exit 3
+		setpriv --reuid=65534 --regid=65534 --clear-groups -- sockpipe -l -T 0.01 tcp4::80 2>&1
+		sockpipe -le --keep --userspec "$0" tcp4::80 -- sh -c "id -u; id -g; id -G" & s=$!
+		trap "kill $s" EXIT
+		sockpipe -R 5 tcp:127.0.0.1:80 < /dev/null
+		ps -o uid=,gid= -p "$s"' "$1"
+}
+
+@test "--userspec: a root-started server binds port 80, then it and its commands run as nobody (issue 26)" {
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	command -v unshare > /dev/null && command -v ip > /dev/null || skip "needs unshare and ip"
+	run serve_low_port_as nobody
+	assert_success
+	assert_line --index 0 "sockpipe: tcp4::80: cannot listen: Permission denied"
+	assert_line --index 1 "$(id -u nobody)"
+	assert_line --index 2 "$(id -g nobody)"
+	assert_line --index 3 "$(id -G nobody)"
+	assert_line --index 4 --regexp "^ *$(id -u nobody) +$(id -g nobody)\$"
+	# USER:GROUP, numbers with no passwd entry: that group alone.
+	run serve_low_port_as 4242:4343
+	assert_success
+	assert_line --index 1 "4242"
+	assert_line --index 2 "4343"
+	assert_line --index 3 "4343"
+	assert_line --index 4 --regexp "^ *4242 +4343\$"
+}
+
+@test "--userspec: the -l --keep sink runs as the user; a socket file it cannot remove is replaced by the next sockpipe" {
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	mkdir -m 755 "$T/d"
+	spawn sockpipe -l --keep --userspec nobody "unix:$T/d/s" > "$T/log"
+	wait_for_socket --timeout 5 "$T/d/s"
+	sockpipe "unix:$T/d/s" <<<"to the sink"
+	wait_until 5 count_is -l "$T/log" 1
+	run ps -o uid= -p "${BG_PIDS[0]}"
+	assert_output --regexp "^ *$(id -u nobody)\$"
+	# nobody may not write $T/d: the file outlives the server, stale.
+	kill "${BG_PIDS[0]}"
+	wait_until 5 test ! -e "/proc/${BG_PIDS[0]}"
+	[ -S "$T/d/s" ]
+	spawn sockpipe -l --keep "unix:$T/d/s" > "$T/log2"
+	# -R: refused while the stale file is there, connected once replaced
+	sockpipe -R 5 "unix:$T/d/s" <<<"replaced"
+	wait_until 5 count_is -l "$T/log2" 1
+}
+
+@test "--userspec: unknown user or group, no -l, or not allowed to switch" {
+	run sockpipe -l --userspec no-such-user-ipcutils tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec: unknown user 'no-such-user-ipcutils'"
+	assert_line --index 1 "Try 'sockpipe --help'."
+	run sockpipe -l --userspec root:no-such-group-ipcutils tcp::0
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec: unknown group 'no-such-group-ipcutils'"
+	run sockpipe -l --userspec root: tcp::0
+	assert_line --index 0 "sockpipe: --userspec: 'root:': missing GROUP after ':'"
+	run sockpipe -l --userspec 4242 tcp::0
+	assert_line --index 0 "sockpipe: --userspec: '4242': user 4242 has no passwd entry; give its group, 4242:GROUP"
+	run sockpipe --userspec root tcp::1
+	assert_failure 2
+	assert_line --index 0 "sockpipe: --userspec needs --listen"
+	need_root
+	getent passwd nobody > /dev/null || skip "no user nobody"
+	# Not root: the switch is refused, 1; with -e 125, no command run.
+	run as_nobody sockpipe -l --userspec nobody tcp4::0
+	assert_failure 1
+	assert_output "sockpipe: --userspec nobody: cannot set the supplementary groups: Operation not permitted"
+	run as_nobody sockpipe -le --keep --userspec 65534:65534 tcp4::0 -- sh -c "echo ran > '$T/ran'"
+	assert_failure 125
+	assert_output "sockpipe: --userspec 65534:65534: cannot set the supplementary groups: Operation not permitted"
+	[ ! -e "$T/ran" ]
+}
+
+# exited PID: PID, a child of this shell, has ended (a zombie, or gone).
+exited() {
+	local st
+	st=$(ps -o stat= -p "$1") || return 0
+	[[ $st == Z* ]]
+}
+
+@test "--deny with -T: past a refused client, -T still bounds the wait for an allowed one (-l, -le)" {
+	local port mode
+	for mode in -l -le; do
+		local cmd=()
+		[ "$mode" = -le ] && cmd=(-- cat)
+		: > "$T/port"
+		spawn sockpipe "$mode" -T 1 --print-port=3 --deny 127.0.0.1 tcp4::0 "${cmd[@]}" 3> "$T/port" < /dev/null 2> "$T/err"
+		port=$(port_of "$T/port")
+		sockpipe "tcp:127.0.0.1:$port" < /dev/null > /dev/null 2>&1 || true
+		# Still bounded by -T: 124 about a second after it started.
+		run wait_until 5 exited "${BG_PIDS[-1]}"
+		assert_success
+		wait "${BG_PIDS[-1]}" && st=0 || st=$?
+		[ "$st" -eq 124 ] || fail "$mode: status $st, not 124"
+		run cat "$T/err"
+		assert_line --index 0 --regexp "refused \(--deny 127\.0\.0\.1\)\$"
+		assert_line --index 1 "sockpipe: tcp4::0: no connection within 1s"
+	done
+}
+
+@test "udp::PORT receives on both loopbacks, and answers from the socket the sender used (issue 26)" {
+	need_ipv6_loopback
+	local port
+	spawn sockpipe -l --keep --print-port=3 udp::0 3> "$T/port" > "$T/out"
+	port=$(port_of "$T/port")
+	sockpipe --quit-on-eof "udp:127.0.0.1:$port" <<<"four"
+	sockpipe --quit-on-eof "udp:[::1]:$port" <<<"six"
+	wait_until 5 count_is -l "$T/out" 2
+	run sort "$T/out"
+	assert_output $'four\nsix'
+	# -l answers its first sender, an IPv6 one here, over ::1.
+	printf 'pong\n' > "$T/in"
+	spawn sockpipe -l --print-port=3 udp::0 3> "$T/port2" < "$T/in" > "$T/out2"
+	port=$(port_of "$T/port2")
+	run timeout 10 sockpipe --idle-timeout 1 "udp:[::1]:$port" <<<"ping"
+	assert_failure 124
+	assert_line --index 0 "pong"
+	wait_until 5 grep -q ping "$T/out2"
+	# udp4: and udp6: pin the family.
+	spawn sockpipe -l --keep --print-port=3 udp6::0 3> "$T/port3" > "$T/out3"
+	port=$(port_of "$T/port3")
+	sockpipe --quit-on-eof "udp:127.0.0.1:$port" <<<"not for six" || true
+	sockpipe --quit-on-eof "udp:[::1]:$port" <<<"six only"
+	wait_until 5 count_is -l "$T/out3" 1
+	run cat "$T/out3"
+	assert_output "six only"
+}

@@ -50,7 +50,7 @@ PARSE((void)0)
 PARSE((void)0)
 #elif defined(TOOL_sockpipe)
 #include "../../cmd/sockpipe.c"
-PARSE_AS(struct sockpipe_opts, (void)0)
+PARSE_AS(struct sockpipe_opts, free(o.rules.v))
 #elif defined(TOOL_mqsend)
 #include "../../cmd/mqsend.c"
 PARSE((void)0)
