@@ -31,6 +31,7 @@ struct sockpipe_opts {
 	mode_t mode;
 	unsigned max_conns;
 	char **cmd;               /* -e: COMMAND [ARG]... */
+	char *cmd_path;           /* -e: the file COMMAND names, found once */
 	pid_t owner;              /* the process that removes the socket file */
 };
 

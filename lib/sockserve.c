@@ -165,7 +165,7 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 		full = c == -2;
 		if (c < 0)
 			continue;
-		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));
+		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd_path, o->cmd, c, sock_ucspi_env(c));
 		if (pid < 0 && !o->keep) {
 			close(c);
 			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;
