@@ -127,7 +127,7 @@ static int listen_mode(struct sockpipe_opts *o)
 {
 	int st;
 
-	if (o->exec && (st = exec_check(o->cmd[0])) != 0)
+	if (o->exec && (st = exec_find(o->cmd[0], &o->cmd_path)) != 0)
 		return st;
 	/* Until a command runs, -e's own failures are 125, as timeout(1)'s. */
 	if (o->exec)

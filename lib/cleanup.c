@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "diag.h"
+#include "ksig.h"
 #include "signame.h"
 
 #define MAX_ACTIONS 16
@@ -67,32 +68,17 @@ bool cleanup_in_signal(void)
 }
 
 /*
- * Signals 1 to 64 as the kernel sees them. The C library's sigaction and
- * sigprocmask refuse or hide the signals it keeps for itself (32 and 33
- * with glibc, 32 to 34 with musl), and those kill too, so this file sets
- * and reads actions with the system calls. Their handlers borrow the
- * restorer the C library gave one of the others (x86-64 needs one).
+ * Actions are set with the system calls (ksig.h), for the signals the C
+ * library keeps too; their handlers borrow the restorer the C library
+ * gave one of the others (x86-64 needs one).
  */
-struct ksigaction {
-	void *handler;          /* NULL: SIG_DFL, as on every Linux */
-	unsigned long flags;
-	void *restorer;
-	uint64_t mask;
-};
-#define KBIT(sig) ((uint64_t)1 << ((sig) - 1))
-
-static int kaction(int sig, const struct ksigaction *sa, struct ksigaction *old)
-{
-	return (int)syscall(SYS_rt_sigaction, sig, sa, old, sizeof(uint64_t));
-}
-
 noreturn void cleanup_die_of(int sig)
 {
 	struct ksigaction dfl = { .handler = NULL };
 	uint64_t bit = KBIT(sig);
 
 	kaction(sig, &dfl, NULL);
-	syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &bit, NULL, sizeof bit);
+	kmask(SIG_UNBLOCK, &bit, NULL);
 	syscall(SYS_tgkill, getpid(), (pid_t)syscall(SYS_gettid), sig);
 	_exit(128 + sig); /* not reached: the signal is delivered on return */
 }
@@ -120,7 +106,7 @@ void cleanup_on_signals(void)
 	struct ksigaction tmpl = { 0 };
 	bool have_tmpl = false;
 
-	syscall(SYS_rt_sigprocmask, SIG_BLOCK, NULL, &blocked, sizeof blocked);
+	kmask(SIG_BLOCK, NULL, &blocked);
 	for (int sig = 1; sig <= 64; sig++) {
 		struct ksigaction old, ks;
 		struct sigaction sa = { .sa_sigaction = on_fatal, .sa_flags = SA_SIGINFO };

@@ -16,18 +16,20 @@ noreturn void exec_command(char *const argv[]);
 /*
  * Before a command is run, possibly many times later: 0 if execvp(name)
  * would find a file it can run (the same PATH search, "." for an empty
- * entry); otherwise say why as exec_command would and return 127 (not
- * found) or 126 (found but could not run).
+ * entry), its path in *path (static; NULL path: not wanted); otherwise
+ * say why as exec_command would and return 127 (not found) or 126 (found
+ * but could not run).
  */
-int exec_check(const char *name);
+int exec_find(const char *name, char **path);
 
 /*
- * Start argv in the background with fd as its standard input and output
- * and envp as its environment, the signals reset as exec_command does (an
- * ignored SIGPIPE to default, none blocked). Returns its PID, or -1 with
- * errno set after saying "NAME: cannot run: ...".
+ * Start argv, the file at path (from exec_find: no search now), in the
+ * background with fd as its standard input and output and envp as its
+ * environment, the signals reset as exec_command does (an ignored SIGPIPE
+ * to default, none blocked). Returns its PID, or -1 with errno set after
+ * saying "NAME: cannot run: ...".
  */
-pid_t exec_spawn(char *const argv[], int fd, char *const envp[]);
+pid_t exec_spawn(const char *path, char *const argv[], int fd, char *const envp[]);
 
 /* The exit status a shell would report for a wait(2) status. */
 int exit_status_of(int wstatus);

@@ -33,6 +33,7 @@ struct sockpipe_opts {
 	mode_t mode;
 	unsigned max_conns;
 	char **cmd;               /* -e: COMMAND [ARG]... */
+	char *cmd_path;           /* -e: the file COMMAND names, found once */
 	pid_t owner;              /* the process that removes the socket file */
 	int backlog;              /* --backlog: listen(2)'s; SOMAXCONN by default */
 	int lfd[2], nlfd;         /* the listening sockets (two: both loopbacks) */

@@ -170,9 +170,11 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 	bool served = false;
 
 	server_init(&s, o);
-	for (bool full = false;;) {
+	/* Children are reaped when SIGCHLD says some ended, not on every connection. */
+	for (bool full = false, chld = true;;) {
 		int before = s.sup.running;
-		reap(&s);
+		if (chld)
+			reap(&s);
 		if (served && !o->keep && s.sup.running == 0)
 			return s.status;
 		full = full && s.sup.running == before;
@@ -185,6 +187,7 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			die(EXIT_FAIL, "%s: cannot wait for connections:", o->addr.text);
 		if (r == 0)
 			full = false;
+		chld = r > 0 && (p[0].revents & POLLIN);
 		if (!accepting || !(p[1].revents & POLLIN))
 			continue;
 		struct ipaddr peer;
@@ -195,7 +198,8 @@ int sockserve_run(int lfd, struct sockpipe_opts *o)
 			sockopen_await(lfd, o);
 		if (c < 0 || !per_ip_ok(&s, c, &peer))
 			continue;
-		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o) : exec_spawn(o->cmd, c, sock_ucspi_env(c));
+		pid_t pid = o->relay.idle.ns >= 0 ? fork_idle(c, o)
+			: exec_spawn(o->cmd_path, o->cmd, c, sock_ucspi_env(c));
 		if (pid < 0 && !o->keep) {
 			close(c);
 			return errno == ENOENT ? EXIT_NOENT : EXIT_NOEXEC;

@@ -682,6 +682,39 @@ ccc"
 	assert_equal "$st" 3
 }
 
+@test "-e: each command starts with no signal blocked, SIGPIPE at default, the caller's ignored signals kept" {
+	# The server blocks SIGCHLD and ignores SIGPIPE; its commands must not inherit either.
+	spawn sh -c "trap '' USR2; exec sockpipe -le --keep --print-port=1 tcp::0 -- grep -E '^Sig(Blk|Ign):' /proc/self/status" > "$T/port"
+	local port blk ign
+	port=$(port_of "$T/port")
+	for _ in 1 2; do
+		run sockpipe "tcp:127.0.0.1:$port" < /dev/null
+		assert_success
+		blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' <<< "$output")
+		ign=$(sed -n 's/^SigIgn:[[:space:]]*//p' <<< "$output")
+		assert_equal "$blk" 0000000000000000
+		assert [ $(( 16#$ign & (1 << (13 - 1)) )) -eq 0 ]  # PIPE
+		assert [ $(( 16#$ign & (1 << (12 - 1)) )) -ne 0 ]  # USR2, as the caller left it
+	done
+}
+
+@test "-e: a command gone after the server started fails that connection (127 said), the server goes on" {
+	printf '#!/bin/sh\necho hi\n' > "$T/cmd"
+	chmod +x "$T/cmd"
+	spawn sockpipe -le --keep "unix:$T/s" -- "$T/cmd" 2> "$T/err"
+	wait_for_socket --timeout 5 "$T/s"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_output hi
+	mv "$T/cmd" "$T/cmd.away"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_success
+	assert_output ""
+	wait_until 5 grep -qx "sockpipe: $T/cmd: cannot run: No such file or directory" "$T/err"
+	mv "$T/cmd.away" "$T/cmd"
+	run sockpipe "unix:$T/s" < /dev/null
+	assert_output hi
+}
+
 @test "--exec: a failure before the command runs is 125, as timeout(1)'s" {
 	run sockpipe -le "unix:$T/no/such/dir/s" -- cat
 	assert_failure 125

@@ -6,9 +6,7 @@
 # iperf3, memory to memory (the loopback's limit). The receiver's stdin is
 # /dev/null (it closes its side at once: the case that once lost data) and
 # bench/countsink checks that every byte arrived: a row that lost data
-# fails the bench. Then the connection rate of an -le --keep echo server against
-# socat fork, ncat -lk -e and tcpserver: short request/reply connections
-# (bench/connrate checks every reply); the ratio is the rate's.
+# fails the bench. The connection rate is 52-connrate.sh.
 size=$(pick 1G 4M)
 xfer=$BENCH_DIR/xfer
 cat > "$xfer" <<'XFER'
@@ -80,35 +78,5 @@ have socat || note "no socat: skipped"
 have nc || note "no nc: skipped"
 have iperf3 || note "no iperf3: skipped"
 
-# Connection rate: N short connections to an echo server (cat per connection).
-n=$(pick 2000 20)
-serve=$BENCH_DIR/serve
-cat > "$serve" <<'SERVE'
-# serve TOOL PORT N: start TOOL's echo server, run N connections, stop it.
-set -eu
-tool=$1 port=$2 n=$3
-case $tool in
-sockpipe) srv=(sockpipe -le --keep "tcp:127.0.0.1:$port" -- cat) ;;
-socat) srv=(socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat) ;;
-ncat) srv=(ncat -lk 127.0.0.1 "$port" -e /bin/cat) ;;
-tcpserver) srv=(tcpserver -HR -l 0 127.0.0.1 "$port" cat) ;;
-esac
-"${srv[@]}" < /dev/null > /dev/null 2>&1 &
-srv_pid=$!
-trap 'kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1000); do
-	awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
-		/proc/net/tcp && break
-	sleep 0.005
-done
-connrate "$n" "tcp:127.0.0.1:$port"
-SERVE
-args=()
-have socat && args+=("socat fork EXEC:cat" "bash $serve socat $port $n")
-have ncat && args+=("ncat -lk -e" "bash $serve ncat $port $n")
-have tcpserver && args+=("tcpserver -HR -l0" "bash $serve tcpserver $port $n")
-have ncat || note "no ncat: skipped"
-have tcpserver || note "no tcpserver (ucspi-tcp): skipped"
-RUNS=$(runs 3) bench "conn rate $n" "sockpipe -le --keep" "bash $serve sockpipe $port $n" "${args[@]}"
 # shellcheck disable=SC2154 # set by bench in bench/run
 return "$status"
