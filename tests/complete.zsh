@@ -7,6 +7,9 @@
 # exactly, without parsing the terminal's output. Exit 1 after 30 s (a loaded machine starts zsh and compinit slowly).
 emulate -L zsh
 zmodload zsh/zpty || exit 1
+# zselect waits without a process per look: sleep(1) forked 100 times a
+# second, and under the suite's strace -f each fork is traced.
+zmodload zsh/zselect || exit 1
 local shell=$1 dir=$2 line=$3 out junk i
 out=$(mktemp -d) || exit 1
 case $shell in
@@ -26,7 +29,7 @@ zpty -w -n comp "$line"$'\t\x18'
 for ((i = 0; i < 3000; i++)); do
 	[[ -e $out/line ]] && break
 	zpty -r -t comp junk 2>/dev/null
-	sleep 0.01
+	zselect -t 1
 done
 zpty -d comp
 if [[ -e $out/line ]]; then
