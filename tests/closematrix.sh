@@ -1,0 +1,613 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
+# The cell tables are read through a nameref; sh -c scripts take "$1".
+# shellcheck disable=SC2034,SC2016
+# The close-and-status matrix of issue 26, generated: cases x peers x
+# transports x sizes, for sockpipe and for duplex.
+#
+#   closematrix.sh sockpipe TRANSPORT   unix abstract tcp4 tcp6 udp
+#   closematrix.sh duplex
+#
+# One line per cell on stdout: "ok CELL", "skip CELL: WHY", "known CELL: WHY"
+# (a listed defect, see KNOWN) or "not ok CELL: WHAT"; the status is 1 if
+# any cell is "not ok". The rule for every cell: every byte arrives (sha256
+# at both ends), or the status is non-zero and the message (-v's counts)
+# says how much moved; nothing hangs: each cell has a deadline, and what it
+# started is killed when it ends.
+#
+# make check runs each cell at one size, the sizes taken in turn; make
+# stress (MATRIX_FULL=1) runs every cell at every size, with 300 MiB in
+# place of 1 MiB+1. MATRIX_ONLY=REGEX runs only the cells whose name
+# matches. The tools come from PATH (the BATS file puts build/ first).
+set -u
+
+FULL=${MATRIX_FULL:-0}
+ONLY=${MATRIX_ONLY:-}
+BIG=$(( 1024 * 1024 + 1 ))
+[ "$FULL" = 1 ] && BIG=$(( 300 * 1024 * 1024 ))
+SIZES=(0 1 65535 65536 "$BIG")
+# A cell's deadline, seconds: a survivor that hangs fails here.
+DL=${MATRIX_DEADLINE:-20}
+[ "$FULL" = 1 ] && DL=120
+
+# The cells left out, in one place: "CASE PEER SIDE TRANSPORT" globs
+# (SIDE: sockpipe connects (c) or listens (l)), and why.
+EXCLUDED=(
+	"* nc * abstract|nc (OpenBSD) has no abstract socket addresses"
+	"* ncat * abstract|ncat has no abstract socket addresses"
+	"halfclose nc * *|nc stops sending when its peer half-closes (sockpipe(1), Peers differ)"
+	"halfclose ncat * *|ncat stops sending when its peer half-closes (sockpipe(1), Peers differ)"
+	"reset* * * unix|a unix socket has no reset"
+	"reset* * * abstract|a unix socket has no reset"
+	"reset* * * udp|UDP has no connection to reset"
+	"reset* nc * *|nc cannot set SO_LINGER 0"
+	"reset* ncat * *|ncat cannot set SO_LINGER 0"
+	"reset* sockpipe * *|the resetting peer is tests/sockpeer (or socat linger=0)"
+	"reset* * l *|sockpeer only listens: the resetting side is the server"
+	"halfclose * * udp|UDP has no half-close"
+	"recv * * udp|UDP has no end of stream to close first"
+	"kill * * udp|UDP has no stream to kill a peer in"
+	"quit * * udp|UDP has no acknowledgement for -q to wait on"
+	"leave * * udp|UDP: the reader case is the stream one"
+	"both * * udp|UDP has no end of stream: both directions at once need -i"
+	"send * l udp|a UDP listener waits for its first datagram: it cannot send first"
+	"send ncat * udp|ncat -u stops at its first datagram's sender only after it: left to nc and socat"
+)
+# Cells that fail today: "CASE PEER SIDE TRANSPORT SIZE" globs, and why.
+# Each is a defect to fix; the cell is its test.
+KNOWN=(
+)
+
+# matches LIST CELL: the reason of the first glob of LIST that CELL matches.
+matches() {
+	local -n list=$1
+	local e glob
+	for e in "${list[@]}"; do
+		glob=${e%%|*}
+		# shellcheck disable=SC2053 # a glob on purpose
+		if [[ $2 == $glob ]]; then
+			echo "${e#*|}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/closematrix.XXXXXX") || exit 1
+PIDS=()
+kill_tree() {
+	local child
+	kill -STOP "$1" 2>/dev/null || return 0
+	for child in $(pgrep -P "$1"); do
+		kill_tree "$child"
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+# reap: kill every process the cell started, and wait for them.
+reap() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill_tree "$p"
+	done
+	for p in "${PIDS[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	PIDS=()
+}
+trap 'reap; [ -n "${MATRIX_KEEP:-}" ] || rm -rf "$W"' EXIT
+trap 'exit 1' INT TERM HUP
+
+# start CMD...: run CMD in the background, killed at the cell's end.
+# (<&0: a background job would get /dev/null.)
+start() {
+	"$@" <&0 7>&- &
+	PIDS+=("$!")
+}
+
+# until_dl CMD...: run CMD until it succeeds or the cell's deadline passes.
+until_dl() {
+	until "$@"; do
+		(( $(date +%s%N) < END )) || return 1
+		sleep 0.005
+	done
+}
+# gone PID: PID has exited (a zombie counts as gone).
+gone() {
+	[ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+sockets_of() { find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
+gone_either() { gone "$1" || gone "$2"; }
+# descendants PID: every process under PID.
+descendants() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+# wait_dl PID: ST is its status once it ends, or 200 if the deadline passed.
+wait_dl() {
+	ST=200
+	until_dl gone "$1" || { kill_tree "$1"; wait "$1" 2>/dev/null; return; }
+	ST=0
+	wait "$1" || ST=$?
+}
+size_of() { stat -c %s "$1"; }
+sum() { sha256sum < "$1" | cut -d' ' -f1; }
+
+# data N: a file of N random bytes (made once), path on stdout.
+data() {
+	local f="$W/data.$1"
+	[ -e "$f" ] || head -c "$1" /dev/urandom > "$f"
+	echo "$f"
+}
+
+# A port that nobody listens on now, for ncat (which cannot say which port
+# 0 gave it): below the ephemeral range, checked free with ss.
+free_port() {
+	local p i
+	for (( i = 0; i < 50; i++ )); do
+		p=$(( 20000 + RANDOM % 10000 ))
+		[ -z "$(ss -Htuln "sport = :$p")" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# The address each side names, per transport: set ADDR_SP (sockpipe's
+# form), and for the peers PEER_HOST/PEER_PORT or PEER_PATH.
+N=0
+new_names() {
+	N=$((N + 1))
+	PATH_S="$W/s$N"
+	ABS="closematrix-$$-$N"
+}
+
+# port_from FILE: the port a listener wrote (--print-port, nc -v, socat -d -d).
+port_from() {
+	until_dl grep -qE '^[0-9]+$|Listening on|listening on' "$1" || return 1
+	grep -oE '^[0-9]+$|[0-9]+$' "$1" | head -1
+}
+listening_abstract() { grep -q " @$ABS\$" /proc/net/unix; }
+
+# peer_listen PEER MODE TRANSPORT: start PEER listening, its stdin and stdout
+# as given by MODE (sink: reads to EOF into $C/pout, sends nothing; source:
+# sends $C/pin, reads nothing; both: sends $C/pin and reads into $C/pout);
+# set CONNECT_SP, the address sockpipe connects to. Fails if not ready.
+peer_listen() {
+	local peer=$1 mode=$2 tr=$3 port="" host=127.0.0.1 fam=4
+	[ "$tr" = tcp6 ] && { host=::1; fam=6; }
+	local in=/dev/null out=/dev/null
+	case $mode in
+	sink) out=$C/pout ;;
+	source) in=$C/pin ;;
+	both) in=$C/pin out=$C/pout ;;
+	esac
+	case $peer:$tr in
+	sockpipe:unix) start sockpipe -l "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:abstract) start sockpipe -l "abstract:$ABS" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:tcp*) start sockpipe -l --print-port=3 "tcp$fam:$([ "$fam" = 6 ] && echo "[::1]" || echo "$host"):0" \
+		< "$in" > "$out" 2> "$C/perr" 3> "$C/port" ;;
+	sockpipe:udp) start sockpipe -l -a -r --print-port=3 "udp:127.0.0.1:0" < "$in" > "$out" 2> "$C/perr" 3> "$C/port" ;;
+	socat:*)
+		local a u=-u
+		case $tr in
+		unix) a="UNIX-LISTEN:$PATH_S" ;;
+		abstract) a="ABSTRACT-LISTEN:$ABS" ;;
+		tcp4) a="TCP4-LISTEN:0,bind=127.0.0.1" ;;
+		tcp6) a="TCP6-LISTEN:0,bind=[::1]" ;;
+		udp) a="UDP4-RECVFROM:0,bind=127.0.0.1" ;;
+		esac
+		case $mode in
+		sink) start socat -d -d -u "$a" "CREATE:$C/pout" 2> "$C/port" ;;
+		source) start socat -d -d -u "OPEN:$C/pin" "$a" 2> "$C/port" ;;
+		both) start socat -d -d -t 30 "$a" "SYSTEM:cat < '$C/pin' & cat > '$C/pout'; wait" 2> "$C/port" ;;
+		esac
+		[ $u ] ;;
+	nc:unix) start nc -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	nc:tcp*) start nc -N -vl "$host" 0 < "$in" > "$out" 2> "$C/port" ;;
+	nc:udp) start nc -u -vl "$host" 0 < "$in" > "$out" 2> "$C/port" ;;
+	ncat:unix) start ncat -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	ncat:tcp*|ncat:udp)
+		port=$(free_port) || return 1
+		local u=()
+		[ "$tr" = udp ] && u=(-u)
+		start ncat "${u[@]}" -"$fam" -l "$host" "$port" < "$in" > "$out" 2> "$C/perr"
+		until_dl test -n "$(ss -Htuln "sport = :$port")" || return 1 ;;
+	esac
+	case $tr in
+	unix) until_dl test -S "$PATH_S" || return 1; CONNECT_SP="unix:$PATH_S" ;;
+	abstract) until_dl listening_abstract || return 1; CONNECT_SP="abstract:$ABS" ;;
+	tcp4|tcp6|udp)
+		[ -n "$port" ] || port=$(port_from "$C/port") || return 1
+		local proto=tcp
+		[ "$tr" = udp ] && proto=udp
+		if [ "$fam" = 6 ]; then CONNECT_SP="$proto:[::1]:$port"; else CONNECT_SP="$proto:127.0.0.1:$port"; fi ;;
+	esac
+}
+
+# peer_connect PEER MODE TRANSPORT ADDR_PORT: start PEER connecting to
+# sockpipe's listener (path or port as the transport needs).
+peer_connect() {
+	local peer=$1 mode=$2 tr=$3 port=$4 host=127.0.0.1 fam=4
+	[ "$tr" = tcp6 ] && { host=::1; fam=6; }
+	local in=/dev/null out=/dev/null
+	case $mode in
+	sink) out=$C/pout ;;
+	source) in=$C/pin ;;
+	both) in=$C/pin out=$C/pout ;;
+	esac
+	case $peer:$tr in
+	sockpipe:unix) start sockpipe "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:abstract) start sockpipe "abstract:$ABS" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:tcp4) start sockpipe "tcp:127.0.0.1:$port" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:tcp6) start sockpipe "tcp:[::1]:$port" < "$in" > "$out" 2> "$C/perr" ;;
+	sockpipe:udp) start sockpipe -q -a "udp:127.0.0.1:$port" < "$in" > "$out" 2> "$C/perr" ;;
+	socat:*)
+		local a
+		case $tr in
+		unix) a="UNIX-CONNECT:$PATH_S" ;;
+		abstract) a="ABSTRACT-CONNECT:$ABS" ;;
+		tcp4) a="TCP4:127.0.0.1:$port" ;;
+		tcp6) a="TCP6:[::1]:$port" ;;
+		udp) a="UDP4-SENDTO:127.0.0.1:$port" ;;
+		esac
+		case $mode in
+		sink) start socat -u "$a" "CREATE:$C/pout" 2> "$C/perr" ;;
+		source) start socat -u "OPEN:$C/pin" "$a" 2> "$C/perr" ;;
+		both) start socat -t 30 "$a" "SYSTEM:cat < '$C/pin' & cat > '$C/pout'; wait" 2> "$C/perr" ;;
+		esac ;;
+	nc:unix) start nc -N -U "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	nc:tcp*) start nc -N "$host" "$port" < "$in" > "$out" 2> "$C/perr" ;;
+	nc:udp) start nc -u "$host" "$port" < "$in" > "$out" 2> "$C/perr" ;;
+	ncat:unix) start ncat -U "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	ncat:tcp*) start ncat -"$fam" "$host" "$port" < "$in" > "$out" 2> "$C/perr" ;;
+	ncat:udp) start ncat -u "$host" "$port" < "$in" > "$out" 2> "$C/perr" ;;
+	esac
+}
+
+# sp_listen TRANSPORT OPTION...: start sockpipe -l -v (stdin, stdout from the
+# caller's redirections of this function); SP its PID, SP_PORT its port.
+sp_listen() {
+	local tr=$1
+	shift
+	case $tr in
+	unix) start sockpipe -l -v "$@" "unix:$PATH_S" 2> "$C/serr" ;;
+	abstract) start sockpipe -l -v "$@" "abstract:$ABS" 2> "$C/serr" ;;
+	tcp4) start sockpipe -l -v --print-port=3 "$@" "tcp:127.0.0.1:0" 2> "$C/serr" 3> "$C/spport" ;;
+	tcp6) start sockpipe -l -v --print-port=3 "$@" "tcp:[::1]:0" 2> "$C/serr" 3> "$C/spport" ;;
+	udp) start sockpipe -l -v -a -r --print-port=3 "$@" "udp:127.0.0.1:0" 2> "$C/serr" 3> "$C/spport" ;;
+	esac
+	SP=$!
+	SP_PORT=""
+	case $tr in
+	unix) until_dl test -S "$PATH_S" ;;
+	abstract) until_dl listening_abstract ;;
+	*) SP_PORT=$(port_from "$C/spport") ;;
+	esac
+}
+# sp_connect TRANSPORT OPTION...: start sockpipe -v connecting to CONNECT_SP.
+sp_connect() {
+	local tr=$1
+	shift
+	[ "$tr" = udp ] && set -- -a -r "$@"
+	start sockpipe -v "$@" "$CONNECT_SP" 2> "$C/serr"
+	SP=$!
+}
+
+# stdout_ended: sockpipe has closed its standard output (it puts
+# /dev/null in its place).
+stdout_ended() {
+	[ "$(readlink "/proc/$SP/fd/1" 2>/dev/null)" != "$C/sout" ]
+}
+
+# vcount sent|received: what sockpipe -v said it moved.
+vcount() {
+	local l
+	l=$(grep -oE "[0-9]+ bytes sent, [0-9]+ received" "$C/serr" | tail -1)
+	[ -n "$l" ] || { echo none; return; }
+	if [ "$1" = sent ]; then echo "${l%% bytes*}"; else l=${l##*sent, }; echo "${l%% *}"; fi
+}
+
+# The cell's verdict: FAIL WHAT, or nothing.
+FAILED=""
+fail() { [ -n "$FAILED" ] || FAILED="$*"; }
+
+# check_status ST [OK_IF_ZERO]: the survivor ended in time; a non-zero
+# status comes with a message.
+check_ended() {
+	[ "$1" = 200 ] && { fail "sockpipe still running after ${DL}s"; return 1; }
+	return 0
+}
+
+# sp_cell CASE PEER SIDE TRANSPORT SIZE: one sockpipe cell.
+sp_cell() {
+	local case=$1 peer=$2 side=$3 tr=$4 n=$5 d st k extra=0
+	d=$(data "$n")
+	cp "$d" "$C/pin"
+	: > "$C/sout"
+	local spin=/dev/null spout=$C/sout pmode=sink opts=()
+	# How sockpipe's stdin and the peer are set up, per case.
+	case $case in
+	send) spin=$d pmode=sink ;;
+	recv|leave) spin=$C/in pmode=source; mkfifo "$C/in" ;;
+	halfclose) spin=/dev/null pmode=source ;;
+	both)
+		head -c "$n" /dev/urandom > "$C/pin"
+		pmode=both spin=$d
+		# nc and ncat stop sending when their peer half-closes: sockpipe's
+		# input stays open until the reply has ended.
+		case $peer in nc|ncat) spin=$C/in; mkfifo "$C/in" ;; esac ;;
+	kill) spin=$C/in pmode=sink; mkfifo "$C/in" ;;
+	quit) pmode=both spin=$d opts=(-q); cp "$(data "$BIG")" "$C/pin" ;;
+	esac
+	if [ "$case" = leave ]; then
+		mkfifo "$C/o"
+		spout=$C/o
+		start head -c "$((n / 2))" < "$C/o" > /dev/null
+	fi
+	[ -p "$C/in" ] && exec 7<> "$C/in"
+	if [ "$side" = c ]; then
+		peer_listen "$peer" "$pmode" "$tr" || { fail "the peer did not listen"; return; }
+		sp_connect "$tr" "${opts[@]}" < "$spin" > "$spout"
+	else
+		sp_listen "$tr" "${opts[@]}" < "$spin" > "$spout"
+		peer_connect "$peer" "$pmode" "$tr" "$SP_PORT"
+	fi
+	local peerpid=${PIDS[-1]}
+	[ "$side" = l ] || peerpid=${PIDS[-2]}
+	case $case in
+	recv|leave)
+		# The input stays open until sockpipe's standard output ends.
+		until_dl stdout_ended
+		exec 7>&- ;;
+	both)
+		if [ -p "$C/in" ]; then
+			cat "$d" >&7
+			until_dl stdout_ended
+			exec 7>&-
+		fi ;;
+	kill)
+		start cat "$d" >&7
+		k=${PIDS[-1]}
+		# Mid-stream: connected, and half of it has arrived.
+		until_dl test "$(sockets_of "$SP")" -ge "$([ "$side" = l ] && echo 2 || echo 1)"
+		until_dl test "$(size_of "$C/pout" 2>/dev/null || echo 0)" -ge "$((n / 2))"
+		kill -KILL "$peerpid"
+		until_dl gone "$peerpid"
+		# One byte more once the peer is gone, if sockpipe still reads
+		# (this end of the FIFO is open for reading too: a writer never
+		# sees EPIPE).
+		until_dl gone_either "$k" "$SP"
+		if gone "$k" && ! gone "$SP"; then
+			printf x >&7
+			extra=1
+		fi
+		exec 7>&- ;;
+	esac
+	wait_dl "$SP"; st=$ST
+	check_ended "$st" || return
+	local sent recv
+	sent=$(vcount sent) recv=$(vcount received)
+	[ "$tr" = udp ] || [ "$sent" != none ] || { fail "no -v line: status $st, $(head -c 300 "$C/serr")"; return; }
+	if [ "$case" != leave ] && [ "$tr" != udp ]; then
+		[ "$recv" = "$(size_of "$C/sout")" ] ||
+			fail "-v says $recv bytes received, $(size_of "$C/sout") were written out"
+	fi
+	# What the peer must have had, and what sockpipe must have written.
+	local want_p="" want_s=""
+	case $case in
+	send|quit) want_p=$d ;;
+	recv|halfclose) want_s=$C/pin ;;
+	both) want_p=$d want_s=$C/pin ;;
+	esac
+	if [ "$case" = quit ] && ! cmp -s "$C/sout" <(head -c "$(size_of "$C/sout")" "$C/pin"); then
+		fail "what sockpipe wrote is not what the peer sent"
+	fi
+	# The peer's end, bounded: a sink ends at the end of its input.
+	if [ -n "$want_p" ]; then
+		if [ "$tr" = udp ]; then
+			until_dl test "$(size_of "$C/pout")" -ge "$n" || [ "$st" != 0 ]
+		else
+			wait_dl "$peerpid"; [ "$ST" != 200 ] || fail "the peer never ended"
+		fi
+	fi
+	if [ "$st" = 0 ]; then
+		[ -z "$want_p" ] || [ "$(sum "$want_p")" = "$(sum "$C/pout")" ] ||
+			fail "status 0, but the peer got $(size_of "$C/pout") bytes of $(size_of "$want_p") (sha256 differs)"
+		[ -z "$want_s" ] || [ "$(sum "$want_s")" = "$(sum "$C/sout")" ] ||
+			fail "status 0, but sockpipe wrote $(size_of "$C/sout") bytes of $(size_of "$want_s") (sha256 differs)"
+		case $case in
+		kill) { [ "$sent" != none ] && [ "$(size_of "$C/pout")" = "$((n + extra))" ]; } ||
+			fail "status 0 after its peer was killed: -v says $sent bytes sent, the peer got $(size_of "$C/pout") of $((n + extra))" ;;
+		leave) [ "$n" -le $((n / 2)) ] || fail "status 0, but its reader left with $((n - n / 2)) bytes unread" ;;
+		esac
+		[ -z "$want_p" ] || [ "$tr" = udp ] || [ "$sent" = "$n" ] || fail "-v says $sent bytes sent of $n"
+	else
+		grep -q '^sockpipe: ' "$C/serr" || fail "status $st without a message"
+		if [ "$case" = kill ] && [ "$sent" != none ] && [ "$sent" -lt "$(size_of "$C/pout")" ]; then
+			fail "-v says $sent bytes sent, the peer got $(size_of "$C/pout")"
+		fi
+		case $tr:$case:$n in
+		udp:send:*) [ "$n" -gt 65507 ] || fail "status $st: $(head -c 300 "$C/serr")" ;;
+		*:kill:*|*:leave:*|*:quit:*) ;;
+		*) fail "status $st: $(grep -v 'bytes sent,' "$C/serr" | head -c 300)" ;;
+		esac
+	fi
+}
+
+# rst_cell WHEN TRANSPORT SIZE: sockpipe sends SIZE bytes to tests/sockpeer,
+# which resets the connection before, during or after its reply.
+rst_cell() {
+	local when=$1 tr=$2 n=$3 d st fam=4
+	[ "$tr" = tcp6 ] && fam=6
+	d=$(data "$n")
+	head -c "$n" /dev/urandom > "$C/pin"
+	start sockpeer rst "$when" "$fam" < "$C/pin" > "$C/port" 2> "$C/perr"
+	local port
+	port=$(port_from "$C/port") || { fail "sockpeer did not listen"; return; }
+	if [ "$fam" = 6 ]; then CONNECT_SP="tcp:[::1]:$port"; else CONNECT_SP="tcp:127.0.0.1:$port"; fi
+	sp_connect "$tr" < "$d" > "$C/sout"
+	wait_dl "$SP"; st=$ST
+	check_ended "$st" || return
+	local recv
+	recv=$(vcount received)
+	[ "$recv" = "$(size_of "$C/sout")" ] || fail "-v says $recv bytes received, $(size_of "$C/sout") were written out"
+	cmp -s "$C/sout" <(head -c "$(size_of "$C/sout")" "$C/pin") || fail "what sockpipe wrote is not the reply"
+	if [ "$st" = 0 ]; then
+		[ "$when" != before ] || [ "$n" = 0 ] || fail "status 0 though the peer reset before reading the request"
+		cmp -s "$C/sout" "$C/pin" || fail "status 0, but $(size_of "$C/sout") bytes of the $n-byte reply"
+	else
+		grep -q '^sockpipe: .*\(reset\|Broken pipe\)' "$C/serr" || fail "status $st: $(head -c 300 "$C/serr")"
+	fi
+}
+
+# duplex_cell CASE SIZE: one duplex cell. Each side writes SIZE bytes (more
+# than a pipe holds from 65536 up) before it reads what the other wrote.
+duplex_cell() {
+	local case=$1 n=$2 a b st t0 opts=() da db
+	da=$(data "$n")
+	db=$C/b
+	head -c "$n" /dev/urandom > "$db"
+	a=(sh -c 'cat "$1"; exec cat > "$2"' a "$da" "$C/oa")
+	b=(sh -c 'cat "$1"; exec cat > "$2"' b "$db" "$C/ob")
+	case $case in
+	trace) opts=(-t "$C/tr") ;;
+	ptyA) opts=(-p A) ;;
+	ptyB) opts=(-p B) ;;
+	sigA) a=(sh -c 'head -c "$1" > /dev/null; kill -KILL $$' a "$((n / 2))") ;;
+	earlyB) b=(sh -c 'head -c "$1" > /dev/null' b "$((n / 2))") ;;
+	grace)
+		a=(sh -c 'cat "$1"' a "$da")
+		b=(sh -c 'trap "" TERM; cat > /dev/null; exec sleep 100' b)
+		opts=(-g 0.2) ;;
+	kill9)
+		a=(sh -c 'cat "$1"; cat > "$2"; exec sleep 100' a "$da" "$C/oa")
+		b=(sh -c 'cat "$1"; cat > "$2"; exec sleep 100' b "$db" "$C/ob") ;;
+	esac
+	t0=$(date +%s%N)
+	start duplex "${opts[@]}" "${a[@]}" = "${b[@]}" 2> "$C/derr"
+	local dp=$!
+	if [ "$case" = kill9 ]; then
+		# Mid-stream: each side has written some of its SIZE bytes.
+		until_dl test "$(pgrep -c -P "$dp")" -ge 2 || { fail "no children"; return; }
+		until_dl test "$(size_of "$C/ob" 2>/dev/null || echo 0)" -ge "$((n / 2))" || { fail "nothing moved"; return; }
+		local kids
+		kids=$(descendants "$dp")
+		kill -KILL "$dp"
+		wait "$dp" 2>/dev/null
+		local k
+		for k in $kids; do
+			until_dl gone "$k" || fail "child $k of duplex outlived its kill -9"
+		done
+		return
+	fi
+	wait_dl "$dp"; st=$ST
+	[ "$st" != 200 ] || { fail "duplex still running after ${DL}s"; return; }
+	case $case in
+	both|trace|ptyA|ptyB)
+		[ "$st" = 0 ] || fail "status $st: $(head -c 300 "$C/derr")"
+		[ "$(sum "$da")" = "$(sum "$C/ob")" ] || fail "B got $(size_of "$C/ob") of $n bytes (sha256 differs)"
+		[ "$(sum "$db")" = "$(sum "$C/oa")" ] || fail "A got $(size_of "$C/oa") of $n bytes (sha256 differs)" ;;
+	sigA) [ "$st" = 137 ] || fail "status $st, not 137 (A killed)" ;;
+	earlyB)
+		# B left: what A wrote more than the pipes held is refused (SIGPIPE).
+		[ "$st" = 141 ] || { [ "$st" = 0 ] && [ "$n" -le 65536 ]; } ||
+			fail "status $st after B left early, $n bytes written" ;;
+	grace)
+		# TERM ignored, so KILL 0.2 s after it: 137, in well under a second.
+		[ "$st" = 137 ] || fail "status $st, not 137 (KILL after the grace)"
+		(( ($(date +%s%N) - t0) / 1000000 < 5000 )) || fail "took $(( ($(date +%s%N) - t0) / 1000000 )) ms" ;;
+	esac
+	if [ "$case" = trace ]; then
+		# The transcript, direction by direction, is what moved, byte for byte.
+		python3 - "$C/tr" "$C/t12" "$C/t21" <<-'PY' || fail "the transcript does not parse"
+		import sys
+		d = open(sys.argv[1], 'rb').read()
+		out = {b'1>2': bytearray(), b'2>1': bytearray()}
+		i = 0
+		while i < len(d):
+		    j = d.index(b'\n', i)
+		    f = d[i:j].split(b' ')
+		    i = j + 1
+		    if f[2] in (b'EOF', b'GONE'):
+		        continue
+		    k = int(f[2])
+		    out[f[0]] += d[i:i + k]
+		    assert d[i + k:i + k + 1] == b'\n'
+		    i += k + 1
+		open(sys.argv[2], 'wb').write(out[b'1>2'])
+		open(sys.argv[3], 'wb').write(out[b'2>1'])
+		PY
+		cmp -s "$da" "$C/t12" || fail "the transcript's 1>2 is not what A wrote"
+		cmp -s "$db" "$C/t21" || fail "the transcript's 2>1 is not what B wrote"
+	fi
+}
+
+# cell NAME FUNCTION ARG...: run one cell with its deadline, say its verdict.
+TOTAL_BAD=0
+cell() {
+	local name=$1 why
+	shift
+	[ -z "$ONLY" ] || [[ $name =~ $ONLY ]] || return 0
+	if why=$(matches EXCLUDED "${name% *}"); then
+		echo "skip $name: $why"
+		return 0
+	fi
+	C="$W/c"
+	rm -rf "$C"
+	mkdir "$C"
+	new_names
+	FAILED=""
+	END=$(( $(date +%s%N) + DL * 1000000000 ))
+	"$@"
+	reap
+	exec 7>&- 2>/dev/null
+	rm -f "$PATH_S"
+	if [ -z "$FAILED" ]; then
+		echo "ok $name"
+	elif why=$(matches KNOWN "$name"); then
+		echo "known $name: $why ($FAILED)"
+	else
+		echo "not ok $name: $FAILED"
+		TOTAL_BAD=$((TOTAL_BAD + 1))
+	fi
+}
+
+# sizes I: the sizes cell number I runs at (all of them under make stress).
+sizes() {
+	if [ "$FULL" = 1 ]; then echo "${SIZES[@]}"; else echo "${SIZES[$(( $1 % ${#SIZES[@]} ))]}"; fi
+}
+
+main() {
+	local i=0 c p s n
+	case ${1:-} in
+	sockpipe)
+		local tr=${2:?transport}
+		for c in send recv halfclose both kill quit leave; do
+			for p in sockpipe socat nc ncat; do
+				for s in c l; do
+					for n in $(sizes "$i"); do
+						cell "$c $p $s $tr $n" sp_cell "$c" "$p" "$s" "$tr" "$n"
+					done
+					i=$((i + 1))
+				done
+			done
+		done
+		for c in before during after; do
+			for n in $(sizes "$i"); do
+				cell "reset-$c sockpeer c $tr $n" rst_cell "$c" "$tr" "$n"
+			done
+			i=$((i + 2))
+		done ;;
+	duplex)
+		for c in both trace ptyA ptyB sigA earlyB grace kill9; do
+			for n in $(sizes "$i"); do
+				cell "$c duplex - - $n" duplex_cell "$c" "$n"
+			done
+			i=$((i + 1))
+		done ;;
+	*) echo "usage: closematrix.sh sockpipe unix|abstract|tcp4|tcp6|udp | closematrix.sh duplex" >&2; exit 2 ;;
+	esac
+	[ "$TOTAL_BAD" = 0 ]
+}
+main "$@"
