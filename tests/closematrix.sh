@@ -51,11 +51,16 @@ EXCLUDED=(
 	"leave * * udp|UDP: the reader case is the stream one"
 	"both * * udp|UDP has no end of stream: both directions at once need -i"
 	"send * l udp|a UDP listener waits for its first datagram: it cannot send first"
+	"send socat c udp|socat -d -d names port 0 for a UDP4-RECVFROM listener: its port cannot be learnt"
 	"send ncat * udp|ncat -u stops at its first datagram's sender only after it: left to nc and socat"
 )
 # Cells that fail today: "CASE PEER SIDE TRANSPORT SIZE" globs, and why.
 # Each is a defect to fix; the cell is its test.
 KNOWN=(
+	"kill * * tcp[46] *|sockpipe exits 0 though the bytes it sent after its peer died were never delivered: the peer's FIN came first, so at the end of input it does not wait for what it sent to be acknowledged (a reset answers it); to fix in cmd/sockpipe.c: at the end, as with -q, wait for SIOCOUTQ 0 or the error"
+	"quit socat * * *|sockpipe -q closes with the peer's bytes unread: the reset makes socat stop (its write fails) before it has read the tail of sockpipe's input that the kernel acknowledged; acknowledged is not read. To fix in cmd/sockpipe.c: drain what the peer sends for a bounded time before the close"
+	"quit nc * tcp[46] *|as socat: nc -N stops at the reset before it has read the acknowledged tail"
+	"quit ncat * tcp[46] *|as socat: ncat stops at the reset before it has read the acknowledged tail"
 )
 
 # matches LIST CELL: the reason of the first glob of LIST that CELL matches.
@@ -115,6 +120,10 @@ until_dl() {
 gone() {
 	[ ! -e "/proc/$1" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
 }
+# The conditions waited on (until_dl runs a command, so each is a function).
+has_sockets() { [ "$(sockets_of "$1")" -ge "$2" ]; }
+has_bytes() { [ "$(size_of "$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
+has_children() { [ "$(pgrep -c -P "$1")" -ge "$2" ]; }
 sockets_of() { find "/proc/$1/fd" -lname 'socket:*' 2>/dev/null | wc -l; }
 gone_either() { gone "$1" || gone "$2"; }
 # descendants PID: every process under PID.
@@ -144,11 +153,12 @@ data() {
 
 # A port that nobody listens on now, for ncat (which cannot say which port
 # 0 gave it): below the ephemeral range, checked free with ss.
+port_used() { [ -n "$(ss -Htuln "sport = :$1")" ]; }
 free_port() {
 	local p i
 	for (( i = 0; i < 50; i++ )); do
-		p=$(( 20000 + RANDOM % 10000 ))
-		[ -z "$(ss -Htuln "sport = :$p")" ] && { echo "$p"; return 0; }
+		p=$(( 20000 + (RANDOM + N * 7919) % 10000 ))
+		port_used "$p" || { echo "$p"; return 0; }
 	done
 	return 1
 }
@@ -164,7 +174,7 @@ new_names() {
 
 # port_from FILE: the port a listener wrote (--print-port, nc -v, socat -d -d).
 port_from() {
-	until_dl grep -qE '^[0-9]+$|Listening on|listening on' "$1" || return 1
+	until_dl grep -qE '^[0-9]+$|Listening on|listening on|Bound on' "$1" || return 1
 	grep -oE '^[0-9]+$|[0-9]+$' "$1" | head -1
 }
 listening_abstract() { grep -q " @$ABS\$" /proc/net/unix; }
@@ -203,7 +213,7 @@ peer_listen() {
 		both) start socat -d -d -t 30 "$a" "SYSTEM:cat < '$C/pin' & cat > '$C/pout'; wait" 2> "$C/port" ;;
 		esac
 		[ $u ] ;;
-	nc:unix) start nc -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
+	nc:unix) start nc -N -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
 	nc:tcp*) start nc -N -vl "$host" 0 < "$in" > "$out" 2> "$C/port" ;;
 	nc:udp) start nc -u -vl "$host" 0 < "$in" > "$out" 2> "$C/port" ;;
 	ncat:unix) start ncat -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
@@ -212,7 +222,7 @@ peer_listen() {
 		local u=()
 		[ "$tr" = udp ] && u=(-u)
 		start ncat "${u[@]}" -"$fam" -l "$host" "$port" < "$in" > "$out" 2> "$C/perr"
-		until_dl test -n "$(ss -Htuln "sport = :$port")" || return 1 ;;
+		until_dl port_used "$port" || return 1 ;;
 	esac
 	case $tr in
 	unix) until_dl test -S "$PATH_S" || return 1; CONNECT_SP="unix:$PATH_S" ;;
@@ -289,7 +299,7 @@ sp_listen() {
 sp_connect() {
 	local tr=$1
 	shift
-	[ "$tr" = udp ] && set -- -a -r "$@"
+	[ "$tr" = udp ] && set -- -q -a -r "$@"
 	start sockpipe -v "$@" "$CONNECT_SP" 2> "$C/serr"
 	SP=$!
 }
@@ -337,13 +347,15 @@ sp_cell() {
 		# nc and ncat stop sending when their peer half-closes: sockpipe's
 		# input stays open until the reply has ended.
 		case $peer in nc|ncat) spin=$C/in; mkfifo "$C/in" ;; esac ;;
-	kill) spin=$C/in pmode=sink; mkfifo "$C/in" ;;
+	# -T: a listener whose client was killed before it connected ends.
+	kill) spin=$C/in pmode=sink opts=(-T 5); mkfifo "$C/in" ;;
 	quit) pmode=both spin=$d opts=(-q); cp "$(data "$BIG")" "$C/pin" ;;
 	esac
 	if [ "$case" = leave ]; then
 		mkfifo "$C/o"
 		spout=$C/o
-		start head -c "$((n / 2))" < "$C/o" > /dev/null
+		# The reader opens the FIFO itself: opened here, it would wait.
+		start sh -c 'exec head -c "$1" < "$2" > /dev/null' head "$((n / 2))" "$C/o"
 	fi
 	[ -p "$C/in" ] && exec 7<> "$C/in"
 	if [ "$side" = c ]; then
@@ -370,8 +382,8 @@ sp_cell() {
 		start cat "$d" >&7
 		k=${PIDS[-1]}
 		# Mid-stream: connected, and half of it has arrived.
-		until_dl test "$(sockets_of "$SP")" -ge "$([ "$side" = l ] && echo 2 || echo 1)"
-		until_dl test "$(size_of "$C/pout" 2>/dev/null || echo 0)" -ge "$((n / 2))"
+		until_dl has_sockets "$SP" 1
+		until_dl has_bytes "$C/pout" "$((n / 2))"
 		kill -KILL "$peerpid"
 		until_dl gone "$peerpid"
 		# One byte more once the peer is gone, if sockpipe still reads
@@ -406,7 +418,7 @@ sp_cell() {
 	# The peer's end, bounded: a sink ends at the end of its input.
 	if [ -n "$want_p" ]; then
 		if [ "$tr" = udp ]; then
-			until_dl test "$(size_of "$C/pout")" -ge "$n" || [ "$st" != 0 ]
+			[ "$st" != 0 ] || until_dl has_bytes "$C/pout" "$n"
 		else
 			wait_dl "$peerpid"; [ "$ST" != 200 ] || fail "the peer never ended"
 		fi
@@ -489,8 +501,8 @@ duplex_cell() {
 	local dp=$!
 	if [ "$case" = kill9 ]; then
 		# Mid-stream: each side has written some of its SIZE bytes.
-		until_dl test "$(pgrep -c -P "$dp")" -ge 2 || { fail "no children"; return; }
-		until_dl test "$(size_of "$C/ob" 2>/dev/null || echo 0)" -ge "$((n / 2))" || { fail "nothing moved"; return; }
+		until_dl has_children "$dp" 2 || { fail "no children"; return; }
+		until_dl has_bytes "$C/ob" "$((n / 2))" || { fail "nothing moved"; return; }
 		local kids
 		kids=$(descendants "$dp")
 		kill -KILL "$dp"
@@ -561,7 +573,7 @@ cell() {
 	END=$(( $(date +%s%N) + DL * 1000000000 ))
 	"$@"
 	reap
-	exec 7>&- 2>/dev/null
+	exec 7>&-
 	rm -f "$PATH_S"
 	if [ -z "$FAILED" ]; then
 		echo "ok $name"
