@@ -57,7 +57,6 @@ EXCLUDED=(
 # Cells that fail today: "CASE PEER SIDE TRANSPORT SIZE" globs, and why.
 # Each is a defect to fix; the cell is its test.
 KNOWN=(
-	"kill * * tcp[46] *|sockpipe exits 0 though the bytes it sent after its peer died were never delivered: the peer's FIN came first, so at the end of input it does not wait for what it sent to be acknowledged (a reset answers it); to fix in cmd/sockpipe.c: at the end, as with -q, wait for SIOCOUTQ 0 or the error"
 	"quit socat * * *|sockpipe -q closes with the peer's bytes unread: the reset makes socat stop (its write fails) before it has read the tail of sockpipe's input that the kernel acknowledged; acknowledged is not read. To fix in cmd/sockpipe.c: drain what the peer sends for a bounded time before the close"
 	"quit nc * tcp[46] *|as socat: nc -N stops at the reset before it has read the acknowledged tail"
 	"quit ncat * tcp[46] *|as socat: ncat stops at the reset before it has read the acknowledged tail"
