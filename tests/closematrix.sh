@@ -306,7 +306,7 @@ sp_connect() {
 # stdout_ended: sockpipe has closed its standard output (it puts
 # /dev/null in its place).
 stdout_ended() {
-	[ "$(readlink "/proc/$SP/fd/1" 2>/dev/null)" != "$C/sout" ]
+	[ "$(readlink "/proc/$SP/fd/1" 2>/dev/null)" != "$SPOUT" ]
 }
 
 # vcount sent|received: what sockpipe -v said it moved.
@@ -356,6 +356,7 @@ sp_cell() {
 		# The reader opens the FIFO itself: opened here, it would wait.
 		start sh -c 'exec head -c "$1" < "$2" > /dev/null' head "$((n / 2))" "$C/o"
 	fi
+	SPOUT=$spout
 	[ -p "$C/in" ] && exec 7<> "$C/in"
 	if [ "$side" = c ]; then
 		peer_listen "$peer" "$pmode" "$tr" || { fail "the peer did not listen"; return; }
