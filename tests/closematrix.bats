@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: ISC
 # The close-and-status matrix (issue 26), one test per transport and one
 # for duplex: tests/closematrix.sh generates the cells and judges them.
-# make check runs each cell at one size; make stress runs them all at every
-# size, 300 MiB the largest (MATRIX_FULL=1).
+# make check runs a subset chosen in the script (every case, peer, side,
+# transport and size, and every two of them together); make stress runs
+# every cell at every size, 300 MiB the largest (MATRIX_FULL=1).
 
 bats_require_minimum_version 1.5.0
 load helper
