@@ -114,7 +114,7 @@ mkfifo "$W/nap" && exec 9<> "$W/nap"
 until_dl() {
 	until "$@"; do
 		(( ${EPOCHREALTIME//[!0-9]/} < END )) || return 1
-		read -r -t 0.005 -u 9
+		read -r -t 0.01 -u 9
 	done
 	return 0
 }
@@ -666,57 +666,48 @@ feasible() {
 # transport's run: each runs its rows.
 pick() {
 	awk -v sizes="${SIZES[*]}" '
-	function pairs(f, k,   a, b, m) {
-		m = 0
-		for (a = 1; a <= 5; a++)
-			for (b = a + 1; b <= 5; b++) {
-				k[++m] = a ":" f[a] "|" b ":" f[b]
-			}
-		return m
-	}
-	# gain(f): how many of the cell f pairs are not covered yet.
-	function gain(f,   k, m, i, g) {
-		m = pairs(f, k)
-		for (i = 1; i <= m; i++)
-			g += (k[i] in need) && !(k[i] in have)
+	# gain(c): how many of candidate c pairs are not covered yet.
+	function gain(c,   i, g) {
+		for (i = 1; i <= 10; i++)
+			g += !(K[c, i] in have)
 		return g
 	}
-	function take(f,   k, m, i) {
-		m = pairs(f, k)
-		for (i = 1; i <= m; i++)
-			have[k[i]] = 1
-		used[4, f[4]]++
-		used[5, f[5]]++
-		print f[1], f[2], f[3], f[4], f[5]
+	function take(c,   i) {
+		for (i = 1; i <= 10; i++)
+			have[K[c, i]] = 1
+		used[T[c]]++
+		used[Z[c]]++
+		print CELL[c]
 	}
-	# best(lo, hi): the best cell of rows lo..hi at any size, into B;
-	# its gain.
-	function best(lo, hi,   r, z, f, g, bg, bu, u) {
-		bg = -1
-		for (r = lo; r <= hi; r++)
-			for (z = 1; z <= ns; z++) {
-				split(row[r], f, " ")
-				f[5] = S[z]
-				g = gain(f)
-				u = used[4, f[4]] + used[5, f[5]]
-				if (g > bg || (g == bg && u < bu)) {
-					bg = g; bu = u
-					split(row[r], B, " ")
-					B[5] = S[z]
-				}
+	# best(lo, hi): the best candidate of rows lo..hi (at any size), its
+	# gain in G.
+	function best(lo, hi,   c, b, g, u, bu) {
+		G = -1
+		for (c = (lo - 1) * ns + 1; c <= hi * ns; c++) {
+			g = gain(c)
+			u = used[T[c]] + used[Z[c]]
+			if (g > G || (g == G && u < bu)) {
+				G = g; bu = u; b = c
 			}
-		return bg
+		}
+		return b
 	}
 	{ row[NR] = $0 }
 	END {
+		# Candidate (r - 1) * ns + z: row r at size z, and its 10 pairs.
 		ns = split(sizes, S, " ")
 		for (r = 1; r <= NR; r++)
 			for (z = 1; z <= ns; z++) {
+				c = (r - 1) * ns + z
 				split(row[r], f, " ")
 				f[5] = S[z]
-				m = pairs(f, k)
-				for (i = 1; i <= m; i++)
-					need[k[i]] = 1
+				CELL[c] = row[r] " " S[z]
+				T[c] = "t" f[4]
+				Z[c] = "z" f[5]
+				m = 0
+				for (i = 1; i <= 5; i++)
+					for (j = i + 1; j <= 5; j++)
+						K[c, ++m] = i ":" f[i] "|" j ":" f[j]
 			}
 		# Rule 1: the rows of one (case, peer, side) are consecutive.
 		for (lo = 1; lo <= NR; lo = hi + 1) {
@@ -726,12 +717,11 @@ pick() {
 				if (a[1] != b[1] || a[2] != b[2] || a[3] != b[3])
 					break
 			}
-			best(lo, hi)
-			take(B)
+			take(best(lo, hi))
 		}
-		# Rule 2.
-		while (best(1, NR) > 0)
-			take(B)
+		# Rule 2: a pair that occurs in no candidate is never "not covered".
+		for (c = best(1, NR); G > 0; c = best(1, NR))
+			take(c)
 	}'
 }
 
