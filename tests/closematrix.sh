@@ -147,13 +147,20 @@ wait_dl() {
 	wait "$1" || ST=$?
 }
 size_of() { stat -c %s "$1"; }
-sum() { sha256sum < "$1" | cut -d' ' -f1; }
+# same A B: A and B hold the same bytes (their sha256s are equal).
+same() {
+	local x y
+	{ read -r x _; read -r y _; } < <(sha256sum "$1" "$2")
+	[ "$x" = "$y" ]
+}
+# starts A B: A's bytes are the start of B's.
+starts() { cmp -s -n "$(size_of "$1")" "$1" "$2"; }
 
-# data N: a file of N random bytes (made once), path on stdout.
+# data N [WHICH]: D, a file of N random bytes, made once per run (WHICH:
+# another one, for the other direction).
 data() {
-	local f="$W/data.$1"
-	[ -e "$f" ] || head -c "$1" /dev/urandom > "$f"
-	echo "$f"
+	D="$W/data.${2:-a}.$1"
+	[ -e "$D" ] || head -c "$1" /dev/urandom > "$D"
 }
 
 # A port that nobody listens on now, for ncat (which cannot say which port
@@ -186,7 +193,7 @@ listening_abstract() { grep -q " @$ABS\$" /proc/net/unix; }
 
 # peer_listen PEER MODE TRANSPORT: start PEER listening, its stdin and stdout
 # as given by MODE (sink: reads to EOF into $C/pout, sends nothing; source:
-# sends $C/pin, reads nothing; both: sends $C/pin and reads into $C/pout);
+# sends $PIN, reads nothing; both: sends $PIN and reads into $C/pout);
 # set CONNECT_SP, the address sockpipe connects to. Fails if not ready.
 peer_listen() {
 	local peer=$1 mode=$2 tr=$3 port="" host=127.0.0.1 fam=4
@@ -194,8 +201,8 @@ peer_listen() {
 	local in=/dev/null out=/dev/null
 	case $mode in
 	sink) out=$C/pout ;;
-	source) in=$C/pin ;;
-	both) in=$C/pin out=$C/pout ;;
+	source) in=$PIN ;;
+	both) in=$PIN out=$C/pout ;;
 	esac
 	case $peer:$tr in
 	sockpipe:unix) start sockpipe -l "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
@@ -214,8 +221,8 @@ peer_listen() {
 		esac
 		case $mode in
 		sink) start socat -d -d -u "$a" "CREATE:$C/pout" 2> "$C/port" ;;
-		source) start socat -d -d -u "OPEN:$C/pin" "$a" 2> "$C/port" ;;
-		both) start socat -d -d -t 30 "$a" "SYSTEM:cat < '$C/pin' & cat > '$C/pout'; wait" 2> "$C/port" ;;
+		source) start socat -d -d -u "OPEN:$PIN" "$a" 2> "$C/port" ;;
+		both) start socat -d -d -t 30 "$a" "SYSTEM:cat < '$PIN' & cat > '$C/pout'; wait" 2> "$C/port" ;;
 		esac
 		[ $u ] ;;
 	nc:unix) start nc -N -lU "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
@@ -248,8 +255,8 @@ peer_connect() {
 	local in=/dev/null out=/dev/null
 	case $mode in
 	sink) out=$C/pout ;;
-	source) in=$C/pin ;;
-	both) in=$C/pin out=$C/pout ;;
+	source) in=$PIN ;;
+	both) in=$PIN out=$C/pout ;;
 	esac
 	case $peer:$tr in
 	sockpipe:unix) start sockpipe "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
@@ -268,8 +275,8 @@ peer_connect() {
 		esac
 		case $mode in
 		sink) start socat -u "$a" "CREATE:$C/pout" 2> "$C/perr" ;;
-		source) start socat -u "OPEN:$C/pin" "$a" 2> "$C/perr" ;;
-		both) start socat -t 30 "$a" "SYSTEM:cat < '$C/pin' & cat > '$C/pout'; wait" 2> "$C/perr" ;;
+		source) start socat -u "OPEN:$PIN" "$a" 2> "$C/perr" ;;
+		both) start socat -t 30 "$a" "SYSTEM:cat < '$PIN' & cat > '$C/pout'; wait" 2> "$C/perr" ;;
 		esac ;;
 	nc:unix) start nc -N -U "$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
 	nc:tcp*) start nc -N "$host" "$port" < "$in" > "$out" 2> "$C/perr" ;;
@@ -322,15 +329,19 @@ sp_accepted() {
 # stdout_ended: sockpipe has closed its standard output (it puts
 # /dev/null in its place).
 stdout_ended() {
-	[ "$(readlink "/proc/$SP/fd/1" 2>/dev/null)" != "$SPOUT" ]
+	[ ! "/proc/$SP/fd/1" -ef "$SPOUT" ]
 }
 
-# vcount sent|received: what sockpipe -v said it moved.
-vcount() {
+# counts: SENT and RECV, what sockpipe -v said it moved ("none" without
+# its line).
+counts() {
 	local l
-	l=$(grep -oE "[0-9]+ bytes sent, [0-9]+ received" "$C/serr" | tail -1)
-	[ -n "$l" ] || { echo none; return; }
-	if [ "$1" = sent ]; then echo "${l%% bytes*}"; else l=${l##*sent, }; echo "${l%% *}"; fi
+	SENT=none RECV=none
+	while IFS= read -r l; do
+		if [[ $l =~ ([0-9]+)\ bytes\ sent,\ ([0-9]+)\ received ]]; then
+			SENT=${BASH_REMATCH[1]} RECV=${BASH_REMATCH[2]}
+		fi
+	done < "$C/serr"
 }
 
 # The cell's verdict: FAIL WHAT, or nothing.
@@ -347,8 +358,8 @@ check_ended() {
 # sp_cell CASE PEER SIDE TRANSPORT SIZE: one sockpipe cell.
 sp_cell() {
 	local case=$1 peer=$2 side=$3 tr=$4 n=$5 d st k extra=0
-	d=$(data "$n")
-	cp "$d" "$C/pin"
+	data "$n"; d=$D
+	PIN=$d
 	: > "$C/sout"
 	local spin=/dev/null spout=$C/sout pmode=sink opts=()
 	# How sockpipe's stdin and the peer are set up, per case.
@@ -357,14 +368,14 @@ sp_cell() {
 	recv|leave) spin=$C/in pmode=source; mkfifo "$C/in" ;;
 	halfclose) spin=/dev/null pmode=source ;;
 	both)
-		head -c "$n" /dev/urandom > "$C/pin"
+		data "$n" b; PIN=$D
 		pmode=both spin=$d
 		# nc -l and ncat -l stop sending when their client half-closes
 		# (see EXCLUDED): sockpipe's input stays open until the reply has
 		# ended.
 		case $peer:$side in nc:c|ncat:c) spin=$C/in; mkfifo "$C/in" ;; esac ;;
 	kill) spin=$C/in pmode=sink; mkfifo "$C/in" ;;
-	quit) pmode=both spin=$d opts=(--quit-on-eof); cp "$(data "$BIG")" "$C/pin" ;;
+	quit) pmode=both spin=$d opts=(--quit-on-eof); data "$BIG" b; PIN=$D ;;
 	esac
 	if [ "$case" = leave ]; then
 		mkfifo "$C/o"
@@ -419,21 +430,21 @@ sp_cell() {
 	esac
 	wait_dl "$SP"; st=$ST
 	check_ended "$st" || return
-	local sent recv
-	sent=$(vcount sent) recv=$(vcount received)
+	local sent recv sout pout
+	counts; sent=$SENT recv=$RECV
 	[ "$tr" = udp ] || [ "$sent" != none ] || { fail "no -v line: status $st, $(head -c 300 "$C/serr")"; return; }
+	sout=$(size_of "$C/sout")
 	if [ "$case" != leave ] && [ "$tr" != udp ]; then
-		[ "$recv" = "$(size_of "$C/sout")" ] ||
-			fail "-v says $recv bytes received, $(size_of "$C/sout") were written out"
+		[ "$recv" = "$sout" ] || fail "-v says $recv bytes received, $sout were written out"
 	fi
 	# What the peer must have had, and what sockpipe must have written.
 	local want_p="" want_s=""
 	case $case in
 	send|quit) want_p=$d ;;
-	recv|halfclose) want_s=$C/pin ;;
-	both) want_p=$d want_s=$C/pin ;;
+	recv|halfclose) want_s=$PIN ;;
+	both) want_p=$d want_s=$PIN ;;
 	esac
-	if [ "$case" = quit ] && ! cmp -s "$C/sout" <(head -c "$(size_of "$C/sout")" "$C/pin"); then
+	if [ "$case" = quit ] && ! starts "$C/sout" "$PIN"; then
 		fail "what sockpipe wrote is not what the peer sent"
 	fi
 	# --quit-on-eof against a peer still talking: sockpipe closes with the
@@ -455,25 +466,26 @@ sp_cell() {
 			wait_dl "$peerpid"; [ "$ST" != 200 ] || fail "the peer never ended"
 		fi
 	fi
+	pout=0
+	[ ! -e "$C/pout" ] || pout=$(size_of "$C/pout")
 	if [ "$st" = 0 ]; then
 		if [ -n "$prefix" ]; then
-			cmp -s "$C/pout" <(head -c "$(size_of "$C/pout")" "$want_p") ||
-				fail "what the peer got is not the start of sockpipe's input"
-		elif [ -n "$want_p" ] && [ "$(sum "$want_p")" != "$(sum "$C/pout")" ]; then
-			fail "status 0, but the peer got $(size_of "$C/pout") bytes of $(size_of "$want_p") (sha256 differs)"
+			starts "$C/pout" "$want_p" || fail "what the peer got is not the start of sockpipe's input"
+		elif [ -n "$want_p" ] && ! same "$want_p" "$C/pout"; then
+			fail "status 0, but the peer got $pout bytes of $n (sha256 differs)"
 		fi
-		[ -z "$want_s" ] || [ "$(sum "$want_s")" = "$(sum "$C/sout")" ] ||
-			fail "status 0, but sockpipe wrote $(size_of "$C/sout") bytes of $(size_of "$want_s") (sha256 differs)"
+		[ -z "$want_s" ] || same "$want_s" "$C/sout" ||
+			fail "status 0, but sockpipe wrote $sout bytes of $(size_of "$want_s") (sha256 differs)"
 		case $case in
-		kill) { [ "$sent" != none ] && [ "$(size_of "$C/pout")" = "$((n + extra))" ]; } ||
-			fail "status 0 after its peer was killed: -v says $sent bytes sent, the peer got $(size_of "$C/pout") of $((n + extra))" ;;
+		kill) { [ "$sent" != none ] && [ "$pout" = "$((n + extra))" ]; } ||
+			fail "status 0 after its peer was killed: -v says $sent bytes sent, the peer got $pout of $((n + extra))" ;;
 		leave) [ "$n" -le $((n / 2)) ] || fail "status 0, but its reader left with $((n - n / 2)) bytes unread" ;;
 		esac
 		[ -z "$want_p" ] || [ "$tr" = udp ] || [ "$sent" = "$n" ] || fail "-v says $sent bytes sent of $n"
 	else
 		grep -q '^sockpipe: ' "$C/serr" || fail "status $st without a message"
-		if [ "$case" = kill ] && [ "$sent" != none ] && [ "$sent" -lt "$(size_of "$C/pout")" ]; then
-			fail "-v says $sent bytes sent, the peer got $(size_of "$C/pout")"
+		if [ "$case" = kill ] && [ "$sent" != none ] && [ "$sent" -lt "$pout" ]; then
+			fail "-v says $sent bytes sent, the peer got $pout"
 		fi
 		case $tr:$case:$n in
 		udp:send:*) [ "$n" -gt 65507 ] || fail "status $st: $(head -c 300 "$C/serr")" ;;
@@ -486,24 +498,24 @@ sp_cell() {
 # rst_cell WHEN TRANSPORT SIZE: sockpipe sends SIZE bytes to tests/sockpeer,
 # which resets the connection before, during or after its reply.
 rst_cell() {
-	local when=$1 tr=$2 n=$3 d st fam=4
+	local when=$1 tr=$2 n=$3 d st fam=4 sout
 	[ "$tr" = tcp6 ] && fam=6
-	d=$(data "$n")
-	head -c "$n" /dev/urandom > "$C/pin"
-	start sockpeer rst "$when" "$fam" < "$C/pin" > "$C/port" 2> "$C/perr"
+	data "$n"; d=$D
+	data "$n" b; PIN=$D
+	start sockpeer rst "$when" "$fam" < "$PIN" > "$C/port" 2> "$C/perr"
 	local port
 	port=$(port_from "$C/port") || { fail "sockpeer did not listen"; return; }
 	if [ "$fam" = 6 ]; then CONNECT_SP="tcp:[::1]:$port"; else CONNECT_SP="tcp:127.0.0.1:$port"; fi
 	sp_connect "$tr" < "$d" > "$C/sout"
 	wait_dl "$SP"; st=$ST
 	check_ended "$st" || return
-	local recv
-	recv=$(vcount received)
-	[ "$recv" = "$(size_of "$C/sout")" ] || fail "-v says $recv bytes received, $(size_of "$C/sout") were written out"
-	cmp -s "$C/sout" <(head -c "$(size_of "$C/sout")" "$C/pin") || fail "what sockpipe wrote is not the reply"
+	counts
+	sout=$(size_of "$C/sout")
+	[ "$RECV" = "$sout" ] || fail "-v says $RECV bytes received, $sout were written out"
+	starts "$C/sout" "$PIN" || fail "what sockpipe wrote is not the reply"
 	if [ "$st" = 0 ]; then
 		[ "$when" != before ] || [ "$n" = 0 ] || fail "status 0 though the peer reset before reading the request"
-		cmp -s "$C/sout" "$C/pin" || fail "status 0, but $(size_of "$C/sout") bytes of the $n-byte reply"
+		same "$C/sout" "$PIN" || fail "status 0, but $sout bytes of the $n-byte reply (sha256 differs)"
 	else
 		grep -q '^sockpipe: .*\(reset\|Broken pipe\)' "$C/serr" || fail "status $st: $(head -c 300 "$C/serr")"
 	fi
@@ -513,9 +525,8 @@ rst_cell() {
 # than a pipe holds from 65536 up) before it reads what the other wrote.
 duplex_cell() {
 	local case=$1 n=$2 a b st t0 opts=() da db
-	da=$(data "$n")
-	db=$C/b
-	head -c "$n" /dev/urandom > "$db"
+	data "$n"; da=$D
+	data "$n" b; db=$D
 	a=(sh -c 'cat "$1"; exec cat > "$2"' a "$da" "$C/oa")
 	b=(sh -c 'cat "$1"; exec cat > "$2"' b "$db" "$C/ob")
 	case $case in
@@ -554,8 +565,8 @@ duplex_cell() {
 	case $case in
 	both|trace|ptyA|ptyB)
 		[ "$st" = 0 ] || fail "status $st: $(head -c 300 "$C/derr")"
-		[ "$(sum "$da")" = "$(sum "$C/ob")" ] || fail "B got $(size_of "$C/ob") of $n bytes (sha256 differs)"
-		[ "$(sum "$db")" = "$(sum "$C/oa")" ] || fail "A got $(size_of "$C/oa") of $n bytes (sha256 differs)" ;;
+		same "$da" "$C/ob" || fail "B got $(size_of "$C/ob") of $n bytes (sha256 differs)"
+		same "$db" "$C/oa" || fail "A got $(size_of "$C/oa") of $n bytes (sha256 differs)" ;;
 	sigA) [ "$st" = 137 ] || fail "status $st, not 137 (A killed)" ;;
 	earlyB)
 		# B left: what A wrote more than the pipes held is refused (SIGPIPE).
