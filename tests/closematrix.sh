@@ -139,10 +139,21 @@ descendants() {
 		descendants "$c"
 	done
 }
-# wait_dl PID: ST is its status once it ends, or 200 if the deadline passed.
+# where PID: what PID waits in, and on what: its state for a hang's message.
+where() {
+	local f
+	printf 'in %s' "$(cat "/proc/$1/wchan" 2>/dev/null)"
+	for f in "/proc/$1/fd/"*; do
+		printf ', fd %s %s' "${f##*/}" "$(readlink "$f")"
+	done
+	printf '; its children:'
+	pgrep -a -P "$1" | tr '\n' ';'
+}
+# wait_dl PID: ST is its status once it ends, or 200 if the deadline
+# passed (then HUNG says where it was).
 wait_dl() {
 	ST=200
-	until_dl gone "$1" || { kill_tree "$1"; wait "$1" 2>/dev/null; return; }
+	until_dl gone "$1" || { HUNG=$(where "$1"); kill_tree "$1"; wait "$1" 2>/dev/null; return; }
 	ST=0
 	wait "$1" || ST=$?
 }
@@ -189,7 +200,12 @@ port_from() {
 	until_dl grep -qE '^[0-9]+$|Listening on|listening on|Bound on' "$1" || return 1
 	grep -oE '^[0-9]+$|[0-9]+$' "$1" | head -1
 }
-listening_abstract() { grep -q " @$ABS\$" /proc/net/unix; }
+# listening NAME: a unix socket named NAME (a path, or @NAME if abstract)
+# listens: flag __SO_ACCEPTCON in /proc/net/unix. A bound name is not
+# enough: connecting between a peer's bind and its listen is refused.
+listening() {
+	awk -v n="$1" '$4 == "00010000" && $NF == n { f = 1 } END { exit !f }' /proc/net/unix
+}
 
 # peer_listen PEER MODE TRANSPORT: start PEER listening, its stdin and stdout
 # as given by MODE (sink: reads to EOF into $C/pout, sends nothing; source:
@@ -237,8 +253,16 @@ peer_listen() {
 		until_dl port_used "$port" || return 1 ;;
 	esac
 	case $tr in
-	unix) until_dl test -S "$PATH_S" || return 1; CONNECT_SP="unix:$PATH_S" ;;
-	abstract) until_dl listening_abstract || return 1; CONNECT_SP="abstract:$ABS" ;;
+	unix)
+		# sockpipe's socket file appears once it listens (it binds a
+		# temporary name, then renames it); the others' at their bind.
+		if [ "$peer" = sockpipe ]; then
+			until_dl test -S "$PATH_S" || return 1
+		else
+			until_dl listening "$PATH_S" || return 1
+		fi
+		CONNECT_SP="unix:$PATH_S" ;;
+	abstract) until_dl listening "@$ABS" || return 1; CONNECT_SP="abstract:$ABS" ;;
 	tcp4|tcp6|udp)
 		[ -n "$port" ] || port=$(port_from "$C/port") || return 1
 		local proto=tcp
@@ -303,7 +327,7 @@ sp_listen() {
 	SP_PORT=""
 	case $tr in
 	unix) until_dl test -S "$PATH_S" ;;
-	abstract) until_dl listening_abstract ;;
+	abstract) until_dl listening "@$ABS" ;;
 	*) SP_PORT=$(port_from "$C/spport") ;;
 	esac
 }
@@ -321,7 +345,7 @@ sp_connect() {
 sp_accepted() {
 	case $1 in
 	unix) [ ! -e "$PATH_S" ] ;;
-	abstract) ! listening_abstract ;;
+	abstract) ! listening "@$ABS" ;;
 	*) ! port_used "$SP_PORT" ;;
 	esac
 }
@@ -351,7 +375,7 @@ fail() { [ -n "$FAILED" ] || FAILED="$*"; }
 # check_status ST [OK_IF_ZERO]: the survivor ended in time; a non-zero
 # status comes with a message.
 check_ended() {
-	[ "$1" = 200 ] && { fail "sockpipe still running after ${DL}s"; return 1; }
+	[ "$1" = 200 ] && { fail "sockpipe still running after ${DL}s ($HUNG): $(head -c 300 "$C/serr")"; return 1; }
 	return 0
 }
 
@@ -561,7 +585,7 @@ duplex_cell() {
 		return
 	fi
 	wait_dl "$dp"; st=$ST
-	[ "$st" != 200 ] || { fail "duplex still running after ${DL}s"; return; }
+	[ "$st" != 200 ] || { fail "duplex still running after ${DL}s ($HUNG)"; return; }
 	case $case in
 	both|trace|ptyA|ptyB)
 		[ "$st" = 0 ] || fail "status $st: $(head -c 300 "$C/derr")"
