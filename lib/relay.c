@@ -215,7 +215,7 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	pump_init(&down.p, sock, out, NULL, o->label, RELAY_BUF);
 	down.p.count = &st->received;
 	for (;;) {
-		struct pollfd p[3];
+		struct pollfd p[4];
 		struct dir *pd[2];
 		int n = 0;
 
@@ -254,8 +254,17 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		if (!down.p.eof)
 			add(p, pd, &n, &down);
 		int nw = n;
-		if (down.p.eof && !ow.done && ow.q.in >= 0)
+		/*
+		 * Waiting on out's reader: its reads and closes (inotify), and
+		 * the pipe itself, which polls POLLERR once its last reader is
+		 * gone. No inotify event says so when that reader had the FIFO
+		 * open read-write (its close is IN_CLOSE_WRITE), nor in time
+		 * when the close event comes before the pipe lets the reader go.
+		 */
+		if (down.p.eof && !ow.done && ow.q.in >= 0) {
 			p[nw++] = (struct pollfd){ .fd = ow.q.in, .events = POLLIN };
+			p[nw++] = (struct pollfd){ .fd = out, .events = 0 };
+		}
 		/* No event says "acknowledged", nor "read" without inotify: look every 10 ms. */
 		int ms = relay_idle_ms(o, last);
 		if ((acking || (down.p.eof && !ow.done && ow.q.in < 0)) && (ms < 0 || ms > 10))

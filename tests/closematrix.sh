@@ -102,7 +102,7 @@ trap 'exit 1' INT TERM HUP
 # start CMD...: run CMD in the background, killed at the cell's end.
 # (<&0: a background job would get /dev/null.)
 start() {
-	"$@" <&0 7>&- 9>&- &
+	"$@" <&0 6>&- 7>&- 9>&- &
 	PIDS+=("$!")
 }
 
@@ -142,7 +142,8 @@ descendants() {
 # where PID: what PID waits in, and on what: its state for a hang's message.
 where() {
 	local f
-	printf 'in %s' "$(cat "/proc/$1/wchan" 2>/dev/null)"
+	printf 'in %s (state %s; %s)' "$(cat "/proc/$1/wchan" 2>/dev/null)" \
+		"$(awk '{print $3}' "/proc/$1/stat" 2> /dev/null)" "$(head -3 "/proc/$1/stack" 2>/dev/null | tr '\n' ' ')"
 	for f in "/proc/$1/fd/"*; do
 		printf ', fd %s %s' "${f##*/}" "$(readlink "$f")"
 	done
@@ -350,6 +351,12 @@ sp_accepted() {
 	esac
 }
 
+# reader_awaited: sockpipe waits for its reader to take the rest (it
+# watches the pipe with inotify then), or has let its standard output go.
+reader_awaited() {
+	find "/proc/$SP/fd" -lname 'anon_inode:inotify' 2> /dev/null | grep -q . || stdout_ended
+}
+
 # stdout_ended: sockpipe has closed its standard output (it puts
 # /dev/null in its place).
 stdout_ended() {
@@ -381,7 +388,7 @@ check_ended() {
 
 # sp_cell CASE PEER SIDE TRANSPORT SIZE: one sockpipe cell.
 sp_cell() {
-	local case=$1 peer=$2 side=$3 tr=$4 n=$5 d st k extra=0
+	local case=$1 peer=$2 side=$3 tr=$4 n=$5 d st k extra=0 keep
 	data "$n"; d=$D
 	PIN=$d
 	: > "$C/sout"
@@ -404,8 +411,23 @@ sp_cell() {
 	if [ "$case" = leave ]; then
 		mkfifo "$C/o"
 		spout=$C/o
-		# The reader opens the FIFO itself: opened here, it would wait.
-		start sh -c 'exec head -c "$1" < "$2" > /dev/null' head "$((n / 2))" "$C/o"
+		# Two ways to leave, KEEP bytes unread. Sockpipe connecting: the
+		# reader reads half and leaves at once, sockpipe perhaps still
+		# writing (it opens the FIFO itself: opened here, it would wait).
+		# Sockpipe listening: the reader holds the FIFO read-write (as
+		# exec 3<> does), reads all but what any pipe holds (4 KiB at
+		# most, so that sockpipe's writes all end), and leaves only once
+		# sockpipe waits on it (watches the pipe: release_out in
+		# lib/relay.c) or has let its standard output go.
+		keep=$(( n - n / 2 ))
+		if [ "$side" = c ]; then
+			start sh -c 'exec head -c "$1" < "$2" > /dev/null' head "$((n - keep))" "$C/o"
+		else
+			(( keep <= 4096 )) || keep=4096
+			mkfifo "$C/go"
+			exec 6<> "$C/go"
+			start sh -c 'head -c "$1" > /dev/null; read -r _ < "$2"' head "$((n - keep))" "$C/go" <> "$C/o"
+		fi
 	fi
 	SPOUT=$spout
 	[ -p "$C/in" ] && exec 7<> "$C/in"
@@ -420,6 +442,10 @@ sp_cell() {
 	[ "$side" = l ] || peerpid=${PIDS[-2]}
 	case $case in
 	recv|leave)
+		if [ "$case:$side" = leave:l ]; then
+			until_dl reader_awaited || fail "sockpipe never waited on its reader"
+			echo go >&6
+		fi
 		# The input stays open until sockpipe's standard output ends.
 		until_dl stdout_ended
 		exec 7>&- ;;
@@ -503,7 +529,7 @@ sp_cell() {
 		case $case in
 		kill) { [ "$sent" != none ] && [ "$pout" = "$((n + extra))" ]; } ||
 			fail "status 0 after its peer was killed: -v says $sent bytes sent, the peer got $pout of $((n + extra))" ;;
-		leave) [ "$n" -le $((n / 2)) ] || fail "status 0, but its reader left with $((n - n / 2)) bytes unread" ;;
+		leave) [ "$keep" = 0 ] || fail "status 0, but its reader left with $keep bytes unread" ;;
 		esac
 		[ -z "$want_p" ] || [ "$tr" = udp ] || [ "$sent" = "$n" ] || fail "-v says $sent bytes sent of $n"
 	else
@@ -649,7 +675,7 @@ cell() {
 	*) sp_cell "$@" ;;
 	esac
 	reap
-	exec 7>&-
+	exec 6>&- 7>&-
 	rm -f "$PATH_S"
 	if [ -z "$FAILED" ]; then
 		echo "ok $name ($(( ($(now_us) - t0) / 1000 )) ms)"
