@@ -105,6 +105,12 @@ fuzz:
 demo: all
 	@bash demo/run $(O)
 
+# The close-and-status matrix in full: every cell at every size, 300 MiB
+# the largest (make check runs the subset tests/closematrix.sh picks,
+# 1 MiB+1 the largest).
+stress: all
+	IPCUTILS_BIN=$(O) MATRIX_FULL=1 BATS_TEST_TIMEOUT=3600 bats tests/closematrix.bats
+
 bench: all
 	@QUICK=$(QUICK) CASE='$(CASE)' bash bench/run $(O)
 
@@ -141,5 +147,5 @@ dist:
 clean:
 	rm -rf $(O)
 
-.PHONY: all check test fuzz demo bench bench-deps install uninstall dist clean FORCE
+.PHONY: all check test stress fuzz demo bench bench-deps install uninstall dist clean FORCE
 .SUFFIXES:

@@ -7,6 +7,7 @@
 #include <stdnoreturn.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -164,6 +165,31 @@ static void finish(struct dir *up, struct dir *down, bool has_in)
 	pump_free(&down->p);
 }
 
+/*
+ * At the end over TCP: whether everything sent is acknowledged, or lost
+ * to a reset (then up->err says so: a reset leaves SIOCOUTQ as it was,
+ * the connection closed).
+ */
+static bool sent_settled(int sock, struct dir *up)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+	struct tcp_info ti;
+	socklen_t tlen = sizeof ti;
+
+	if (all_acked(sock, true))
+		return true;
+	if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err != 0) {
+		up->err = err;
+		return true;
+	}
+	if (getsockopt(sock, IPPROTO_TCP, TCP_INFO, &ti, &tlen) == 0 && ti.tcpi_state == TCP_CLOSE) {
+		up->err = ECONNRESET;
+		return true;
+	}
+	return false;
+}
+
 /* Whether sock is TCP (-q waits for its acknowledgements). */
 static bool is_tcp(int sock)
 {
@@ -179,7 +205,7 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	struct relay_stats *st = o->stats ? o->stats : &none;
 	struct dir up = { .up = true, .o = o }, down = { .o = o };
 	struct outwatch ow = { .q = { .fd = -1, .in = -1 }, .done = out < 0 };
-	bool tcp = o->quit_on_eof && is_tcp(sock);
+	bool tcp = is_tcp(sock);
 	int64_t last = now_ns();
 
 	if (in >= 0)
@@ -189,7 +215,7 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 	pump_init(&down.p, sock, out, NULL, o->label, RELAY_BUF);
 	down.p.count = &st->received;
 	for (;;) {
-		struct pollfd p[3];
+		struct pollfd p[4];
 		struct dir *pd[2];
 		int n = 0;
 
@@ -204,13 +230,22 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 			end_up(&up, sock);
 		bool acking = false;
 		if (o->quit_on_eof && up.done && !down.p.eof && down.p.len == 0) {
-			acking = !up.err && !all_acked(sock, tcp);
+			acking = !up.err && !all_acked(sock, o->quit_on_eof && tcp);
 			down.p.eof = !acking;
 		}
 		if (down.p.eof && !ow.done && release_out(out, &ow, o))
 			out = -1;
-		if (up.done && down.p.eof && ow.done)
-			break;
+		/*
+		 * Both ends came; over TCP, what was sent after the peer's
+		 * FIN may yet be answered by a reset (the peer died): exit
+		 * only once it is acknowledged, or say it was not (the
+		 * issue 26 matrix: kill * * tcp4, status 0 with a byte lost).
+		 */
+		if (up.done && down.p.eof && ow.done) {
+			if (!tcp || up.err || sent_settled(sock, &up))
+				break;
+			acking = true;
+		}
 		if (!up.done) {
 			if (up.p.eof)
 				up.p.want_out = true;
@@ -219,8 +254,17 @@ int relay(int sock, int in, int out, const struct relay_opts *o)
 		if (!down.p.eof)
 			add(p, pd, &n, &down);
 		int nw = n;
-		if (down.p.eof && !ow.done && ow.q.in >= 0)
+		/*
+		 * Waiting on out's reader: its reads and closes (inotify), and
+		 * the pipe itself, which polls POLLERR once its last reader is
+		 * gone. No inotify event says so when that reader had the FIFO
+		 * open read-write (its close is IN_CLOSE_WRITE), nor in time
+		 * when the close event comes before the pipe lets the reader go.
+		 */
+		if (down.p.eof && !ow.done && ow.q.in >= 0) {
 			p[nw++] = (struct pollfd){ .fd = ow.q.in, .events = POLLIN };
+			p[nw++] = (struct pollfd){ .fd = out, .events = 0 };
+		}
 		/* No event says "acknowledged", nor "read" without inotify: look every 10 ms. */
 		int ms = relay_idle_ms(o, last);
 		if ((acking || (down.p.eof && !ow.done && ow.q.in < 0)) && (ms < 0 || ms > 10))
