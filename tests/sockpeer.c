@@ -17,7 +17,6 @@
  *                        already full, print "ready", and wait to be killed
  */
 #include <netinet/in.h>
-#include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
