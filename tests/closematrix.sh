@@ -77,14 +77,8 @@ matches() {
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/closematrix.XXXXXX") || exit 1
 PIDS=()
-kill_tree() {
-	local child
-	kill -STOP "$1" 2>/dev/null || return 0
-	for child in $(pgrep -P "$1"); do
-		kill_tree "$child"
-	done
-	kill -KILL "$1" 2>/dev/null
-}
+# shellcheck source=tests/killtree.bash
+source "$(dirname "${BASH_SOURCE[0]}")/killtree.bash"
 # reap: kill every process the cell started, and wait for them.
 reap() {
 	local p
@@ -208,6 +202,17 @@ listening() {
 	awk -v n="$1" '$4 == "00010000" && $NF == n { f = 1 } END { exit !f }' /proc/net/unix
 }
 
+# peer_io MODE: the peer's stdin and stdout for MODE (see peer_listen) in
+# the caller's in and out.
+peer_io() {
+	in=/dev/null out=/dev/null
+	case $1 in
+	sink) out=$C/pout ;;
+	source) in=$PIN ;;
+	both) in=$PIN out=$C/pout ;;
+	esac
+}
+
 # peer_listen PEER MODE TRANSPORT: start PEER listening, its stdin and stdout
 # as given by MODE (sink: reads to EOF into $C/pout, sends nothing; source:
 # sends $PIN, reads nothing; both: sends $PIN and reads into $C/pout);
@@ -215,12 +220,8 @@ listening() {
 peer_listen() {
 	local peer=$1 mode=$2 tr=$3 port="" host=127.0.0.1 fam=4
 	[ "$tr" = tcp6 ] && { host=::1; fam=6; }
-	local in=/dev/null out=/dev/null
-	case $mode in
-	sink) out=$C/pout ;;
-	source) in=$PIN ;;
-	both) in=$PIN out=$C/pout ;;
-	esac
+	local in out
+	peer_io "$mode"
 	case $peer:$tr in
 	sockpipe:unix) start sockpipe -l "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
 	sockpipe:abstract) start sockpipe -l "abstract:$ABS" < "$in" > "$out" 2> "$C/perr" ;;
@@ -277,12 +278,8 @@ peer_listen() {
 peer_connect() {
 	local peer=$1 mode=$2 tr=$3 port=$4 host=127.0.0.1 fam=4
 	[ "$tr" = tcp6 ] && { host=::1; fam=6; }
-	local in=/dev/null out=/dev/null
-	case $mode in
-	sink) out=$C/pout ;;
-	source) in=$PIN ;;
-	both) in=$PIN out=$C/pout ;;
-	esac
+	local in out
+	peer_io "$mode"
 	case $peer:$tr in
 	sockpipe:unix) start sockpipe "unix:$PATH_S" < "$in" > "$out" 2> "$C/perr" ;;
 	sockpipe:abstract) start sockpipe "abstract:$ABS" < "$in" > "$out" 2> "$C/perr" ;;
