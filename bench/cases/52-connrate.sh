@@ -17,14 +17,24 @@ socat) srv=(socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:cat) ;;
 ncat) srv=(ncat -lk 127.0.0.1 "$port" -e /bin/cat) ;;
 tcpserver) srv=(tcpserver -HR -l 0 127.0.0.1 "$port" cat) ;;
 esac
+listening() {
+	awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
+		/proc/net/tcp
+}
+# The last server's commands may hold its listening socket a moment after
+# it is gone (ncat's children inherit it): a new server could not bind, and
+# the wait below would see the old socket. Wait for the port to be free.
+for _ in $(seq 1000); do listening || break; sleep 0.005; done
+listening && { echo "serve: port $port is still taken" >&2; exit 1; }
 "${srv[@]}" < /dev/null > /dev/null 2>&1 &
 srv_pid=$!
 trap 'kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1000); do
-	awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" && $4 == "0A" { f = 1 } END { exit !f }' \
-		/proc/net/tcp && break
+	listening && break
+	kill -0 "$srv_pid" 2>/dev/null || break
 	sleep 0.005
 done
+{ listening && kill -0 "$srv_pid" 2>/dev/null; } || { echo "serve: $tool is not listening on $port" >&2; exit 1; }
 connrate "$n" "tcp:127.0.0.1:$port"
 SERVE
 args=()
