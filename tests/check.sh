@@ -205,8 +205,8 @@ if want build-asan bats-asan; then
 	stage build-asan make -s -j"$JOBS" O=build/asan WERROR=1 CFLAGS="$SAN" LDFLAGS="-fsanitize=address,undefined" all
 fi
 # Two suites at once (and make check run twice at once) use different
-# System V keys and POSIX names: run numbers 2N and 2N+1.
-run=$(( ($$ % 128) * 2 ))
+# System V keys and POSIX names: run numbers 2N and 2N+1, two free ones.
+run=$(bash -c '. tests/setup_suite.bash && free_run "$1" 2' _ $(( ($$ % 128) * 2 ))) || exit 1
 export QUIET=1
 want bats && suite bats build "$run" &
 want bats-asan && suite bats-asan build/asan $((run + 1)) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 &
