@@ -10,25 +10,30 @@ zmodload zsh/zpty || exit 1
 # zselect waits without a process per look: sleep(1) forked 100 times a
 # second, and under the suite's strace -f each fork is traced.
 zmodload zsh/zselect || exit 1
-local shell=$1 dir=$2 line=$3 out junk i
+local shell=$1 dir=$2 line=$3 out junk i dump=-D
+# compinit scans every directory in fpath (a third of a second) unless
+# COMPDUMP names a dump file that a first call made.
+[[ -n $COMPDUMP ]] && dump="-d ${(q)COMPDUMP}"
 out=$(mktemp -d) || exit 1
 case $shell in
 bash)
 	# No history: bash would write it into $out as it exits on zpty -d's
 	# HUP, while rm -rf empties $out.
 	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb HISTFILE= bash --norc --noprofile -i
-	zpty -w comp "for f in $dir/*; do [ -f \"\$f\" ] && . \"\$f\"; done; bind -x '\"\\C-x\": printf %s \"\$READLINE_LINE\" > $out/l && mv $out/l $out/line'"
+	zpty -w comp "for f in $dir/*; do [ -f \"\$f\" ] && . \"\$f\"; done; bind -x '\"\\C-]\": printf %s \"\$READLINE_LINE\" > $out/l && mv $out/l $out/line'"
 	;;
 zsh)
 	zpty comp env -i PATH="$PATH" HOME="$out" TERM=dumb zsh -f -i
-	zpty -w comp "fpath=($dir \$fpath); autoload -Uz compinit; compinit -u -D; dump() { print -rn -- \"\$BUFFER\" > $out/l && mv $out/l $out/line }; zle -N dump; bindkey '^X' dump"
+	zpty -w comp "fpath=($dir \$fpath); autoload -Uz compinit; compinit -u $dump; dump() { print -rn -- \"\$BUFFER\" > $out/l && mv $out/l $out/line }; zle -N dump; bindkey '^]' dump"
 	;;
 *) print -u2 "complete.zsh: $shell: bash or zsh"; exit 2 ;;
 esac
-zpty -w -n comp "$line"$'\t\x18'
+# The key after the TAB is ^], which no other binding starts: after ^X,
+# a prefix of ^X^E and others, both shells wait half a second for more.
+zpty -w -n comp "$line"$'\t\x1d'
 for ((i = 0; i < 3000; i++)); do
 	[[ -e $out/line ]] && break
-	zpty -r -t comp junk 2>/dev/null
+	while zpty -r -t comp junk 2>/dev/null; do :; done
 	zselect -t 1
 done
 zpty -d comp

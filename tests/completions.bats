@@ -12,6 +12,12 @@ load helper
 
 COMP=$BATS_TEST_DIRNAME/../completions
 
+# zsh's compinit reads the dump the first zsh of this file made, as a
+# user's does, instead of scanning fpath each time.
+setup_file() {
+	export COMPDUMP=$BATS_FILE_TMPDIR/zcompdump
+}
+
 # need_shell NAME: skip unless the shell NAME is installed (.ci/run installs
 # zsh and fish).
 need_shell() {
