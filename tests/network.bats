@@ -48,11 +48,10 @@ in_a() { ip netns exec "$NS_A" "$@"; }
 in_b() { ip netns exec "$NS_B" "$@"; }
 
 # N binary messages (a newline, a NUL and a 0xff in each) as netstrings.
+# In a bash of its own: bats traps DEBUG in a test, which made each turn of
+# the loop cost 0.8 ms (8 s of CPU for 10,000).
 make_messages() {
-	local i
-	for (( i = 0; i < $1; i++ )); do
-		printf '8:\n%05d\0\377,' "$i"
-	done
+	bash -c 'for (( i = 0; i < $0; i++ )); do printf "8:\n%05d\0\377," "$i"; done' "$1"
 }
 
 # The bridge: B's sink into queue $2, then A's queue $1 into the link;
