@@ -64,10 +64,7 @@ export -f run_left
 free_run() {
 	local r=$1 step=$2 i j left
 	for (( i = 0; i < 256 / step; i++ )); do
-		left=
-		for (( j = 0; j < step; j++ )); do
-			left+=$(run_left $(( (r + j) % 256 )))
-		done
+		left=$(for (( j = 0; j < step; j++ )); do run_left $(( (r + j) % 256 )); done)
 		if [ -z "$left" ]; then
 			echo "$r"
 			return 0
